@@ -1,0 +1,63 @@
+import type { DocumentNode } from 'graphql';
+import type { z } from 'zod';
+import type { Principal } from '../../../lib/auth/principal.js';
+import type { RestFamily } from './families.js';
+
+/** How a route authenticates its caller. */
+export type AuthScheme =
+  /** `Authorization: Bearer <access token>` required. */
+  | 'bearer'
+  /** Anyone; a bearer token is used when present. */
+  | 'public'
+  /** `X-Client-Key` + `X-API-Key` (seed 000), verified by the gateway. */
+  | 'api-client';
+
+export interface RouteInput<P, Q, B> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  readonly principal: Principal;
+  /** Runs a GraphQL operation in-process through the gateway as the caller; errors throw AppError. */
+  graphql<TData = Record<string, unknown>>(document: DocumentNode, variables?: Record<string, unknown>): Promise<TData>;
+}
+
+export interface RouteResult<R> {
+  readonly status?: number;
+  readonly body: R;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * One documented legacy path. Everything a client can see is declared here: the same declaration
+ * validates requests, strips responses to the declared shape and produces the OpenAPI document.
+ */
+export interface RouteDefinition<
+  P extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  B extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+> {
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express-style path, e.g. `/api/v1/admin/users/:user_id`. */
+  readonly path: string;
+  readonly family: RestFamily;
+  readonly auth: AuthScheme;
+  readonly summary: string;
+  readonly tags?: readonly string[];
+  readonly params?: P;
+  readonly query?: Q;
+  readonly body?: B;
+  /** The success body (for seed 003, the `data` inside the envelope). */
+  readonly response: R;
+  readonly successStatus?: number;
+  /** Documented refusals: status → description. */
+  readonly errors: Readonly<Record<number, string>>;
+  handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<RouteResult<z.input<R>>>;
+}
+
+/** Keeps the generic parameters of a route inferred at its declaration. */
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  route: RouteDefinition<P, Q, B, R>,
+): RouteDefinition {
+  return route as unknown as RouteDefinition;
+}

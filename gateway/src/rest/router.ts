@@ -1,0 +1,122 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { DocumentNode } from 'graphql';
+import { z } from 'zod';
+import { anonymous, type Principal } from '../../../lib/auth/principal.js';
+import { AppError, isErrorCode } from '../../../lib/errors/index.js';
+import type { Logger } from '../../../lib/logging/logger.js';
+import { asAppError, renderError, renderSuccess, type RestFamily } from './families.js';
+import type { AuthScheme, RouteDefinition } from './route.js';
+
+export type Authenticator = (req: Request) => Promise<Principal>;
+
+export interface ExecutionResult {
+  readonly data?: Record<string, unknown> | null;
+  readonly errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface RestLayerOptions {
+  readonly routes: readonly RouteDefinition[];
+  /** Per scheme: how to establish the caller (bearer tokens, API client keys). */
+  readonly authenticators: Partial<Record<AuthScheme, Authenticator>>;
+  /** Runs an operation through the gateway in-process, as the request's caller. */
+  readonly execute: (req: Request, document: DocumentNode, variables: Record<string, unknown>) => Promise<ExecutionResult>;
+  readonly logger: Logger;
+}
+
+/** Which legacy dialect a path speaks, for errors raised before a route is matched. */
+export function familyForPath(path: string): RestFamily {
+  if (path.startsWith('/internal')) return 'internal';
+  if (path.startsWith('/api/v1/members')) return 'member';
+  return 'oauth';
+}
+
+/** GraphQL errors from the in-process operation become catalog errors (the first one decides). */
+export function throwIfErrors(result: ExecutionResult): Record<string, unknown> {
+  const first = result.errors?.[0];
+  if (first) {
+    const ext = first.extensions ?? {};
+    const code = ext['code'];
+    const details = (ext['details'] as Record<string, unknown> | undefined) ?? {};
+    if (isErrorCode(code) && code !== 'INTERNAL') throw new AppError(code, first.message, { details });
+    // Anything else (a graphql-js validation error of our own document, say) is our bug.
+    throw new AppError('INTERNAL', undefined, { cause: new Error(first.message) });
+  }
+  return result.data ?? {};
+}
+
+function validationError(family: RestFamily, issues: readonly z.core.$ZodIssue[], where: string): AppError {
+  const fields = issues.map((issue) => ({ field: [where, ...issue.path.map(String)].join('.'), message: issue.message }));
+  const missing = issues.some((issue) => issue.code === 'invalid_type' && issue.message.includes('undefined'));
+  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
+  return new AppError('VALIDATION_FAILED', family === 'internal' ? summary : `Invalid request: ${summary}`, {
+    details: { fields, ...(missing ? { required: true } : {}), ...(family === 'internal' ? { detail: fields } : {}) },
+  });
+}
+
+function parsePart<S extends z.ZodType>(family: RestFamily, schema: S | undefined, value: unknown, where: string) {
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(family, parsed.error.issues, where);
+  return parsed.data;
+}
+
+function sendError(res: Response, family: RestFamily, error: AppError, logger: Logger) {
+  if (error.code === 'INTERNAL') logger.error({ err: error.originalError ?? error }, 'REST request failed');
+  const rendered = renderError(family, error);
+  const retryAfter = error.details['retryAfterSeconds'];
+  if (typeof retryAfter === 'number') res.set('Retry-After', String(Math.ceil(retryAfter)));
+  res.status(rendered.status).json(rendered.body);
+}
+
+/**
+ * The REST compatibility layer: one Express route per declaration; bodies validated before anything
+ * runs; responses stripped to the declared shape; every error in the path's own legacy dialect.
+ */
+export function createRestLayer(options: RestLayerOptions): Router {
+  const router = express.Router();
+  const json = express.json({ limit: '1mb' });
+
+  for (const route of options.routes) {
+    router[route.method](route.path, json, async (req, res) => {
+      const logger = options.logger.child({ route: `${route.method.toUpperCase()} ${route.path}` });
+      try {
+        const authenticator = options.authenticators[route.auth];
+        if (!authenticator) throw new AppError('NOT_CONFIGURED', `Authentication scheme ${route.auth} is not available`);
+        const principal = await authenticator(req);
+        if (route.auth === 'bearer' && principal.kind === 'anonymous') throw new AppError('UNAUTHENTICATED');
+        const params = parsePart(route.family, route.params, req.params, 'params');
+        const query = parsePart(route.family, route.query, req.query, 'query');
+        const body = parsePart(route.family, route.body, req.body ?? {}, 'body');
+        const result = await route.handle({
+          params,
+          query,
+          body,
+          principal,
+          graphql: async (document, variables = {}) => throwIfErrors(await options.execute(req, document, variables)) as never,
+        });
+        const shaped = route.response.safeParse(result.body);
+        if (!shaped.success) {
+          throw new AppError('INTERNAL', undefined, { cause: new Error(`Response of ${route.path} breaks its contract: ${shaped.error.message}`) });
+        }
+        if (result.headers) res.set(result.headers);
+        res.status(result.status ?? route.successStatus ?? 200).json(renderSuccess(route.family, shaped.data));
+      } catch (error) {
+        sendError(res, route.family, asAppError(error), logger);
+      }
+    });
+  }
+
+  // Unknown paths and unparseable bodies answer in the dialect of the path they were sent to.
+  router.use(['/internal', '/api/v1'], (req, res) => {
+    const path = req.baseUrl + req.path;
+    sendError(res, familyForPath(path), new AppError('NOT_FOUND', `No route for ${req.method} ${path}`), options.logger);
+  });
+  router.use((error: unknown, req: Request, res: Response, _next: express.NextFunction) => {
+    const family = familyForPath(req.baseUrl + req.path);
+    const parseFailed = typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.parse.failed';
+    sendError(res, family, parseFailed ? new AppError('VALIDATION_FAILED', 'The request body is not valid JSON') : asAppError(error), options.logger);
+  });
+  return router;
+}
+
+export const anonymousAuthenticator: Authenticator = async () => anonymous;

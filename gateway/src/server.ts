@@ -1,0 +1,198 @@
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express, type Request } from 'express';
+import { print } from 'graphql';
+import { createAccessTokenVerifier } from '../../lib/auth/access-token.js';
+import { anonymous } from '../../lib/auth/principal.js';
+import type { AppConfig, SubgraphName } from '../../lib/config/env.js';
+import { AppError, formatGraphQLError } from '../../lib/errors/index.js';
+import type { Logger } from '../../lib/logging/logger.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../../lib/http/request-id.js';
+import { authenticate } from './auth/authenticate.js';
+import type { GatewayContext } from './context.js';
+import { introspectionPolicy } from './limits/introspection.js';
+import { queryLimits } from './limits/query-limits.js';
+import { createMetrics } from './observability/metrics.js';
+import { buildOpenApiDocument } from './rest/openapi.js';
+import type { RouteDefinition } from './rest/route.js';
+import { createRestLayer } from './rest/router.js';
+import { legacyRoutes } from './rest/routes.js';
+
+export interface GatewayOptions {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly supergraphSdl: string;
+  /** Where each subgraph answers (overrides the URLs baked into the supergraph file). */
+  readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
+  /** The REST layer's route table; the legacy contracts by default. */
+  readonly routes?: readonly RouteDefinition[];
+}
+
+export interface Gateway {
+  readonly app: Express;
+  readonly apollo: ApolloServer<GatewayContext>;
+  stop(): Promise<void>;
+}
+
+/** Forwards the caller's credential and the request id; subgraphs verify the credential themselves. */
+class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    // Introspection of the gateway's own schema (Sandbox) runs without a request context.
+    if (!('requestId' in context)) return;
+    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+  }
+}
+
+function subgraphBaseUrl(graphqlUrl: string): string {
+  return new URL('/', graphqlUrl).toString().replace(/\/$/, '');
+}
+
+/** The public process: GraphQL (Apollo Gateway), REST compatibility layer, health, metrics, JWKS. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const metrics = createMetrics();
+  const verifier = createAccessTokenVerifier({
+    issuer: config.publicUrl,
+    jwks: new URL('/.well-known/jwks.json', options.subgraphUrls.identity),
+  });
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: ({ name }) =>
+      new ForwardingDataSource({
+        url: options.subgraphUrls[name as SubgraphName],
+        // Hash-first requests keep big documents off the wire after the first time.
+        apq: true,
+      }),
+    logger,
+  });
+
+  const protection = queryLimits(config);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    // Introspection itself is allowed; the policy plugin decides who may use it.
+    introspection: true,
+    csrfPrevention: true,
+    formatError: formatGraphQLError,
+    logger,
+    ...protection,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ...protection.plugins,
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false }),
+      introspectionPolicy(config.isProduction),
+      metrics.graphqlPlugin,
+    ],
+  } as ConstructorParameters<typeof ApolloServer<GatewayContext>>[0]);
+  await apollo.start();
+
+  const contextFor = async (req: Request): Promise<GatewayContext> => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    return {
+      principal: await authenticate(req.headers, verifier),
+      requestId,
+      authorization: req.headers.authorization,
+      logger: logger.child({ requestId }),
+    };
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(metrics.httpMiddleware);
+  app.use((req, res, next) => {
+    res.set(REQUEST_ID_HEADER, requestIdFrom(req.headers[REQUEST_ID_HEADER]));
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const checks = await Promise.all(
+      Object.entries(options.subgraphUrls).map(async ([name, url]) => {
+        try {
+          const answer = await fetch(`${subgraphBaseUrl(url)}/ready`, { signal: AbortSignal.timeout(2_000) });
+          return [name, answer.ok ? 'ready' : 'unavailable'] as const;
+        } catch {
+          return [name, 'unreachable'] as const;
+        }
+      }),
+    );
+    const ready = checks.every(([, state]) => state === 'ready');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  let jwksCache: { body: unknown; at: number } | undefined;
+  app.get('/.well-known/jwks.json', async (_req, res, next) => {
+    try {
+      if (!jwksCache || Date.now() - jwksCache.at > 60_000) {
+        const answer = await fetch(`${subgraphBaseUrl(options.subgraphUrls.identity)}/.well-known/jwks.json`);
+        if (!answer.ok) throw new Error(`identity JWKS answered ${answer.status}`);
+        jwksCache = { body: await answer.json(), at: Date.now() };
+      }
+      res.set('Cache-Control', 'public, max-age=300').json(jwksCache.body);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  const routes = options.routes ?? legacyRoutes;
+  const openApi = buildOpenApiDocument(routes, config.publicUrl);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+
+  const rest = createRestLayer({
+    routes,
+    logger,
+    authenticators: {
+      bearer: (req) => authenticate(req.headers, verifier),
+      public: (req) => authenticate(req.headers, verifier).catch(() => anonymous),
+    },
+    execute: async (req, document, variables) => {
+      const response = await apollo.executeOperation(
+        { query: print(document), variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
+        { contextValue: await contextFor(req) },
+      );
+      if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used by the REST layer');
+      return {
+        data: (response.body.singleResult.data ?? null) as Record<string, unknown> | null,
+        errors: response.body.singleResult.errors?.map((e) => ({ message: e.message, extensions: e.extensions ?? {} })),
+      };
+    },
+  });
+  app.use(rest);
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        contextFor(req).catch((error: unknown) => {
+          throw error instanceof AppError ? error.toRequestError() : error;
+        }),
+    }),
+  );
+
+  app.use((error: unknown, _req: Request, res: express.Response, _next: express.NextFunction) => {
+    logger.error({ err: error }, 'unhandled gateway error');
+    res.status(500).json({ error: 'internal', message: 'Internal error', details: {} });
+  });
+
+  return {
+    app,
+    apollo,
+    async stop() {
+      await apollo.stop();
+    },
+  };
+}

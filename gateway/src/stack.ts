@@ -1,0 +1,105 @@
+import { join, resolve } from 'node:path';
+import type { AppConfig, SubgraphName } from '../../lib/config/env.js';
+import { subgraphNames } from '../../lib/config/env.js';
+import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
+import { launchSubgraph, type LaunchedSubgraph } from '../../lib/http/launch-subgraph.js';
+import { listen, type Listening } from '../../lib/http/listen.js';
+import type { Logger } from '../../lib/logging/logger.js';
+import { subgraphDefinitions } from '../../subgraphs/registry.js';
+import type { IdentityServices } from '../../subgraphs/identity/src/definition.js';
+import { createGateway, type Gateway, type GatewayOptions } from './server.js';
+import { readSupergraph } from './supergraph-file.js';
+
+/** Per subgraph pool size on the embedded database (its socket server allows all of them at once). */
+const EMBEDDED_POOL_PER_SUBGRAPH = 2;
+
+export interface StackOptions {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  /** Start the embedded database from this pre-migrated tarball, in memory (tests). */
+  readonly embeddedSnapshot?: Blob;
+  /** Keep the embedded database in memory rather than under DATA_DIR (tests). */
+  readonly inMemory?: boolean;
+  readonly routes?: GatewayOptions['routes'];
+}
+
+export interface Stack {
+  readonly gatewayUrl: string;
+  readonly gateway: Gateway;
+  readonly http: Listening;
+  readonly subgraphs: Readonly<Record<SubgraphName, LaunchedSubgraph>>;
+  readonly identity: IdentityServices;
+  readonly databaseUrl: string;
+  readonly embedded: EmbeddedPostgres | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole graph in one process: the embedded PostgreSQL (or DATABASE_URL), the four subgraphs on
+ * loopback ports of their own, and the gateway. `npm start` and the tests both run exactly this.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { config, logger } = options;
+  const started: { close(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const part of started.reverse()) await part.close().catch((error) => logger.error({ err: error }, 'stop failed'));
+  };
+  try {
+    let embedded: EmbeddedPostgres | undefined;
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      embedded = await startEmbeddedPostgres({
+        ...(options.inMemory || options.embeddedSnapshot ? {} : { dataDir: resolve(join(config.dataDir, 'pg')) }),
+        ...(options.embeddedSnapshot ? { snapshot: options.embeddedSnapshot } : {}),
+        maxConnections: subgraphNames.length * EMBEDDED_POOL_PER_SUBGRAPH + 2,
+      });
+      started.push({ close: () => embedded!.stop() });
+      databaseUrl = embedded.url;
+      logger.info('embedded PostgreSQL started');
+    }
+    const poolMax = embedded ? EMBEDDED_POOL_PER_SUBGRAPH : config.dbPoolMax;
+    const secretKey = await resolveSecretKey(config);
+
+    const subgraphs = {} as Record<SubgraphName, LaunchedSubgraph>;
+    for (const name of subgraphNames) {
+      const launched = await launchSubgraph(subgraphDefinitions[name] as never, {
+        config,
+        logger,
+        databaseUrl,
+        poolMax,
+        secretKey,
+        host: '127.0.0.1',
+        port: config.subgraphs[name].port,
+        ...(name === 'identity' ? {} : { jwksUrl: new URL('/.well-known/jwks.json', subgraphs.identity.url) }),
+      });
+      subgraphs[name] = launched;
+      started.push(launched);
+    }
+
+    const gateway = await createGateway({
+      config,
+      logger: logger.child({ service: 'gateway' }),
+      supergraphSdl: await readSupergraph(),
+      subgraphUrls: Object.fromEntries(subgraphNames.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
+      ...(options.routes ? { routes: options.routes } : {}),
+    });
+    started.push({ close: () => gateway.stop() });
+    const http = await listen(gateway.app, config.port, config.host);
+    started.push(http);
+
+    return {
+      gatewayUrl: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${http.port}`,
+      gateway,
+      http,
+      subgraphs,
+      identity: subgraphs.identity.services as IdentityServices,
+      databaseUrl,
+      embedded,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { AppError } from '../errors/index.js';
+import { isRole, type UserPrincipal } from './principal.js';
+
+/** Audience of first-party access tokens: the membergraph API itself. */
+export const API_AUDIENCE = 'membergraph';
+export const ACCESS_TOKEN_ALGORITHM = 'ES256';
+export const ACCESS_TOKEN_TTL_SECONDS = 1800;
+
+export interface AccessTokenVerifier {
+  verify(token: string): Promise<UserPrincipal>;
+}
+
+export interface AccessTokenVerifierOptions {
+  readonly issuer: string;
+  /** Identity's JWKS. A URL is fetched (and cached by jose); a function is used as is. */
+  readonly jwks: URL | JWTVerifyGetKey;
+}
+
+/**
+ * Verifies a bearer access token and turns its claims into a Principal. Only the identity key set and
+ * the one asymmetric algorithm are accepted, so `alg: none`, HMAC confusion and foreign keys fail.
+ */
+export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
+  const keys =
+    options.jwks instanceof URL
+      ? createRemoteJWKSet(options.jwks, { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 })
+      : options.jwks;
+  return {
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, keys, {
+          issuer: options.issuer,
+          audience: API_AUDIENCE,
+          algorithms: [ACCESS_TOKEN_ALGORITHM],
+          requiredClaims: ['sub', 'exp', 'iat', 'jti', 'sid', 'tid', 'role'],
+        });
+        const role = payload['role'];
+        const tenantId = payload['tid'];
+        const sessionId = payload['sid'];
+        if (!isRole(role) || typeof tenantId !== 'string' || typeof sessionId !== 'string' || !payload.sub) {
+          throw new AppError('INVALID_TOKEN');
+        }
+        const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
+        const amr = Array.isArray(payload['amr']) ? payload['amr'].filter((m) => typeof m === 'string') : [];
+        return {
+          kind: 'user',
+          userId: payload.sub,
+          tenantId,
+          role,
+          scopes: scope.split(' ').filter(Boolean),
+          sessionId,
+          tokenId: payload.jti ?? '',
+          amr,
+          authTime: typeof payload['auth_time'] === 'number' ? payload['auth_time'] : (payload.iat ?? 0),
+          expiresAt: payload.exp ?? 0,
+        };
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        if (error instanceof joseErrors.JWKSTimeout) {
+          throw new AppError('SERVICE_UNAVAILABLE', 'Token keys are unavailable', { cause: error });
+        }
+        if (error instanceof joseErrors.JOSEError) throw new AppError('INVALID_TOKEN');
+        // JWKS unreachable and the like: not the caller's fault, and not a reason to let them in.
+        throw new AppError('SERVICE_UNAVAILABLE', 'Token keys are unavailable', { cause: error });
+      }
+    },
+  };
+}
+
+/** Reads `Authorization: Bearer <token>`; undefined when absent, INVALID_TOKEN when malformed. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined || authorization === '') return undefined;
+  const match = /^Bearer\s+([A-Za-z0-9\-_.~+/]+=*)$/i.exec(authorization.trim());
+  if (!match?.[1]) throw new AppError('INVALID_TOKEN', 'Authorization must be "Bearer <token>"');
+  return match[1];
+}

@@ -1,0 +1,38 @@
+/**
+ * Who is calling. Built once per request from a verified credential; graphql-shield rules and services
+ * read only this. Plain data so that rules stay plain functions of it.
+ */
+export type Role = 'SYSTEM_ADMIN' | 'GROUP_ADMIN' | 'USER';
+export const roles: readonly Role[] = ['SYSTEM_ADMIN', 'GROUP_ADMIN', 'USER'];
+
+export interface UserPrincipal {
+  readonly kind: 'user';
+  readonly userId: string;
+  readonly tenantId: string;
+  readonly role: Role;
+  readonly scopes: readonly string[];
+  readonly sessionId: string;
+  readonly tokenId: string;
+  /** Authentication methods (RFC 8176): pwd, otp, ... */
+  readonly amr: readonly string[];
+  readonly authTime: number;
+  readonly expiresAt: number;
+}
+
+export interface ServicePrincipal {
+  readonly kind: 'service';
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+}
+
+export interface AnonymousPrincipal {
+  readonly kind: 'anonymous';
+}
+
+export type Principal = UserPrincipal | ServicePrincipal | AnonymousPrincipal;
+
+export const anonymous: AnonymousPrincipal = Object.freeze({ kind: 'anonymous' });
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (roles as readonly string[]).includes(value);
+}

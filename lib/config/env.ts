@@ -1,0 +1,190 @@
+import { z } from 'zod';
+
+/**
+ * The configuration contract. This is the only module that reads `process.env`: everything else
+ * receives a parsed, frozen `AppConfig`. Every variable is documented in the README's table.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+const optionalString = z
+  .string()
+  .transform((v) => (v.trim() === '' ? undefined : v))
+  .optional();
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(4000),
+    PUBLIC_URL: optionalUrl,
+    DATA_DIR: z.string().min(1).default('./.data'),
+    DATABASE_URL: optionalUrl.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: 'must be a postgres:// or postgresql:// URL',
+    }),
+    DB_POOL_MAX: positiveInt.max(100).default(10),
+    REDIS_URL: optionalUrl.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+      message: 'must be a redis:// or rediss:// URL',
+    }),
+    SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
+      message: 'must be at least 32 characters',
+    }),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    BOOTSTRAP_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+    BOOTSTRAP_ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
+      message: 'must be at least 8 characters',
+    }),
+    SMTP_URL: optionalUrl.refine((v) => v === undefined || /^smtps?:\/\//.test(v), {
+      message: 'must be an smtp:// or smtps:// URL',
+    }),
+    SMS_WEBHOOK_URL: optionalUrl,
+    RATE_LIMIT_GENERAL_PER_MINUTE: positiveInt.default(100),
+    RATE_LIMIT_AUTH_PER_MINUTE: positiveInt.default(10),
+    RATE_LIMIT_ADMIN_PER_MINUTE: positiveInt.default(1000),
+    WEBHOOK_RETRY_DELAYS_MS: z
+      .string()
+      .default('60000,300000,1800000,7200000,21600000')
+      .transform((v) => v.split(',').map((s) => Number(s.trim())))
+      .refine((list) => list.length > 0 && list.every((n) => Number.isInteger(n) && n >= 0), {
+        message: 'must be a comma-separated list of non-negative integers (milliseconds)',
+      }),
+    IDENTITY_PORT: port.default(4001),
+    MEMBER_PORT: port.default(4002),
+    CATALOG_PORT: port.default(4003),
+    ADMIN_PORT: port.default(4004),
+    IDENTITY_URL: optionalUrl,
+    MEMBER_URL: optionalUrl,
+    CATALOG_URL: optionalUrl,
+    ADMIN_URL: optionalUrl,
+    MAX_QUERY_DEPTH: positiveInt.default(12),
+    MAX_QUERY_ALIASES: positiveInt.default(30),
+    MAX_QUERY_TOKENS: positiveInt.default(2000),
+    MAX_QUERY_COST: positiveInt.default(5000),
+    MAX_QUERY_DIRECTIVES: positiveInt.default(30),
+  })
+  .superRefine((env, ctx) => {
+    const adminVars = [env.BOOTSTRAP_ADMIN_EMAIL, env.BOOTSTRAP_ADMIN_PASSWORD];
+    if (adminVars.filter((v) => v !== undefined).length === 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.BOOTSTRAP_ADMIN_EMAIL ? 'BOOTSTRAP_ADMIN_PASSWORD' : 'BOOTSTRAP_ADMIN_EMAIL'],
+        message: 'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD are set together or not at all',
+      });
+    }
+    if (env.NODE_ENV === 'production') {
+      for (const name of ['SECRET_KEY', 'PUBLIC_URL', 'DATABASE_URL'] as const) {
+        if (env[name] === undefined) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+        }
+      }
+    }
+  });
+
+export type SubgraphName = 'identity' | 'member' | 'catalog' | 'admin';
+export const subgraphNames: readonly SubgraphName[] = ['identity', 'member', 'catalog', 'admin'];
+
+export interface AppConfig {
+  readonly env: 'development' | 'test' | 'production';
+  readonly isProduction: boolean;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly dbPoolMax: number;
+  readonly redisUrl: string | undefined;
+  /** Undefined outside production means "generate one and keep it under DATA_DIR". */
+  readonly secretKey: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
+  readonly smtpUrl: string | undefined;
+  readonly smsWebhookUrl: string | undefined;
+  readonly rateLimits: { readonly general: number; readonly auth: number; readonly admin: number };
+  readonly webhookRetryDelaysMs: readonly number[];
+  readonly subgraphs: Readonly<Record<SubgraphName, { readonly port: number; readonly url: string | undefined }>>;
+  readonly queryLimits: {
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxTokens: number;
+    readonly maxCost: number;
+    readonly maxDirectives: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment once. Throws a ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === 'production',
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    dbPoolMax: e.DB_POOL_MAX,
+    redisUrl: e.REDIS_URL,
+    secretKey: e.SECRET_KEY,
+    logLevel: e.LOG_LEVEL,
+    bootstrapAdmin:
+      e.BOOTSTRAP_ADMIN_EMAIL && e.BOOTSTRAP_ADMIN_PASSWORD
+        ? { email: e.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(), password: e.BOOTSTRAP_ADMIN_PASSWORD }
+        : undefined,
+    smtpUrl: e.SMTP_URL,
+    smsWebhookUrl: e.SMS_WEBHOOK_URL,
+    rateLimits: {
+      general: e.RATE_LIMIT_GENERAL_PER_MINUTE,
+      auth: e.RATE_LIMIT_AUTH_PER_MINUTE,
+      admin: e.RATE_LIMIT_ADMIN_PER_MINUTE,
+    },
+    webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
+    subgraphs: {
+      identity: { port: e.IDENTITY_PORT, url: e.IDENTITY_URL },
+      member: { port: e.MEMBER_PORT, url: e.MEMBER_URL },
+      catalog: { port: e.CATALOG_PORT, url: e.CATALOG_URL },
+      admin: { port: e.ADMIN_PORT, url: e.ADMIN_URL },
+    },
+    queryLimits: {
+      maxDepth: e.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_QUERY_ALIASES,
+      maxTokens: e.MAX_QUERY_TOKENS,
+      maxCost: e.MAX_QUERY_COST,
+      maxDirectives: e.MAX_QUERY_DIRECTIVES,
+    },
+  });
+}
+
+/** Entry points call this: a bad configuration stops the process with every problem listed. */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Where the gateway reaches a subgraph: an explicit URL, else the local port. */
+export function subgraphUrl(config: AppConfig, name: SubgraphName): string {
+  return config.subgraphs[name].url ?? `http://127.0.0.1:${config.subgraphs[name].port}/graphql`;
+}

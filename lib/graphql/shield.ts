@@ -1,0 +1,55 @@
+import { allow, deny, rule, shield } from 'graphql-shield';
+import type { IRules } from 'graphql-shield';
+import { canAccessUser, hasRole, isSignedInUser } from '../auth/policies.js';
+import type { Role } from '../auth/principal.js';
+import { AppError } from '../errors/index.js';
+import type { SubgraphContext } from './context.js';
+
+export { allow, deny, and, or, not } from 'graphql-shield';
+export type { IRules } from 'graphql-shield';
+
+/** Signed-in user; anonymous callers get UNAUTHENTICATED rather than FORBIDDEN. */
+export const signedIn = rule({ cache: 'contextual' })(
+  (_parent, _args, context: SubgraphContext) => isSignedInUser(context.principal) || new AppError('UNAUTHENTICATED'),
+);
+
+export function roleIn(...roles: Role[]) {
+  return rule(`roleIn:${roles.join(',')}`, { cache: 'contextual' })((_parent, _args, context: SubgraphContext) => {
+    if (context.principal.kind === 'anonymous') return new AppError('UNAUTHENTICATED');
+    return hasRole(context.principal, ...roles);
+  });
+}
+
+/**
+ * For fields of a `User` object: the caller is that user, a system admin, or a group admin of the
+ * user's tenant. The parent must carry `id` and `tenantId` (subgraphs get `tenantId` via @requires).
+ */
+export const selfOrAdminOfUser = rule({ cache: 'strict' })(
+  (parent: { id: string; tenantId?: string | null }, _args, context: SubgraphContext) => {
+    if (context.principal.kind === 'anonymous') return new AppError('UNAUTHENTICATED');
+    return canAccessUser(context.principal, parent);
+  },
+);
+
+/**
+ * graphql-shield with our defaults: deny whatever is not named, let resolver errors through (they
+ * are catalog errors or masked later), answer FORBIDDEN for a rule that says no. The federation
+ * fields the gateway needs are always allowed; `__resolveReference` is not a field, so entity types
+ * must guard their fields rather than rely on the reference resolver.
+ */
+export function createShield(rules: IRules) {
+  const typed = rules as Record<string, Record<string, unknown> | unknown>;
+  const queryRules = (typed['Query'] ?? {}) as Record<string, unknown>;
+  return shield(
+    {
+      ...typed,
+      Query: { ...queryRules, _service: allow, _entities: allow },
+      _Service: allow,
+    } as IRules,
+    {
+      fallbackRule: deny,
+      allowExternalErrors: true,
+      fallbackError: () => new AppError('FORBIDDEN'),
+    },
+  );
+}

@@ -1,0 +1,55 @@
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { printSchemaWithDirectives } from '@graphql-tools/utils';
+import { specifiedDirectives, type GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { gql } from 'graphql-tag';
+import { buildSchema, createResolversMap, type ContainerType, type NonEmptyArray } from 'type-graphql';
+import { createShield, type IRules } from './shield.js';
+
+/** Federation version and the directives our subgraphs may use. */
+const federationLink =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override"])';
+
+export interface SubgraphSchemaOptions {
+  // type-graphql takes resolver classes; their constructor shapes vary.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly resolvers: NonEmptyArray<Function>;
+  /** Types reachable only through entities (`_entities`), which type-graphql would not emit. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  readonly orphanedTypes?: Function[];
+  /** `__resolveReference` per entity type. */
+  readonly referenceResolvers: GraphQLResolverMap<unknown>;
+  /** graphql-shield rule map; everything not named is denied. */
+  readonly permissions: IRules;
+  /** Hands resolver classes their services (constructor injection). */
+  readonly container?: ContainerType;
+}
+
+export interface SubgraphSchema {
+  readonly schema: GraphQLSchema;
+  /** The subgraph SDL with federation directives, as composed into the supergraph. */
+  readonly sdl: string;
+}
+
+/** The one helper that builds every subgraph: type-graphql → federation subgraph → shield. */
+export async function buildFederatedSubgraph(options: SubgraphSchemaOptions): Promise<SubgraphSchema> {
+  const typeGraphQLSchema = await buildSchema({
+    resolvers: options.resolvers,
+    orphanedTypes: options.orphanedTypes ?? [],
+    directives: [...specifiedDirectives],
+    ...(options.container ? { container: options.container } : {}),
+    // Federation adds _entities/_service later; type-graphql must not validate the partial schema.
+    skipCheck: true,
+    // class-validator on inputs; never echo submitted values (passwords) back in errors.
+    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+  });
+  const typeDefs = gql(`${federationLink}\n${printSchemaWithDirectives(typeGraphQLSchema)}`);
+  const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<unknown>;
+  for (const [typeName, reference] of Object.entries(options.referenceResolvers)) {
+    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(reference as object) } as never;
+  }
+  const subgraph = buildSubgraphSchema({ typeDefs, resolvers });
+  const schema = applyMiddleware(subgraph, createShield(options.permissions));
+  return { schema, sdl: printSubgraphSchema(subgraph) };
+}

@@ -1,0 +1,77 @@
+import { createAccessTokenVerifier } from '../auth/access-token.js';
+import { subgraphUrl, type AppConfig } from '../config/env.js';
+import { openSubgraphDatabase, type SubgraphDatabase } from '../db/orm.js';
+import type { Logger } from '../logging/logger.js';
+import type { SubgraphDefinition } from './subgraph-definition.js';
+import { startSubgraphServer, type RunningSubgraph } from './subgraph-server.js';
+
+export interface LaunchOptions {
+  readonly config: AppConfig;
+  readonly logger: Logger;
+  readonly databaseUrl: string;
+  readonly poolMax: number;
+  readonly secretKey: string;
+  readonly host: string;
+  readonly port: number;
+  /** Where identity publishes its JWKS (other subgraphs verify tokens against it). */
+  readonly jwksUrl?: URL;
+}
+
+export interface LaunchedSubgraph<TServices = unknown> extends RunningSubgraph {
+  readonly database: SubgraphDatabase;
+  readonly services: TServices;
+}
+
+/** Migrates the subgraph's schema, creates its services, and serves it over HTTP. */
+export async function launchSubgraph<TServices>(
+  definition: SubgraphDefinition<TServices>,
+  options: LaunchOptions,
+): Promise<LaunchedSubgraph<TServices>> {
+  const logger = options.logger.child({ subgraph: definition.name });
+  const database = await openSubgraphDatabase({
+    url: options.databaseUrl,
+    schema: definition.name,
+    entities: definition.entities,
+    migrations: definition.migrations,
+    poolMax: options.poolMax,
+    logger,
+  });
+  try {
+    const instance = await definition.create({ config: options.config, database, logger, secretKey: options.secretKey });
+    await instance.onStart?.();
+    const verifier =
+      instance.verifier ??
+      createAccessTokenVerifier({
+        issuer: options.config.publicUrl,
+        jwks: options.jwksUrl ?? identityJwksUrl(options.config),
+      });
+    const server = await startSubgraphServer({
+      name: definition.name,
+      schema: instance.schema.schema,
+      database,
+      verifier,
+      logger,
+      host: options.host,
+      port: options.port,
+      introspection: !options.config.isProduction,
+      ...(instance.routes ? { routes: instance.routes } : {}),
+    });
+    return {
+      ...server,
+      database,
+      services: instance.services,
+      async close() {
+        await server.close();
+        await instance.onStop?.();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+export function identityJwksUrl(config: AppConfig): URL {
+  return new URL('/.well-known/jwks.json', subgraphUrl(config, 'identity'));
+}

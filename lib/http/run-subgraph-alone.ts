@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { join, resolve } from 'node:path';
+import { loadConfigOrExit, type SubgraphName } from '../config/env.js';
+import { resolveSecretKey } from '../crypto/secret-key.js';
+import { startEmbeddedPostgres } from '../db/embedded.js';
+import { createLogger } from '../logging/logger.js';
+import { subgraphDefinitions } from '../../subgraphs/registry.js';
+import { launchSubgraph } from './launch-subgraph.js';
+
+/**
+ * One subgraph as its own process (what docker-compose runs). With DATABASE_URL it uses that server;
+ * without, an embedded database of its own under DATA_DIR/pg-<name> (a subgraph reads only its schema).
+ */
+export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config, name);
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, `pg-${name}`)), maxConnections: 4 });
+  const launched = await launchSubgraph(subgraphDefinitions[name] as never, {
+    config,
+    logger,
+    databaseUrl: config.databaseUrl ?? embedded!.url,
+    poolMax: embedded ? 3 : config.dbPoolMax,
+    secretKey: await resolveSecretKey(config),
+    host: config.host,
+    port: config.subgraphs[name].port,
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void launched
+        .close()
+        .then(() => embedded?.stop())
+        .then(() => process.exit(0));
+    });
+  }
+}

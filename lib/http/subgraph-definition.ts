@@ -1,0 +1,37 @@
+import type { Express } from 'express';
+import type { AccessTokenVerifier } from '../auth/access-token.js';
+import type { AppConfig, SubgraphName } from '../config/env.js';
+import type { MigrationEntry, SubgraphDatabase } from '../db/orm.js';
+import type { SubgraphSchema } from '../graphql/subgraph-schema.js';
+import type { Logger } from '../logging/logger.js';
+
+/** What a running subgraph gets from its launcher. */
+export interface SubgraphRuntime {
+  readonly config: AppConfig;
+  readonly database: SubgraphDatabase;
+  readonly logger: Logger;
+  readonly secretKey: string;
+}
+
+export interface SubgraphInstance<TServices = unknown> {
+  readonly schema: SubgraphSchema;
+  readonly routes?: (app: Express) => void;
+  /** Work at start (bootstrap data, ensure keys); runs after migrations, before listening. */
+  readonly onStart?: () => Promise<void>;
+  readonly onStop?: () => Promise<void>;
+  /** Identity verifies with its own key set instead of fetching its JWKS over HTTP. */
+  readonly verifier?: AccessTokenVerifier;
+  /** The subgraph's services, for its own tests and tools. */
+  readonly services: TServices;
+}
+
+/** Everything the platform needs to know to migrate, compose and run one subgraph. */
+export interface SubgraphDefinition<TServices = unknown> {
+  readonly name: SubgraphName;
+  // MikroORM entity classes.
+  readonly entities: readonly (abstract new (...args: never[]) => unknown)[];
+  readonly migrations: readonly MigrationEntry[];
+  /** Schema only, no services: for `npm run compose` and drift tests. */
+  buildSchema(): Promise<SubgraphSchema>;
+  create(runtime: SubgraphRuntime): Promise<SubgraphInstance<TServices>>;
+}

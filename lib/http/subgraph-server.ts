@@ -1,0 +1,97 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { bearerToken, type AccessTokenVerifier } from '../auth/access-token.js';
+import { anonymous, type Principal } from '../auth/principal.js';
+import type { SubgraphDatabase } from '../db/orm.js';
+import { AppError, formatGraphQLError } from '../errors/index.js';
+import type { SubgraphContext } from '../graphql/context.js';
+import type { Logger } from '../logging/logger.js';
+import { listen, type Listening } from './listen.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+
+export interface SubgraphServerOptions {
+  readonly name: string;
+  readonly schema: GraphQLSchema;
+  readonly database: SubgraphDatabase;
+  readonly verifier: AccessTokenVerifier;
+  readonly logger: Logger;
+  readonly host: string;
+  readonly port: number;
+  /** Introspection is for development; the gateway uses the checked-in supergraph. */
+  readonly introspection: boolean;
+  /** Extra HTTP routes this subgraph serves (identity's JWKS). */
+  readonly routes?: (app: Express) => void;
+}
+
+export interface RunningSubgraph extends Listening {
+  readonly name: string;
+  readonly url: string;
+}
+
+/** One subgraph as an HTTP service: POST /graphql, GET /health (live), GET /ready (database answers). */
+export async function startSubgraphServer(options: SubgraphServerOptions): Promise<RunningSubgraph> {
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: options.schema,
+    introspection: options.introspection,
+    formatError: formatGraphQLError,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    logger: options.logger,
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await options.database.ping();
+      res.json({ status: 'ready', service: options.name });
+    } catch (error) {
+      options.logger.warn({ err: error }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', service: options.name });
+    }
+  });
+  options.routes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+        let principal: Principal = anonymous;
+        try {
+          const token = bearerToken(req.headers.authorization);
+          if (token) principal = await options.verifier.verify(token);
+        } catch (error) {
+          throw error instanceof AppError ? error.toRequestError() : error;
+        }
+        return {
+          principal,
+          em: options.database.fork(),
+          requestId,
+          logger: options.logger.child({ requestId }),
+          loaders: new Map(),
+        };
+      },
+    }),
+  );
+
+  const listening = await listen(app, options.port, options.host);
+  options.logger.info({ port: listening.port }, `${options.name} subgraph listening`);
+  return {
+    ...listening,
+    name: options.name,
+    url: `http://127.0.0.1:${listening.port}/graphql`,
+    async close() {
+      await listening.close();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { raw } from '@mikro-orm/postgresql';
+import { AppError } from '../../../../lib/errors/index.js';
+import { groupByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
+import { AuditEntry } from './audit-entry.entity.js';
+import { AdminUser, AUDIT_TRAIL_MAX, AuditEntryType } from './audit.types.js';
+
+@Resolver(() => AdminUser)
+export class AdminUserResolver {
+  @FieldResolver(() => [AuditEntryType], {
+    description: `Latest audit entries about this user, newest first (at most ${AUDIT_TRAIL_MAX})`,
+  })
+  @Directive('@requires(fields: "tenantId")')
+  async auditTrail(
+    @Root() user: AdminUser,
+    @Ctx() context: SubgraphContext,
+    @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,
+  ): Promise<AuditEntryType[]> {
+    if (limit < 1 || limit > AUDIT_TRAIL_MAX) {
+      throw new AppError('VALIDATION_FAILED', `limit must be between 1 and ${AUDIT_TRAIL_MAX}`);
+    }
+    // One statement for every user in the request: the newest `limit` rows per user by window function.
+    const rows = await requestLoader<string, AuditEntry[]>(context, `admin.auditTrail:${limit}`, async (ids) => {
+      const ranked = context.em
+        .createQueryBuilder(AuditEntry, 'e')
+        .select(['e.*'])
+        .addSelect(raw('row_number() over (partition by e.subject_user_id order by e.occurred_at desc) as rank'))
+        .where({ subjectUserId: { $in: [...ids] } });
+      const latest = await context.em
+        .createQueryBuilder(AuditEntry)
+        .select('*')
+        .from(ranked, 'e')
+        .where({ rank: { $lte: limit } } as never)
+        .orderBy({ occurredAt: 'desc' })
+        .getResultList();
+      return groupByKey(ids, latest, (e) => e.subjectUserId ?? '');
+    }).load(user.id);
+    return rows.map((row) => AuditEntryType.from(row));
+  }
+}
+
+export const adminReferenceResolvers = {
+  User: {
+    __resolveReference: (reference: { id: string; tenantId?: string }) => Object.assign(new AdminUser(), reference),
+  },
+};

@@ -1,0 +1,7 @@
+import type { MigrationEntry } from '../../../../lib/db/orm.js';
+import { Migration20261121102625 } from './Migration20261121102625.js';
+
+/** Applied in this order; `npm run migration:create` regenerates this list. */
+export const migrations: readonly MigrationEntry[] = [
+  { name: 'Migration20261121102625', class: Migration20261121102625 },
+];

@@ -1,0 +1,46 @@
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../../../lib/auth/principal.js';
+import { Tenant } from '../tenant/tenant.entity.js';
+
+/** An account. Secret columns live here and never leave the identity service. */
+@Entity({ tableName: 'user_account' })
+export class UserAccount {
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'isActive' | 'role' | 'lastLoginAt' | 'passwordHash';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => Tenant, { ref: true, deleteRule: 'restrict' })
+  @Index()
+  tenant!: Ref<Tenant>;
+
+  /** Stored lower-cased; unique across the platform. */
+  @Property({ type: 'text', unique: true })
+  email!: string;
+
+  @Property({ type: 'text', nullable: true, unique: true })
+  username?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  displayName?: string | null;
+
+  /** argon2id PHC string; null for accounts provisioned without a password. */
+  @Property({ type: 'text', nullable: true, hidden: true, lazy: true })
+  passwordHash?: string | null;
+
+  @Enum({ items: ['SYSTEM_ADMIN', 'GROUP_ADMIN', 'USER'], nativeEnumName: 'role' })
+  role: Role = 'USER';
+
+  @Property({ type: 'boolean' })
+  isActive: boolean = true;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', nullable: true })
+  lastLoginAt?: Date | null;
+}

@@ -1,0 +1,29 @@
+import { Ctx, Query, Resolver } from 'type-graphql';
+import { AppError } from '../../../../lib/errors/index.js';
+import type { SubgraphContext } from '../../../../lib/graphql/context.js';
+import { UserDirectory } from './user.service.js';
+import { UserType } from './user.types.js';
+
+@Resolver(() => UserType)
+export class UserResolver {
+  constructor(private readonly users: UserDirectory) {}
+
+  @Query(() => UserType, { nullable: true, description: 'The signed-in user' })
+  async me(@Ctx() context: SubgraphContext): Promise<UserType | null> {
+    if (context.principal.kind !== 'user') throw new AppError('UNAUTHENTICATED');
+    const account = await this.users.byId(context, context.principal.userId);
+    return account ? UserType.from(account) : null;
+  }
+}
+
+/** `_entities` for User: batched by id; field rules (shield) decide what the caller may read. */
+export function userReferenceResolver(users: UserDirectory) {
+  return {
+    User: {
+      __resolveReference: async (reference: { id: string }, context: SubgraphContext) => {
+        const account = await users.byId(context, reference.id);
+        return account ? UserType.from(account) : null;
+      },
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import type { Role } from '../../../../lib/auth/principal.js';
+import type { UserAccount } from './user.entity.js';
+
+export enum RoleEnum {
+  SYSTEM_ADMIN = 'SYSTEM_ADMIN',
+  GROUP_ADMIN = 'GROUP_ADMIN',
+  USER = 'USER',
+}
+registerEnumType(RoleEnum, { name: 'Role', description: 'What a user may administer' });
+
+/** The public face of an account: no secret column can reach it. */
+@ObjectType('User', { description: 'A person who can sign in' })
+@Directive('@key(fields: "id")')
+export class UserType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  email!: string;
+
+  @Field(() => String, { nullable: true })
+  username!: string | null;
+
+  @Field(() => String, { nullable: true })
+  displayName!: string | null;
+
+  @Field(() => RoleEnum)
+  role!: Role;
+
+  @Field(() => ID)
+  tenantId!: string;
+
+  @Field()
+  isActive!: boolean;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  lastLoginAt!: Date | null;
+
+  static from(account: UserAccount): UserType {
+    return Object.assign(new UserType(), {
+      id: account.id,
+      email: account.email,
+      username: account.username ?? null,
+      displayName: account.displayName ?? null,
+      role: account.role,
+      tenantId: account.tenant.id,
+      isActive: account.isActive,
+      createdAt: account.createdAt,
+      lastLoginAt: account.lastLoginAt ?? null,
+    });
+  }
+}

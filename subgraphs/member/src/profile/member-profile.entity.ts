@@ -1,0 +1,38 @@
+import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/postgresql';
+
+/** The member side of a user: what the person says about themselves. Keyed by identity's user id. */
+@Entity({ tableName: 'member_profile' })
+export class MemberProfile {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ type: 'uuid' })
+  userId!: string;
+
+  @Property({ type: 'uuid' })
+  @Index()
+  tenantId!: string;
+
+  @Property({ type: 'text', nullable: true })
+  displayName?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  avatarUrl?: string | null;
+
+  /** E.164. */
+  @Property({ type: 'text', nullable: true })
+  phone?: string | null;
+
+  /** BCP 47. */
+  @Property({ type: 'text', nullable: true })
+  language?: string | null;
+
+  /** ISO 4217. */
+  @Property({ type: 'text', nullable: true })
+  currency?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}
