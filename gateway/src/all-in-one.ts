@@ -16,7 +16,9 @@ process.stdout.write(
     `  GraphQL + Apollo Sandbox  ${stack.gatewayUrl}/graphql`,
     `  REST (legacy contracts)   ${stack.gatewayUrl}/internal/*, ${stack.gatewayUrl}/api/v1/*  (OpenAPI: ${stack.gatewayUrl}/openapi.json)`,
     `  health / ready / metrics  ${stack.gatewayUrl}/health  ${stack.gatewayUrl}/ready  ${stack.gatewayUrl}/metrics`,
-    `  subgraphs                 ${Object.values(stack.subgraphs).map((s) => `${s.name} ${s.url}`).join(', ')}`,
+    `  subgraphs                 ${Object.values(stack.subgraphs)
+      .map((s) => `${s.name} ${s.url}`)
+      .join(', ')}`,
     '',
   ].join('\n'),
 );

@@ -18,6 +18,9 @@ const http = await listen(gateway.app, config.port, config.host);
 logger.info({ port: http.port }, 'gateway listening');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void http.close().then(() => gateway.stop()).then(() => process.exit(0));
+    void http
+      .close()
+      .then(() => gateway.stop())
+      .then(() => process.exit(0));
   });
 }

@@ -7,8 +7,9 @@ import express, { type Express, type Request } from 'express';
 import { print } from 'graphql';
 import { createAccessTokenVerifier } from '../../lib/auth/access-token.js';
 import { anonymous } from '../../lib/auth/principal.js';
-import type { AppConfig, SubgraphName } from '../../lib/config/env.js';
+import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../lib/config/env.js';
 import { AppError, formatGraphQLError } from '../../lib/errors/index.js';
+import { logUnexpectedErrors } from '../../lib/errors/log-plugin.js';
 import type { Logger } from '../../lib/logging/logger.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../lib/http/request-id.js';
 import { authenticate } from './auth/authenticate.js';
@@ -40,10 +41,10 @@ export interface Gateway {
 /** Forwards the caller's credential and the request id; subgraphs verify the credential themselves. */
 class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    // Introspection of the gateway's own schema (Sandbox) runs without a request context.
-    if (!('requestId' in context)) return;
-    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.authorization) request.http?.headers.set('authorization', context.authorization);
+    // Health checks and schema loading run without a request context.
+    const caller = context as Partial<GatewayContext>;
+    if (caller.requestId) request.http?.headers.set(REQUEST_ID_HEADER, caller.requestId);
+    if (caller.authorization) request.http?.headers.set('authorization', caller.authorization);
   }
 }
 
@@ -60,6 +61,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     jwks: new URL('/.well-known/jwks.json', options.subgraphUrls.identity),
   });
 
+  disableVendorTelemetry();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) =>
@@ -87,6 +89,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false }),
       introspectionPolicy(config.isProduction),
       metrics.graphqlPlugin,
+      logUnexpectedErrors<GatewayContext>((context) => context.logger ?? logger),
     ],
   } as ConstructorParameters<typeof ApolloServer<GatewayContext>>[0]);
   await apollo.start();
@@ -125,7 +128,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }),
     );
     const ready = checks.every(([, state]) => state === 'ready');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
   });
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
@@ -165,7 +170,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       );
       if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used by the REST layer');
       return {
-        data: (response.body.singleResult.data ?? null) as Record<string, unknown> | null,
+        data: (response.body.singleResult.data ?? null),
         errors: response.body.singleResult.errors?.map((e) => ({ message: e.message, extensions: e.extensions ?? {} })),
       };
     },

@@ -43,7 +43,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const { config, logger } = options;
   const started: { close(): Promise<void> }[] = [];
   const stopAll = async () => {
-    for (const part of started.reverse()) await part.close().catch((error) => logger.error({ err: error }, 'stop failed'));
+    for (const part of started.reverse())
+      await part.close().catch((error) => logger.error({ err: error }, 'stop failed'));
   };
   try {
     let embedded: EmbeddedPostgres | undefined;
@@ -79,7 +80,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const gateway = await createGateway({
       config,
-      logger: logger.child({ service: 'gateway' }),
+      logger: logger.child({ component: 'gateway' }),
       supergraphSdl: await readSupergraph(),
       subgraphUrls: Object.fromEntries(subgraphNames.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
       ...(options.routes ? { routes: options.routes } : {}),

@@ -18,73 +18,55 @@ const optionalString = z
   .transform((v) => (v.trim() === '' ? undefined : v))
   .optional();
 
-const envSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().min(1).default('127.0.0.1'),
-    PORT: port.default(4000),
-    PUBLIC_URL: optionalUrl,
-    DATA_DIR: z.string().min(1).default('./.data'),
-    DATABASE_URL: optionalUrl.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
-      message: 'must be a postgres:// or postgresql:// URL',
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(4000),
+  PUBLIC_URL: optionalUrl,
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: optionalUrl.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be a postgres:// or postgresql:// URL',
+  }),
+  DB_POOL_MAX: positiveInt.max(100).default(10),
+  REDIS_URL: optionalUrl.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
+    message: 'must be a redis:// or rediss:// URL',
+  }),
+  SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters',
+  }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BOOTSTRAP_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
+  BOOTSTRAP_ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
+    message: 'must be at least 8 characters',
+  }),
+  SMTP_URL: optionalUrl.refine((v) => v === undefined || /^smtps?:\/\//.test(v), {
+    message: 'must be an smtp:// or smtps:// URL',
+  }),
+  SMS_WEBHOOK_URL: optionalUrl,
+  RATE_LIMIT_GENERAL_PER_MINUTE: positiveInt.default(100),
+  RATE_LIMIT_AUTH_PER_MINUTE: positiveInt.default(10),
+  RATE_LIMIT_ADMIN_PER_MINUTE: positiveInt.default(1000),
+  WEBHOOK_RETRY_DELAYS_MS: z
+    .string()
+    .default('60000,300000,1800000,7200000,21600000')
+    .transform((v) => v.split(',').map((s) => Number(s.trim())))
+    .refine((list) => list.length > 0 && list.every((n) => Number.isInteger(n) && n >= 0), {
+      message: 'must be a comma-separated list of non-negative integers (milliseconds)',
     }),
-    DB_POOL_MAX: positiveInt.max(100).default(10),
-    REDIS_URL: optionalUrl.refine((v) => v === undefined || /^rediss?:\/\//.test(v), {
-      message: 'must be a redis:// or rediss:// URL',
-    }),
-    SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
-      message: 'must be at least 32 characters',
-    }),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    BOOTSTRAP_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
-    BOOTSTRAP_ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
-      message: 'must be at least 8 characters',
-    }),
-    SMTP_URL: optionalUrl.refine((v) => v === undefined || /^smtps?:\/\//.test(v), {
-      message: 'must be an smtp:// or smtps:// URL',
-    }),
-    SMS_WEBHOOK_URL: optionalUrl,
-    RATE_LIMIT_GENERAL_PER_MINUTE: positiveInt.default(100),
-    RATE_LIMIT_AUTH_PER_MINUTE: positiveInt.default(10),
-    RATE_LIMIT_ADMIN_PER_MINUTE: positiveInt.default(1000),
-    WEBHOOK_RETRY_DELAYS_MS: z
-      .string()
-      .default('60000,300000,1800000,7200000,21600000')
-      .transform((v) => v.split(',').map((s) => Number(s.trim())))
-      .refine((list) => list.length > 0 && list.every((n) => Number.isInteger(n) && n >= 0), {
-        message: 'must be a comma-separated list of non-negative integers (milliseconds)',
-      }),
-    IDENTITY_PORT: port.default(4001),
-    MEMBER_PORT: port.default(4002),
-    CATALOG_PORT: port.default(4003),
-    ADMIN_PORT: port.default(4004),
-    IDENTITY_URL: optionalUrl,
-    MEMBER_URL: optionalUrl,
-    CATALOG_URL: optionalUrl,
-    ADMIN_URL: optionalUrl,
-    MAX_QUERY_DEPTH: positiveInt.default(12),
-    MAX_QUERY_ALIASES: positiveInt.default(30),
-    MAX_QUERY_TOKENS: positiveInt.default(2000),
-    MAX_QUERY_COST: positiveInt.default(5000),
-    MAX_QUERY_DIRECTIVES: positiveInt.default(30),
-  })
-  .superRefine((env, ctx) => {
-    const adminVars = [env.BOOTSTRAP_ADMIN_EMAIL, env.BOOTSTRAP_ADMIN_PASSWORD];
-    if (adminVars.filter((v) => v !== undefined).length === 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.BOOTSTRAP_ADMIN_EMAIL ? 'BOOTSTRAP_ADMIN_PASSWORD' : 'BOOTSTRAP_ADMIN_EMAIL'],
-        message: 'BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD are set together or not at all',
-      });
-    }
-    if (env.NODE_ENV === 'production') {
-      for (const name of ['SECRET_KEY', 'PUBLIC_URL', 'DATABASE_URL'] as const) {
-        if (env[name] === undefined) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
-        }
-      }
-    }
-  });
+  IDENTITY_PORT: port.default(4001),
+  MEMBER_PORT: port.default(4002),
+  CATALOG_PORT: port.default(4003),
+  ADMIN_PORT: port.default(4004),
+  IDENTITY_URL: optionalUrl,
+  MEMBER_URL: optionalUrl,
+  CATALOG_URL: optionalUrl,
+  ADMIN_URL: optionalUrl,
+  MAX_QUERY_DEPTH: positiveInt.default(12),
+  MAX_QUERY_ALIASES: positiveInt.default(30),
+  MAX_QUERY_TOKENS: positiveInt.default(2000),
+  MAX_QUERY_COST: positiveInt.default(5000),
+  MAX_QUERY_DIRECTIVES: positiveInt.default(30),
+});
 
 export type SubgraphName = 'identity' | 'member' | 'catalog' | 'admin';
 export const subgraphNames: readonly SubgraphName[] = ['identity', 'member', 'catalog', 'admin'];
@@ -124,12 +106,34 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Rules across variables. Checked on the raw values, apart from the schema, so that they are reported
+ * together with every per-variable problem rather than after those are fixed.
+ */
+function crossVariableProblems(source: Record<string, string | undefined>): string[] {
+  const given = (name: string) => (source[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (given('BOOTSTRAP_ADMIN_EMAIL') !== given('BOOTSTRAP_ADMIN_PASSWORD')) {
+    const missing = given('BOOTSTRAP_ADMIN_EMAIL') ? 'BOOTSTRAP_ADMIN_PASSWORD' : 'BOOTSTRAP_ADMIN_EMAIL';
+    problems.push(`${missing}: BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD are set together or not at all`);
+  }
+  if (source['NODE_ENV'] === 'production') {
+    // DATABASE_URL stays optional: a single-node production install may run on the embedded database.
+    for (const name of ['SECRET_KEY', 'PUBLIC_URL']) {
+      if (!given(name)) problems.push(`${name}: is required when NODE_ENV=production`);
+    }
+  }
+  return problems;
+}
+
 /** Parses and validates the environment once. Throws a ConfigError naming every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
+    ...crossVariableProblems(source),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return Object.freeze({
     env: e.NODE_ENV,
@@ -182,6 +186,14 @@ export function loadConfigOrExit(): AppConfig {
     }
     throw error;
   }
+}
+
+/**
+ * @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata addresses
+ * (AWS, GCP, Azure) from every process. We never phone home: call before constructing a gateway.
+ */
+export function disableVendorTelemetry(): void {
+  process.env['APOLLO_TELEMETRY_DISABLED'] = 'true';
 }
 
 /** Where the gateway reaches a subgraph: an explicit URL, else the local port. */

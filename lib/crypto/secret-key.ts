@@ -7,7 +7,9 @@ import type { AppConfig } from '../config/env.js';
  * SECRET_KEY when configured (required in production). Outside production a random key is created
  * once and kept in DATA_DIR, so that a developer's data stays readable across restarts.
  */
-export async function resolveSecretKey(config: Pick<AppConfig, 'secretKey' | 'dataDir' | 'isProduction'>): Promise<string> {
+export async function resolveSecretKey(
+  config: Pick<AppConfig, 'secretKey' | 'dataDir' | 'isProduction'>,
+): Promise<string> {
   if (config.secretKey) return config.secretKey;
   if (config.isProduction) throw new Error('SECRET_KEY is required when NODE_ENV=production');
   const file = join(config.dataDir, 'secret.key');

@@ -14,7 +14,8 @@ export function resolverContainer(
     get(someClass) {
       if (!instances.has(someClass)) {
         const factory = byClass.get(someClass as never);
-        if (!factory) throw new Error(`No factory registered for resolver ${String((someClass as { name?: string }).name)}`);
+        if (!factory)
+          throw new Error(`No factory registered for resolver ${String((someClass as { name?: string }).name)}`);
         instances.set(someClass, factory());
       }
       return instances.get(someClass);

@@ -25,7 +25,7 @@ export function requestLoader<K, V>(
   let loader = context.loaders.get(purpose) as DataLoader<K, V> | undefined;
   if (!loader) {
     loader = new DataLoader<K, V>(batch, { maxBatchSize: 1000 });
-    context.loaders.set(purpose, loader as DataLoader<unknown, unknown>);
+    context.loaders.set(purpose, loader);
   }
   return loader;
 }

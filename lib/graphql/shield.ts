@@ -24,12 +24,14 @@ export function roleIn(...roles: Role[]) {
  * For fields of a `User` object: the caller is that user, a system admin, or a group admin of the
  * user's tenant. The parent must carry `id` and `tenantId` (subgraphs get `tenantId` via @requires).
  */
-export const selfOrAdminOfUser = rule({ cache: 'strict' })(
-  (parent: { id: string; tenantId?: string | null }, _args, context: SubgraphContext) => {
-    if (context.principal.kind === 'anonymous') return new AppError('UNAUTHENTICATED');
-    return canAccessUser(context.principal, parent);
-  },
-);
+export const selfOrAdminOfUser = rule({ cache: 'strict' })((
+  parent: { id: string; tenantId?: string | null },
+  _args,
+  context: SubgraphContext,
+) => {
+  if (context.principal.kind === 'anonymous') return new AppError('UNAUTHENTICATED');
+  return canAccessUser(context.principal, parent);
+});
 
 /**
  * graphql-shield with our defaults: deny whatever is not named, let resolver errors through (they
@@ -38,14 +40,14 @@ export const selfOrAdminOfUser = rule({ cache: 'strict' })(
  * must guard their fields rather than rely on the reference resolver.
  */
 export function createShield(rules: IRules) {
-  const typed = rules as Record<string, Record<string, unknown> | unknown>;
+  const typed = rules as Record<string, unknown>;
   const queryRules = (typed['Query'] ?? {}) as Record<string, unknown>;
   return shield(
     {
       ...typed,
       Query: { ...queryRules, _service: allow, _entities: allow },
       _Service: allow,
-    } as IRules,
+    },
     {
       fallbackRule: deny,
       allowExternalErrors: true,

@@ -47,7 +47,7 @@ export async function buildFederatedSubgraph(options: SubgraphSchemaOptions): Pr
   const typeDefs = gql(`${federationLink}\n${printSchemaWithDirectives(typeGraphQLSchema)}`);
   const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(options.referenceResolvers)) {
-    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(reference as object) } as never;
+    resolvers[typeName] = { ...(resolvers[typeName] as object), ...(reference as object) };
   }
   const subgraph = buildSubgraphSchema({ typeDefs, resolvers });
   const schema = applyMiddleware(subgraph, createShield(options.permissions));

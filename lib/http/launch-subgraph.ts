@@ -27,7 +27,7 @@ export async function launchSubgraph<TServices>(
   definition: SubgraphDefinition<TServices>,
   options: LaunchOptions,
 ): Promise<LaunchedSubgraph<TServices>> {
-  const logger = options.logger.child({ subgraph: definition.name });
+  const logger = options.logger.child({ component: definition.name });
   const database = await openSubgraphDatabase({
     url: options.databaseUrl,
     schema: definition.name,
@@ -37,7 +37,12 @@ export async function launchSubgraph<TServices>(
     logger,
   });
   try {
-    const instance = await definition.create({ config: options.config, database, logger, secretKey: options.secretKey });
+    const instance = await definition.create({
+      config: options.config,
+      database,
+      logger,
+      secretKey: options.secretKey,
+    });
     await instance.onStart?.();
     const verifier =
       instance.verifier ??

@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -8,6 +8,7 @@ import { bearerToken, type AccessTokenVerifier } from '../auth/access-token.js';
 import { anonymous, type Principal } from '../auth/principal.js';
 import type { SubgraphDatabase } from '../db/orm.js';
 import { AppError, formatGraphQLError } from '../errors/index.js';
+import { logUnexpectedErrors } from '../errors/log-plugin.js';
 import type { SubgraphContext } from '../graphql/context.js';
 import type { Logger } from '../logging/logger.js';
 import { listen, type Listening } from './listen.js';
@@ -27,6 +28,28 @@ export interface SubgraphServerOptions {
   readonly routes?: (app: Express) => void;
 }
 
+/** One line per operation, tagged with the request id the gateway forwarded. */
+function accessLog(): ApolloServerPlugin<SubgraphContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const began = performance.now();
+      return {
+        async willSendResponse({ operationName, errors }) {
+          contextValue.logger.info(
+            {
+              operationName: operationName ?? null,
+              durationMs: Math.round((performance.now() - began) * 10) / 10,
+              errors: errors?.length ?? 0,
+              principal: contextValue.principal.kind,
+            },
+            'graphql operation',
+          );
+        },
+      };
+    },
+  };
+}
+
 export interface RunningSubgraph extends Listening {
   readonly name: string;
   readonly url: string;
@@ -39,7 +62,12 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     introspection: options.introspection,
     formatError: formatGraphQLError,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      accessLog(),
+      logUnexpectedErrors<SubgraphContext>((context) => context.logger ?? options.logger),
+    ],
     logger: options.logger,
   });
   await apollo.start();

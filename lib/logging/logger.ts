@@ -1,11 +1,15 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../config/env.js';
 
 export type { Logger } from 'pino';
 
 /** One structured logger per process; children carry `service` and `requestId`. */
-export function createLogger(config: Pick<AppConfig, 'logLevel'>, service: string): Logger {
-  return pino({
+export function createLogger(
+  config: Pick<AppConfig, 'logLevel'>,
+  service: string,
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level: config.logLevel,
     base: { service },
     redact: {
@@ -21,5 +25,6 @@ export function createLogger(config: Pick<AppConfig, 'logLevel'>, service: strin
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { inject } from 'vitest';
 import type { Role } from '../../lib/auth/principal.js';
 import { loadConfig } from '../../lib/config/env.js';
@@ -39,10 +40,13 @@ export interface TestStack extends Stack {
  * The whole graph for one test file: real HTTP, real PostgreSQL (embedded from the migrated snapshot,
  * or a fresh database on TEST_DATABASE_URL). Every port is picked by the OS so files run in parallel.
  */
-export async function startTestStack(
-  env: Record<string, string> = {},
-  options: Pick<StackOptions, 'routes'> = {},
-): Promise<TestStack> {
+export interface TestStackOptions extends Pick<StackOptions, 'routes'> {
+  /** Receives every log line as JSON (set LOG_LEVEL in env to see them). */
+  readonly logDestination?: DestinationStream;
+}
+
+export async function startTestStack(env: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
+  const { logDestination, ...stackOptions } = options;
   const dataDir = await mkdtemp(join(tmpdir(), 'membergraph-stack-'));
   const realDatabase = realDatabaseUrl ? await createRealDatabase(realDatabaseUrl) : undefined;
   const config = loadConfig({
@@ -61,10 +65,10 @@ export async function startTestStack(
   const snapshotPath = inject('embeddedSnapshotPath');
   const stack = await startStack({
     config,
-    logger: createLogger(config, 'test'),
+    logger: createLogger(config, 'test', logDestination),
     inMemory: true,
     ...(snapshotPath && !realDatabase ? { embeddedSnapshot: new Blob([await readFile(snapshotPath)]) } : {}),
-    ...options,
+    ...stackOptions,
   });
 
   const graphql: TestStack['graphql'] = async (query, opts = {}) => {

@@ -4,7 +4,11 @@ import { hasRole } from '../../../lib/auth/policies.js';
 import { AppError } from '../../../lib/errors/index.js';
 import type { GatewayContext } from '../context.js';
 
-function selectsIntrospection(selectionSet: SelectionSetNode, document: DocumentNode, seen = new Set<string>()): boolean {
+function selectsIntrospection(
+  selectionSet: SelectionSetNode,
+  document: DocumentNode,
+  seen = new Set<string>(),
+): boolean {
   return selectionSet.selections.some((selection) => {
     if (selection.kind === Kind.FIELD) return selection.name.value === '__schema' || selection.name.value === '__type';
     if (selection.kind === Kind.INLINE_FRAGMENT) return selectsIntrospection(selection.selectionSet, document, seen);

@@ -53,7 +53,11 @@ function renderOAuth(error: AppError): RenderedError {
   const { required: _required, ...details } = error.details;
   return {
     status: error.status,
-    body: { error: typeof details['error'] === 'string' ? details['error'] : error.code.toLowerCase(), message: error.message, details },
+    body: {
+      error: typeof details['error'] === 'string' ? details['error'] : error.code.toLowerCase(),
+      message: error.message,
+      details,
+    },
   };
 }
 

@@ -30,7 +30,7 @@ const securityFor = {
 } as const;
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 }
 
 function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query') {
@@ -54,12 +54,19 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], serverU
       route.family === 'member'
         ? {
             type: 'object',
-            properties: { code: { const: MEMBER_SUCCESS.code }, message: { const: MEMBER_SUCCESS.message }, data: success },
+            properties: {
+              code: { const: MEMBER_SUCCESS.code },
+              message: { const: MEMBER_SUCCESS.message },
+              data: success,
+            },
             required: ['code', 'message', 'data'],
           }
         : success;
     const responses: Record<string, unknown> = {
-      [String(route.successStatus ?? 200)]: { description: 'Success', content: { 'application/json': { schema: successBody } } },
+      [String(route.successStatus ?? 200)]: {
+        description: 'Success',
+        content: { 'application/json': { schema: successBody } },
+      },
     };
     for (const [status, description] of Object.entries(route.errors)) {
       responses[status] = { description, content: { 'application/json': { schema: errorSchemas[route.family] } } };
@@ -70,7 +77,12 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], serverU
       security: securityFor[route.auth],
       parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
       ...(route.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+            },
+          }
         : {}),
       responses,
     };

@@ -59,5 +59,5 @@ export interface RouteDefinition<
 export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
   route: RouteDefinition<P, Q, B, R>,
 ): RouteDefinition {
-  return route as unknown as RouteDefinition;
+  return route;
 }

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { DocumentNode } from 'graphql';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { anonymous, type Principal } from '../../../lib/auth/principal.js';
 import { AppError, isErrorCode } from '../../../lib/errors/index.js';
 import type { Logger } from '../../../lib/logging/logger.js';
@@ -19,7 +19,11 @@ export interface RestLayerOptions {
   /** Per scheme: how to establish the caller (bearer tokens, API client keys). */
   readonly authenticators: Partial<Record<AuthScheme, Authenticator>>;
   /** Runs an operation through the gateway in-process, as the request's caller. */
-  readonly execute: (req: Request, document: DocumentNode, variables: Record<string, unknown>) => Promise<ExecutionResult>;
+  readonly execute: (
+    req: Request,
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+  ) => Promise<ExecutionResult>;
   readonly logger: Logger;
 }
 
@@ -45,7 +49,10 @@ export function throwIfErrors(result: ExecutionResult): Record<string, unknown> 
 }
 
 function validationError(family: RestFamily, issues: readonly z.core.$ZodIssue[], where: string): AppError {
-  const fields = issues.map((issue) => ({ field: [where, ...issue.path.map(String)].join('.'), message: issue.message }));
+  const fields = issues.map((issue) => ({
+    field: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
   const missing = issues.some((issue) => issue.code === 'invalid_type' && issue.message.includes('undefined'));
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   return new AppError('VALIDATION_FAILED', family === 'internal' ? summary : `Invalid request: ${summary}`, {
@@ -81,7 +88,8 @@ export function createRestLayer(options: RestLayerOptions): Router {
       const logger = options.logger.child({ route: `${route.method.toUpperCase()} ${route.path}` });
       try {
         const authenticator = options.authenticators[route.auth];
-        if (!authenticator) throw new AppError('NOT_CONFIGURED', `Authentication scheme ${route.auth} is not available`);
+        if (!authenticator)
+          throw new AppError('NOT_CONFIGURED', `Authentication scheme ${route.auth} is not available`);
         const principal = await authenticator(req);
         if (route.auth === 'bearer' && principal.kind === 'anonymous') throw new AppError('UNAUTHENTICATED');
         const params = parsePart(route.family, route.params, req.params, 'params');
@@ -92,11 +100,14 @@ export function createRestLayer(options: RestLayerOptions): Router {
           query,
           body,
           principal,
-          graphql: async (document, variables = {}) => throwIfErrors(await options.execute(req, document, variables)) as never,
+          graphql: async (document, variables = {}) =>
+            throwIfErrors(await options.execute(req, document, variables)) as never,
         });
         const shaped = route.response.safeParse(result.body);
         if (!shaped.success) {
-          throw new AppError('INTERNAL', undefined, { cause: new Error(`Response of ${route.path} breaks its contract: ${shaped.error.message}`) });
+          throw new AppError('INTERNAL', undefined, {
+            cause: new Error(`Response of ${route.path} breaks its contract: ${shaped.error.message}`),
+          });
         }
         if (result.headers) res.set(result.headers);
         res.status(result.status ?? route.successStatus ?? 200).json(renderSuccess(route.family, shaped.data));
@@ -109,12 +120,23 @@ export function createRestLayer(options: RestLayerOptions): Router {
   // Unknown paths and unparseable bodies answer in the dialect of the path they were sent to.
   router.use(['/internal', '/api/v1'], (req, res) => {
     const path = req.baseUrl + req.path;
-    sendError(res, familyForPath(path), new AppError('NOT_FOUND', `No route for ${req.method} ${path}`), options.logger);
+    sendError(
+      res,
+      familyForPath(path),
+      new AppError('NOT_FOUND', `No route for ${req.method} ${path}`),
+      options.logger,
+    );
   });
   router.use((error: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     const family = familyForPath(req.baseUrl + req.path);
-    const parseFailed = typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.parse.failed';
-    sendError(res, family, parseFailed ? new AppError('VALIDATION_FAILED', 'The request body is not valid JSON') : asAppError(error), options.logger);
+    const parseFailed =
+      typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.parse.failed';
+    sendError(
+      res,
+      family,
+      parseFailed ? new AppError('VALIDATION_FAILED', 'The request body is not valid JSON') : asAppError(error),
+      options.logger,
+    );
   });
   return router;
 }

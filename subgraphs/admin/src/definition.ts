@@ -4,7 +4,7 @@ import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphq
 import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.js';
 import { AuditEntry } from './audit/audit-entry.entity.js';
 import { AdminUserResolver, adminReferenceResolvers } from './audit/audit.resolver.js';
-import { AdminUser } from "./audit/audit.types.js";
+import { AdminUser } from './audit/audit.types.js';
 import { migrations } from './migrations/index.js';
 
 function buildAdminSchema(): Promise<SubgraphSchema> {

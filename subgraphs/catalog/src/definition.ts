@@ -5,7 +5,7 @@ import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.j
 import { migrations } from './migrations/index.js';
 import { PermissionGrant } from './permission/permission-grant.entity.js';
 import { CatalogUserResolver, catalogReferenceResolvers } from './permission/permission.resolver.js';
-import { CatalogUser } from "./permission/permission.types.js";
+import { CatalogUser } from './permission/permission.types.js';
 
 function buildCatalogSchema(): Promise<SubgraphSchema> {
   return buildFederatedSubgraph({

@@ -8,7 +8,9 @@ export interface IdentitySchemaServices {
   readonly users: UserDirectory;
 }
 
-export function buildIdentitySchema(services: IdentitySchemaServices = { users: new UserDirectory() }): Promise<SubgraphSchema> {
+export function buildIdentitySchema(
+  services: IdentitySchemaServices = { users: new UserDirectory() },
+): Promise<SubgraphSchema> {
   return buildFederatedSubgraph({
     resolvers: [UserResolver],
     referenceResolvers: userReferenceResolver(services.users),

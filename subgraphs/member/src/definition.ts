@@ -5,7 +5,7 @@ import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.j
 import { migrations } from './migrations/index.js';
 import { MemberProfile } from './profile/member-profile.entity.js';
 import { MemberUserResolver, memberReferenceResolvers } from './profile/member-profile.resolver.js';
-import { MemberUser } from "./profile/member-profile.types.js";
+import { MemberUser } from './profile/member-profile.types.js';
 
 function buildMemberSchema(): Promise<SubgraphSchema> {
   return buildFederatedSubgraph({

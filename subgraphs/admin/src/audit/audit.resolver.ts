@@ -1,5 +1,4 @@
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { raw } from '@mikro-orm/postgresql';
 import { AppError } from '../../../../lib/errors/index.js';
 import { groupByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { AuditEntry } from './audit-entry.entity.js';
@@ -21,19 +20,16 @@ export class AdminUserResolver {
     }
     // One statement for every user in the request: the newest `limit` rows per user by window function.
     const rows = await requestLoader<string, AuditEntry[]>(context, `admin.auditTrail:${limit}`, async (ids) => {
-      const ranked = context.em
-        .createQueryBuilder(AuditEntry, 'e')
-        .select(['e.*'])
-        .addSelect(raw('row_number() over (partition by e.subject_user_id order by e.occurred_at desc) as rank'))
-        .where({ subjectUserId: { $in: [...ids] } });
-      const latest = await context.em
-        .createQueryBuilder(AuditEntry)
-        .select('*')
-        .from(ranked, 'e')
-        .where({ rank: { $lte: limit } } as never)
-        .orderBy({ occurredAt: 'desc' })
-        .getResultList();
-      return groupByKey(ids, latest, (e) => e.subjectUserId ?? '');
+      const schema = context.em.config.get('schema');
+      const found = await context.em.execute<Record<string, unknown>[]>(
+        `select * from (
+           select e.*, row_number() over (partition by e.subject_user_id order by e.occurred_at desc) as rank
+           from "${schema}"."audit_entry" e where e.subject_user_id in (${ids.map(() => '?').join(', ')})
+         ) ranked where ranked.rank <= ? order by ranked.occurred_at desc`,
+        [...ids, limit],
+      );
+      const entries = found.map(({ rank: _rank, ...row }) => context.em.map(AuditEntry, row));
+      return groupByKey(ids, entries, (e) => e.subjectUserId ?? '');
     }).load(user.id);
     return rows.map((row) => AuditEntryType.from(row));
   }

@@ -6,7 +6,7 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/p
  */
 @Entity({ tableName: 'signing_key' })
 export class SigningKey {
-  [OptionalProps]?: 'createdAt' | 'retiresAt';
+  [OptionalProps]?: 'createdAt' | 'activatesAt' | 'retiresAt';
 
   /** The JWK `kid`. */
   @PrimaryKey({ type: 'text' })
@@ -25,6 +25,13 @@ export class SigningKey {
   @Property({ type: 'timestamptz' })
   @Index()
   createdAt: Date = new Date();
+
+  /**
+   * Signing starts here. A rotated-in key is published first and signs only once every verifier's
+   * JWKS cache has had time to learn it, so no fresh token carries an unknown `kid`.
+   */
+  @Property({ type: 'timestamptz' })
+  activatesAt: Date = new Date();
 
   /** Set on rotation: after this instant the key is neither used nor published. */
   @Property({ type: 'timestamptz', nullable: true })

@@ -9,11 +9,7 @@ import {
   type JSONWebKeySet,
   type JWTVerifyGetKey,
 } from 'jose';
-import {
-  ACCESS_TOKEN_ALGORITHM,
-  ACCESS_TOKEN_TTL_SECONDS,
-  API_AUDIENCE,
-} from '../../../../lib/auth/access-token.js';
+import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TTL_SECONDS, API_AUDIENCE } from '../../../../lib/auth/access-token.js';
 import type { Role } from '../../../../lib/auth/principal.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
@@ -43,6 +39,13 @@ interface ActiveKey {
 
 /** How long a replica trusts its cached active key before re-reading (another replica may rotate). */
 const ACTIVE_KEY_CACHE_MS = 30_000;
+/**
+ * Between publishing a rotated-in key and signing with it: longer than the gateway's JWKS response
+ * cache (5 min) and jose's remote key-set cache in every verifier (10 min).
+ */
+export const KEY_PROPAGATION_MS = 15 * 60_000;
+/** A verifier meeting an unknown `kid` re-reads the key set at most this often. */
+const UNKNOWN_KID_RELOAD_MS = 1_000;
 
 /**
  * Owns the rotating ES256 key set: creates the first key, rotates, publishes the JWKS and signs
@@ -65,14 +68,16 @@ export class SigningKeyService {
   }
 
   /**
-   * New key signs from now on; the previous ones stay published until every token they signed has
-   * expired (TTL plus a minute of clock skew), then drop out of the JWKS.
+   * Rolls the key over: the new key is published at once and signs from `activatesAt` (after the
+   * propagation delay); the current keys keep signing until then, and stay published until every
+   * token they signed has expired (TTL plus a minute of clock skew).
    */
-  async rotate(): Promise<string> {
+  async rotate(options: { activateAfterMs?: number } = {}): Promise<string> {
     const em = this.em();
-    const retiresAt = new Date(Date.now() + (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000);
+    const activatesAt = new Date(Date.now() + (options.activateAfterMs ?? KEY_PROPAGATION_MS));
+    const retiresAt = new Date(activatesAt.getTime() + (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000);
     await em.nativeUpdate(SigningKey, { retiresAt: null }, { retiresAt });
-    const kid = await this.createKey(em);
+    const kid = await this.createKey(em, activatesAt);
     this.active = undefined;
     return kid;
   }
@@ -82,12 +87,16 @@ export class SigningKeyService {
    * rotation on another replica is seen within seconds.
    */
   keyResolver(): JWTVerifyGetKey {
-    let cached: { resolve: JWTVerifyGetKey; at: number } | undefined;
+    let cached: { resolve: JWTVerifyGetKey; kids: Set<string | undefined>; at: number } | undefined;
+    const load = async () => {
+      const set = await this.jwks();
+      cached = { resolve: createLocalJWKSet(set), kids: new Set(set.keys.map((k) => k.kid)), at: Date.now() };
+      return cached;
+    };
     return async (header, token) => {
-      if (!cached || Date.now() - cached.at > ACTIVE_KEY_CACHE_MS) {
-        cached = { resolve: createLocalJWKSet(await this.jwks()), at: Date.now() };
-      }
-      return cached.resolve(header, token);
+      let current = cached && Date.now() - cached.at <= ACTIVE_KEY_CACHE_MS ? cached : await load();
+      if (!current.kids.has(header.kid) && Date.now() - current.at > UNKNOWN_KID_RELOAD_MS) current = await load();
+      return current.resolve(header, token);
     };
   }
 
@@ -97,11 +106,13 @@ export class SigningKeyService {
       { $or: [{ retiresAt: null }, { retiresAt: { $gt: new Date() } }] },
       { orderBy: { createdAt: 'desc' } },
     );
-    return { keys: keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.algorithm, use: 'sig' }) as JWK) };
+    return { keys: keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.algorithm, use: 'sig' })) };
   }
 
-  async signAccessToken(claims: AccessTokenClaims): Promise<IssuedAccessToken> {
+  /** `issuedAt` backdates issuance (seconds since the epoch); tokens are otherwise issued now. */
+  async signAccessToken(claims: AccessTokenClaims, issuedAt?: number): Promise<IssuedAccessToken> {
     const key = await this.activeKey();
+    const iat = issuedAt ?? Math.floor(Date.now() / 1000);
     const tokenId = randomUUID();
     const token = await new SignJWT({
       sid: claims.sessionId,
@@ -115,8 +126,8 @@ export class SigningKeyService {
       .setIssuer(this.issuer)
       .setSubject(claims.userId)
       .setAudience(API_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ACCESS_TOKEN_TTL_SECONDS)
       .setJti(tokenId)
       .sign(key.privateKey);
     return { token, tokenId, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
@@ -125,10 +136,11 @@ export class SigningKeyService {
   private async activeKey(): Promise<ActiveKey> {
     if (this.active && Date.now() - this.active.loadedAt < ACTIVE_KEY_CACHE_MS) return this.active;
     const em = this.em();
+    const now = new Date();
     const newest = await em.findOne(
       SigningKey,
-      { retiresAt: null },
-      { orderBy: { createdAt: 'desc' }, populate: ['privateJwkSealed'] },
+      { activatesAt: { $lte: now }, $or: [{ retiresAt: null }, { retiresAt: { $gt: now } }] },
+      { orderBy: { activatesAt: 'desc' }, populate: ['privateJwkSealed'] },
     );
     if (!newest) {
       await this.createKey(em);
@@ -139,7 +151,7 @@ export class SigningKeyService {
     return this.active;
   }
 
-  private async createKey(em: EntityManager): Promise<string> {
+  private async createKey(em: EntityManager, activatesAt = new Date()): Promise<string> {
     const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { extractable: true });
     const kid = randomUUID();
     const key = em.create(SigningKey, {
@@ -147,6 +159,7 @@ export class SigningKeyService {
       algorithm: ACCESS_TOKEN_ALGORITHM,
       publicJwk: { ...(await exportJWK(publicKey)) },
       privateJwkSealed: this.box.seal(JSON.stringify(await exportJWK(privateKey))),
+      activatesAt,
     });
     await em.persistAndFlush(key);
     return kid;

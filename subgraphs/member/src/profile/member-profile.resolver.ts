@@ -17,7 +17,6 @@ export class MemberUserResolver {
 export const memberReferenceResolvers = {
   User: {
     // Only keys and @requires fields arrive here; field rules guard what is read.
-    __resolveReference: (reference: { id: string; tenantId?: string }) =>
-      Object.assign(new MemberUser(), reference),
+    __resolveReference: (reference: { id: string; tenantId?: string }) => Object.assign(new MemberUser(), reference),
   },
 };

@@ -1,0 +1,71 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../lib/config/env.js';
+
+const run = promisify(execFile);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(4000);
+    expect(config.dataDir).toBe('./.data');
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.rateLimits).toEqual({ general: 100, auth: 10, admin: 1000 });
+    expect(config.publicUrl).toBe('http://127.0.0.1:4000');
+    expect(config.subgraphs.identity.port).toBe(4001);
+    expect(config.webhookRetryDelaysMs.reduce((a, b) => a + b, 0)).toBeGreaterThan(3 * 3600_000);
+  });
+
+  it('names every bad variable at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      RATE_LIMIT_AUTH_PER_MINUTE: '0',
+      WEBHOOK_RETRY_DELAYS_MS: '100,-5',
+      BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com',
+    });
+    const named = problems.map((p) => p.split(':')[0]);
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'PORT',
+        'DATABASE_URL',
+        'RATE_LIMIT_AUTH_PER_MINUTE',
+        'WEBHOOK_RETRY_DELAYS_MS',
+        'BOOTSTRAP_ADMIN_PASSWORD',
+      ]),
+    );
+  });
+
+  it('refuses insecure fallbacks in production', () => {
+    const named = problemsOf({ NODE_ENV: 'production' }).map((p) => p.split(':')[0]);
+    expect(named).toEqual(expect.arrayContaining(['SECRET_KEY', 'PUBLIC_URL']));
+    expect(problemsOf({ NODE_ENV: 'production', SECRET_KEY: 'short', PUBLIC_URL: 'https://id.example.com' })).toEqual([
+      'SECRET_KEY: must be at least 32 characters',
+    ]);
+  });
+
+  it('stops the process with a message naming the variable', async () => {
+    const failure = await run(
+      'node',
+      ['--import', '@swc-node/register/esm-register', 'gateway/src/all-in-one.ts'],
+      { env: { ...process.env, PORT: 'not-a-port', REDIS_URL: 'http://nope' } },
+    ).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(/PORT: /);
+    expect(failure?.stderr).toMatch(/REDIS_URL: must be a redis:\/\//);
+  });
+});
