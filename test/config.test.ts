@@ -56,11 +56,9 @@ describe('configuration', () => {
   });
 
   it('stops the process with a message naming the variable', async () => {
-    const failure = await run(
-      'node',
-      ['--import', '@swc-node/register/esm-register', 'gateway/src/all-in-one.ts'],
-      { env: { ...process.env, PORT: 'not-a-port', REDIS_URL: 'http://nope' } },
-    ).then(
+    const failure = await run('node', ['--import', '@swc-node/register/esm-register', 'gateway/src/all-in-one.ts'], {
+      env: { ...process.env, PORT: 'not-a-port', REDIS_URL: 'http://nope' },
+    }).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
     );

@@ -47,7 +47,11 @@ async function giveDataToEverySubgraph(user: TestUser, label: string) {
 }
 
 /** Asks a subgraph directly for extension fields of users, as the gateway would. */
-function entities(subgraph: 'member' | 'catalog' | 'admin', users: readonly { id: string; tenantId: string }[], token: string) {
+function entities(
+  subgraph: 'member' | 'catalog' | 'admin',
+  users: readonly { id: string; tenantId: string }[],
+  token: string,
+) {
   const selection = {
     member: 'memberProfile { displayName }',
     catalog: 'permissions { actions }',
@@ -169,7 +173,11 @@ describe('batching: a query over N users costs O(1) statements per subgraph', ()
     const before = identity.statementCount();
     const response = await stack.graphql<{ _entities: { email: string }[] }>(
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { email } } }',
-      { url: stack.subgraphs.identity.url, token: admin.token, variables: { r: users.map((u) => ({ __typename: 'User', id: u.id })) } },
+      {
+        url: stack.subgraphs.identity.url,
+        token: admin.token,
+        variables: { r: users.map((u) => ({ __typename: 'User', id: u.id })) },
+      },
     );
     expect(response.data?._entities.map((u) => u.email)).toEqual(users.map((u) => u.email));
     expect(identity.statementCount() - before).toBe(1);

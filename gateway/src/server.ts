@@ -79,6 +79,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Introspection itself is allowed; the policy plugin decides who may use it.
     introspection: true,
     csrfPrevention: true,
+    // Our entry points own shutdown order (gateway, then subgraphs, then the database).
+    stopOnTerminationSignals: false,
     formatError: formatGraphQLError,
     logger,
     ...protection,
@@ -170,7 +172,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       );
       if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used by the REST layer');
       return {
-        data: (response.body.singleResult.data ?? null),
+        data: response.body.singleResult.data ?? null,
         errors: response.body.singleResult.errors?.map((e) => ({ message: e.message, extensions: e.extensions ?? {} })),
       };
     },

@@ -43,7 +43,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url,
     db,
-    dump: async () => (await db.dumpDataDir('none')),
+    dump: async () => await db.dumpDataDir('none'),
     async stop() {
       await server.stop();
       await db.close();

@@ -39,13 +39,13 @@ export const selfOrAdminOfUser = rule({ cache: 'strict' })((
  * fields the gateway needs are always allowed; `__resolveReference` is not a field, so entity types
  * must guard their fields rather than rely on the reference resolver.
  */
-export function createShield(rules: IRules) {
+export function createShield(rules: IRules, options: { hasEntities: boolean }) {
   const typed = rules as Record<string, unknown>;
   const queryRules = (typed['Query'] ?? {}) as Record<string, unknown>;
   return shield(
     {
       ...typed,
-      Query: { ...queryRules, _service: allow, _entities: allow },
+      Query: { ...queryRules, _service: allow, ...(options.hasEntities ? { _entities: allow } : {}) },
       _Service: allow,
     },
     {

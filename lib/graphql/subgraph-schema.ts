@@ -50,6 +50,7 @@ export async function buildFederatedSubgraph(options: SubgraphSchemaOptions): Pr
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(reference as object) };
   }
   const subgraph = buildSubgraphSchema({ typeDefs, resolvers });
-  const schema = applyMiddleware(subgraph, createShield(options.permissions));
+  const hasEntities = subgraph.getQueryType()?.getFields()['_entities'] !== undefined;
+  const schema = applyMiddleware(subgraph, createShield(options.permissions, { hasEntities }));
   return { schema, sdl: printSubgraphSchema(subgraph) };
 }

@@ -60,6 +60,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
   const apollo = new ApolloServer<SubgraphContext>({
     schema: options.schema,
     introspection: options.introspection,
+    // The launcher owns shutdown order; Apollo must not stop itself on SIGTERM halfway through.
+    stopOnTerminationSignals: false,
     formatError: formatGraphQLError,
     includeStacktraceInErrorResponses: false,
     plugins: [

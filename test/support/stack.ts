@@ -45,7 +45,10 @@ export interface TestStackOptions extends Pick<StackOptions, 'routes'> {
   readonly logDestination?: DestinationStream;
 }
 
-export async function startTestStack(env: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: TestStackOptions = {},
+): Promise<TestStack> {
   const { logDestination, ...stackOptions } = options;
   const dataDir = await mkdtemp(join(tmpdir(), 'membergraph-stack-'));
   const realDatabase = realDatabaseUrl ? await createRealDatabase(realDatabaseUrl) : undefined;

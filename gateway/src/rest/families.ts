@@ -11,10 +11,12 @@ export interface RenderedError {
   readonly body: Record<string, unknown>;
 }
 
-/** seed 000: `{"detail": "<code>"}` in lower snake case. */
+/**
+ * seed 000: `{"detail": "<code>"}` in lower snake case; a validation failure lists its problems
+ * (`{"detail": [{"loc", "msg", "type"}]}`), as the legacy FastAPI service did.
+ */
 function renderInternal(error: AppError): RenderedError {
-  const detail = typeof error.details['detail'] === 'string' ? error.details['detail'] : error.code.toLowerCase();
-  return { status: error.status, body: { detail } };
+  return { status: error.status, body: { detail: error.details['detail'] ?? error.code.toLowerCase() } };
 }
 
 /** seed 003: numeric codes with the documented HTTP statuses. */

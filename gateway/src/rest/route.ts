@@ -1,4 +1,4 @@
-import type { DocumentNode } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { z } from 'zod';
 import type { Principal } from '../../../lib/auth/principal.js';
 import type { RestFamily } from './families.js';
@@ -17,8 +17,14 @@ export interface RouteInput<P, Q, B> {
   readonly query: Q;
   readonly body: B;
   readonly principal: Principal;
-  /** Runs a GraphQL operation in-process through the gateway as the caller; errors throw AppError. */
-  graphql<TData = Record<string, unknown>>(document: DocumentNode, variables?: Record<string, unknown>): Promise<TData>;
+  /**
+   * Runs a GraphQL operation in-process through the gateway as the caller; errors throw AppError.
+   * Documents come from codegen (gateway/src/generated), so data and variables are typed.
+   */
+  readonly graphql: <TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables?: TVariables,
+  ) => Promise<TData>;
 }
 
 export interface RouteResult<R> {

@@ -55,8 +55,13 @@ function validationError(family: RestFamily, issues: readonly z.core.$ZodIssue[]
   }));
   const missing = issues.some((issue) => issue.code === 'invalid_type' && issue.message.includes('undefined'));
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-  return new AppError('VALIDATION_FAILED', family === 'internal' ? summary : `Invalid request: ${summary}`, {
-    details: { fields, ...(missing ? { required: true } : {}), ...(family === 'internal' ? { detail: fields } : {}) },
+  const detail = issues.map((issue) => ({
+    loc: [where, ...issue.path.map(String)],
+    msg: issue.message,
+    type: issue.code,
+  }));
+  return new AppError('VALIDATION_FAILED', `Invalid request: ${summary}`, {
+    details: family === 'internal' ? { detail } : { fields, ...(missing ? { required: true } : {}) },
   });
 }
 
@@ -100,8 +105,8 @@ export function createRestLayer(options: RestLayerOptions): Router {
           query,
           body,
           principal,
-          graphql: async (document, variables = {}) =>
-            throwIfErrors(await options.execute(req, document, variables)) as never,
+          graphql: async (document, variables) =>
+            throwIfErrors(await options.execute(req, document, variables ?? {})) as never,
         });
         const shaped = route.response.safeParse(result.body);
         if (!shaped.success) {

@@ -1,0 +1,81 @@
+import 'reflect-metadata';
+import { comparisons, scenarios, type Scenario } from './scenarios.js';
+import { measure } from './support/measure.js';
+import { machineContext, ratioLines, resultTable, type ScenarioResult } from './support/report.js';
+import { readSettings, type BenchSettings } from './support/settings.js';
+import { startBenchStack, type BenchStack } from './support/stack.js';
+import { verifyScenario } from './support/verify.js';
+
+/**
+ * `npm run bench`: every scenario against one stack in one process, so the figures compare.
+ * Env: BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_SCENARIOS (ids,
+ * all by default), DATABASE_URL (real PostgreSQL instead of the embedded one), BENCH_LOG_LEVEL
+ * (server logs, silent by default).
+ */
+async function main(signal: AbortSignal): Promise<void> {
+  const settings = readSettings(process.env);
+  console.error('starting the stack…');
+  const startedAt = performance.now();
+  const bench = await startBenchStack();
+  console.error(`stack up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+  try {
+    await run(bench, settings, signal);
+  } finally {
+    await bench.stop();
+  }
+}
+
+async function run(bench: BenchStack, settings: BenchSettings, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  const list = select(
+    scenarios({
+      gatewayUrl: bench.stack.gatewayUrl,
+      identityUrl: bench.stack.subgraphs.identity.url,
+      token: bench.token,
+    }),
+    settings.only,
+  );
+  // Check every scenario before measuring any, so a broken one fails in seconds, not after a minute.
+  const expected = new Map<string, string | undefined>();
+  for (const scenario of list) expected.set(scenario.id, await verifyScenario(scenario));
+
+  const results: ScenarioResult[] = [];
+  for (const scenario of list) {
+    const expectBody = expected.get(scenario.id);
+    const load = { connections: settings.connections, signal, ...(expectBody !== undefined ? { expectBody } : {}) };
+    console.error(`measuring ${scenario.name}…`);
+    if (settings.warmupSeconds > 0) await measure(scenario, { ...load, seconds: settings.warmupSeconds });
+    const measurement = await measure(scenario, { ...load, seconds: settings.seconds });
+    results.push({ scenario, measurement, bodyChecked: expectBody !== undefined });
+  }
+
+  console.log(`\n${machineContext(bench.database, settings)}\n`);
+  console.log(resultTable(results));
+  console.log(`\n${ratioLines(results, comparisons).join('\n')}`);
+}
+
+function select(all: readonly Scenario[], only: readonly string[] | undefined): readonly Scenario[] {
+  if (!only?.length) return all;
+  const unknown = only.filter((id) => !all.some((s) => s.id === id));
+  if (unknown.length) {
+    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${all.map((s) => s.id).join(', ')}`);
+  }
+  return all.filter((s) => only.includes(s.id));
+}
+
+// Ctrl-C stops the load and then the stack, so no port or temp dir is left behind. `on`, not `once`:
+// each Apollo Server re-raises the signal after stopping itself, which with no listener left would
+// kill the process mid-cleanup.
+const interrupt = new AbortController();
+for (const name of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(name, () => {
+    if (!interrupt.signal.aborted) interrupt.abort(new Error(`interrupted by ${name}`));
+  });
+}
+
+try {
+  await main(interrupt.signal);
+} catch (error) {
+  console.error(`\nbench aborted: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = interrupt.signal.aborted ? 130 : 1;
+}

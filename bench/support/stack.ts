@@ -1,0 +1,94 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../lib/config/env.js';
+import { createLogger } from '../../lib/logging/logger.js';
+import { startStack, type Stack } from '../../gateway/src/stack.js';
+import { DEFAULT_TENANT_SLUG, Tenant } from '../../subgraphs/identity/src/tenant/tenant.entity.js';
+import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
+
+export interface BenchStack {
+  readonly stack: Stack;
+  /** Where the data lives, for the report (never the URL itself: it may carry a password). */
+  readonly database: string;
+  /** A bearer token for a freshly created USER account. */
+  readonly token: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole graph in this process, exactly as `npm start` runs it, on OS-picked loopback ports.
+ * DATABASE_URL (if set) is used as is, so the same bench also measures a real PostgreSQL server;
+ * otherwise the embedded PGlite runs in memory and migrates on start.
+ */
+export async function startBenchStack(): Promise<BenchStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'membergraph-bench-'));
+  const databaseUrl = process.env['DATABASE_URL'] || undefined;
+  const secretKey = process.env['SECRET_KEY'] || undefined;
+  let stack: Stack | undefined;
+  let stopped: Promise<void> | undefined;
+  // Idempotent: an interrupted run and its `finally` may both ask.
+  const stop = () =>
+    (stopped ??= (async () => {
+      try {
+        await stack?.stop();
+      } finally {
+        await rm(dataDir, { recursive: true, force: true });
+      }
+    })());
+  try {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] || 'silent',
+      PORT: '0',
+      IDENTITY_PORT: '0',
+      MEMBER_PORT: '0',
+      CATALOG_PORT: '0',
+      ADMIN_PORT: '0',
+      DATA_DIR: dataDir,
+      // A database that already holds identity's signing keys needs the key they were sealed with.
+      SECRET_KEY: secretKey ?? randomBytes(32).toString('base64url'),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    });
+    stack = await startStack({ config, logger: createLogger(config, 'bench'), inMemory: true });
+    return {
+      stack,
+      database: config.databaseUrl
+        ? `PostgreSQL at ${new URL(config.databaseUrl).host}`
+        : 'embedded PGlite (in memory)',
+      token: await createBenchUser(stack),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    if (databaseUrl && !secretKey && error instanceof Error && /unable to authenticate data/.test(error.message)) {
+      throw new Error(
+        `${error.message}: DATABASE_URL holds data sealed with another SECRET_KEY; ` +
+          'set SECRET_KEY to that key, or point DATABASE_URL at an empty database',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Inserts an account straight into identity's tables (signup is not what we measure) and signs a token. */
+async function createBenchUser(stack: Stack): Promise<string> {
+  const em = stack.subgraphs.identity.database.fork();
+  const tenant =
+    (await em.findOne(Tenant, { slug: DEFAULT_TENANT_SLUG })) ??
+    em.create(Tenant, { slug: DEFAULT_TENANT_SLUG, name: DEFAULT_TENANT_SLUG });
+  const account = em.create(UserAccount, { email: `bench-${randomUUID()}@example.com`, tenant, role: 'USER' });
+  await em.persistAndFlush(account);
+  const { token } = await stack.identity.signingKeys.signAccessToken({
+    userId: account.id,
+    tenantId: tenant.id,
+    role: account.role,
+    sessionId: randomUUID(),
+    scopes: [],
+    amr: ['pwd'],
+    authTime: Math.floor(Date.now() / 1000),
+  });
+  return token;
+}

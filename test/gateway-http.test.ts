@@ -1,0 +1,148 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './support/stack.js';
+
+const logLines: Record<string, unknown>[] = [];
+const logSink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    for (const line of chunk.toString().split('\n').filter(Boolean))
+      logLines.push(JSON.parse(line) as Record<string, unknown>);
+    done();
+  },
+});
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack(
+    { LOG_LEVEL: 'info', MAX_QUERY_DEPTH: '4', MAX_QUERY_ALIASES: '3' },
+    { logDestination: logSink },
+  );
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('gateway HTTP surface', () => {
+  it('serves liveness, and readiness of every subgraph and the database', async () => {
+    expect(await (await fetch(`${stack.gatewayUrl}/health`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${stack.gatewayUrl}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      subgraphs: { identity: 'ready', member: 'ready', catalog: 'ready', admin: 'ready' },
+    });
+  });
+
+  it('serves Prometheus metrics that count what it served', async () => {
+    await stack.graphql('{ __typename }');
+    const response = await fetch(`${stack.gatewayUrl}/metrics`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(
+      /membergraph_http_request_duration_seconds_count\{family="graphql",method="POST",status="200"\} [1-9]/,
+    );
+    expect(text).toMatch(/membergraph_graphql_operations_total\{operation_type="query",outcome="ok"\} [1-9]/);
+  });
+
+  it('serves Apollo Sandbox to a browser on GET /graphql', async () => {
+    const response = await fetch(`${stack.gatewayUrl}/graphql`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await response.text()).toMatch(/embeddable-sandbox|EmbeddedSandbox/);
+  });
+
+  it('blocks cross-site simple requests (CSRF prevention)', async () => {
+    const simple = await fetch(`${stack.gatewayUrl}/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    expect(simple.status).toBe(400);
+    const preflighted = await fetch(`${stack.gatewayUrl}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
+    expect(preflighted.status).toBe(200);
+  });
+
+  it('passes the request id from the caller through the gateway to the subgraphs', async () => {
+    const user = await stack.createUser();
+    const requestId = `trace-${Date.now()}`;
+    const response = await fetch(`${stack.gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}`, 'x-request-id': requestId },
+      body: JSON.stringify({ query: '{ me { id memberProfile { displayName } } }' }),
+    });
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    expect(response.status).toBe(200);
+    const components = logLines
+      .filter((l) => l['requestId'] === requestId && l['msg'] === 'graphql operation')
+      .map((l) => l['component']);
+    expect(components).toEqual(expect.arrayContaining(['identity', 'member']));
+  });
+
+  it('lets anyone introspect in development', async () => {
+    const response = await stack.graphql('{ __schema { queryType { name } } }');
+    expect(response.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it('reports a subgraph that stopped answering as not ready', async () => {
+    await stack.subgraphs.admin.close();
+    const ready = await fetch(`${stack.gatewayUrl}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({
+      status: 'unavailable',
+      subgraphs: { admin: 'unreachable', identity: 'ready' },
+    });
+  });
+});
+
+describe('gateway in production', () => {
+  let production: TestStack;
+  beforeAll(async () => {
+    production = await startTestStack({
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://id.example.com',
+      MAX_QUERY_DEPTH: '4',
+      MAX_QUERY_ALIASES: '3',
+    });
+  });
+  afterAll(async () => {
+    await production?.stop();
+  });
+
+  it('allows introspection to system admins only', async () => {
+    const query = '{ __schema { queryType { name } } }';
+    const anonymous = await production.graphql(query);
+    expect(anonymous.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    const user = await production.createUser();
+    expect((await production.graphql(query, { token: user.token })).errors?.[0]?.extensions?.['code']).toBe(
+      'FORBIDDEN',
+    );
+    const admin = await production.createUser({ role: 'SYSTEM_ADMIN' });
+    expect((await production.graphql(query, { token: admin.token })).data).toEqual({
+      __schema: { queryType: { name: 'Query' } },
+    });
+  });
+
+  it('hides introspection behind fragments too', async () => {
+    const user = await production.createUser();
+    const sneaky = await production.graphql('query { ...F } fragment F on Query { __type(name: "User") { name } }', {
+      token: user.token,
+    });
+    expect(sneaky.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+
+  it('rejects documents beyond the depth and alias limits before planning', async () => {
+    const user = await production.createUser();
+    const deep = await production.graphql(
+      '{ me { ...U } } fragment U on User { memberProfile { ...P } } fragment P on MemberProfile { displayName }',
+      { token: user.token },
+    );
+    expect(deep.errors?.[0]?.message).toMatch(/depth/i);
+    const aliases = await production.graphql('{ a: me { id } b: me { id } c: me { id } d: me { id } }', {
+      token: user.token,
+    });
+    expect(aliases.errors?.[0]?.message).toMatch(/alias/i);
+  });
+
+  it('still serves ordinary queries', async () => {
+    const user = await production.createUser();
+    expect((await production.graphql('{ me { id } }', { token: user.token })).data).toEqual({ me: { id: user.id } });
+  });
+});
