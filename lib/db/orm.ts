@@ -17,6 +17,8 @@ export interface SubgraphDatabaseOptions {
   readonly migrations: readonly MigrationEntry[];
   readonly poolMax: number;
   readonly logger: Logger;
+  /** Apply pending migrations on open (default); `npm run migrate` applies them itself to report. */
+  readonly migrate?: boolean;
 }
 
 export interface SubgraphDatabase {
@@ -60,8 +62,10 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     .on('query', () => {
       statements += 1;
     });
-  await orm.getMigrator().up();
-  options.logger.debug({ schema: options.schema }, 'migrations applied');
+  if (options.migrate !== false) {
+    await orm.getMigrator().up();
+    options.logger.debug({ schema: options.schema }, 'migrations applied');
+  }
   return {
     orm,
     fork: () => orm.em.fork(),

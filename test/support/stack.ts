@@ -63,6 +63,7 @@ export async function startTestStack(
     DATA_DIR: dataDir,
     SECRET_KEY: randomBytes(32).toString('base64url'),
     ...(realDatabase ? { DATABASE_URL: realDatabase.url } : {}),
+    ...(process.env['TEST_REDIS_URL'] ? { REDIS_URL: process.env['TEST_REDIS_URL'] } : {}),
     ...env,
   });
   const snapshotPath = inject('embeddedSnapshotPath');
