@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config/env.js';
 import { createLogger } from '../lib/logging/logger.js';
-import { startStack, type Stack } from '../gateway/src/stack.js';
+import { EPHEMERAL_PORTS, startStack, type Stack } from '../gateway/src/stack.js';
 import { verifyPassword } from '../subgraphs/identity/src/user/password.js';
 import { UserAccount } from '../subgraphs/identity/src/user/user.entity.js';
 import { createRealDatabase, realDatabaseUrl, type TestDatabase } from './support/database.js';
@@ -30,11 +30,7 @@ function start(extraEnv: Record<string, string>): Promise<Stack> {
   const config = loadConfig({
     NODE_ENV: 'development',
     LOG_LEVEL: 'silent',
-    PORT: '0',
-    IDENTITY_PORT: '0',
-    MEMBER_PORT: '0',
-    CATALOG_PORT: '0',
-    ADMIN_PORT: '0',
+    ...EPHEMERAL_PORTS,
     DATA_DIR: dataDir,
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...extraEnv,

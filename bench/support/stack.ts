@@ -1,12 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../lib/config/env.js';
 import { createLogger } from '../../lib/logging/logger.js';
-import { startStack, type Stack } from '../../gateway/src/stack.js';
-import { DEFAULT_TENANT_SLUG, Tenant } from '../../subgraphs/identity/src/tenant/tenant.entity.js';
-import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
+import { EPHEMERAL_PORTS, startStack, type Stack } from '../../gateway/src/stack.js';
+import { insertAccountWithToken } from '../../subgraphs/identity/src/user/account-fixture.js';
 
 export interface BenchStack {
   readonly stack: Stack;
@@ -41,11 +40,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     const config = loadConfig({
       NODE_ENV: 'test',
       LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] || 'silent',
-      PORT: '0',
-      IDENTITY_PORT: '0',
-      MEMBER_PORT: '0',
-      CATALOG_PORT: '0',
-      ADMIN_PORT: '0',
+      ...EPHEMERAL_PORTS,
       DATA_DIR: dataDir,
       // A database that already holds identity's signing keys needs the key they were sealed with.
       SECRET_KEY: secretKey ?? randomBytes(32).toString('base64url'),
@@ -57,7 +52,12 @@ export async function startBenchStack(): Promise<BenchStack> {
       database: config.databaseUrl
         ? `PostgreSQL at ${new URL(config.databaseUrl).host}`
         : 'embedded PGlite (in memory)',
-      token: await createBenchUser(stack),
+      token: (
+        await insertAccountWithToken({
+          database: stack.subgraphs.identity.database,
+          signingKeys: stack.identity.signingKeys,
+        })
+      ).token,
       stop,
     };
   } catch (error) {
@@ -71,24 +71,4 @@ export async function startBenchStack(): Promise<BenchStack> {
     }
     throw error;
   }
-}
-
-/** Inserts an account straight into identity's tables (signup is not what we measure) and signs a token. */
-async function createBenchUser(stack: Stack): Promise<string> {
-  const em = stack.subgraphs.identity.database.fork();
-  const tenant =
-    (await em.findOne(Tenant, { slug: DEFAULT_TENANT_SLUG })) ??
-    em.create(Tenant, { slug: DEFAULT_TENANT_SLUG, name: DEFAULT_TENANT_SLUG });
-  const account = em.create(UserAccount, { email: `bench-${randomUUID()}@example.com`, tenant, role: 'USER' });
-  await em.persistAndFlush(account);
-  const { token } = await stack.identity.signingKeys.signAccessToken({
-    userId: account.id,
-    tenantId: tenant.id,
-    role: account.role,
-    sessionId: randomUUID(),
-    scopes: [],
-    amr: ['pwd'],
-    authTime: Math.floor(Date.now() / 1000),
-  });
-  return token;
 }

@@ -14,6 +14,15 @@ import { readSupergraph } from './supergraph-file.js';
 /** Per subgraph pool size on the embedded database (its socket server allows all of them at once). */
 const EMBEDDED_POOL_PER_SUBGRAPH = 2;
 
+/** Every listener on a port the OS picks: stacks for tests and benchmarks never collide. */
+export const EPHEMERAL_PORTS = {
+  PORT: '0',
+  IDENTITY_PORT: '0',
+  MEMBER_PORT: '0',
+  CATALOG_PORT: '0',
+  ADMIN_PORT: '0',
+} as const;
+
 export interface StackOptions {
   readonly config: AppConfig;
   readonly logger: Logger;

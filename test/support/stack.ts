@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +7,8 @@ import { inject } from 'vitest';
 import type { Role } from '../../lib/auth/principal.js';
 import { loadConfig } from '../../lib/config/env.js';
 import { createLogger } from '../../lib/logging/logger.js';
-import { startStack, type Stack, type StackOptions } from '../../gateway/src/stack.js';
-import { DEFAULT_TENANT_SLUG, Tenant } from '../../subgraphs/identity/src/tenant/tenant.entity.js';
-import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
+import { EPHEMERAL_PORTS, startStack, type Stack, type StackOptions } from '../../gateway/src/stack.js';
+import { insertAccountWithToken, type FixtureAccount } from '../../subgraphs/identity/src/user/account-fixture.js';
 import { createRealDatabase, realDatabaseUrl } from './database.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -18,13 +17,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   readonly errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
 }
 
-export interface TestUser {
-  readonly id: string;
-  readonly email: string;
-  readonly tenantId: string;
-  readonly role: Role;
-  readonly token: string;
-}
+/** An account with a signed access token. */
+export type TestUser = FixtureAccount;
 
 export interface TestStack extends Stack {
   /** POSTs a GraphQL operation to the gateway (or to `url`) over real HTTP. */
@@ -55,11 +49,7 @@ export async function startTestStack(
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
-    PORT: '0',
-    IDENTITY_PORT: '0',
-    MEMBER_PORT: '0',
-    CATALOG_PORT: '0',
-    ADMIN_PORT: '0',
+    ...EPHEMERAL_PORTS,
     DATA_DIR: dataDir,
     SECRET_KEY: randomBytes(32).toString('base64url'),
     ...(realDatabase ? { DATABASE_URL: realDatabase.url } : {}),
@@ -89,27 +79,11 @@ export async function startTestStack(
     return { status: response.status, ...body } as never;
   };
 
-  const createUser: TestStack['createUser'] = async (opts = {}) => {
-    const em = stack.subgraphs.identity.database.fork();
-    const slug = opts.tenantSlug ?? DEFAULT_TENANT_SLUG;
-    const tenant = (await em.findOne(Tenant, { slug })) ?? em.create(Tenant, { slug, name: slug });
-    const account = em.create(UserAccount, {
-      email: opts.email ?? `user-${randomUUID()}@example.com`,
-      tenant,
-      role: opts.role ?? 'USER',
-    });
-    await em.persistAndFlush(account);
-    const { token } = await stack.identity.signingKeys.signAccessToken({
-      userId: account.id,
-      tenantId: tenant.id,
-      role: account.role,
-      sessionId: randomUUID(),
-      scopes: [],
-      amr: ['pwd'],
-      authTime: Math.floor(Date.now() / 1000),
-    });
-    return { id: account.id, email: account.email, tenantId: tenant.id, role: account.role, token };
-  };
+  const createUser: TestStack['createUser'] = (opts = {}) =>
+    insertAccountWithToken(
+      { database: stack.subgraphs.identity.database, signingKeys: stack.identity.signingKeys },
+      opts,
+    );
 
   return {
     ...stack,

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../../../lib/auth/principal.js';
+import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
+import type { SigningKeyService } from '../keys/signing-key.service.js';
+import { DEFAULT_TENANT_SLUG, Tenant } from '../tenant/tenant.entity.js';
+import { UserAccount } from './user.entity.js';
+
+export interface FixtureAccount {
+  readonly id: string;
+  readonly email: string;
+  readonly tenantId: string;
+  readonly role: Role;
+  /** A signed access token for this account, as a login would issue. */
+  readonly token: string;
+}
+
+/**
+ * For tests and benchmarks only: inserts an account straight into identity's tables (creating its
+ * tenant when needed) and signs an access token for it, skipping sign-up and sign-in.
+ */
+export async function insertAccountWithToken(
+  identity: { readonly database: SubgraphDatabase; readonly signingKeys: SigningKeyService },
+  options: { role?: Role; tenantSlug?: string; email?: string } = {},
+): Promise<FixtureAccount> {
+  const em = identity.database.fork();
+  const slug = options.tenantSlug ?? DEFAULT_TENANT_SLUG;
+  const tenant = (await em.findOne(Tenant, { slug })) ?? em.create(Tenant, { slug, name: slug });
+  const account = em.create(UserAccount, {
+    email: options.email ?? `user-${randomUUID()}@example.com`,
+    tenant,
+    role: options.role ?? 'USER',
+  });
+  await em.persistAndFlush(account);
+  const { token } = await identity.signingKeys.signAccessToken({
+    userId: account.id,
+    tenantId: tenant.id,
+    role: account.role,
+    sessionId: randomUUID(),
+    scopes: [],
+    amr: ['pwd'],
+    authTime: Math.floor(Date.now() / 1000),
+  });
+  return { id: account.id, email: account.email, tenantId: tenant.id, role: account.role, token };
+}
