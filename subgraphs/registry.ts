@@ -11,4 +11,4 @@ export const subgraphDefinitions = {
   member: memberSubgraph,
   catalog: catalogSubgraph,
   admin: adminSubgraph,
-} as const satisfies Record<SubgraphName, SubgraphDefinition<object>>;
+} as const satisfies Record<SubgraphName, SubgraphDefinition<unknown>>;

@@ -23,8 +23,14 @@ describe('configuration', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.rateLimits).toEqual({ general: 100, auth: 10, admin: 1000 });
     expect(config.publicUrl).toBe('http://127.0.0.1:4000');
-    expect(config.subgraphs.identity.port).toBe(4001);
+    expect(Object.values(config.subgraphs).map((s) => s.port)).toEqual([4001, 4002, 4003, 4004]);
     expect(config.webhookRetryDelaysMs.reduce((a, b) => a + b, 0)).toBeGreaterThan(3 * 3600_000);
+  });
+
+  it('puts subgraph ports beside the gateway port unless set, so stacks can run side by side', () => {
+    expect(Object.values(loadConfig({ PORT: '5000' }).subgraphs).map((s) => s.port)).toEqual([5001, 5002, 5003, 5004]);
+    expect(loadConfig({ PORT: '5000', MEMBER_PORT: '6100' }).subgraphs.member.port).toBe(6100);
+    expect(Object.values(loadConfig({ PORT: '0' }).subgraphs).map((s) => s.port)).toEqual([0, 0, 0, 0]);
   });
 
   it('names every bad variable at once', () => {

@@ -76,6 +76,21 @@ describe('gateway HTTP surface', () => {
     expect(components).toEqual(expect.arrayContaining(['identity', 'member']));
   });
 
+  it('makes up one request id when the caller sends none, and uses it end to end', async () => {
+    const user = await stack.createUser();
+    const response = await fetch(`${stack.gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
+      body: JSON.stringify({ query: '{ me { id memberProfile { displayName } } }' }),
+    });
+    const requestId = response.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const components = logLines
+      .filter((l) => l['requestId'] === requestId && l['msg'] === 'graphql operation')
+      .map((l) => l['component']);
+    expect(components).toEqual(expect.arrayContaining(['identity', 'member']));
+  });
+
   it('lets anyone introspect in development', async () => {
     const response = await stack.graphql('{ __schema { queryType { name } } }');
     expect(response.data).toEqual({ __schema: { queryType: { name: 'Query' } } });

@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request } from 'express';
 import { print } from 'graphql';
 import { createAccessTokenVerifier } from '../../lib/auth/access-token.js';
-import { anonymous } from '../../lib/auth/principal.js';
+import type { Principal } from '../../lib/auth/principal.js';
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../lib/config/env.js';
 import { AppError, formatGraphQLError } from '../../lib/errors/index.js';
 import { logUnexpectedErrors } from '../../lib/errors/log-plugin.js';
@@ -96,14 +96,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   } as ConstructorParameters<typeof ApolloServer<GatewayContext>>[0]);
   await apollo.start();
 
-  const contextFor = async (req: Request): Promise<GatewayContext> => {
-    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-    return {
-      principal: await authenticate(req.headers, verifier),
-      requestId,
-      authorization: req.headers.authorization,
-      logger: logger.child({ requestId }),
-    };
+  /** The request id chosen once per request by the middleware below; reused everywhere after. */
+  const requestIdOf = (res: express.Response) => String(res.locals['requestId']);
+  const contextFor = (req: Request, res: express.Response, principal: Principal): GatewayContext => {
+    const requestId = requestIdOf(res);
+    return { principal, requestId, authorization: req.headers.authorization, logger: logger.child({ requestId }) };
   };
 
   const app = express();
@@ -111,7 +108,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.set('trust proxy', false);
   app.use(metrics.httpMiddleware);
   app.use((req, res, next) => {
-    res.set(REQUEST_ID_HEADER, requestIdFrom(req.headers[REQUEST_ID_HEADER]));
+    res.locals['requestId'] = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.set(REQUEST_ID_HEADER, requestIdOf(res));
     next();
   });
 
@@ -162,13 +160,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     routes,
     logger,
     authenticators: {
+      // Both verify a presented token; an invalid one is refused (RFC 6750), never downgraded to
+      // anonymous. Only `bearer` then insists that there was one.
       bearer: (req) => authenticate(req.headers, verifier),
-      public: (req) => authenticate(req.headers, verifier).catch(() => anonymous),
+      public: (req) => authenticate(req.headers, verifier),
     },
-    execute: async (req, document, variables) => {
+    // The route already authenticated the caller: its principal is reused, not verified again.
+    execute: async (req, res, principal, document, variables) => {
       const response = await apollo.executeOperation(
         { query: print(document), variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
-        { contextValue: await contextFor(req) },
+        { contextValue: contextFor(req, res, principal) },
       );
       if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used by the REST layer');
       return {
@@ -183,10 +184,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        contextFor(req).catch((error: unknown) => {
+      context: async ({ req, res }) => {
+        try {
+          return contextFor(req, res, await authenticate(req.headers, verifier));
+        } catch (error) {
           throw error instanceof AppError ? error.toRequestError() : error;
-        }),
+        }
+      },
     }),
   );
 

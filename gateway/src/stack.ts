@@ -73,7 +73,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const subgraphs = {} as Record<SubgraphName, LaunchedSubgraph>;
     for (const name of subgraphNames) {
-      const launched = await launchSubgraph(subgraphDefinitions[name] as never, {
+      const launched = await launchSubgraph<unknown>(subgraphDefinitions[name], {
         config,
         logger,
         databaseUrl,

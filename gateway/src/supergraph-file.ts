@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
-/** The checked-in, composed supergraph (no runtime introspection). Same path from src and dist. */
-export function readSupergraph(): Promise<string> {
-  const candidates = ['../../schema/supergraph.graphql', '../../../schema/supergraph.graphql'];
-  return (async () => {
-    for (const relative of candidates) {
-      try {
-        return await readFile(fileURLToPath(new URL(relative, import.meta.url)), 'utf8');
-      } catch {
-        // try the next layout
-      }
+/**
+ * The checked-in, composed supergraph (no runtime introspection): `schema/` at the repository root,
+ * two levels up from gateway/src when run from source, three from dist/gateway/src when built.
+ */
+export async function readSupergraph(): Promise<string> {
+  for (const relative of ['../../schema/supergraph.graphql', '../../../schema/supergraph.graphql']) {
+    try {
+      return await readFile(fileURLToPath(new URL(relative, import.meta.url)), 'utf8');
+    } catch {
+      // try the built layout next
     }
-    throw new Error('schema/supergraph.graphql not found: run `npm run compose`');
-  })();
+  }
+  throw new Error('schema/supergraph.graphql not found: run `npm run compose`');
 }

@@ -53,10 +53,11 @@ const envSchema = z.object({
     .refine((list) => list.length > 0 && list.every((n) => Number.isInteger(n) && n >= 0), {
       message: 'must be a comma-separated list of non-negative integers (milliseconds)',
     }),
-  IDENTITY_PORT: port.default(4001),
-  MEMBER_PORT: port.default(4002),
-  CATALOG_PORT: port.default(4003),
-  ADMIN_PORT: port.default(4004),
+  // Unset: PORT+1..PORT+4, so two stacks with different PORTs run side by side.
+  IDENTITY_PORT: port.optional(),
+  MEMBER_PORT: port.optional(),
+  CATALOG_PORT: port.optional(),
+  ADMIN_PORT: port.optional(),
   IDENTITY_URL: optionalUrl,
   MEMBER_URL: optionalUrl,
   CATALOG_URL: optionalUrl,
@@ -160,10 +161,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
     subgraphs: {
-      identity: { port: e.IDENTITY_PORT, url: e.IDENTITY_URL },
-      member: { port: e.MEMBER_PORT, url: e.MEMBER_URL },
-      catalog: { port: e.CATALOG_PORT, url: e.CATALOG_URL },
-      admin: { port: e.ADMIN_PORT, url: e.ADMIN_URL },
+      identity: { port: e.IDENTITY_PORT ?? besideGateway(e.PORT, 1), url: e.IDENTITY_URL },
+      member: { port: e.MEMBER_PORT ?? besideGateway(e.PORT, 2), url: e.MEMBER_URL },
+      catalog: { port: e.CATALOG_PORT ?? besideGateway(e.PORT, 3), url: e.CATALOG_URL },
+      admin: { port: e.ADMIN_PORT ?? besideGateway(e.PORT, 4), url: e.ADMIN_URL },
     },
     queryLimits: {
       maxDepth: e.MAX_QUERY_DEPTH,
@@ -173,6 +174,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxDirectives: e.MAX_QUERY_DIRECTIVES,
     },
   });
+}
+
+/** A subgraph's default port: just above the gateway's (PORT 0, "any free port", stays 0). */
+function besideGateway(gatewayPort: number, offset: number): number {
+  return gatewayPort === 0 ? 0 : gatewayPort + offset;
 }
 
 /** Entry points call this: a bad configuration stops the process with every problem listed. */

@@ -17,7 +17,7 @@ export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, `pg-${name}`)), maxConnections: 4 });
-  const launched = await launchSubgraph(subgraphDefinitions[name] as never, {
+  const launched = await launchSubgraph<unknown>(subgraphDefinitions[name], {
     config,
     logger,
     databaseUrl: config.databaseUrl ?? embedded!.url,

@@ -18,9 +18,11 @@ export interface RestLayerOptions {
   readonly routes: readonly RouteDefinition[];
   /** Per scheme: how to establish the caller (bearer tokens, API client keys). */
   readonly authenticators: Partial<Record<AuthScheme, Authenticator>>;
-  /** Runs an operation through the gateway in-process, as the request's caller. */
+  /** Runs an operation through the gateway in-process, as the route's authenticated caller. */
   readonly execute: (
     req: Request,
+    res: Response,
+    principal: Principal,
     document: DocumentNode,
     variables: Record<string, unknown>,
   ) => Promise<ExecutionResult>;
@@ -106,7 +108,7 @@ export function createRestLayer(options: RestLayerOptions): Router {
           body,
           principal,
           graphql: async (document, variables) =>
-            throwIfErrors(await options.execute(req, document, variables ?? {})) as never,
+            throwIfErrors(await options.execute(req, res, principal, document, variables ?? {})) as never,
         });
         const shaped = route.response.safeParse(result.body);
         if (!shaped.success) {
