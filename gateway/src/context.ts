@@ -1,4 +1,5 @@
 import type { Principal } from '../../lib/auth/principal.js';
+import type { RequestOrigin } from '../../lib/events/record.js';
 import type { Logger } from '../../lib/logging/logger.js';
 
 /** Per-request gateway context: who is calling and what to forward to subgraphs. */
@@ -7,5 +8,6 @@ export interface GatewayContext {
   readonly requestId: string;
   /** The caller's credential, forwarded verbatim; subgraphs verify it themselves. */
   readonly authorization: string | undefined;
+  readonly origin: RequestOrigin;
   readonly logger: Logger;
 }

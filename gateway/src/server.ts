@@ -7,10 +7,12 @@ import express, { type Express, type Request } from 'express';
 import { print } from 'graphql';
 import { createAccessTokenVerifier } from '../../lib/auth/access-token.js';
 import type { Principal } from '../../lib/auth/principal.js';
+import type { SessionRevocations } from '../../lib/auth/revocation.js';
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../lib/config/env.js';
 import { AppError, formatGraphQLError } from '../../lib/errors/index.js';
 import { logUnexpectedErrors } from '../../lib/errors/log-plugin.js';
 import type { Logger } from '../../lib/logging/logger.js';
+import { CLIENT_IP_HEADER, originAtGateway } from '../../lib/http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../lib/http/request-id.js';
 import { authenticate } from './auth/authenticate.js';
 import type { GatewayContext } from './context.js';
@@ -30,6 +32,8 @@ export interface GatewayOptions {
   readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
   /** The REST layer's route table; the legacy contracts by default. */
   readonly routes?: readonly RouteDefinition[];
+  /** Sessions that ended early: their access tokens are refused here. */
+  readonly revocations: SessionRevocations;
 }
 
 export interface Gateway {
@@ -45,6 +49,8 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const caller = context as Partial<GatewayContext>;
     if (caller.requestId) request.http?.headers.set(REQUEST_ID_HEADER, caller.requestId);
     if (caller.authorization) request.http?.headers.set('authorization', caller.authorization);
+    if (caller.origin?.ipAddress) request.http?.headers.set(CLIENT_IP_HEADER, caller.origin.ipAddress);
+    if (caller.origin?.userAgent) request.http?.headers.set('user-agent', caller.origin.userAgent);
   }
 }
 
@@ -100,7 +106,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const requestIdOf = (res: express.Response) => String(res.locals['requestId']);
   const contextFor = (req: Request, res: express.Response, principal: Principal): GatewayContext => {
     const requestId = requestIdOf(res);
-    return { principal, requestId, authorization: req.headers.authorization, logger: logger.child({ requestId }) };
+    return {
+      principal,
+      requestId,
+      authorization: req.headers.authorization,
+      origin: originAtGateway(req.socket.remoteAddress, req.headers),
+      logger: logger.child({ requestId }),
+    };
   };
 
   const app = express();
@@ -162,8 +174,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     authenticators: {
       // Both verify a presented token; an invalid one is refused (RFC 6750), never downgraded to
       // anonymous. Only `bearer` then insists that there was one.
-      bearer: (req) => authenticate(req.headers, verifier),
-      public: (req) => authenticate(req.headers, verifier),
+      bearer: (req) => authenticate(req.headers, verifier, options.revocations),
+      public: (req) => authenticate(req.headers, verifier, options.revocations),
     },
     // The route already authenticated the caller: its principal is reused, not verified again.
     execute: async (req, res, principal, document, variables) => {
@@ -186,7 +198,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         try {
-          return contextFor(req, res, await authenticate(req.headers, verifier));
+          return contextFor(req, res, await authenticate(req.headers, verifier, options.revocations));
         } catch (error) {
           throw error instanceof AppError ? error.toRequestError() : error;
         }

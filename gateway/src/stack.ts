@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { AppConfig, SubgraphName } from '../../lib/config/env.js';
 import { subgraphNames } from '../../lib/config/env.js';
+import { createSharedRevocations } from '../../lib/auth/revocation.js';
 import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
 import { launchSubgraph, type LaunchedSubgraph } from '../../lib/http/launch-subgraph.js';
@@ -70,6 +71,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     const poolMax = embedded ? EMBEDDED_POOL_PER_SUBGRAPH : config.dbPoolMax;
     const secretKey = await resolveSecretKey(config);
+    // Identity and the gateway share it: in this process, or in Redis for every replica.
+    const revocations = createSharedRevocations(config.redisUrl, logger);
+    started.push({ close: () => revocations.close() });
 
     const subgraphs = {} as Record<SubgraphName, LaunchedSubgraph>;
     for (const name of subgraphNames) {
@@ -79,6 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         databaseUrl,
         poolMax,
         secretKey,
+        revocations,
         host: '127.0.0.1',
         port: config.subgraphs[name].port,
         ...(name === 'identity' ? {} : { jwksUrl: new URL('/.well-known/jwks.json', subgraphs.identity.url) }),
@@ -92,6 +97,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger: logger.child({ component: 'gateway' }),
       supergraphSdl: await readSupergraph(),
       subgraphUrls: Object.fromEntries(subgraphNames.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
+      revocations,
       ...(options.routes ? { routes: options.routes } : {}),
     });
     started.push({ close: () => gateway.stop() });

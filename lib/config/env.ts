@@ -39,6 +39,10 @@ const envSchema = z.object({
   BOOTSTRAP_ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
     message: 'must be at least 8 characters',
   }),
+  REGISTRATION_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   SMTP_URL: optionalUrl.refine((v) => v === undefined || /^smtps?:\/\//.test(v), {
     message: 'must be an smtp:// or smtps:// URL',
   }),
@@ -86,6 +90,8 @@ export interface AppConfig {
   readonly secretKey: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
+  /** Whether anyone may sign up (register); admins and provisioning create accounts regardless. */
+  readonly registrationEnabled: boolean;
   readonly smtpUrl: string | undefined;
   readonly smsWebhookUrl: string | undefined;
   readonly rateLimits: { readonly general: number; readonly auth: number; readonly admin: number };
@@ -152,6 +158,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       e.BOOTSTRAP_ADMIN_EMAIL && e.BOOTSTRAP_ADMIN_PASSWORD
         ? { email: e.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(), password: e.BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
+    registrationEnabled: e.REGISTRATION_ENABLED,
     smtpUrl: e.SMTP_URL,
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     rateLimits: {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Principal } from '../auth/principal.js';
 import type { EntityManager } from '../db/orm.js';
+import type { RequestOrigin } from '../events/record.js';
 import type { Logger } from '../logging/logger.js';
 
 /** What every subgraph resolver and shield rule receives. Built once per request. */
@@ -9,6 +10,8 @@ export interface SubgraphContext {
   /** Request-scoped fork: its identity map lives and dies with the request. */
   readonly em: EntityManager;
   readonly requestId: string;
+  /** Client address and user agent, as the gateway saw them. */
+  readonly origin: RequestOrigin;
   readonly logger: Logger;
   readonly loaders: Map<string, DataLoader<unknown, unknown>>;
 }

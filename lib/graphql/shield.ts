@@ -21,14 +21,23 @@ export function roleIn(...roles: Role[]) {
 }
 
 /**
+ * Marks a User object handed to the person who has just proved to be it (sign-in, sign-up), whose
+ * request carried no token yet. Only identity's auth resolvers set it.
+ */
+export const authenticatedHolder = Symbol('authenticatedHolder');
+
+interface UserParent {
+  readonly id: string;
+  readonly tenantId?: string | null;
+  readonly [authenticatedHolder]?: true;
+}
+
+/**
  * For fields of a `User` object: the caller is that user, a system admin, or a group admin of the
  * user's tenant. The parent must carry `id` and `tenantId` (subgraphs get `tenantId` via @requires).
  */
-export const selfOrAdminOfUser = rule({ cache: 'strict' })((
-  parent: { id: string; tenantId?: string | null },
-  _args,
-  context: SubgraphContext,
-) => {
+export const selfOrAdminOfUser = rule({ cache: 'strict' })((parent: UserParent, _args, context: SubgraphContext) => {
+  if (parent[authenticatedHolder]) return true;
   if (context.principal.kind === 'anonymous') return new AppError('UNAUTHENTICATED');
   return canAccessUser(context.principal, parent);
 });

@@ -6,6 +6,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import { gql } from 'graphql-tag';
 import { buildSchema, createResolversMap, type ContainerType, type NonEmptyArray } from 'type-graphql';
 import { createShield, type IRules } from './shield.js';
+import { validateInput } from './validation.js';
 
 /** Federation version and the directives our subgraphs may use. */
 const federationLink =
@@ -41,8 +42,8 @@ export async function buildFederatedSubgraph(options: SubgraphSchemaOptions): Pr
     ...(options.container ? { container: options.container } : {}),
     // Federation adds _entities/_service later; type-graphql must not validate the partial schema.
     skipCheck: true,
-    // class-validator on inputs; never echo submitted values (passwords) back in errors.
-    validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
+    // class-validator on inputs, reported as catalog errors that never echo values (passwords).
+    validateFn: validateInput,
   });
   const typeDefs = gql(`${federationLink}\n${printSchemaWithDirectives(typeGraphQLSchema)}`);
   const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<unknown>;

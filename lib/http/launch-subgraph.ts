@@ -1,4 +1,5 @@
 import { createAccessTokenVerifier } from '../auth/access-token.js';
+import type { SessionRevocations } from '../auth/revocation.js';
 import { subgraphUrl, type AppConfig } from '../config/env.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../db/orm.js';
 import type { Logger } from '../logging/logger.js';
@@ -11,6 +12,7 @@ export interface LaunchOptions {
   readonly databaseUrl: string;
   readonly poolMax: number;
   readonly secretKey: string;
+  readonly revocations: SessionRevocations;
   readonly host: string;
   readonly port: number;
   /** Where identity publishes its JWKS (other subgraphs verify tokens against it). */
@@ -42,6 +44,7 @@ export async function launchSubgraph<TServices>(
       database,
       logger,
       secretKey: options.secretKey,
+      revocations: options.revocations,
     });
     await instance.onStart?.();
     const verifier =

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { loadConfigOrExit, type SubgraphName } from '../config/env.js';
+import { createSharedRevocations } from '../auth/revocation.js';
 import { resolveSecretKey } from '../crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { createLogger } from '../logging/logger.js';
@@ -17,12 +18,15 @@ export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, `pg-${name}`)), maxConnections: 4 });
+  // With REDIS_URL every gateway sees revocations at once; without, gateways follow identity's feed.
+  const revocations = createSharedRevocations(config.redisUrl, logger);
   const launched = await launchSubgraph<unknown>(subgraphDefinitions[name], {
     config,
     logger,
     databaseUrl: config.databaseUrl ?? embedded!.url,
     poolMax: embedded ? 3 : config.dbPoolMax,
     secretKey: await resolveSecretKey(config),
+    revocations,
     host: config.host,
     port: config.subgraphs[name].port,
   });
@@ -30,6 +34,7 @@ export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
     process.once(signal, () => {
       void launched
         .close()
+        .then(() => revocations.close())
         .then(() => embedded?.stop())
         .then(() => process.exit(0));
     });

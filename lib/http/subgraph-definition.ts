@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { AccessTokenVerifier } from '../auth/access-token.js';
+import type { SessionRevocations } from '../auth/revocation.js';
 import type { AppConfig, SubgraphName } from '../config/env.js';
 import type { MigrationEntry, SubgraphDatabase } from '../db/orm.js';
 import type { SubgraphSchema } from '../graphql/subgraph-schema.js';
@@ -11,6 +12,8 @@ export interface SubgraphRuntime {
   readonly database: SubgraphDatabase;
   readonly logger: Logger;
   readonly secretKey: string;
+  /** Ended sessions, shared with the gateway (same process, Redis, or identity's feed). */
+  readonly revocations: SessionRevocations;
 }
 
 export interface SubgraphInstance<TServices = unknown> {

@@ -12,6 +12,7 @@ import { logUnexpectedErrors } from '../errors/log-plugin.js';
 import type { SubgraphContext } from '../graphql/context.js';
 import type { Logger } from '../logging/logger.js';
 import { listen, type Listening } from './listen.js';
+import { originFromGateway } from './origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 
 export interface SubgraphServerOptions {
@@ -106,6 +107,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
           principal,
           em: options.database.fork(),
           requestId,
+          origin: originFromGateway(req.headers),
           logger: options.logger.child({ requestId }),
           loaders: new Map(),
         };

@@ -1,12 +1,22 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken, type AccessTokenVerifier } from '../../../lib/auth/access-token.js';
 import { anonymous, type Principal } from '../../../lib/auth/principal.js';
+import type { SessionRevocations } from '../../../lib/auth/revocation.js';
+import { AppError } from '../../../lib/errors/index.js';
 
 /**
  * The gateway authenticates each request once (rate limits, introspection policy and the REST layer
- * read the result). Subgraphs verify the forwarded token again themselves.
+ * read the result) and refuses tokens of sessions that have ended (logout, password change), which
+ * their signature alone cannot tell. Subgraphs verify the forwarded token again themselves.
  */
-export async function authenticate(headers: IncomingHttpHeaders, verifier: AccessTokenVerifier): Promise<Principal> {
+export async function authenticate(
+  headers: IncomingHttpHeaders,
+  verifier: AccessTokenVerifier,
+  revocations: SessionRevocations,
+): Promise<Principal> {
   const token = bearerToken(headers.authorization);
-  return token ? verifier.verify(token) : anonymous;
+  if (!token) return anonymous;
+  const principal = await verifier.verify(token);
+  if (await revocations.isRevoked(principal.sessionId)) throw new AppError('INVALID_TOKEN', 'The session has ended');
+  return principal;
 }

@@ -1,19 +1,25 @@
 import { resolverContainer } from '../../../lib/graphql/container.js';
-import { allow, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
+import { allow, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.js';
 import { migrations } from './migrations/index.js';
 import { MemberProfile } from './profile/member-profile.entity.js';
 import { MemberUserResolver, memberReferenceResolvers } from './profile/member-profile.resolver.js';
 import { MemberUser } from './profile/member-profile.types.js';
+import { MyProfileResolver } from './profile/my-profile.resolver.js';
 
 function buildMemberSchema(): Promise<SubgraphSchema> {
   return buildFederatedSubgraph({
-    resolvers: [MemberUserResolver],
+    resolvers: [MemberUserResolver, MyProfileResolver],
     orphanedTypes: [MemberUser],
     referenceResolvers: memberReferenceResolvers,
-    container: resolverContainer([[MemberUserResolver, () => new MemberUserResolver()]]),
+    container: resolverContainer([
+      [MemberUserResolver, () => new MemberUserResolver()],
+      [MyProfileResolver, () => new MyProfileResolver()],
+    ]),
     permissions: {
+      // The caller's own profile only: the resolver takes the user from the principal, never an argument.
+      Mutation: { updateMyProfile: signedIn },
       User: { '*': selfOrAdminOfUser },
       // Reached only through User.memberProfile, which is guarded above.
       MemberProfile: allow,

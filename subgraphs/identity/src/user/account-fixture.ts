@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../../lib/auth/principal.js';
 import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
+import { Session } from '../session/session.entity.js';
+import { SESSION_MAX_AGE_MS } from '../session/session.service.js';
 import { DEFAULT_TENANT_SLUG, Tenant } from '../tenant/tenant.entity.js';
 import { UserAccount } from './user.entity.js';
 
@@ -30,12 +32,19 @@ export async function insertAccountWithToken(
     tenant,
     role: options.role ?? 'USER',
   });
-  await em.persistAndFlush(account);
+  // A real session, as a sign-in opens: revoking the user's sessions reaches this token too.
+  const session = em.create(Session, {
+    user: account,
+    amr: ['pwd'],
+    authTime: new Date(),
+    expiresAt: new Date(Date.now() + SESSION_MAX_AGE_MS),
+  });
+  await em.persistAndFlush([account, session]);
   const { token } = await identity.signingKeys.signAccessToken({
     userId: account.id,
     tenantId: tenant.id,
     role: account.role,
-    sessionId: randomUUID(),
+    sessionId: session.id,
     scopes: [],
     amr: ['pwd'],
     authTime: Math.floor(Date.now() / 1000),

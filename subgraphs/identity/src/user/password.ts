@@ -17,3 +17,25 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
     return false;
   }
 }
+
+/** True when a stored hash was made with other parameters (or algorithm) than today's. */
+export function needsRehash(passwordHash: string): boolean {
+  const match = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$/.exec(passwordHash);
+  if (!match) return true;
+  const [, m, t, p] = match.map(Number);
+  return (
+    m !== PASSWORD_HASH_PARAMETERS.memoryCost ||
+    t !== PASSWORD_HASH_PARAMETERS.timeCost ||
+    p !== PASSWORD_HASH_PARAMETERS.parallelism
+  );
+}
+
+/**
+ * Verified against when the email is unknown, so that an unknown email and a wrong password take
+ * the same time and answer the same way. Made once, lazily.
+ */
+let decoyHash: Promise<string> | undefined;
+export function decoyPasswordHash(): Promise<string> {
+  decoyHash ??= hashPassword(`decoy-${Math.random()}`);
+  return decoyHash;
+}

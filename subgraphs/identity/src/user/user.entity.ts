@@ -6,7 +6,17 @@ import { Tenant } from '../tenant/tenant.entity.js';
 /** An account. Secret columns live here and never leave the identity service. */
 @Entity({ tableName: 'user_account' })
 export class UserAccount {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'isActive' | 'role' | 'lastLoginAt' | 'passwordHash';
+  [OptionalProps]?:
+    | 'id'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'isActive'
+    | 'role'
+    | 'lastLoginAt'
+    | 'passwordHash'
+    | 'externalSub'
+    | 'failedLoginCount'
+    | 'throttledUntil';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -43,4 +53,16 @@ export class UserAccount {
 
   @Property({ type: 'timestamptz', nullable: true })
   lastLoginAt?: Date | null;
+
+  /** Subject at an external identity provider (seed 000's `user_sub`); `sub` is this or the id. */
+  @Property({ type: 'text', nullable: true, unique: true })
+  externalSub?: string | null;
+
+  /** Consecutive failed sign-ins; reset by a success. */
+  @Property({ type: 'integer', default: 0 })
+  failedLoginCount: number = 0;
+
+  /** Sign-in is refused until then, whatever the password (brute-force throttle). */
+  @Property({ type: 'timestamptz', nullable: true })
+  throttledUntil?: Date | null;
 }

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import type { Role } from '../../../../lib/auth/principal.js';
+import { authenticatedHolder } from '../../../../lib/graphql/shield.js';
 import type { UserAccount } from './user.entity.js';
 
 export enum RoleEnum {
@@ -15,6 +16,9 @@ registerEnumType(RoleEnum, { name: 'Role', description: 'What a user may adminis
 export class UserType {
   @Field(() => ID)
   id!: string;
+
+  @Field({ description: "Subject identifier: the external identity provider's when provisioned from one, else the id" })
+  sub!: string;
 
   @Field()
   email!: string;
@@ -40,9 +44,13 @@ export class UserType {
   @Field(() => Date, { nullable: true })
   lastLoginAt!: Date | null;
 
+  /** Set only on a User returned to the person who just authenticated as it (see shield). */
+  [authenticatedHolder]?: true;
+
   static from(account: UserAccount): UserType {
     return Object.assign(new UserType(), {
       id: account.id,
+      sub: account.externalSub ?? account.id,
       email: account.email,
       username: account.username ?? null,
       displayName: account.displayName ?? null,
@@ -52,5 +60,10 @@ export class UserType {
       createdAt: account.createdAt,
       lastLoginAt: account.lastLoginAt ?? null,
     });
+  }
+
+  /** The user of an AuthPayload: readable by its caller, who holds no token yet. */
+  static forHolder(account: UserAccount): UserType {
+    return Object.assign(UserType.from(account), { [authenticatedHolder]: true as const });
   }
 }

@@ -1,4 +1,5 @@
-import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/postgresql';
+import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/postgresql';
+import { Gender } from './gender.js';
 
 /** The member side of a user: what the person says about themselves. Keyed by identity's user id. */
 @Entity({ tableName: 'member_profile' })
@@ -29,6 +30,13 @@ export class MemberProfile {
   /** ISO 4217. */
   @Property({ type: 'text', nullable: true })
   currency?: string | null;
+
+  /** Calendar date, `YYYY-MM-DD`: a PostgreSQL `date`, which MikroORM reads back as that string. */
+  @Property({ type: 'date', nullable: true })
+  birthDate?: string | null;
+
+  @Enum({ items: () => Gender, nativeEnumName: 'gender', nullable: true })
+  gender?: Gender | null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

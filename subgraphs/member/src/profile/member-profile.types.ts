@@ -1,9 +1,10 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Gender } from './gender.js';
 import type { MemberProfile } from './member-profile.entity.js';
 
 @ObjectType('MemberProfile', { description: "A member's self-described profile" })
 export class MemberProfileType {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Full name as the member writes it' })
   displayName!: string | null;
 
   @Field(() => String, { nullable: true })
@@ -18,6 +19,12 @@ export class MemberProfileType {
   @Field(() => String, { nullable: true, description: 'ISO 4217 currency code' })
   currency!: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Calendar date, YYYY-MM-DD' })
+  birthDate!: string | null;
+
+  @Field(() => Gender, { nullable: true })
+  gender!: Gender | null;
+
   @Field()
   updatedAt!: Date;
 
@@ -28,6 +35,8 @@ export class MemberProfileType {
       phone: row.phone ?? null,
       language: row.language ?? null,
       currency: row.currency ?? null,
+      birthDate: row.birthDate ?? null,
+      gender: row.gender ?? null,
       updatedAt: row.updatedAt,
     });
   }

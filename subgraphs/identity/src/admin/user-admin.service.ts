@@ -1,0 +1,149 @@
+import type { ObjectQuery } from '@mikro-orm/postgresql';
+import type { Role, UserPrincipal } from '../../../../lib/auth/principal.js';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
+import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import type { SessionService } from '../session/session.service.js';
+import { Tenant } from '../tenant/tenant.entity.js';
+import { UserAccount } from '../user/user.entity.js';
+
+export const USER_PAGE_MAX_LIMIT = 100;
+
+export interface UserSearch {
+  readonly search?: string | null;
+  readonly role?: Role | null;
+  readonly page: number;
+  readonly limit: number;
+}
+
+export interface UserPage {
+  readonly items: UserAccount[];
+  readonly total: number;
+  readonly page: number;
+  readonly limit: number;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * What administrators may do to accounts. A system admin acts on every tenant; a group admin only on
+ * its own tenant, never grants SYSTEM_ADMIN and never touches a system admin. Nobody changes their
+ * own role or disables themselves, and the last active system admin cannot be demoted or disabled.
+ * Changes end the user's sessions, since their tokens carry the old role, tenant or state.
+ */
+export class UserAdminService {
+  constructor(private readonly sessions: SessionService) {}
+
+  async list(em: EntityManager, admin: UserPrincipal, query: UserSearch): Promise<UserPage> {
+    if (!Number.isInteger(query.page) || query.page < 1)
+      throw new AppError('VALIDATION_FAILED', 'page must be 1 or more');
+    if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > USER_PAGE_MAX_LIMIT) {
+      throw new AppError('VALIDATION_FAILED', `limit must be between 1 and ${USER_PAGE_MAX_LIMIT}`);
+    }
+    const where: ObjectQuery<UserAccount> = {
+      ...this.scope(admin),
+      ...(query.role ? { role: query.role } : {}),
+    };
+    const search = query.search?.trim();
+    if (search) {
+      const like = `%${escapeLike(search)}%`;
+      where.$or = [
+        { email: { $ilike: like } },
+        { username: { $ilike: like } },
+        { displayName: { $ilike: like } },
+        { externalSub: { $ilike: like } },
+      ];
+    }
+    const [items, total] = await em.findAndCount(UserAccount, where, {
+      orderBy: { createdAt: 'asc', id: 'asc' },
+      limit: query.limit,
+      offset: (query.page - 1) * query.limit,
+    });
+    return { items, total, page: query.page, limit: query.limit };
+  }
+
+  /** NOT_FOUND for a user outside the admin's reach: whether it exists elsewhere is not said. */
+  async get(em: EntityManager, admin: UserPrincipal, userId: string): Promise<UserAccount> {
+    const account = await em.findOne(UserAccount, { id: userId, ...this.scope(admin) });
+    if (!account) throw new AppError('NOT_FOUND', 'No such user');
+    return account;
+  }
+
+  async setRole(em: EntityManager, admin: UserPrincipal, userId: string, role: Role, origin: RequestOrigin) {
+    const account = await this.manageable(em, admin, userId);
+    if (admin.role !== 'SYSTEM_ADMIN' && role === 'SYSTEM_ADMIN') {
+      throw new AppError('FORBIDDEN', 'Only a system administrator can grant SYSTEM_ADMIN');
+    }
+    if (account.role === role) return account;
+    if (account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(em, account.id);
+    const previous = account.role;
+    account.role = role;
+    await this.sessions.revokeUserSessions(em, account.id, 'role_changed');
+    recordEvent(em, {
+      type: 'user.role_changed',
+      tenantId: account.tenant.id,
+      actorUserId: admin.userId,
+      subjectUserId: account.id,
+      origin,
+      payload: { from: previous, to: role },
+    });
+    await em.flush();
+    return account;
+  }
+
+  async setActive(em: EntityManager, admin: UserPrincipal, userId: string, isActive: boolean, origin: RequestOrigin) {
+    const account = await this.manageable(em, admin, userId);
+    if (account.isActive === isActive) return account;
+    if (!isActive && account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(em, account.id);
+    account.isActive = isActive;
+    if (!isActive) await this.sessions.revokeUserSessions(em, account.id, 'deactivated');
+    recordEvent(em, {
+      type: isActive ? 'user.activated' : 'user.deactivated',
+      tenantId: account.tenant.id,
+      actorUserId: admin.userId,
+      subjectUserId: account.id,
+      origin,
+    });
+    await em.flush();
+    return account;
+  }
+
+  /** System admins only (shield); the user's tokens carry the old tenant, so its sessions end. */
+  async moveToTenant(em: EntityManager, admin: UserPrincipal, userId: string, tenantId: string, origin: RequestOrigin) {
+    const account = await this.manageable(em, admin, userId);
+    const tenant = await em.findOne(Tenant, { id: tenantId });
+    if (!tenant) throw new AppError('NOT_FOUND', 'No such tenant');
+    if (account.tenant.id === tenant.id) return account;
+    const from = account.tenant.id;
+    account.tenant = em.getReference(Tenant, tenant.id) as never;
+    await this.sessions.revokeUserSessions(em, account.id, 'tenant_changed');
+    recordEvent(em, {
+      type: 'user.tenant_changed',
+      tenantId: tenant.id,
+      actorUserId: admin.userId,
+      subjectUserId: account.id,
+      origin,
+      payload: { from, to: tenant.id },
+    });
+    await em.flush();
+    return account;
+  }
+
+  private scope(admin: UserPrincipal): ObjectQuery<UserAccount> {
+    return admin.role === 'SYSTEM_ADMIN' ? {} : { tenant: admin.tenantId };
+  }
+
+  private async manageable(em: EntityManager, admin: UserPrincipal, userId: string): Promise<UserAccount> {
+    const account = await this.get(em, admin, userId);
+    if (account.id === admin.userId) throw new AppError('FORBIDDEN', 'You cannot change your own role or state');
+    if (admin.role !== 'SYSTEM_ADMIN' && account.role === 'SYSTEM_ADMIN') {
+      throw new AppError('FORBIDDEN', 'Only a system administrator can manage a system administrator');
+    }
+    return account;
+  }
+
+  private async keepOneSystemAdmin(em: EntityManager, leaving: string): Promise<void> {
+    const others = await em.count(UserAccount, { role: 'SYSTEM_ADMIN', isActive: true, id: { $ne: leaving } });
+    if (others === 0) throw new AppError('CONFLICT', 'The last active system administrator must stay one');
+  }
+}

@@ -1,0 +1,68 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { AppError } from '../../../../lib/errors/index.js';
+import type { SubgraphContext } from '../../../../lib/graphql/context.js';
+import { UserType } from '../user/user.types.js';
+import type { AuthService, IssuedTokens } from './auth.service.js';
+import { AuthPayloadType, LoginInput, RegisterInput } from './auth.types.js';
+
+function payload(tokens: IssuedTokens): AuthPayloadType {
+  return Object.assign(new AuthPayloadType(), {
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    tokenType: 'Bearer',
+    expiresIn: tokens.expiresIn,
+    // The caller has just proved to be this user, before any token of theirs reached us.
+    user: UserType.forHolder(tokens.account),
+  });
+}
+
+function signedInUser(context: SubgraphContext) {
+  if (context.principal.kind !== 'user') throw new AppError('UNAUTHENTICATED');
+  return context.principal;
+}
+
+@Resolver()
+export class AuthResolver {
+  constructor(private readonly auth: AuthService) {}
+
+  @Mutation(() => AuthPayloadType, { description: 'Creates an account and signs it in' })
+  async register(@Arg('input') input: RegisterInput, @Ctx() context: SubgraphContext): Promise<AuthPayloadType> {
+    return payload(await this.auth.register(context.em, input, context.origin));
+  }
+
+  @Mutation(() => AuthPayloadType, {
+    description: 'Signs in with email and password (and a second factor when enrolled)',
+  })
+  async login(@Arg('input') input: LoginInput, @Ctx() context: SubgraphContext): Promise<AuthPayloadType> {
+    return payload(await this.auth.login(context.em, input, context.origin));
+  }
+
+  @Mutation(() => AuthPayloadType, { description: 'Trades a refresh token for new tokens; the old one stops working' })
+  async refreshToken(
+    @Arg('refreshToken') refreshToken: string,
+    @Ctx() context: SubgraphContext,
+  ): Promise<AuthPayloadType> {
+    return payload(await this.auth.refresh(context.em, refreshToken, context.origin));
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends this session: its refresh token and access tokens stop working' })
+  async logout(@Ctx() context: SubgraphContext): Promise<boolean> {
+    await this.auth.logout(context.em, signedInUser(context), context.origin);
+    return true;
+  }
+
+  @Mutation(() => Boolean, { description: 'Changes the password and ends every other session of the user' })
+  async changePassword(
+    @Arg('currentPassword') currentPassword: string,
+    @Arg('newPassword') newPassword: string,
+    @Ctx() context: SubgraphContext,
+  ): Promise<boolean> {
+    await this.auth.changePassword(
+      context.em,
+      signedInUser(context),
+      { current: currentPassword, next: newPassword },
+      context.origin,
+    );
+    return true;
+  }
+}

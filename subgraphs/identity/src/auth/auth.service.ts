@@ -1,0 +1,233 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import type { UserPrincipal } from '../../../../lib/auth/principal.js';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
+import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { ensureDefaultTenant } from '../bootstrap.js';
+import type { SigningKeyService } from '../keys/signing-key.service.js';
+import { Session } from '../session/session.entity.js';
+import type { SessionService } from '../session/session.service.js';
+import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../user/password.js';
+import { passwordProblems } from '../user/password-policy.js';
+import { UserAccount } from '../user/user.entity.js';
+import { recordFailedSignIn } from './login-throttle.js';
+
+export interface IssuedTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresIn: number;
+  readonly account: UserAccount;
+}
+
+export interface RegisterRequest {
+  readonly email: string;
+  readonly password: string;
+  readonly username?: string | null;
+  readonly displayName?: string | null;
+}
+
+export interface LoginRequest {
+  readonly email: string;
+  readonly password: string;
+  readonly totpCode?: string | null;
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+function invalidPassword(problems: string[], field: string): AppError {
+  return new AppError('VALIDATION_FAILED', `${field} ${problems.join('; ')}`, {
+    details: { fields: problems.map((message) => ({ field, message })) },
+  });
+}
+
+/** Sign-up, sign-in, refresh, sign-out and password change: the rules of first-party authentication. */
+export class AuthService {
+  constructor(
+    private readonly signingKeys: SigningKeyService,
+    private readonly sessions: SessionService,
+    private readonly options: { readonly registrationEnabled: boolean },
+  ) {}
+
+  async register(em: EntityManager, request: RegisterRequest, origin: RequestOrigin): Promise<IssuedTokens> {
+    if (!this.options.registrationEnabled) throw new AppError('FORBIDDEN', 'Sign-up is disabled on this installation');
+    const email = normaliseEmail(request.email);
+    const problems = passwordProblems(request.password, { email });
+    if (problems.length > 0) throw invalidPassword(problems, 'password');
+    const tenant = await ensureDefaultTenant(em);
+    const account = em.create(UserAccount, {
+      email,
+      tenant,
+      username: request.username?.trim() || null,
+      displayName: request.displayName?.trim() || null,
+      passwordHash: await hashPassword(request.password),
+      lastLoginAt: new Date(),
+    });
+    const { session, refreshToken } = this.sessions.open(em, account, ['pwd'], origin);
+    recordEvent(em, {
+      type: 'user.created',
+      tenantId: tenant.id,
+      actorUserId: account.id,
+      subjectUserId: account.id,
+      origin,
+    });
+    recordEvent(em, {
+      type: 'user.login',
+      tenantId: tenant.id,
+      actorUserId: account.id,
+      subjectUserId: account.id,
+      origin,
+    });
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        const field = /username/.test(error.message) ? 'username' : 'email';
+        throw new AppError('CONFLICT', `An account with this ${field} already exists`, { details: { field } });
+      }
+      throw error;
+    }
+    return this.issue(account, session, refreshToken);
+  }
+
+  /**
+   * An unknown email and a wrong password answer alike and take alike (a decoy hash is verified).
+   * A throttled account is refused before its password is even checked.
+   */
+  async login(em: EntityManager, request: LoginRequest, origin: RequestOrigin): Promise<IssuedTokens> {
+    const email = normaliseEmail(request.email);
+    const account = await em.findOne(UserAccount, { email }, { populate: ['passwordHash', 'tenant'] });
+    if (!account?.passwordHash) {
+      await verifyPassword(await decoyPasswordHash(), request.password);
+      recordEvent(em, {
+        type: 'user.login_failed',
+        subjectUserId: account?.id ?? null,
+        origin,
+        payload: { email, reason: 'unknown_account' },
+      });
+      await em.flush();
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    const tenantId = account.tenant.id;
+    const now = new Date();
+    if (account.throttledUntil && account.throttledUntil > now) {
+      recordEvent(em, { type: 'user.login_throttled', tenantId, subjectUserId: account.id, origin });
+      await em.flush();
+      throw this.throttled(account.throttledUntil);
+    }
+    if (!(await verifyPassword(account.passwordHash, request.password))) {
+      const outcome = await recordFailedSignIn(em, account.id);
+      recordEvent(em, {
+        type: 'user.login_failed',
+        tenantId,
+        subjectUserId: account.id,
+        origin,
+        payload: { reason: 'wrong_password', failures: outcome.failures },
+      });
+      if (outcome.throttledUntil) {
+        recordEvent(em, {
+          type: 'user.login_throttled',
+          tenantId,
+          subjectUserId: account.id,
+          origin,
+          payload: { until: outcome.throttledUntil.toISOString() },
+        });
+      }
+      await em.flush();
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
+
+    account.failedLoginCount = 0;
+    account.throttledUntil = null;
+    account.lastLoginAt = now;
+    if (needsRehash(account.passwordHash)) account.passwordHash = await hashPassword(request.password);
+    const { session, refreshToken } = this.sessions.open(em, account, ['pwd'], origin);
+    recordEvent(em, { type: 'user.login', tenantId, actorUserId: account.id, subjectUserId: account.id, origin });
+    await em.flush();
+    return this.issue(account, session, refreshToken);
+  }
+
+  async refresh(em: EntityManager, refreshToken: string, origin: RequestOrigin): Promise<IssuedTokens> {
+    const rotated = await this.sessions.rotate(em, refreshToken, origin);
+    return this.issue(rotated.account, rotated.session, rotated.refreshToken);
+  }
+
+  async logout(em: EntityManager, principal: UserPrincipal, origin: RequestOrigin): Promise<void> {
+    const session = await em.findOne(Session, { id: principal.sessionId, user: principal.userId });
+    if (session) await this.sessions.revokeSession(em, session, 'logout');
+    recordEvent(em, {
+      type: 'user.logout',
+      tenantId: principal.tenantId,
+      actorUserId: principal.userId,
+      subjectUserId: principal.userId,
+      origin,
+      payload: { sessionId: principal.sessionId },
+    });
+    await em.flush();
+  }
+
+  /**
+   * The current password must be right (wrong guesses count towards the throttle). Every other
+   * session of the user ends; the one that changed the password stays signed in.
+   */
+  async changePassword(
+    em: EntityManager,
+    principal: UserPrincipal,
+    passwords: { current: string; next: string },
+    origin: RequestOrigin,
+  ): Promise<void> {
+    const account = await em.findOneOrFail(UserAccount, { id: principal.userId }, { populate: ['passwordHash'] });
+    if (account.throttledUntil && account.throttledUntil > new Date()) throw this.throttled(account.throttledUntil);
+    if (!account.passwordHash || !(await verifyPassword(account.passwordHash, passwords.current))) {
+      const outcome = await recordFailedSignIn(em, account.id);
+      recordEvent(em, {
+        type: 'user.login_failed',
+        tenantId: principal.tenantId,
+        subjectUserId: account.id,
+        origin,
+        payload: { reason: 'wrong_current_password', failures: outcome.failures },
+      });
+      await em.flush();
+      throw new AppError('VALIDATION_FAILED', 'currentPassword is not correct', {
+        details: { fields: [{ field: 'currentPassword', message: 'is not correct' }] },
+      });
+    }
+    const problems = passwordProblems(passwords.next, { email: account.email });
+    if (passwords.next === passwords.current) problems.push('must differ from the current password');
+    if (problems.length > 0) throw invalidPassword(problems, 'newPassword');
+    account.passwordHash = await hashPassword(passwords.next);
+    account.failedLoginCount = 0;
+    await this.sessions.revokeUserSessions(em, account.id, 'password_changed', principal.sessionId);
+    recordEvent(em, {
+      type: 'user.password_changed',
+      tenantId: principal.tenantId,
+      actorUserId: account.id,
+      subjectUserId: account.id,
+      origin,
+    });
+    await em.flush();
+  }
+
+  private throttled(until: Date): AppError {
+    const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+    return new AppError('RATE_LIMITED', 'Too many failed sign-ins; try again later', {
+      details: { retryAfterSeconds },
+    });
+  }
+
+  /** Signs after the unit of work is committed: the signing key is read on another connection. */
+  private async issue(account: UserAccount, session: Session, refreshToken: string): Promise<IssuedTokens> {
+    const access = await this.signingKeys.signAccessToken({
+      userId: account.id,
+      tenantId: account.tenant.id,
+      role: account.role,
+      sessionId: session.id,
+      scopes: [],
+      amr: session.amr,
+      authTime: Math.floor(session.authTime.getTime() / 1000),
+    });
+    return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, account };
+  }
+}

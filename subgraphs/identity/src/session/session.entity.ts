@@ -1,0 +1,50 @@
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { UserAccount } from '../user/user.entity.js';
+
+/**
+ * A sign-in: the `sid` of every access token it issues and the family of its refresh tokens.
+ * Revoking it (logout, reuse of a rotated refresh token, password change) ends them all.
+ */
+@Entity({ tableName: 'session' })
+export class Session {
+  [OptionalProps]?: 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => UserAccount, { ref: true, deleteRule: 'cascade' })
+  @Index()
+  user!: Ref<UserAccount>;
+
+  /** RFC 8176 methods used at sign-in (pwd, otp, ...). */
+  @Property({ type: 'text[]' })
+  amr!: string[];
+
+  @Property({ type: 'timestamptz' })
+  authTime!: Date;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz' })
+  lastUsedAt: Date = new Date();
+
+  /** Absolute end: refreshing never extends a session past this. */
+  @Property({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  /** Indexed: gateways without Redis poll for sessions revoked since a moment. */
+  @Property({ type: 'timestamptz', nullable: true })
+  @Index()
+  revokedAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  revokedReason?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  ipAddress?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  userAgent?: string | null;
+}

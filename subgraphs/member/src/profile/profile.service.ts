@@ -1,0 +1,176 @@
+import { LockMode } from '@mikro-orm/postgresql';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
+import type { Gender } from './gender.js';
+import { MemberProfile } from './member-profile.entity.js';
+
+/**
+ * Self-service profile updates: the rules for each field and the write. Absent (undefined) leaves a
+ * field as it is, null clears it, anything else must pass its rule and is stored normalized.
+ */
+export interface ProfileUpdate {
+  readonly displayName?: string | null;
+  readonly avatarUrl?: string | null;
+  readonly phone?: string | null;
+  readonly language?: string | null;
+  readonly currency?: string | null;
+  readonly birthDate?: string | null;
+  readonly gender?: Gender | null;
+}
+
+export type ProfileChanges = { -readonly [K in keyof ProfileUpdate]?: ProfileUpdate[K] };
+
+export interface FieldProblem {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** A rule's verdict: the value to store, or why not. */
+export type Checked = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly message: string };
+
+const valid = (value: string): Checked => ({ ok: true, value });
+const invalid = (message: string): Checked => ({ ok: false, message });
+
+export const DISPLAY_NAME_MAX = 100;
+export const AVATAR_URL_MAX = 2048;
+export const EARLIEST_BIRTH_DATE = '1900-01-01';
+
+export function checkDisplayName(raw: string): Checked {
+  const name = raw.trim();
+  // Counted in code points, so a CJK or emoji name is not charged for its UTF-16 surrogates.
+  const length = [...name].length;
+  if (length < 1 || length > DISPLAY_NAME_MAX)
+    return invalid(`must be 1 to ${DISPLAY_NAME_MAX} characters (null clears it)`);
+  return valid(name);
+}
+
+const e164 = /^\+[1-9]\d{7,14}$/;
+
+export function checkPhone(raw: string): Checked {
+  return e164.test(raw) ? valid(raw) : invalid('must be an E.164 number such as +886912345678');
+}
+
+const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The latest date that is already today somewhere (UTC+14), so no time zone's "today" is refused. */
+function latestToday(now: Date): string {
+  return new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export function checkBirthDate(raw: string, now: Date = new Date()): Checked {
+  const parts = isoDate.exec(raw);
+  if (!parts) return invalid('must be a date in YYYY-MM-DD form');
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  // Date.UTC rolls 2023-02-30 over to March; a real date survives the round trip unchanged.
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return invalid('is not a calendar date');
+  // Zero-padded YYYY-MM-DD strings order like the dates they name.
+  if (raw < EARLIEST_BIRTH_DATE) return invalid(`must not be before ${EARLIEST_BIRTH_DATE}`);
+  if (raw > latestToday(now)) return invalid('must not be in the future');
+  return valid(raw);
+}
+
+export function checkLanguage(raw: string): Checked {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(raw);
+    return canonical ? valid(canonical) : invalid('must be a BCP 47 language tag such as zh-TW');
+  } catch {
+    // RangeError: not a well-formed tag.
+    return invalid('must be a BCP 47 language tag such as zh-TW');
+  }
+}
+
+let currencies: ReadonlySet<string> | undefined;
+
+export function checkCurrency(raw: string): Checked {
+  currencies ??= new Set(Intl.supportedValuesOf('currency'));
+  const code = raw.toUpperCase();
+  return /^[A-Z]{3}$/.test(code) && currencies.has(code)
+    ? valid(code)
+    : invalid('must be an ISO 4217 currency code such as TWD');
+}
+
+export function checkAvatarUrl(raw: string): Checked {
+  const problem = invalid(`must be an absolute http(s) URL of at most ${AVATAR_URL_MAX} characters`);
+  if (raw.length > AVATAR_URL_MAX) return problem;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return problem;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return problem;
+  // Stored as the parser normalized it; normalization may percent-encode, so check the length again.
+  return url.href.length <= AVATAR_URL_MAX ? valid(url.href) : problem;
+}
+
+const textRules = {
+  displayName: checkDisplayName,
+  avatarUrl: checkAvatarUrl,
+  phone: checkPhone,
+  language: checkLanguage,
+  currency: checkCurrency,
+  birthDate: checkBirthDate,
+} as const satisfies Record<string, (raw: string, now: Date) => Checked>;
+
+/**
+ * Checks every present field and returns what to store, or throws VALIDATION_FAILED naming every
+ * bad field at once (nothing is written then).
+ */
+export function validateProfileUpdate(input: ProfileUpdate, now: Date = new Date()): ProfileChanges {
+  const changes: ProfileChanges = {};
+  const problems: FieldProblem[] = [];
+  for (const field of Object.keys(textRules) as (keyof typeof textRules)[]) {
+    const raw = input[field];
+    if (raw === undefined) continue;
+    if (raw === null) {
+      changes[field] = null;
+      continue;
+    }
+    const checked = textRules[field](raw, now);
+    if (checked.ok) changes[field] = checked.value;
+    else problems.push({ field, message: checked.message });
+  }
+  // GraphQL has already held gender to its enum.
+  if (input.gender !== undefined) changes.gender = input.gender;
+  if (problems.length > 0) {
+    throw new AppError('VALIDATION_FAILED', problems.map((p) => `${p.field} ${p.message}`).join('; '), {
+      details: { fields: problems },
+    });
+  }
+  return changes;
+}
+
+export interface ProfileOwner {
+  readonly userId: string;
+  readonly tenantId: string;
+}
+
+/** Validates, then writes the owner's profile in one transaction, creating the row when missing. */
+export async function updateOwnProfile(
+  em: EntityManager,
+  owner: ProfileOwner,
+  input: ProfileUpdate,
+  now: Date = new Date(),
+): Promise<MemberProfile> {
+  const changes = validateProfileUpdate(input, now);
+  return em.transactional(async (tx) => {
+    // ON CONFLICT DO NOTHING: a concurrent first update waits for the other's insert to commit and
+    // then finds the row, where a plain insert would fail on the primary key.
+    await tx
+      .createQueryBuilder(MemberProfile)
+      .insert({ userId: owner.userId, tenantId: owner.tenantId, createdAt: now, updatedAt: now })
+      .onConflict('userId')
+      .ignore()
+      .execute();
+    // Row lock: concurrent updates of one profile apply one after the other, each on fresh values.
+    const profile = await tx.findOneOrFail(
+      MemberProfile,
+      { userId: owner.userId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    tx.assign(profile, changes);
+    return profile;
+  });
+}

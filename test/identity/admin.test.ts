@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
+import { codeOf, goodPassword, login, meId, register, uniqueEmail } from './auth-helpers.js';
+
+let stack: TestStack;
+let system: TestUser;
+let acmeAdmin: TestUser;
+let acmeUser: TestUser;
+let globexUser: TestUser;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  system = await stack.createUser({ role: 'SYSTEM_ADMIN' });
+  acmeAdmin = await stack.createUser({ role: 'GROUP_ADMIN', tenantSlug: 'acme', email: uniqueEmail('acme-admin') });
+  acmeUser = await stack.createUser({ tenantSlug: 'acme', email: uniqueEmail('acme-user') });
+  globexUser = await stack.createUser({ tenantSlug: 'globex', email: uniqueEmail('globex-user') });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+type Page = {
+  users: {
+    items: { id: string; email: string; tenantId: string; role: string }[];
+    total: number;
+    page: number;
+    limit: number;
+  };
+};
+
+function listUsers(token: string, args = '') {
+  return stack.graphql<Page>(`{ users${args} { items { id email tenantId role } total page limit } }`, { token });
+}
+
+const setRole = (token: string, userId: string, role: string) =>
+  stack.graphql<{ setUserRole: { id: string; role: string } }>(
+    `mutation ($u: ID!, $r: Role!) { setUserRole(userId: $u, role: $r) { id role } }`,
+    { token, variables: { u: userId, r: role } },
+  );
+
+const setActive = (token: string, userId: string, isActive: boolean) =>
+  stack.graphql<{ setUserActive: { id: string; isActive: boolean } }>(
+    `mutation ($u: ID!, $a: Boolean!) { setUserActive(userId: $u, isActive: $a) { id isActive } }`,
+    { token, variables: { u: userId, a: isActive } },
+  );
+
+describe('user administration', () => {
+  it('is for administrators only', async () => {
+    expect(codeOf(await listUsers(acmeUser.token))).toBe('FORBIDDEN');
+    expect(codeOf(await stack.graphql('{ users { total } }'))).toBe('UNAUTHENTICATED');
+  });
+
+  it('shows a group admin its own tenant only', async () => {
+    const page = (await listUsers(acmeAdmin.token, '(limit: 100)')).data!.users;
+    expect(new Set(page.items.map((u) => u.tenantId))).toEqual(new Set([acmeAdmin.tenantId]));
+    expect(page.items.map((u) => u.id)).toEqual(expect.arrayContaining([acmeAdmin.id, acmeUser.id]));
+    const stranger = await stack.graphql(`{ user(id: "${globexUser.id}") { id } }`, { token: acmeAdmin.token });
+    expect(codeOf(stranger)).toBe('NOT_FOUND');
+    expect(codeOf(await setRole(acmeAdmin.token, globexUser.id, 'GROUP_ADMIN'))).toBe('NOT_FOUND');
+  });
+
+  it('shows a system admin every tenant, with search, role filter and paging', async () => {
+    const all = (await listUsers(system.token, '(limit: 100)')).data!.users;
+    expect(all.items.map((u) => u.id)).toEqual(expect.arrayContaining([acmeUser.id, globexUser.id]));
+    const searched = (await listUsers(system.token, '(search: "globex-user")')).data!.users;
+    expect(searched.items.map((u) => u.id)).toEqual([globexUser.id]);
+    const admins = (await listUsers(system.token, '(role: GROUP_ADMIN, limit: 100)')).data!.users;
+    expect(admins.items.every((u) => u.role === 'GROUP_ADMIN')).toBe(true);
+    const first = (await listUsers(system.token, '(page: 1, limit: 2)')).data!.users;
+    const second = (await listUsers(system.token, '(page: 2, limit: 2)')).data!.users;
+    expect(first).toMatchObject({ page: 1, limit: 2, total: all.total });
+    expect(first.items).toHaveLength(2);
+    expect(second.items[0]!.id).not.toBe(first.items[0]!.id);
+    expect(codeOf(await listUsers(system.token, '(limit: 101)'))).toBe('VALIDATION_FAILED');
+    expect(codeOf(await listUsers(system.token, '(page: 0)'))).toBe('VALIDATION_FAILED');
+  });
+
+  it('treats % and _ in a search as plain characters', async () => {
+    const page = (await listUsers(system.token, '(search: "%")')).data!.users;
+    expect(page.total).toBe(0);
+  });
+
+  it('lets a group admin promote within its tenant but never grant SYSTEM_ADMIN', async () => {
+    const member = await stack.createUser({ tenantSlug: 'acme' });
+    expect(codeOf(await setRole(acmeAdmin.token, member.id, 'SYSTEM_ADMIN'))).toBe('FORBIDDEN');
+    expect((await setRole(acmeAdmin.token, member.id, 'GROUP_ADMIN')).data).toEqual({
+      setUserRole: { id: member.id, role: 'GROUP_ADMIN' },
+    });
+    // Tokens carry the role: the user signs in again to get the new one.
+    expect(await meId(stack, member.token)).toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
+    expect(codeOf(await setRole(acmeAdmin.token, system.id, 'USER'))).toBe('NOT_FOUND');
+  });
+
+  it('refuses changing your own role and demoting the last system admin', async () => {
+    expect(codeOf(await setRole(system.token, system.id, 'USER'))).toBe('FORBIDDEN');
+    const second = await stack.createUser({ role: 'SYSTEM_ADMIN' });
+    // Two system admins now exist besides any bootstrap one: demote one, the other must stay.
+    const admins = (await listUsers(system.token, '(role: SYSTEM_ADMIN, limit: 100)')).data!.users.items;
+    for (const admin of admins.filter((a) => a.id !== system.id && a.id !== second.id)) {
+      await setRole(system.token, admin.id, 'USER');
+    }
+    expect((await setRole(system.token, second.id, 'USER')).data?.setUserRole.role).toBe('USER');
+    const last = await stack.createUser({ role: 'SYSTEM_ADMIN' });
+    expect((await setRole(last.token, system.id, 'USER')).data?.setUserRole.role).toBe('USER');
+    const lastAlone = await stack.graphql(`mutation { setUserActive(userId: "${last.id}", isActive: false) { id } }`, {
+      token: (await stack.createUser({ role: 'GROUP_ADMIN' })).token,
+    });
+    expect(codeOf(lastAlone)).toBe('FORBIDDEN');
+    system = await stack.createUser({ role: 'SYSTEM_ADMIN' });
+    expect(codeOf(await setRole(system.token, last.id, 'USER'))).toBeUndefined();
+    expect(codeOf(await setRole(last.token, system.id, 'USER'))).toBe('INVALID_TOKEN');
+  });
+
+  it('disabling an account ends its sessions and stops sign-in; enabling lets it back', async () => {
+    const email = uniqueEmail('disabled');
+    const user = (await register(stack, { email, password: goodPassword })).data!.register;
+    expect((await setActive(system.token, user.user.id, false)).data).toEqual({
+      setUserActive: { id: user.user.id, isActive: false },
+    });
+    expect(await meId(stack, user.accessToken)).toMatchObject({ status: 401 });
+    expect(codeOf(await login(stack, email, goodPassword))).toBe('FORBIDDEN');
+    await setActive(system.token, user.user.id, true);
+    expect(codeOf(await login(stack, email, goodPassword))).toBeUndefined();
+  });
+});
+
+describe('tenants', () => {
+  it('are created by system admins, with unique slugs', async () => {
+    const create = (token: string, slug: string) =>
+      stack.graphql<{ createTenant: { id: string; slug: string } }>(
+        'mutation ($i: CreateTenantInput!) { createTenant(input: $i) { id slug name } }',
+        { token, variables: { i: { slug, name: `Tenant ${slug}` } } },
+      );
+    expect(codeOf(await create(acmeAdmin.token, 'initech'))).toBe('FORBIDDEN');
+    const created = await create(system.token, 'initech');
+    expect(created.data?.createTenant.slug).toBe('initech');
+    expect(codeOf(await create(system.token, 'initech'))).toBe('CONFLICT');
+    expect(codeOf(await create(system.token, 'Not A Slug'))).toBe('VALIDATION_FAILED');
+    const listed = await stack.graphql<{ tenants: { slug: string }[] }>('{ tenants { slug } }', {
+      token: system.token,
+    });
+    expect(listed.data?.tenants.map((t) => t.slug)).toEqual(
+      expect.arrayContaining(['default', 'acme', 'globex', 'initech']),
+    );
+  });
+
+  it('moving a user to another tenant changes the tenant in its next token', async () => {
+    const email = uniqueEmail('mover');
+    const registered = (await register(stack, { email, password: goodPassword })).data!.register;
+    const tenants = (
+      await stack.graphql<{ tenants: { id: string; slug: string }[] }>('{ tenants { id slug } }', {
+        token: system.token,
+      })
+    ).data!.tenants;
+    const globex = tenants.find((t) => t.slug === 'globex')!;
+    const moved = await stack.graphql<{ moveUserToTenant: { tenantId: string } }>(
+      'mutation ($u: ID!, $t: ID!) { moveUserToTenant(userId: $u, tenantId: $t) { tenantId } }',
+      { token: system.token, variables: { u: registered.user.id, t: globex.id } },
+    );
+    expect(moved.data?.moveUserToTenant.tenantId).toBe(globex.id);
+    expect(await meId(stack, registered.accessToken)).toMatchObject({ status: 401 });
+    const again = (await login(stack, email, goodPassword)).data!.login;
+    const claims = JSON.parse(Buffer.from(again.accessToken.split('.')[1]!, 'base64url').toString()) as { tid: string };
+    expect(claims.tid).toBe(globex.id);
+  });
+});

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
+import { hash } from '@node-rs/argon2';
+import { RefreshToken } from '../../subgraphs/identity/src/session/refresh-token.entity.js';
+import { hashRefreshToken } from '../../subgraphs/identity/src/session/session.service.js';
+import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { codeOf, goodPassword, login, meId, refresh, register, uniqueEmail } from './auth-helpers.js';
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function signUp(label = 'person') {
+  const email = uniqueEmail(label);
+  const response = await register(stack, { email, password: goodPassword, displayName: label });
+  expect(response.errors).toBeUndefined();
+  return { email, tokens: response.data!.register };
+}
+
+async function eventsFor(userId: string) {
+  const em = stack.subgraphs.identity.database.fork();
+  return em.find(OutboxEvent, { subjectUserId: userId }, { orderBy: { occurredAt: 'asc' } });
+}
+
+describe('sign-up and sign-in', () => {
+  it('registers, signs in, and the token works across the graph', async () => {
+    const { email, tokens } = await signUp('alice');
+    expect(tokens).toMatchObject({ tokenType: 'Bearer', expiresIn: 1800, user: { email, role: 'USER' } });
+    expect(tokens.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const signedIn = await login(stack, email.toUpperCase(), goodPassword, { 'user-agent': 'sessions-test/1.0' });
+    expect(signedIn.errors).toBeUndefined();
+    expect(await meId(stack, signedIn.data!.login.accessToken)).toMatchObject({ status: 200, id: tokens.user.id });
+    const types = (await eventsFor(tokens.user.id)).map((e) => e.type);
+    expect(types).toEqual(['user.created', 'user.login', 'user.login']);
+    const lastLogin = (await eventsFor(tokens.user.id)).at(-1)!;
+    expect(lastLogin).toMatchObject({ ipAddress: '127.0.0.1', userAgent: 'sessions-test/1.0' });
+  });
+
+  it('refuses a duplicate email, a weak password and a malformed email', async () => {
+    const { email } = await signUp();
+    expect(codeOf(await register(stack, { email, password: goodPassword }))).toBe('CONFLICT');
+    const weak = await register(stack, { email: uniqueEmail(), password: 'password123' });
+    expect(codeOf(weak)).toBe('VALIDATION_FAILED');
+    expect(weak.errors?.[0]?.extensions?.['details']).toEqual({
+      fields: [{ field: 'password', message: expect.stringMatching(/common/) as string }],
+    });
+    expect(JSON.stringify(weak)).not.toContain('password123');
+    expect(codeOf(await register(stack, { email: 'not-an-email', password: goodPassword }))).toBe('VALIDATION_FAILED');
+  });
+
+  it('answers an unknown email and a wrong password alike, taking about as long', async () => {
+    const { email } = await signUp();
+    const wrong = await login(stack, email, 'wrong-password-0');
+    const unknown = await login(stack, uniqueEmail('nobody'), 'wrong-password-0');
+    expect(wrong.errors).toEqual(unknown.errors);
+    expect(codeOf(wrong)).toBe('INVALID_CREDENTIALS');
+
+    const time = async (fn: () => Promise<unknown>) => {
+      const began = performance.now();
+      await fn();
+      return performance.now() - began;
+    };
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const other = await signUp();
+    const wrongTimes: number[] = [];
+    const unknownTimes: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      wrongTimes.push(await time(() => login(stack, other.email, `nope-${i}-xyz`)));
+      unknownTimes.push(await time(() => login(stack, uniqueEmail('ghost'), `nope-${i}-xyz`)));
+    }
+    // Without the decoy hash an unknown email answers several times faster than a wrong password.
+    expect(median(unknownTimes)).toBeGreaterThan(median(wrongTimes) * 0.5);
+  });
+
+  it('re-hashes a password made with old parameters at the next sign-in', async () => {
+    const { email } = await signUp();
+    const em = stack.subgraphs.identity.database.fork();
+    await em.nativeUpdate(
+      UserAccount,
+      { email },
+      { passwordHash: await hash(goodPassword, { memoryCost: 8192, timeCost: 1, parallelism: 1 }) },
+    );
+    expect(codeOf(await login(stack, email, goodPassword))).toBeUndefined();
+    const account = await stack.subgraphs.identity.database
+      .fork()
+      .findOneOrFail(UserAccount, { email }, { populate: ['passwordHash'] });
+    expect(account.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+});
+
+describe('refresh tokens', () => {
+  it('rotate on every use; the old one stops working', async () => {
+    const { tokens } = await signUp();
+    const first = await refresh(stack, tokens.refreshToken);
+    expect(first.errors).toBeUndefined();
+    const next = first.data!.refreshToken;
+    expect(next.refreshToken).not.toBe(tokens.refreshToken);
+    expect(await meId(stack, next.accessToken)).toMatchObject({ status: 200, id: tokens.user.id });
+    expect(codeOf(await refresh(stack, next.refreshToken))).toBeUndefined();
+  });
+
+  it('revoke the whole family when a rotated token is presented again later', async () => {
+    const { tokens } = await signUp();
+    const rotated = (await refresh(stack, tokens.refreshToken)).data!.refreshToken;
+    // "Later": the rotation happened beyond the window in which a duplicate counts as a race.
+    await stack.subgraphs.identity.database
+      .fork()
+      .nativeUpdate(
+        RefreshToken,
+        { tokenHash: hashRefreshToken(tokens.refreshToken) },
+        { usedAt: new Date(Date.now() - 5_000) },
+      );
+    const replay = await refresh(stack, tokens.refreshToken);
+    expect(codeOf(replay)).toBe('INVALID_TOKEN');
+    // The legitimate successor dies with the family, and so do the session's access tokens.
+    expect(codeOf(await refresh(stack, rotated.refreshToken))).toBe('INVALID_TOKEN');
+    expect(await meId(stack, rotated.accessToken)).toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
+    expect((await eventsFor(tokens.user.id)).map((e) => e.type)).toContain('session.refresh_reuse_detected');
+  });
+
+  it('let exactly one of several concurrent uses of one token win', async () => {
+    const { tokens } = await signUp();
+    const results = await Promise.all(Array.from({ length: 6 }, () => refresh(stack, tokens.refreshToken)));
+    const winners = results.filter((r) => !r.errors);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => codeOf(r) === 'INVALID_TOKEN')).toHaveLength(5);
+    // A race is not reuse: the winner's session lives on.
+    const winner = winners[0]!.data!.refreshToken;
+    expect(await meId(stack, winner.accessToken)).toMatchObject({ status: 200 });
+    expect(codeOf(await refresh(stack, winner.refreshToken))).toBeUndefined();
+  });
+
+  it('refuse a duplicate within the race window without ending the session', async () => {
+    const { tokens } = await signUp();
+    const next = (await refresh(stack, tokens.refreshToken)).data!.refreshToken;
+    expect(codeOf(await refresh(stack, tokens.refreshToken))).toBe('INVALID_TOKEN');
+    expect(codeOf(await refresh(stack, next.refreshToken))).toBeUndefined();
+  });
+
+  it('refuse garbage', async () => {
+    expect(codeOf(await refresh(stack, 'definitely-not-a-token'))).toBe('INVALID_TOKEN');
+  });
+});
+
+describe('sign-out and password change', () => {
+  it('logout ends the session: its access and refresh tokens are refused at once', async () => {
+    const { tokens } = await signUp();
+    const other = (await login(stack, tokens.user.email, goodPassword)).data!.login;
+    const out = await stack.graphql<{ logout: boolean }>('mutation { logout }', { token: tokens.accessToken });
+    expect(out.data).toEqual({ logout: true });
+    expect(await meId(stack, tokens.accessToken)).toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
+    expect(codeOf(await refresh(stack, tokens.refreshToken))).toBe('INVALID_TOKEN');
+    // Another session of the same user is untouched.
+    expect(await meId(stack, other.accessToken)).toMatchObject({ status: 200 });
+  });
+
+  it('a password change invalidates the old password and every other session, not the current one', async () => {
+    const { email, tokens: current } = await signUp();
+    const elsewhere = (await login(stack, email, goodPassword)).data!.login;
+    const change = (currentPassword: string, newPassword: string) =>
+      stack.graphql('mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }', {
+        token: current.accessToken,
+        variables: { c: currentPassword, n: newPassword },
+      });
+    expect(codeOf(await change('not-my-password', 'violet-anchor-hums-9'))).toBe('VALIDATION_FAILED');
+    expect(codeOf(await change(goodPassword, 'qwerty123'))).toBe('VALIDATION_FAILED');
+    expect((await change(goodPassword, 'violet-anchor-hums-9')).data).toEqual({ changePassword: true });
+
+    expect(codeOf(await login(stack, email, goodPassword))).toBe('INVALID_CREDENTIALS');
+    expect(codeOf(await login(stack, email, 'violet-anchor-hums-9'))).toBeUndefined();
+    expect(await meId(stack, elsewhere.accessToken)).toMatchObject({ status: 401, code: 'INVALID_TOKEN' });
+    expect(codeOf(await refresh(stack, elsewhere.refreshToken))).toBe('INVALID_TOKEN');
+    expect(await meId(stack, current.accessToken)).toMatchObject({ status: 200 });
+    expect(codeOf(await refresh(stack, current.refreshToken))).toBeUndefined();
+  });
+});
+
+describe('brute-force throttle', () => {
+  it('throttles an account after 5 failures, even for the right password, and records it', async () => {
+    const { email, tokens } = await signUp();
+    for (let i = 0; i < 5; i += 1)
+      expect(codeOf(await login(stack, email, `guess-${i}-abc`))).toBe('INVALID_CREDENTIALS');
+    const throttled = await login(stack, email, goodPassword);
+    expect(codeOf(throttled)).toBe('RATE_LIMITED');
+    const retryAfter = (throttled.errors?.[0]?.extensions?.['details'] as { retryAfterSeconds: number })
+      .retryAfterSeconds;
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(30);
+    const types = (await eventsFor(tokens.user.id)).map((e) => e.type);
+    expect(types.filter((t) => t === 'user.login_failed')).toHaveLength(5);
+    expect(types).toContain('user.login_throttled');
+  });
+
+  it('a success resets the count', async () => {
+    const { email } = await signUp();
+    for (let i = 0; i < 4; i += 1) await login(stack, email, `guess-${i}-abc`);
+    expect(codeOf(await login(stack, email, goodPassword))).toBeUndefined();
+    for (let i = 0; i < 4; i += 1) await login(stack, email, `guess-${i}-def`);
+    expect(codeOf(await login(stack, email, goodPassword))).toBeUndefined();
+  });
+
+  it('counts every one of many concurrent wrong guesses', async () => {
+    const { email } = await signUp();
+    await Promise.all(Array.from({ length: 8 }, (_, i) => login(stack, email, `parallel-${i}-guess`)));
+    const account = await stack.subgraphs.identity.database.fork().findOneOrFail(UserAccount, { email });
+    expect(account.failedLoginCount).toBe(8);
+    expect(account.throttledUntil?.getTime()).toBeGreaterThan(Date.now());
+  });
+});
