@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
@@ -99,7 +100,9 @@ export class AuthService {
     const email = normaliseEmail(request.email);
     const account = await em.findOne(UserAccount, { email }, { populate: ['passwordHash', 'tenant'] });
     if (!account?.passwordHash) {
+      // Same work as a wrong password: a hash verification and the failure-count update (of no row).
       await verifyPassword(await decoyPasswordHash(), request.password);
+      await recordFailedSignIn(em, account?.id ?? randomUUID());
       recordEvent(em, {
         type: 'user.login_failed',
         subjectUserId: account?.id ?? null,
