@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from './support/stack.js';
 
@@ -89,6 +90,25 @@ describe('gateway HTTP surface', () => {
       .filter((l) => l['requestId'] === requestId && l['msg'] === 'graphql operation')
       .map((l) => l['component']);
     expect(components).toEqual(expect.arrayContaining(['identity', 'member']));
+  });
+
+  it('publishes discovery metadata whose key set verifies our tokens', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      const metadata = (await (await fetch(`${stack.gatewayUrl}${path}`)).json()) as Record<string, unknown>;
+      expect(metadata).toMatchObject({
+        issuer: 'http://127.0.0.1:0',
+        id_token_signing_alg_values_supported: ['ES256'],
+      });
+    }
+    const metadata = (await (await fetch(`${stack.gatewayUrl}/.well-known/openid-configuration`)).json()) as {
+      jwks_uri: string;
+    };
+    // The issuer names port 0 in tests (PUBLIC_URL defaults to it); the path is what matters here.
+    const jwks = createLocalJWKSet(
+      (await (await fetch(`${stack.gatewayUrl}${new URL(metadata.jwks_uri).pathname}`)).json()) as JSONWebKeySet,
+    );
+    const user = await stack.createUser();
+    await expect(jwtVerify(user.token, jwks, { issuer: 'http://127.0.0.1:0' })).resolves.toBeDefined();
   });
 
   it('lets anyone introspect in development', async () => {

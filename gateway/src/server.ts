@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request } from 'express';
 import { print } from 'graphql';
 import { createAccessTokenVerifier } from '../../lib/auth/access-token.js';
-import type { Principal } from '../../lib/auth/principal.js';
+import { anonymous, type Principal } from '../../lib/auth/principal.js';
 import type { SessionRevocations } from '../../lib/auth/revocation.js';
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../lib/config/env.js';
 import { AppError, formatGraphQLError } from '../../lib/errors/index.js';
@@ -16,6 +16,7 @@ import { CLIENT_IP_HEADER, originAtGateway } from '../../lib/http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../lib/http/request-id.js';
 import { authenticate } from './auth/authenticate.js';
 import type { GatewayContext } from './context.js';
+import { serveMetadata } from './discovery/metadata.js';
 import { introspectionPolicy } from './limits/introspection.js';
 import { queryLimits } from './limits/query-limits.js';
 import { createMetrics } from './observability/metrics.js';
@@ -109,7 +110,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return {
       principal,
       requestId,
-      authorization: req.headers.authorization,
+      // Forward only a credential the gateway accepted (a `none` route ignores the header).
+      authorization: principal.kind === 'anonymous' ? undefined : req.headers.authorization,
       origin: originAtGateway(req.socket.remoteAddress, req.headers),
       logger: logger.child({ requestId }),
     };
@@ -148,6 +150,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  app.get(
+    ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'],
+    serveMetadata(config.publicUrl),
+  );
+
   let jwksCache: { body: unknown; at: number } | undefined;
   app.get('/.well-known/jwks.json', async (_req, res, next) => {
     try {
@@ -176,6 +183,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // anonymous. Only `bearer` then insists that there was one.
       bearer: (req) => authenticate(req.headers, verifier, options.revocations),
       public: (req) => authenticate(req.headers, verifier, options.revocations),
+      none: async () => anonymous,
     },
     // The route already authenticated the caller: its principal is reused, not verified again.
     execute: async (req, res, principal, document, variables) => {

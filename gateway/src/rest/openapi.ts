@@ -26,6 +26,7 @@ const errorSchemas: Record<RestFamily, Record<string, unknown>> = {
 const securityFor = {
   bearer: [{ bearerAuth: [] }],
   public: [{}, { bearerAuth: [] }],
+  none: [{}],
   'api-client': [{ clientKey: [], apiKey: [] }],
 } as const;
 

@@ -7,8 +7,10 @@ import type { RestFamily } from './families.js';
 export type AuthScheme =
   /** `Authorization: Bearer <access token>` required. */
   | 'bearer'
-  /** Anyone; a bearer token is used when present. */
+  /** Anyone; a bearer token is used when present (and refused when invalid). */
   | 'public'
+  /** Anyone; any Authorization header is ignored (sign-in, refresh: a stale token must not block them). */
+  | 'none'
   /** `X-Client-Key` + `X-API-Key` (seed 000), verified by the gateway. */
   | 'api-client';
 

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { Gender, OAuthAdminUserFieldsFragment, OAuthMeFieldsFragment, Role } from '../../generated/graphql.js';
+
+/** seed 004 spells roles and genders in lower case; GraphQL enums are upper case. */
+const rolesToGraphQL = {
+  user: 'USER',
+  group_admin: 'GROUP_ADMIN',
+  system_admin: 'SYSTEM_ADMIN',
+} as const satisfies Record<string, Role>;
+export type LegacyRole = keyof typeof rolesToGraphQL;
+const rolesFromGraphQL: Record<Role, LegacyRole> = {
+  USER: 'user',
+  GROUP_ADMIN: 'group_admin',
+  SYSTEM_ADMIN: 'system_admin',
+};
+
+export const legacyRole = z.enum(['user', 'group_admin', 'system_admin']);
+export const toGraphQLRole = (role: LegacyRole): Role => rolesToGraphQL[role];
+export const toLegacyRole = (role: Role): LegacyRole => rolesFromGraphQL[role];
+
+const gendersToGraphQL = {
+  female: 'FEMALE',
+  male: 'MALE',
+  other: 'OTHER',
+  undisclosed: 'UNDISCLOSED',
+} as const satisfies Record<string, Gender>;
+export type LegacyGender = keyof typeof gendersToGraphQL;
+export const legacyGender = z.enum(['female', 'male', 'other', 'undisclosed']);
+export const toGraphQLGender = (gender: LegacyGender): Gender => gendersToGraphQL[gender];
+
+/** `POST /auth/login` and `/auth/refresh`. */
+export const tokenResponse = z.object({
+  access_token: z.string().describe('ES256 JWT for `Authorization: Bearer …`'),
+  refresh_token: z.string().describe('Single use: every refresh returns a new one and the one presented stops working'),
+  token_type: z.literal('bearer'),
+  expires_in: z.number().int().describe('Seconds until the access token expires'),
+});
+
+export function toTokenResponse(tokens: { accessToken: string; refreshToken: string; expiresIn: number }) {
+  return {
+    access_token: tokens.accessToken,
+    refresh_token: tokens.refreshToken,
+    token_type: 'bearer' as const,
+    expires_in: tokens.expiresIn,
+  };
+}
+
+const timestamp = z.iso.datetime();
+
+/** `GET /users/me`: the account with its member profile's name and picture. */
+export const meResponse = z.object({
+  id: z.string(),
+  email: z.string(),
+  username: z.string().nullable(),
+  full_name: z.string().nullable(),
+  role: legacyRole,
+  profile_picture: z.string().nullable(),
+  created_at: timestamp,
+  last_login: timestamp.nullable(),
+});
+
+export function toMeResponse(me: OAuthMeFieldsFragment): z.input<typeof meResponse> {
+  return {
+    id: me.id,
+    email: me.email,
+    username: me.username,
+    // The member profile holds the name the member chose; accounts without one keep identity's.
+    full_name: me.memberProfile?.displayName ?? me.displayName,
+    role: toLegacyRole(me.role),
+    profile_picture: me.memberProfile?.avatarUrl ?? null,
+    created_at: me.createdAt,
+    last_login: me.lastLoginAt,
+  };
+}
+
+/** One user as an administrator sees it (`/admin/users*`). */
+export const adminUserResponse = z.object({
+  id: z.string(),
+  email: z.string(),
+  username: z.string().nullable(),
+  full_name: z.string().nullable(),
+  role: legacyRole,
+  is_active: z.boolean(),
+  tenant_id: z.string(),
+  created_at: timestamp,
+  last_login: timestamp.nullable(),
+});
+
+export function toAdminUserResponse(user: OAuthAdminUserFieldsFragment): z.input<typeof adminUserResponse> {
+  return {
+    id: user.id,
+    email: user.email,
+    username: user.username,
+    full_name: user.displayName,
+    role: toLegacyRole(user.role),
+    is_active: user.isActive,
+    tenant_id: user.tenantId,
+    created_at: user.createdAt,
+    last_login: user.lastLoginAt,
+  };
+}
+
+export const messageResponse = z.object({ message: z.string() });

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { AppError } from '../../../../lib/errors/index.js';
+import {
+  OAuthChangePasswordDocument,
+  OAuthMeDocument,
+  OAuthUpdateMyProfileDocument,
+  type UpdateMyProfileInput,
+} from '../../generated/graphql.js';
+import { defineRoute, type RouteDefinition, type RouteInput } from '../route.js';
+import { withLegacyFieldNames } from './field-names.js';
+import { legacyGender, meResponse, messageResponse, toGraphQLGender, toMeResponse } from './shapes.js';
+
+const tags = ['oauth: users'];
+const unauthorized = 'No bearer token, or it is invalid, expired or of an ended session';
+
+async function currentUser(graphql: RouteInput<unknown, unknown, unknown>['graphql']) {
+  const { me } = await graphql(OAuthMeDocument);
+  // A valid token of an account that no longer exists.
+  if (!me) throw new AppError('INVALID_TOKEN', 'The account no longer exists');
+  return toMeResponse(me);
+}
+
+/** Absent leaves a field as it is; null clears it (as in GraphQL). Values are checked by GraphQL. */
+const profileUpdate = z.object({
+  full_name: z.string().nullable().optional(),
+  phone_number: z.string().nullable().optional(),
+  birth_date: z.string().nullable().optional().describe('YYYY-MM-DD'),
+  gender: legacyGender.nullable().optional(),
+  language: z.string().nullable().optional().describe('BCP 47 language tag'),
+  currency: z.string().nullable().optional().describe('ISO 4217 currency code'),
+});
+
+function toProfileInput(body: z.output<typeof profileUpdate>): UpdateMyProfileInput {
+  const input: UpdateMyProfileInput = {};
+  if (body.full_name !== undefined) input.displayName = body.full_name;
+  if (body.phone_number !== undefined) input.phone = body.phone_number;
+  if (body.birth_date !== undefined) input.birthDate = body.birth_date;
+  if (body.gender !== undefined) input.gender = body.gender === null ? null : toGraphQLGender(body.gender);
+  if (body.language !== undefined) input.language = body.language;
+  if (body.currency !== undefined) input.currency = body.currency;
+  return input;
+}
+
+const profileFieldNames = {
+  displayName: 'full_name',
+  phone: 'phone_number',
+  birthDate: 'birth_date',
+} as const;
+const passwordFieldNames = { currentPassword: 'current_password', newPassword: 'new_password' } as const;
+
+/** seed 004 `/api/v1/users/me*`: the signed-in user's own account. */
+export const usersMeRoutes: readonly RouteDefinition[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/users/me',
+    family: 'oauth',
+    auth: 'bearer',
+    summary: 'The signed-in user',
+    tags,
+    response: meResponse,
+    errors: { 401: unauthorized },
+    async handle({ graphql }) {
+      return { body: await currentUser(graphql) };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/v1/users/me',
+    family: 'oauth',
+    auth: 'bearer',
+    summary: "Updates the signed-in user's profile and returns the user as GET does",
+    tags,
+    body: profileUpdate,
+    response: meResponse,
+    errors: {
+      401: unauthorized,
+      422: 'A field is malformed (not E.164, not a calendar date, an unknown gender, ...)',
+    },
+    async handle({ body, graphql }) {
+      try {
+        await graphql(OAuthUpdateMyProfileDocument, { input: toProfileInput(body) });
+      } catch (error) {
+        throw withLegacyFieldNames(error, profileFieldNames);
+      }
+      return { body: await currentUser(graphql) };
+    },
+  }),
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/users/me/password',
+    family: 'oauth',
+    auth: 'bearer',
+    summary: "Changes the signed-in user's password; every other session of the user ends",
+    tags,
+    body: z.object({ current_password: z.string().min(1).max(256), new_password: z.string().min(1).max(256) }),
+    response: messageResponse,
+    errors: {
+      401: unauthorized,
+      422: 'The current password is wrong, or the new one is too weak',
+      429: 'Too many wrong passwords for this account; `Retry-After` says when to try again',
+    },
+    async handle({ body, graphql }) {
+      try {
+        await graphql(OAuthChangePasswordDocument, {
+          currentPassword: body.current_password,
+          newPassword: body.new_password,
+        });
+      } catch (error) {
+        throw withLegacyFieldNames(error, passwordFieldNames);
+      }
+      return { body: { message: 'Password changed' } };
+    },
+  }),
+];
