@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { comparisons, scenarios, type Scenario } from './scenarios.js';
+import { passwordHashBound } from './support/hash-bound.js';
 import { measure } from './support/measure.js';
 import { machineContext, ratioLines, resultTable, type ScenarioResult } from './support/report.js';
 import { readSettings, type BenchSettings } from './support/settings.js';
@@ -32,6 +33,7 @@ async function run(bench: BenchStack, settings: BenchSettings, signal: AbortSign
       gatewayUrl: bench.stack.gatewayUrl,
       identityUrl: bench.stack.subgraphs.identity.url,
       token: bench.token,
+      credentials: bench.credentials,
     }),
     settings.only,
   );
@@ -52,6 +54,17 @@ async function run(bench: BenchStack, settings: BenchSettings, signal: AbortSign
   console.log(`\n${machineContext(bench.database, settings)}\n`);
   console.log(resultTable(results));
   console.log(`\n${ratioLines(results, comparisons).join('\n')}`);
+
+  const login = results.find((r) => r.scenario.id === 'login');
+  if (login) {
+    console.error('measuring the password-hash bound…');
+    const bound = await passwordHashBound(settings.seconds);
+    console.log(
+      `- sign-in / password-hash bound: ${(login.measurement.rps / bound.perSecond).toFixed(2)}× ` +
+        `(${login.measurement.rps.toFixed(0)} sign-ins/s vs ${bound.perSecond.toFixed(0)} argon2id verifications/s ` +
+        `with ${bound.concurrency} in flight on ${bound.cores} cores)`,
+    );
+  }
 }
 
 function select(all: readonly Scenario[], only: readonly string[] | undefined): readonly Scenario[] {

@@ -5,6 +5,8 @@ export interface Scenario {
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
+  /** What a good answer looks like: GraphQL `data` without `errors` (default), or any REST 200 JSON. */
+  readonly answers?: 'graphql' | 'rest';
 }
 
 /** "numerator / denominator" lines printed under the table. */
@@ -18,6 +20,7 @@ export interface ScenarioTargets {
   readonly gatewayUrl: string;
   readonly identityUrl: string;
   readonly token: string;
+  readonly credentials: { readonly email: string; readonly password: string };
 }
 
 const ME = '{ me { id email displayName role } }';
@@ -33,7 +36,7 @@ function graphqlRequest(url: string, token: string, query: string): Pick<Scenari
 }
 
 /** Add a scenario here (and a comparison below if it has a natural baseline). */
-export function scenarios({ gatewayUrl, identityUrl, token }: ScenarioTargets): Scenario[] {
+export function scenarios({ gatewayUrl, identityUrl, token, credentials }: ScenarioTargets): Scenario[] {
   return [
     { id: 'direct', name: '`me` → identity subgraph', ...graphqlRequest(identityUrl, token, ME) },
     { id: 'gateway', name: '`me` → gateway', ...graphqlRequest(`${gatewayUrl}/graphql`, token, ME) },
@@ -41,6 +44,15 @@ export function scenarios({ gatewayUrl, identityUrl, token }: ScenarioTargets): 
       id: 'federated',
       name: 'federated (4 subgraphs) → gateway',
       ...graphqlRequest(`${gatewayUrl}/graphql`, token, FEDERATED),
+    },
+    {
+      // A full sign-in: argon2id verification, a new session and refresh token, an outbox event.
+      id: 'login',
+      name: 'sign-in `POST /api/v1/auth/login` → gateway',
+      url: `${gatewayUrl}/api/v1/auth/login`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+      answers: 'rest',
     },
   ];
 }

@@ -7,12 +7,16 @@ import { createLogger } from '../../lib/logging/logger.js';
 import { EPHEMERAL_PORTS, startStack, type Stack } from '../../gateway/src/stack.js';
 import { insertAccountWithToken } from '../../subgraphs/identity/src/user/account-fixture.js';
 
+const BENCH_PASSWORD = 'bench-harness-passphrase-42';
+
 export interface BenchStack {
   readonly stack: Stack;
   /** Where the data lives, for the report (never the URL itself: it may carry a password). */
   readonly database: string;
   /** A bearer token for a freshly created USER account. */
   readonly token: string;
+  /** That account's sign-in credentials (the login scenario). */
+  readonly credentials: { readonly email: string; readonly password: string };
   stop(): Promise<void>;
 }
 
@@ -47,17 +51,17 @@ export async function startBenchStack(): Promise<BenchStack> {
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     });
     stack = await startStack({ config, logger: createLogger(config, 'bench'), inMemory: true });
+    const account = await insertAccountWithToken(
+      { database: stack.subgraphs.identity.database, signingKeys: stack.identity.signingKeys },
+      { password: BENCH_PASSWORD },
+    );
     return {
       stack,
       database: config.databaseUrl
         ? `PostgreSQL at ${new URL(config.databaseUrl).host}`
         : 'embedded PGlite (in memory)',
-      token: (
-        await insertAccountWithToken({
-          database: stack.subgraphs.identity.database,
-          signingKeys: stack.identity.signingKeys,
-        })
-      ).token,
+      token: account.token,
+      credentials: { email: account.email, password: BENCH_PASSWORD },
       stop,
     };
   } catch (error) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
 import { hash } from '@node-rs/argon2';
+import { AuthService } from '../../subgraphs/identity/src/auth/auth.service.js';
 import { RefreshToken } from '../../subgraphs/identity/src/session/refresh-token.entity.js';
 import { hashRefreshToken } from '../../subgraphs/identity/src/session/session.service.js';
 import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
@@ -39,6 +40,20 @@ describe('sign-up and sign-in', () => {
     expect(types).toEqual(['user.created', 'user.login', 'user.login']);
     const lastLogin = (await eventsFor(tokens.user.id)).at(-1)!;
     expect(lastLogin).toMatchObject({ ipAddress: '127.0.0.1', userAgent: 'sessions-test/1.0' });
+  });
+
+  it('refuses sign-up when REGISTRATION_ENABLED is false', async () => {
+    const closed = new AuthService(stack.identity.signingKeys, stack.identity.sessions, { registrationEnabled: false });
+    await expect(
+      closed.register(
+        stack.subgraphs.identity.database.fork(),
+        { email: uniqueEmail(), password: goodPassword },
+        {
+          ipAddress: null,
+          userAgent: null,
+        },
+      ),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('refuses a duplicate email, a weak password and a malformed email', async () => {

@@ -5,6 +5,7 @@ import type { SigningKeyService } from '../keys/signing-key.service.js';
 import { Session } from '../session/session.entity.js';
 import { SESSION_MAX_AGE_MS } from '../session/session.service.js';
 import { DEFAULT_TENANT_SLUG, Tenant } from '../tenant/tenant.entity.js';
+import { hashPassword } from './password.js';
 import { UserAccount } from './user.entity.js';
 
 export interface FixtureAccount {
@@ -22,7 +23,7 @@ export interface FixtureAccount {
  */
 export async function insertAccountWithToken(
   identity: { readonly database: SubgraphDatabase; readonly signingKeys: SigningKeyService },
-  options: { role?: Role; tenantSlug?: string; email?: string } = {},
+  options: { role?: Role; tenantSlug?: string; email?: string; password?: string } = {},
 ): Promise<FixtureAccount> {
   const em = identity.database.fork();
   const slug = options.tenantSlug ?? DEFAULT_TENANT_SLUG;
@@ -31,6 +32,7 @@ export async function insertAccountWithToken(
     email: options.email ?? `user-${randomUUID()}@example.com`,
     tenant,
     role: options.role ?? 'USER',
+    ...(options.password ? { passwordHash: await hashPassword(options.password) } : {}),
   });
   // A real session, as a sign-in opens: revoking the user's sessions reaches this token too.
   const session = em.create(Session, {
