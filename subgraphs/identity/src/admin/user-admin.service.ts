@@ -1,4 +1,4 @@
-import type { ObjectQuery } from '@mikro-orm/postgresql';
+import { ref, type ObjectQuery } from '@mikro-orm/postgresql';
 import type { Role, UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
@@ -115,7 +115,7 @@ export class UserAdminService {
     if (!tenant) throw new AppError('NOT_FOUND', 'No such tenant');
     if (account.tenant.id === tenant.id) return account;
     const from = account.tenant.id;
-    account.tenant = em.getReference(Tenant, tenant.id) as never;
+    account.tenant = ref(tenant);
     await this.sessions.revokeUserSessions(em, account.id, 'tenant_changed');
     recordEvent(em, {
       type: 'user.tenant_changed',
