@@ -25,7 +25,8 @@ async function giveDataToEverySubgraph(user: TestUser, label: string) {
   const catalog = stack.subgraphs.catalog.database.fork();
   await catalog.persistAndFlush(
     catalog.create(PermissionGrant, {
-      userId: user.id,
+      // Fixture users have no external subject: their sub is their id.
+      userSub: user.id,
       scopeType: 'SITE',
       scopeKey: 'ST20260331X1111',
       systemKey: 'ST20260331X1234',
@@ -62,7 +63,8 @@ function entities(
     {
       url: stack.subgraphs[subgraph].url,
       token,
-      variables: { r: users.map((u) => ({ __typename: 'User', id: u.id, tenantId: u.tenantId })) },
+      // The gateway sends catalog's @requires fields too; a fixture user's sub is its id.
+      variables: { r: users.map((u) => ({ __typename: 'User', id: u.id, sub: u.id, tenantId: u.tenantId })) },
     },
   );
 }

@@ -6,14 +6,16 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request } from 'express';
 import { print } from 'graphql';
 import { createAccessTokenVerifier } from '../../lib/auth/access-token.js';
-import { anonymous, type Principal } from '../../lib/auth/principal.js';
+import { anonymous } from '../../lib/auth/principal.js';
 import type { SessionRevocations } from '../../lib/auth/revocation.js';
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../lib/config/env.js';
 import { AppError, formatGraphQLError } from '../../lib/errors/index.js';
 import { logUnexpectedErrors } from '../../lib/errors/log-plugin.js';
 import type { Logger } from '../../lib/logging/logger.js';
+import { addressMatcher } from '../../lib/http/address-match.js';
 import { CLIENT_IP_HEADER, originAtGateway } from '../../lib/http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../lib/http/request-id.js';
+import { createApiClientAuthenticator } from './auth/api-clients.js';
 import { authenticate } from './auth/authenticate.js';
 import type { GatewayContext } from './context.js';
 import { serveMetadata } from './discovery/metadata.js';
@@ -22,7 +24,7 @@ import { queryLimits } from './limits/query-limits.js';
 import { createMetrics } from './observability/metrics.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
 import type { RouteDefinition } from './rest/route.js';
-import { createRestLayer } from './rest/router.js';
+import { createRestLayer, type Authenticated } from './rest/router.js';
 import { legacyRoutes } from './rest/routes.js';
 
 export interface GatewayOptions {
@@ -63,6 +65,7 @@ function subgraphBaseUrl(graphqlUrl: string): string {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
   const metrics = createMetrics();
+  const trustedProxy = addressMatcher(config.trustedProxies);
   const verifier = createAccessTokenVerifier({
     issuer: config.publicUrl,
     jwks: new URL('/.well-known/jwks.json', options.subgraphUrls.identity),
@@ -105,16 +108,28 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   /** The request id chosen once per request by the middleware below; reused everywhere after. */
   const requestIdOf = (res: express.Response) => String(res.locals['requestId']);
-  const contextFor = (req: Request, res: express.Response, principal: Principal): GatewayContext => {
+  const originOf = (req: Request) => originAtGateway(req.socket.remoteAddress, req.headers, trustedProxy);
+  const contextFor = (req: Request, res: express.Response, caller: Authenticated): GatewayContext => {
     const requestId = requestIdOf(res);
     return {
-      principal,
+      principal: caller.principal,
       requestId,
-      // Forward only a credential the gateway accepted (a `none` route ignores the header).
-      authorization: principal.kind === 'anonymous' ? undefined : req.headers.authorization,
-      origin: originAtGateway(req.socket.remoteAddress, req.headers),
+      // Only a credential the gateway accepted goes on (a `none` route ignores the header).
+      authorization: caller.forward,
+      origin: originOf(req),
       logger: logger.child({ requestId }),
     };
+  };
+  const authenticateClient = createApiClientAuthenticator({
+    verifyUrl: new URL('/api-clients/verify', options.subgraphUrls.identity).toString(),
+  });
+  /** `X-Client-Key` + `X-API-Key` (seed 000); a bearer token is not accepted in their place. */
+  const asApiClient = (req: Request): Promise<Authenticated> =>
+    authenticateClient({ headers: req.headers, clientAddress: originOf(req).ipAddress, path: req.path });
+  /** A user's bearer token; an invalid one is refused (RFC 6750), never downgraded to anonymous. */
+  const asBearer = async (req: Request): Promise<Authenticated> => {
+    const principal = await authenticate(req.headers, verifier, options.revocations);
+    return principal.kind === 'anonymous' ? { principal } : { principal, forward: req.headers.authorization };
   };
 
   const app = express();
@@ -179,17 +194,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     routes,
     logger,
     authenticators: {
-      // Both verify a presented token; an invalid one is refused (RFC 6750), never downgraded to
-      // anonymous. Only `bearer` then insists that there was one.
-      bearer: (req) => authenticate(req.headers, verifier, options.revocations),
-      public: (req) => authenticate(req.headers, verifier, options.revocations),
-      none: async () => anonymous,
+      // `bearer` and `public` differ only in that the router insists on a token for `bearer`.
+      bearer: asBearer,
+      public: asBearer,
+      none: async () => ({ principal: anonymous }),
+      'api-client': asApiClient,
     },
     // The route already authenticated the caller: its principal is reused, not verified again.
-    execute: async (req, res, principal, document, variables) => {
+    execute: async (req, res, caller, document, variables) => {
       const response = await apollo.executeOperation(
         { query: print(document), variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
-        { contextValue: contextFor(req, res, principal) },
+        { contextValue: contextFor(req, res, caller) },
       );
       if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used by the REST layer');
       return {
@@ -206,7 +221,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         try {
-          return contextFor(req, res, await authenticate(req.headers, verifier, options.revocations));
+          // Services call GraphQL with their client keys; people with a bearer token.
+          const caller = req.headers['x-client-key'] ? await asApiClient(req) : await asBearer(req);
+          return contextFor(req, res, caller);
         } catch (error) {
           throw error instanceof AppError ? error.toRequestError() : error;
         }

@@ -1,14 +1,16 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors/index.js';
-import { isRole, type UserPrincipal } from './principal.js';
+import { isRole, type ServicePrincipal, type UserPrincipal } from './principal.js';
 
 /** Audience of first-party access tokens: the membergraph API itself. */
 export const API_AUDIENCE = 'membergraph';
 export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 export const ACCESS_TOKEN_TTL_SECONDS = 1800;
+/** Service tokens live only inside the gateway → subgraph hop; the gateway re-checks keys far more often. */
+export const SERVICE_TOKEN_TTL_SECONDS = 300;
 
 export interface AccessTokenVerifier {
-  verify(token: string): Promise<UserPrincipal>;
+  verify(token: string): Promise<UserPrincipal | ServicePrincipal>;
 }
 
 export interface AccessTokenVerifierOptions {
@@ -33,8 +35,13 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
           issuer: options.issuer,
           audience: API_AUDIENCE,
           algorithms: [ACCESS_TOKEN_ALGORITHM],
-          requiredClaims: ['sub', 'exp', 'iat', 'jti', 'sid', 'tid', 'role'],
+          requiredClaims: ['sub', 'exp', 'iat', 'jti'],
         });
+        // A service token (an API client's, minted by identity for the gateway's calls downstream).
+        if (typeof payload['client_id'] === 'string' && payload['sid'] === undefined) {
+          const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
+          return { kind: 'service', clientId: payload['client_id'], scopes: scope.split(' ').filter(Boolean) };
+        }
         const role = payload['role'];
         const tenantId = payload['tid'];
         const sessionId = payload['sid'];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseCidr } from '../http/address-match.js';
 
 /**
  * The configuration contract. This is the only module that reads `process.env`: everything else
@@ -39,6 +40,18 @@ const envSchema = z.object({
   BOOTSTRAP_ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
     message: 'must be at least 8 characters',
   }),
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((entry) => parseCidr(entry) !== undefined), {
+      message: 'must be a comma-separated list of IP addresses or CIDR ranges',
+    }),
   REGISTRATION_ENABLED: z
     .enum(['true', 'false'])
     .default('true')
@@ -90,6 +103,8 @@ export interface AppConfig {
   readonly secretKey: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
+  /** Proxies whose X-Forwarded-For the gateway believes (addresses or CIDR ranges). */
+  readonly trustedProxies: readonly string[];
   /** Whether anyone may sign up (register); admins and provisioning create accounts regardless. */
   readonly registrationEnabled: boolean;
   readonly smtpUrl: string | undefined;
@@ -159,6 +174,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         ? { email: e.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(), password: e.BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
     registrationEnabled: e.REGISTRATION_ENABLED,
+    trustedProxies: e.TRUSTED_PROXIES,
     smtpUrl: e.SMTP_URL,
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
     rateLimits: {

@@ -15,8 +15,13 @@ export type EventType =
   | 'user.activated'
   | 'user.deactivated'
   | 'user.tenant_changed'
+  | 'user.totp_enrolled'
+  | 'user.totp_disabled'
   | 'session.refresh_reuse_detected'
-  | 'tenant.created';
+  | 'tenant.created'
+  | 'api_client.created'
+  | 'api_client.rotated'
+  | 'api_client.disabled';
 
 /** Where a request came from, as the gateway saw it. */
 export interface RequestOrigin {

@@ -20,6 +20,15 @@ export function roleIn(...roles: Role[]) {
   });
 }
 
+/** A service principal (an API client) holding one of these scopes. */
+export function scopeIn(...scopes: string[]) {
+  return rule(`scopeIn:${scopes.join(',')}`, { cache: 'contextual' })((_parent, _args, context: SubgraphContext) => {
+    const principal = context.principal;
+    if (principal.kind === 'anonymous') return new AppError('UNAUTHENTICATED');
+    return principal.kind === 'service' && scopes.some((s) => principal.scopes.includes(s));
+  });
+}
+
 /**
  * Marks a User object handed to the person who has just proved to be it (sign-in, sign-up), whose
  * request carried no token yet. Only identity's auth resolvers set it.

@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
+import { normaliseAddress } from './address-match.js';
 import type { RequestOrigin } from '../events/record.js';
 
 /**
@@ -9,9 +11,24 @@ export const CLIENT_IP_HEADER = 'x-membergraph-client-ip';
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
 
-/** At the gateway: the socket's address, normalised (IPv4-mapped IPv6 becomes IPv4). */
-export function originAtGateway(socketAddress: string | undefined, headers: IncomingHttpHeaders): RequestOrigin {
-  const ip = socketAddress?.startsWith('::ffff:') ? socketAddress.slice(7) : (socketAddress ?? null);
+/**
+ * At the gateway: the socket's address, unless that is a trusted proxy (TRUSTED_PROXIES); then the
+ * right-most address in X-Forwarded-For that is not itself a trusted proxy. Anything a client writes
+ * into X-Forwarded-For to the left of that is ignored.
+ */
+export function originAtGateway(
+  socketAddress: string | undefined,
+  headers: IncomingHttpHeaders,
+  isTrustedProxy: (address: string) => boolean = () => false,
+): RequestOrigin {
+  let ip = socketAddress ? normaliseAddress(socketAddress) : null;
+  if (ip && isTrustedProxy(ip)) {
+    const hops = (first(headers['x-forwarded-for']) ?? '')
+      .split(',')
+      .map((hop) => normaliseAddress(hop.trim()))
+      .filter((hop) => isIP(hop) !== 0);
+    while (hops.length > 0 && ip && isTrustedProxy(ip)) ip = hops.pop() ?? ip;
+  }
   return { ipAddress: ip, userAgent: first(headers['user-agent'])?.slice(0, 512) ?? null };
 }
 

@@ -43,7 +43,12 @@ describe('sign-up and sign-in', () => {
   });
 
   it('refuses sign-up when REGISTRATION_ENABLED is false', async () => {
-    const closed = new AuthService(stack.identity.signingKeys, stack.identity.sessions, { registrationEnabled: false });
+    const closed = new AuthService(
+      stack.identity.signingKeys,
+      stack.identity.sessions,
+      { registrationEnabled: false },
+      stack.identity.totp,
+    );
     await expect(
       closed.register(
         stack.subgraphs.identity.database.fork(),

@@ -17,6 +17,8 @@ export async function authenticate(
   const token = bearerToken(headers.authorization);
   if (!token) return anonymous;
   const principal = await verifier.verify(token);
+  // Service tokens never come from outside: API clients present their keys instead (api-clients.ts).
+  if (principal.kind !== 'user') throw new AppError('INVALID_TOKEN');
   if (await revocations.isRevoked(principal.sessionId)) throw new AppError('INVALID_TOKEN', 'The session has ended');
   return principal;
 }

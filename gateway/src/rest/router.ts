@@ -7,7 +7,13 @@ import type { Logger } from '../../../lib/logging/logger.js';
 import { asAppError, renderError, renderSuccess, type RestFamily } from './families.js';
 import type { AuthScheme, RouteDefinition } from './route.js';
 
-export type Authenticator = (req: Request) => Promise<Principal>;
+/** Who the caller is, and the credential that tells the subgraphs so (absent for anonymous). */
+export interface Authenticated {
+  readonly principal: Principal;
+  readonly forward?: string | undefined;
+}
+
+export type Authenticator = (req: Request) => Promise<Authenticated>;
 
 export interface ExecutionResult {
   readonly data?: Record<string, unknown> | null;
@@ -22,7 +28,7 @@ export interface RestLayerOptions {
   readonly execute: (
     req: Request,
     res: Response,
-    principal: Principal,
+    caller: Authenticated,
     document: DocumentNode,
     variables: Record<string, unknown>,
   ) => Promise<ExecutionResult>;
@@ -97,7 +103,8 @@ export function createRestLayer(options: RestLayerOptions): Router {
         const authenticator = options.authenticators[route.auth];
         if (!authenticator)
           throw new AppError('NOT_CONFIGURED', `Authentication scheme ${route.auth} is not available`);
-        const principal = await authenticator(req);
+        const caller = await authenticator(req);
+        const { principal } = caller;
         if (route.auth === 'bearer' && principal.kind === 'anonymous') throw new AppError('UNAUTHENTICATED');
         const params = parsePart(route.family, route.params, req.params, 'params');
         const query = parsePart(route.family, route.query, req.query, 'query');
@@ -108,7 +115,7 @@ export function createRestLayer(options: RestLayerOptions): Router {
           body,
           principal,
           graphql: async (document, variables) =>
-            throwIfErrors(await options.execute(req, res, principal, document, variables ?? {})) as never,
+            throwIfErrors(await options.execute(req, res, caller, document, variables ?? {})) as never,
         });
         const shaped = route.response.safeParse(result.body);
         if (!shaped.success) {
@@ -148,4 +155,4 @@ export function createRestLayer(options: RestLayerOptions): Router {
   return router;
 }
 
-export const anonymousAuthenticator: Authenticator = async () => anonymous;
+export const anonymousAuthenticator: Authenticator = async () => ({ principal: anonymous });

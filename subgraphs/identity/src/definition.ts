@@ -3,11 +3,19 @@ import { createSecretBox } from '../../../lib/crypto/secret-box.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.js';
 import { UserAdminService } from './admin/user-admin.service.js';
+import { ApiClient } from './api-client/api-client.entity.js';
+import { ApiClientService } from './api-client/api-client.service.js';
+import { apiClientVerifyRoute } from './api-client/verify-route.js';
 import { AuthService } from './auth/auth.service.js';
 import { ensureBootstrapAdmin, ensureDefaultTenant } from './bootstrap.js';
 import { SigningKey } from './keys/signing-key.entity.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
+import { BackupCode } from './mfa/backup-code.entity.js';
+import { createBackupCodeHasher } from './mfa/backup-codes.js';
+import { TotpFactor } from './mfa/totp-factor.entity.js';
+import { TotpService } from './mfa/totp.service.js';
 import { migrations } from './migrations/index.js';
+import { ProvisioningService } from './provisioning/provisioning.service.js';
 import { buildIdentitySchema } from './schema.js';
 import { RefreshToken } from './session/refresh-token.entity.js';
 import { Session } from './session/session.entity.js';
@@ -23,11 +31,12 @@ export interface IdentityServices {
   readonly users: UserDirectory;
   readonly sessions: SessionService;
   readonly auth: AuthService;
+  readonly totp: TotpService;
 }
 
 export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
   name: 'identity',
-  entities: [Tenant, UserAccount, SigningKey, Session, RefreshToken, OutboxEvent],
+  entities: [Tenant, UserAccount, SigningKey, Session, RefreshToken, OutboxEvent, TotpFactor, BackupCode, ApiClient],
   migrations,
   buildSchema: () => buildIdentitySchema(),
   async create({ config, database, logger, secretKey, revocations }) {
@@ -37,14 +46,19 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       config.publicUrl,
     );
     const users = new UserDirectory();
+    const apiClients = new ApiClientService();
     const sessions = new SessionService(revocations);
-    const auth = new AuthService(signingKeys, sessions, { registrationEnabled: config.registrationEnabled });
+    const totp = new TotpService(createSecretBox(secretKey, 'totp'), createBackupCodeHasher(secretKey));
+    const auth = new AuthService(signingKeys, sessions, { registrationEnabled: config.registrationEnabled }, totp);
     return {
       schema: await buildIdentitySchema({
         users,
         auth,
         userAdmin: new UserAdminService(sessions),
         tenants: new TenantService(),
+        apiClients,
+        provisioning: new ProvisioningService(),
+        totp,
       }),
       async onStart() {
         await ensureDefaultTenant(database.fork());
@@ -54,6 +68,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         await decoyPasswordHash();
       },
       routes(app) {
+        apiClientVerifyRoute(app, { apiClients, signingKeys, database });
         app.get('/.well-known/jwks.json', async (_req, res, next) => {
           try {
             res.set('Cache-Control', 'public, max-age=300').json(await signingKeys.jwks());
@@ -76,7 +91,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         });
       },
       verifier: createAccessTokenVerifier({ issuer: config.publicUrl, jwks: signingKeys.keyResolver() }),
-      services: { signingKeys, users, sessions, auth },
+      services: { signingKeys, users, sessions, auth, totp },
     };
   },
 };

@@ -1,10 +1,17 @@
 import { resolverContainer } from '../../../lib/graphql/container.js';
-import { allow, roleIn, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
+import { allow, or, roleIn, scopeIn, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
+import { USERS_READ_SCOPE, USERS_WRITE_SCOPE } from './api-client/scopes.js';
+import { ProvisioningResolver } from './provisioning/provisioning.resolver.js';
+import type { ProvisioningService } from './provisioning/provisioning.service.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import { UserAdminResolver } from './admin/user-admin.resolver.js';
+import { ApiClientResolver } from './api-client/api-client.resolver.js';
+import type { ApiClientService } from './api-client/api-client.service.js';
 import type { UserAdminService } from './admin/user-admin.service.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import type { AuthService } from './auth/auth.service.js';
+import { TotpResolver } from './mfa/totp.resolver.js';
+import type { TotpService } from './mfa/totp.service.js';
 import type { TenantService } from './tenant/tenant.service.js';
 import { UserResolver, userReferenceResolver } from './user/user.resolver.js';
 import { UserDirectory } from './user/user.service.js';
@@ -14,10 +21,18 @@ export interface IdentitySchemaServices {
   readonly auth?: AuthService;
   readonly userAdmin?: UserAdminService;
   readonly tenants?: TenantService;
+  readonly totp?: TotpService;
+  readonly apiClients?: ApiClientService;
+  readonly provisioning?: ProvisioningService;
 }
 
 const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
 const systemAdmins = roleIn('SYSTEM_ADMIN');
+/** A service (API client) granted `users:read` reads users of every tenant. */
+const usersReadScope = scopeIn(USERS_READ_SCOPE);
+const userReaders = or(admins, usersReadScope);
+const userWriters = or(systemAdmins, scopeIn(USERS_WRITE_SCOPE));
+const directoryReaders = or(systemAdmins, usersReadScope);
 
 /** Services are absent when the schema is only printed (composition); resolvers never run then. */
 function required<T>(service: T | undefined): T {
@@ -29,31 +44,58 @@ export function buildIdentitySchema(
   services: IdentitySchemaServices = { users: new UserDirectory() },
 ): Promise<SubgraphSchema> {
   return buildFederatedSubgraph({
-    resolvers: [UserResolver, AuthResolver, UserAdminResolver],
+    resolvers: [UserResolver, AuthResolver, UserAdminResolver, TotpResolver, ApiClientResolver, ProvisioningResolver],
     referenceResolvers: userReferenceResolver(services.users),
     container: resolverContainer([
       [UserResolver, () => new UserResolver(services.users)],
       [AuthResolver, () => new AuthResolver(required(services.auth))],
       [UserAdminResolver, () => new UserAdminResolver(required(services.userAdmin), required(services.tenants))],
+      [TotpResolver, () => new TotpResolver(required(services.totp))],
+      [ApiClientResolver, () => new ApiClientResolver(required(services.apiClients))],
+      [ProvisioningResolver, () => new ProvisioningResolver(required(services.provisioning))],
     ]),
     permissions: {
-      Query: { me: signedIn, users: admins, user: admins, tenants: systemAdmins },
+      Query: {
+        myTotp: signedIn,
+        me: signedIn,
+        users: userReaders,
+        user: userReaders,
+        tenants: systemAdmins,
+        apiClients: systemAdmins,
+        members: directoryReaders,
+      },
       Mutation: {
         register: allow,
         login: allow,
         refreshToken: allow,
         logout: signedIn,
         changePassword: signedIn,
+        startTotpEnrollment: signedIn,
+        confirmTotpEnrollment: signedIn,
+        verifyTotp: signedIn,
+        regenerateBackupCodes: signedIn,
+        disableTotp: signedIn,
+        upsertUserBySub: userWriters,
+        createApiClient: systemAdmins,
+        rotateApiClientKey: systemAdmins,
+        disableApiClient: systemAdmins,
         setUserRole: admins,
         setUserActive: admins,
         createTenant: systemAdmins,
         moveUserToTenant: systemAdmins,
       },
-      User: { '*': selfOrAdminOfUser },
+      User: { '*': or(selfOrAdminOfUser, usersReadScope) },
       // Reached only through the fields above, which are guarded.
       AuthPayload: allow,
       UserPage: allow,
       Tenant: allow,
+      ApiClient: allow,
+      MemberDirectoryPage: allow,
+      ProvisionedUser: allow,
+      ApiClientCredentials: allow,
+      TotpStatus: allow,
+      TotpEnrollment: allow,
+      BackupCodes: allow,
     },
   });
 }

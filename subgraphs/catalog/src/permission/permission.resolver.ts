@@ -1,25 +1,56 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { groupByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
-import { PermissionGrant } from './permission-grant.entity.js';
-import { CatalogUser, PermissionType } from './permission.types.js';
+import type { PermissionGrant } from './permission-grant.entity.js';
+import { grantPermission, grantsOf, grantsOfMany, revokePermission } from './permission.service.js';
+import { CatalogUser, GrantPermissionInput, PermissionSnapshotType, PermissionType } from './permission.types.js';
 
 @Resolver(() => CatalogUser)
 export class CatalogUserResolver {
   @FieldResolver(() => [PermissionType])
   async permissions(@Root() user: CatalogUser, @Ctx() context: SubgraphContext): Promise<PermissionType[]> {
-    const rows = await requestLoader<string, PermissionGrant[]>(context, 'catalog.grantsByUser', async (ids) =>
-      groupByKey(
-        ids,
-        await context.em.find(PermissionGrant, { userId: { $in: [...ids] } }, { orderBy: { createdAt: 'asc' } }),
-        (g) => g.userId,
-      ),
-    ).load(user.id);
+    // One statement for every user of the request.
+    const rows = await requestLoader<string, PermissionGrant[]>(context, 'catalog.grantsBySub', async (subs) =>
+      groupByKey(subs, await grantsOfMany(context.em, subs), (g) => g.userSub),
+    ).load(user.sub);
     return rows.map((row) => PermissionType.from(row));
+  }
+}
+
+/** Granting and revoking (system admins), and the legacy per-user snapshot. */
+@Resolver()
+export class PermissionAdminResolver {
+  @Mutation(() => PermissionType, {
+    description: 'Grants actions on a module within a site or company; granting the same target again replaces them',
+  })
+  async grantPermission(
+    @Arg('input', () => GrantPermissionInput) input: GrantPermissionInput,
+    @Ctx() { em }: SubgraphContext,
+  ): Promise<PermissionType> {
+    return PermissionType.from(await grantPermission(em, input));
+  }
+
+  @Mutation(() => Boolean, { description: 'Removes a grant; false when there was none with this id' })
+  async revokePermission(@Arg('id', () => ID) id: string, @Ctx() { em }: SubgraphContext): Promise<boolean> {
+    return revokePermission(em, id);
+  }
+
+  @Query(() => PermissionSnapshotType, { description: "Every grant of one user, by the user's subject" })
+  async permissionSnapshot(
+    @Arg('userSub', () => String) userSub: string,
+    @Ctx() { em }: SubgraphContext,
+  ): Promise<PermissionSnapshotType> {
+    const rows = await grantsOf(em, userSub);
+    return Object.assign(new PermissionSnapshotType(), {
+      userSub,
+      permissions: rows.map((r) => PermissionType.from(r)),
+    });
   }
 }
 
 export const catalogReferenceResolvers = {
   User: {
-    __resolveReference: (reference: { id: string; tenantId?: string }) => Object.assign(new CatalogUser(), reference),
+    // Only keys and @requires fields arrive here; field rules guard what is read.
+    __resolveReference: (reference: { id: string; sub?: string; tenantId?: string }) =>
+      Object.assign(new CatalogUser(), reference),
   },
 };

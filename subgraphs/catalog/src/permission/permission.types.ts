@@ -1,5 +1,7 @@
-import { Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { ArrayNotEmpty, Length } from 'class-validator';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import type { PermissionGrant, ScopeType } from './permission-grant.entity.js';
+import type { GrantRequest } from './permission.service.js';
 
 export enum ScopeTypeEnum {
   SITE = 'SITE',
@@ -11,6 +13,9 @@ registerEnumType(ScopeTypeEnum, { name: 'ScopeType' });
 export class PermissionType {
   @Field(() => ID)
   id!: string;
+
+  @Field({ description: "The user's subject: external IdP subject, else the user id" })
+  userSub!: string;
 
   @Field(() => ScopeTypeEnum)
   scopeType!: ScopeType;
@@ -30,6 +35,7 @@ export class PermissionType {
   static from(row: PermissionGrant): PermissionType {
     return Object.assign(new PermissionType(), {
       id: row.id,
+      userSub: row.userSub,
       scopeType: row.scopeType,
       scopeId: row.scopeKey,
       systemKey: row.systemKey,
@@ -39,17 +45,54 @@ export class PermissionType {
   }
 }
 
+@ObjectType('PermissionSnapshot', { description: 'Every grant of one user, as the legacy snapshot serves it' })
+export class PermissionSnapshotType {
+  @Field()
+  userSub!: string;
+
+  @Field(() => [PermissionType])
+  permissions!: PermissionType[];
+}
+
+@InputType('GrantPermissionInput')
+export class GrantPermissionInput implements GrantRequest {
+  @Field({ description: "The user's subject (User.sub)" })
+  @Length(1, 255)
+  userSub!: string;
+
+  @Field(() => ScopeTypeEnum)
+  scopeType!: ScopeType;
+
+  @Field({ description: 'Business key of an existing site or company, per scopeType' })
+  scopeId!: string;
+
+  @Field({ description: 'Business key of an existing system' })
+  systemKey!: string;
+
+  @Field({ description: 'Business key of an existing module of that system' })
+  moduleKey!: string;
+
+  @Field(() => [String], { description: 'Non-empty; each ^[a-z][a-z0-9_.-]{0,63}$; duplicates dropped' })
+  @ArrayNotEmpty()
+  actions!: string[];
+}
+
+/** Identity's User, extended here; `sub` names the user's grants, `tenantId` scopes admins. */
 @ObjectType('User')
 @Directive('@key(fields: "id")')
 export class CatalogUser {
   @Field(() => ID)
   id!: string;
 
+  @Field()
+  @Directive('@external')
+  sub!: string;
+
   @Field(() => ID)
   @Directive('@external')
   tenantId!: string;
 
   @Field(() => [PermissionType], { description: 'Permission grants held by this user' })
-  @Directive('@requires(fields: "tenantId")')
+  @Directive('@requires(fields: "sub tenantId")')
   permissions?: PermissionType[];
 }

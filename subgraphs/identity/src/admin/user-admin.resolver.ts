@@ -1,10 +1,18 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { AppError } from '../../../../lib/errors/index.js';
+import { USERS_READ_SCOPE } from '../api-client/scopes.js';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
 import type { TenantService } from '../tenant/tenant.service.js';
 import { RoleEnum, UserType } from '../user/user.types.js';
 import type { UserAdminService } from './user-admin.service.js';
 import { CreateTenantInput, TenantType, UserPageType } from './user-admin.types.js';
+
+/** Administrators, or a service whose scopes shield has checked (`users:read`). */
+function reader(context: SubgraphContext) {
+  if (context.principal.kind === 'service' && context.principal.scopes.includes(USERS_READ_SCOPE))
+    return context.principal;
+  return administrator(context);
+}
 
 function administrator(context: SubgraphContext) {
   // Shield admits only admins here; this narrows the type and guards against a missing rule.
@@ -28,13 +36,13 @@ export class UserAdminResolver {
     @Arg('page', () => Int, { defaultValue: 1 }) page: number,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,
   ): Promise<UserPageType> {
-    const result = await this.userAdmin.list(context.em, administrator(context), { search, role, page, limit });
+    const result = await this.userAdmin.list(context.em, reader(context), { search, role, page, limit });
     return Object.assign(new UserPageType(), { ...result, items: result.items.map((u) => UserType.from(u)) });
   }
 
   @Query(() => UserType, { description: 'One user an administrator manages' })
   async user(@Ctx() context: SubgraphContext, @Arg('id', () => ID) id: string): Promise<UserType> {
-    return UserType.from(await this.userAdmin.get(context.em, administrator(context), id));
+    return UserType.from(await this.userAdmin.get(context.em, reader(context), id));
   }
 
   @Mutation(() => UserType, { description: "Changes a user's role; the user signs in again" })

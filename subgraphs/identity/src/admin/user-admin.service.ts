@@ -1,5 +1,5 @@
 import { ref, type ObjectQuery } from '@mikro-orm/postgresql';
-import type { Role, UserPrincipal } from '../../../../lib/auth/principal.js';
+import type { Role, ServicePrincipal, UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
@@ -34,7 +34,8 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export class UserAdminService {
   constructor(private readonly sessions: SessionService) {}
 
-  async list(em: EntityManager, admin: UserPrincipal, query: UserSearch): Promise<UserPage> {
+  /** Readers: administrators, and services holding the `users:read` scope (every tenant). */
+  async list(em: EntityManager, admin: UserPrincipal | ServicePrincipal, query: UserSearch): Promise<UserPage> {
     if (!Number.isInteger(query.page) || query.page < 1)
       throw new AppError('VALIDATION_FAILED', 'page must be 1 or more');
     if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > USER_PAGE_MAX_LIMIT) {
@@ -63,7 +64,7 @@ export class UserAdminService {
   }
 
   /** NOT_FOUND for a user outside the admin's reach: whether it exists elsewhere is not said. */
-  async get(em: EntityManager, admin: UserPrincipal, userId: string): Promise<UserAccount> {
+  async get(em: EntityManager, admin: UserPrincipal | ServicePrincipal, userId: string): Promise<UserAccount> {
     const account = await em.findOne(UserAccount, { id: userId, ...this.scope(admin) });
     if (!account) throw new AppError('NOT_FOUND', 'No such user');
     return account;
@@ -129,8 +130,9 @@ export class UserAdminService {
     return account;
   }
 
-  private scope(admin: UserPrincipal): ObjectQuery<UserAccount> {
-    return admin.role === 'SYSTEM_ADMIN' ? {} : { tenant: admin.tenantId };
+  private scope(reader: UserPrincipal | ServicePrincipal): ObjectQuery<UserAccount> {
+    if (reader.kind === 'service') return {};
+    return reader.role === 'SYSTEM_ADMIN' ? {} : { tenant: reader.tenantId };
   }
 
   private async manageable(em: EntityManager, admin: UserPrincipal, userId: string): Promise<UserAccount> {

@@ -6,6 +6,7 @@ import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
 import { ensureDefaultTenant } from '../bootstrap.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
+import type { TotpService } from '../mfa/totp.service.js';
 import { Session } from '../session/session.entity.js';
 import type { SessionService } from '../session/session.service.js';
 import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../user/password.js';
@@ -49,6 +50,7 @@ export class AuthService {
     private readonly signingKeys: SigningKeyService,
     private readonly sessions: SessionService,
     private readonly options: { readonly registrationEnabled: boolean },
+    private readonly totp: TotpService,
   ) {}
 
   async register(em: EntityManager, request: RegisterRequest, origin: RequestOrigin): Promise<IssuedTokens> {
@@ -94,7 +96,9 @@ export class AuthService {
 
   /**
    * An unknown email and a wrong password answer alike and take alike (a decoy hash is verified).
-   * A throttled account is refused before its password is even checked.
+   * A throttled account is refused before its password is even checked. With a confirmed
+   * authenticator the right password alone gets MFA_REQUIRED (not a failure: the client asks for the
+   * code); a wrong code counts as a failed sign-in.
    */
   async login(em: EntityManager, request: LoginRequest, origin: RequestOrigin): Promise<IssuedTokens> {
     const email = normaliseEmail(request.email);
@@ -141,12 +145,13 @@ export class AuthService {
       throw new AppError('INVALID_CREDENTIALS');
     }
     if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
+    const amr = await this.secondFactor(em, account, request.totpCode, origin);
 
     account.failedLoginCount = 0;
     account.throttledUntil = null;
     account.lastLoginAt = now;
     if (needsRehash(account.passwordHash)) account.passwordHash = await hashPassword(request.password);
-    const { session, refreshToken } = this.sessions.open(em, account, ['pwd'], origin);
+    const { session, refreshToken } = this.sessions.open(em, account, amr, origin);
     recordEvent(em, { type: 'user.login', tenantId, actorUserId: account.id, subjectUserId: account.id, origin });
     await em.flush();
     return this.issue(account, session, refreshToken);
@@ -211,6 +216,40 @@ export class AuthService {
       origin,
     });
     await em.flush();
+  }
+
+  /** The methods (amr) of a sign-in whose password was right: adds `otp` when a factor is enrolled. */
+  private async secondFactor(
+    em: EntityManager,
+    account: UserAccount,
+    code: string | null | undefined,
+    origin: RequestOrigin,
+  ): Promise<string[]> {
+    const factor = await this.totp.confirmedFactor(em, account.id);
+    if (!factor) return ['pwd'];
+    if (!code) throw new AppError('MFA_REQUIRED');
+    const method = await this.totp.consume(em, factor, code);
+    if (method) return ['pwd', 'otp'];
+    const tenantId = account.tenant.id;
+    const outcome = await recordFailedSignIn(em, account.id);
+    recordEvent(em, {
+      type: 'user.login_failed',
+      tenantId,
+      subjectUserId: account.id,
+      origin,
+      payload: { reason: 'wrong_otp', failures: outcome.failures },
+    });
+    if (outcome.throttledUntil) {
+      recordEvent(em, {
+        type: 'user.login_throttled',
+        tenantId,
+        subjectUserId: account.id,
+        origin,
+        payload: { until: outcome.throttledUntil.toISOString() },
+      });
+    }
+    await em.flush();
+    throw new AppError('OTP_INVALID');
   }
 
   private throttled(until: Date): AppError {

@@ -9,7 +9,12 @@ import {
   type JSONWebKeySet,
   type JWTVerifyGetKey,
 } from 'jose';
-import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TTL_SECONDS, API_AUDIENCE } from '../../../../lib/auth/access-token.js';
+import {
+  ACCESS_TOKEN_ALGORITHM,
+  ACCESS_TOKEN_TTL_SECONDS,
+  API_AUDIENCE,
+  SERVICE_TOKEN_TTL_SECONDS,
+} from '../../../../lib/auth/access-token.js';
 import type { Role } from '../../../../lib/auth/principal.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
@@ -131,6 +136,23 @@ export class SigningKeyService {
       .setJti(tokenId)
       .sign(key.privateKey);
     return { token, tokenId, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+  }
+
+  /** A short-lived token standing for an API client, for the gateway's calls to subgraphs. */
+  async signServiceToken(client: { id: string; scopes: readonly string[] }): Promise<IssuedAccessToken> {
+    const key = await this.activeKey();
+    const tokenId = randomUUID();
+    const iat = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({ client_id: client.id, scope: client.scopes.join(' ') })
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'at+jwt' })
+      .setIssuer(this.issuer)
+      .setSubject(`client:${client.id}`)
+      .setAudience(API_AUDIENCE)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + SERVICE_TOKEN_TTL_SECONDS)
+      .setJti(tokenId)
+      .sign(key.privateKey);
+    return { token, tokenId, expiresIn: SERVICE_TOKEN_TTL_SECONDS };
   }
 
   private async activeKey(): Promise<ActiveKey> {

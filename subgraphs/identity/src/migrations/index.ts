@@ -2,10 +2,14 @@ import type { MigrationEntry } from '../../../../lib/db/orm.js';
 import { Migration20261121102615 } from './Migration20261121102615.js';
 import { Migration20261121103829 } from './Migration20261121103829.js';
 import { Migration20261121111223 } from './Migration20261121111223.js';
+import { Migration20261121113615 } from './Migration20261121113615.js';
+import { Migration20261121113823 } from './Migration20261121113823.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261121102615', class: Migration20261121102615 },
   { name: 'Migration20261121103829', class: Migration20261121103829 },
   { name: 'Migration20261121111223', class: Migration20261121111223 },
+  { name: 'Migration20261121113615', class: Migration20261121113615 },
+  { name: 'Migration20261121113823', class: Migration20261121113823 },
 ];

@@ -8,7 +8,7 @@ import { UserAccount } from '../user/user.entity.js';
  */
 @Entity({ tableName: 'session' })
 export class Session {
-  [OptionalProps]?: 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason';
+  [OptionalProps]?: 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason' | 'stepUpAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -47,4 +47,8 @@ export class Session {
 
   @Property({ type: 'text', nullable: true })
   userAgent?: string | null;
+
+  /** Last second-factor check in this session (verifyTotp): sensitive changes require a recent one. */
+  @Property({ type: 'timestamptz', nullable: true })
+  stepUpAt?: Date | null;
 }

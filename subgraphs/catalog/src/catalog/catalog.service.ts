@@ -1,0 +1,223 @@
+import { LockMode, type FilterQuery } from '@mikro-orm/postgresql';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
+import { PermissionGrant } from '../permission/permission-grant.entity.js';
+import { withUniqueKey, type KeyPrefix } from './business-key.js';
+import { CatalogStatus } from './catalog-status.js';
+import { checkName, checkPaging, keywordPattern, type Paging } from './catalog.rules.js';
+import { Company } from './company.entity.js';
+import { Module } from './module.entity.js';
+import { Site } from './site.entity.js';
+import { System } from './system.entity.js';
+
+/**
+ * Systems, modules, companies and sites: creation under a fresh business key, renaming, status, and
+ * paged lists. Items are never deleted; grants refer to them by key.
+ */
+export interface CatalogEntities {
+  system: System;
+  module: Module;
+  company: Company;
+  site: Site;
+}
+export type CatalogKind = keyof CatalogEntities;
+
+const kinds = {
+  system: { entity: System, prefix: 'ST', label: 'System' },
+  module: { entity: Module, prefix: 'MD', label: 'Module' },
+  company: { entity: Company, prefix: 'CP', label: 'Company' },
+  site: { entity: Site, prefix: 'ST', label: 'Site' },
+} as const satisfies Record<CatalogKind, { entity: unknown; prefix: KeyPrefix; label: string }>;
+
+/** Modules and sites are always handed out with their parent loaded, for its key. */
+const parentOf = { system: [], module: ['system'], company: [], site: ['company'] } as const;
+
+export interface FindOptions {
+  /** Row lock inside a transaction (see setStatus and grantPermission). */
+  readonly lockMode?: LockMode.PESSIMISTIC_READ | LockMode.PESSIMISTIC_WRITE;
+}
+
+export async function findByKey<K extends CatalogKind>(
+  em: EntityManager,
+  kind: K,
+  key: string,
+  options: FindOptions = {},
+): Promise<CatalogEntities[K]> {
+  const { entity, label } = kinds[kind];
+  const row = (await em.findOne(entity, { key }, options)) as CatalogEntities[K] | null;
+  if (!row) throw new AppError('NOT_FOUND', `${label} ${key} does not exist`);
+  return row;
+}
+
+async function withParent<K extends CatalogKind>(em: EntityManager, kind: K, row: CatalogEntities[K]) {
+  // A separate statement, not a join: a locked row cannot be joined (FOR UPDATE on an outer join).
+  if (parentOf[kind].length > 0) await em.populate(row, parentOf[kind] as never);
+  return row;
+}
+
+export async function createSystem(em: EntityManager, input: { name: string }): Promise<System> {
+  const name = checkName(input.name);
+  return withUniqueKey(kinds.system.prefix, async (key) => insert(em, Object.assign(new System(), { key, name })));
+}
+
+export async function createCompany(em: EntityManager, input: { name: string }): Promise<Company> {
+  const name = checkName(input.name);
+  return withUniqueKey(kinds.company.prefix, async (key) => insert(em, Object.assign(new Company(), { key, name })));
+}
+
+export async function createModule(em: EntityManager, input: { systemKey: string; name: string }): Promise<Module> {
+  const name = checkName(input.name);
+  const system = await findByKey(em, 'system', input.systemKey);
+  return withUniqueKey(kinds.module.prefix, async (key) =>
+    insert(em, Object.assign(new Module(), { key, name, system })),
+  );
+}
+
+export async function createSite(em: EntityManager, input: { companyKey: string; name: string }): Promise<Site> {
+  const name = checkName(input.name);
+  const company = await findByKey(em, 'company', input.companyKey);
+  return withUniqueKey(kinds.site.prefix, async (key) => insert(em, Object.assign(new Site(), { key, name, company })));
+}
+
+/**
+ * A native insert outside the unit of work: a key that loses a race leaves nothing behind in the
+ * identity map, so the next attempt starts clean.
+ */
+async function insert<E extends System | Company | Module | Site>(em: EntityManager, row: E): Promise<E> {
+  await em.insert(row);
+  return row;
+}
+
+export async function rename<K extends CatalogKind>(
+  em: EntityManager,
+  kind: K,
+  key: string,
+  input: { name: string },
+): Promise<CatalogEntities[K]> {
+  const name = checkName(input.name);
+  const row = await findByKey(em, kind, key);
+  row.name = name;
+  await em.flush();
+  return withParent(em, kind, row);
+}
+
+/** The grants that name an item of this kind and key. Sites and systems share `ST`: the scope type tells. */
+function grantsReferring(kind: CatalogKind, key: string): FilterQuery<PermissionGrant> {
+  switch (kind) {
+    case 'system':
+      return { systemKey: key };
+    case 'module':
+      return { moduleKey: key };
+    case 'company':
+      return { scopeType: 'COMPANY', scopeKey: key };
+    case 'site':
+      return { scopeType: 'SITE', scopeKey: key };
+  }
+}
+
+/**
+ * Deliberate handling of references: there is no delete, and an item that any grant names cannot be
+ * deactivated (CONFLICT); revoke those grants first. Granting on an inactive item is refused too, so
+ * a grant never names an inactive item. The row lock makes this hold under concurrency: this takes
+ * FOR UPDATE before counting grants, a grant takes FOR SHARE on the items it names, so whichever
+ * commits second sees the other's work.
+ */
+export async function setStatus<K extends CatalogKind>(
+  em: EntityManager,
+  kind: K,
+  key: string,
+  status: CatalogStatus,
+): Promise<CatalogEntities[K]> {
+  return em.transactional(async (tx) => {
+    const row = await findByKey(tx, kind, key, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (status === CatalogStatus.INACTIVE && row.status !== CatalogStatus.INACTIVE) {
+      const grants = await tx.count(PermissionGrant, grantsReferring(kind, key));
+      if (grants > 0) {
+        throw new AppError(
+          'CONFLICT',
+          `${kinds[kind].label} ${key} is named by ${grants} permission grant(s); revoke them before deactivating it`,
+          { details: { grants } },
+        );
+      }
+    }
+    row.status = status;
+    await tx.flush();
+    return withParent(tx, kind, row);
+  });
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+interface ListQuery extends Paging {
+  readonly keyword?: string | null;
+}
+
+/** Name or key contains the keyword, case-insensitively. */
+function keywordFilter(keyword: string | null | undefined) {
+  const like = keywordPattern(keyword);
+  return like ? { $or: [{ name: { $ilike: like } }, { key: { $ilike: like } }] } : {};
+}
+
+const order = { createdAt: 'asc', key: 'asc' } as const;
+
+export async function listSystems(
+  em: EntityManager,
+  query: ListQuery & { status?: CatalogStatus | null },
+): Promise<Page<System>> {
+  const { limit, offset } = checkPaging(query);
+  const where: FilterQuery<System> = {
+    ...keywordFilter(query.keyword),
+    ...(query.status ? { status: query.status } : {}),
+  };
+  const [items, total] = await em.findAndCount(System, where, { limit, offset, orderBy: order });
+  return { items, total, limit, offset };
+}
+
+export async function listCompanies(em: EntityManager, query: ListQuery): Promise<Page<Company>> {
+  const { limit, offset } = checkPaging(query);
+  const [items, total] = await em.findAndCount(Company, keywordFilter(query.keyword), {
+    limit,
+    offset,
+    orderBy: order,
+  });
+  return { items, total, limit, offset };
+}
+
+export async function listModules(
+  em: EntityManager,
+  query: ListQuery & { systemKey?: string | null },
+): Promise<Page<Module>> {
+  const { limit, offset } = checkPaging(query);
+  const keyword = keywordFilter(query.keyword);
+  const system = query.systemKey ? await findByKey(em, 'system', query.systemKey) : undefined;
+  const where: FilterQuery<Module> = { ...keyword, ...(system ? { system } : {}) };
+  const [items, total] = await em.findAndCount(Module, where, {
+    limit,
+    offset,
+    orderBy: order,
+    populate: ['system'],
+  });
+  return { items, total, limit, offset };
+}
+
+export async function listSites(
+  em: EntityManager,
+  query: ListQuery & { companyKey?: string | null },
+): Promise<Page<Site>> {
+  const { limit, offset } = checkPaging(query);
+  const keyword = keywordFilter(query.keyword);
+  const company = query.companyKey ? await findByKey(em, 'company', query.companyKey) : undefined;
+  const where: FilterQuery<Site> = { ...keyword, ...(company ? { company } : {}) };
+  const [items, total] = await em.findAndCount(Site, where, {
+    limit,
+    offset,
+    orderBy: order,
+    populate: ['company'],
+  });
+  return { items, total, limit, offset };
+}

@@ -1,0 +1,90 @@
+import { LockMode } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
+import { CatalogStatus } from '../catalog/catalog-status.js';
+import { invalid } from '../catalog/catalog.rules.js';
+import { findByKey } from '../catalog/catalog.service.js';
+import { PermissionGrant, type ScopeType } from './permission-grant.entity.js';
+
+export const ACTION_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
+export const USER_SUB_MAX = 255;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface GrantRequest {
+  readonly userSub: string;
+  readonly scopeType: ScopeType;
+  /** Business key of the site or company. */
+  readonly scopeId: string;
+  readonly systemKey: string;
+  readonly moduleKey: string;
+  readonly actions: readonly string[];
+}
+
+/** Non-empty, each matching ACTION_PATTERN, duplicates dropped (first occurrence kept). */
+export function checkActions(actions: readonly string[]): string[] {
+  if (actions.length === 0) throw invalid('actions', 'must name at least one action');
+  const bad = actions.find((action) => !ACTION_PATTERN.test(action));
+  if (bad !== undefined) throw invalid('actions', `must each match ${ACTION_PATTERN.source}`);
+  return [...new Set(actions)];
+}
+
+export function checkUserSub(userSub: string): string {
+  if (userSub.length < 1 || userSub.length > USER_SUB_MAX || userSub.trim() !== userSub)
+    throw invalid('userSub', `must be 1 to ${USER_SUB_MAX} characters without surrounding spaces`);
+  return userSub;
+}
+
+/**
+ * Grants `actions` on a module of a system within a site or company. The same user, scope, system and
+ * module granted again replaces the actions (one row per target: unique constraint + upsert).
+ */
+export async function grantPermission(em: EntityManager, request: GrantRequest): Promise<PermissionGrant> {
+  const userSub = checkUserSub(request.userSub);
+  const actions = checkActions(request.actions);
+  return em.transactional(async (tx) => {
+    // FOR SHARE: a concurrent deactivation of any of these waits for this grant and then sees it.
+    const lock = { lockMode: LockMode.PESSIMISTIC_READ } as const;
+    const scope = await findByKey(tx, request.scopeType === 'SITE' ? 'site' : 'company', request.scopeId, lock);
+    const system = await findByKey(tx, 'system', request.systemKey, lock);
+    const module = await findByKey(tx, 'module', request.moduleKey, lock);
+    if (module.system.id !== system.id) {
+      throw invalid('moduleKey', `module ${module.key} does not belong to system ${system.key}`);
+    }
+    const inactive = [scope, system, module].find((item) => item.status !== CatalogStatus.ACTIVE);
+    if (inactive) throw new AppError('CONFLICT', `${inactive.key} is inactive; nothing can be granted on it`);
+
+    const schema = tx.config.get('schema');
+    const now = new Date();
+    // ON CONFLICT: a concurrent first grant of the same target waits for the other and then replaces
+    // its actions, where a plain insert would fail on the unique constraint.
+    const [row] = await tx.execute<{ id: string }[]>(
+      `insert into "${schema}"."permission_grant"
+         (id, user_sub, scope_type, scope_key, system_key, module_key, actions, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, array[${actions.map(() => '?').join(', ')}]::text[], ?, ?)
+       on conflict on constraint permission_grant_target_unique
+       do update set actions = excluded.actions, updated_at = excluded.updated_at
+       returning id`,
+      // One placeholder per action: the driver would spread an array binding into a list anyway.
+      [randomUUID(), userSub, request.scopeType, scope.key, system.key, module.key, ...actions, now, now],
+    );
+    if (!row) throw new Error('upsert returned no row');
+    return tx.findOneOrFail(PermissionGrant, { id: row.id }, { refresh: true });
+  });
+}
+
+/** True when a grant was removed, false when there was none with this id. */
+export async function revokePermission(em: EntityManager, id: string): Promise<boolean> {
+  if (!uuid.test(id)) throw invalid('id', 'must be a UUID');
+  return (await em.nativeDelete(PermissionGrant, { id })) > 0;
+}
+
+/** Every grant of one user, in one statement however many there are. */
+export function grantsOf(em: EntityManager, userSub: string): Promise<PermissionGrant[]> {
+  return em.find(PermissionGrant, { userSub }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+}
+
+/** Every grant of several users, in one statement (the federated User.permissions loader). */
+export function grantsOfMany(em: EntityManager, userSubs: readonly string[]): Promise<PermissionGrant[]> {
+  return em.find(PermissionGrant, { userSub: { $in: [...userSubs] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+}
