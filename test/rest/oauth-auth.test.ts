@@ -1,4 +1,6 @@
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TotpFactor } from '../../subgraphs/identity/src/mfa/totp-factor.entity.js';
 import type { TestStack } from '../support/stack.js';
 import { answer, call, invalid, refusal, signUp, startOAuthStack } from './oauth-client.js';
 
@@ -47,6 +49,47 @@ describe('POST /api/v1/auth/login', () => {
       body: { refresh_token: signedIn.body['refresh_token'] },
     });
     expect(refreshed.status).toBe(200);
+  });
+
+  it('asks an account with an authenticator for its code (401 mfa_required), then accepts it', async () => {
+    const account = await signUp(stack, 'mfa');
+    const token = (await restLogin(account.email, account.password)).access_token;
+    const started = await stack.graphql<{ startTotpEnrollment: { otpauthUrl: string } }>(
+      'mutation { startTotpEnrollment { otpauthUrl } }',
+      { token },
+    );
+    const secret = new URL(started.data!.startTotpEnrollment.otpauthUrl).searchParams.get('secret')!;
+    const confirmed = await stack.graphql(
+      'mutation ($c: String!) { confirmTotpEnrollment(code: $c) { backupCodes } }',
+      {
+        token,
+        variables: { c: await generate({ secret }) },
+      },
+    );
+    expect(confirmed.errors).toBeUndefined();
+    const credentials = { email: account.email, password: account.password };
+    expect(await answer(stack, 'POST', '/api/v1/auth/login', { body: credentials })).toMatchObject({
+      status: 401,
+      body: { error: 'mfa_required' },
+    });
+    expect(
+      await answer(stack, 'POST', '/api/v1/auth/login', { body: { ...credentials, totp_code: '000000' } }),
+    ).toMatchObject({
+      status: 403,
+      body: { error: 'otp_invalid' },
+    });
+    // The confirming code's time step is spent; forget it rather than wait up to 30 s for the next.
+    await stack.subgraphs.identity.database.fork().nativeUpdate(TotpFactor, { user: account.id }, { lastUsedStep: 0 });
+    const fresh = await call(stack, 'POST', '/api/v1/auth/login', {
+      body: { ...credentials, totp_code: await generate({ secret }) },
+    });
+    expect(fresh.status).toBe(200);
+    const claims = JSON.parse(
+      Buffer.from(String(fresh.body['access_token']).split('.')[1]!, 'base64url').toString(),
+    ) as {
+      amr: string[];
+    };
+    expect(claims.amr).toEqual(['pwd', 'otp']);
   });
 
   it('refuses a wrong password and an unknown email alike with 401 invalid_credentials', async () => {

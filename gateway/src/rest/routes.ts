@@ -1,3 +1,4 @@
+import { internalRoutes } from './internal/index.js';
 import { oauthRoutes } from './oauth/index.js';
 import type { RouteDefinition } from './route.js';
 
@@ -5,4 +6,4 @@ import type { RouteDefinition } from './route.js';
  * Every documented legacy path, one declaration each. Domain issues add their routes here
  * (seed 000 `/internal/*`, seed 003 `/api/v1/members/*`, seed 004 `/api/v1/*`).
  */
-export const legacyRoutes: readonly RouteDefinition[] = [...oauthRoutes];
+export const legacyRoutes: readonly RouteDefinition[] = [...internalRoutes, ...oauthRoutes];

@@ -12,18 +12,24 @@ export const authRoutes: readonly RouteDefinition[] = [
     path: '/api/v1/auth/login',
     family: 'oauth',
     auth: 'none',
-    summary: 'Signs in with email and password',
+    summary: 'Signs in with email and password, plus `totp_code` (authenticator or backup code) when enrolled',
     tags,
-    body: z.object({ email: z.string().max(254), password: z.string().min(1).max(256) }),
+    body: z.object({
+      email: z.string().max(254),
+      password: z.string().min(1).max(256),
+      totp_code: z.string().max(16).optional(),
+    }),
     response: tokenResponse,
     errors: {
       401: 'Wrong email or password (`invalid_credentials`), or the account needs a second factor (`mfa_required`)',
-      403: 'The account is disabled',
+      403: 'The account is disabled, or the second factor is wrong (`otp_invalid`)',
       422: 'The body is not valid',
       429: 'Too many failed sign-ins for this account; `Retry-After` says when to try again',
     },
     async handle({ body, graphql }) {
-      const { login } = await graphql(OAuthLoginDocument, { input: { email: body.email, password: body.password } });
+      const { login } = await graphql(OAuthLoginDocument, {
+        input: { email: body.email, password: body.password, ...(body.totp_code ? { totpCode: body.totp_code } : {}) },
+      });
       return { body: toTokenResponse(login) };
     },
   }),

@@ -1,0 +1,6 @@
+import type { RouteDefinition } from '../route.js';
+import { catalogRoutes } from './catalog.js';
+import { userRoutes } from './users.js';
+
+/** seed 000: the legacy `/internal/*` paths for API clients, in its `{"detail": …}` dialect. */
+export const internalRoutes: readonly RouteDefinition[] = [...catalogRoutes, ...userRoutes];
