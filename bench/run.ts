@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { comparisons, scenarios, type Scenario } from './scenarios.js';
+import { comparisons, SCENARIO_IDS, scenarios, type ScenarioId } from './scenarios.js';
+import { createSnapshotFixture, type SnapshotFixture } from './support/catalog-fixture.js';
 import { passwordHashBound } from './support/hash-bound.js';
 import { measure } from './support/measure.js';
 import { machineContext, ratioLines, resultTable, type ScenarioResult } from './support/report.js';
@@ -28,15 +29,22 @@ async function main(signal: AbortSignal): Promise<void> {
 
 async function run(bench: BenchStack, settings: BenchSettings, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
-  const list = select(
-    scenarios({
-      gatewayUrl: bench.stack.gatewayUrl,
-      identityUrl: bench.stack.subgraphs.identity.url,
-      token: bench.token,
-      credentials: bench.credentials,
-    }),
-    settings.only,
-  );
+  const ids = select(settings.only);
+  let snapshot: SnapshotFixture | undefined;
+  if (ids.includes('snapshot')) {
+    console.error('creating the snapshot fixture (catalog and grants through GraphQL)…');
+    const startedAt = performance.now();
+    snapshot = await createSnapshotFixture(bench);
+    console.error(`${snapshot.grants} grants in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+    signal.throwIfAborted();
+  }
+  const list = scenarios({
+    gatewayUrl: bench.stack.gatewayUrl,
+    identityUrl: bench.stack.subgraphs.identity.url,
+    token: bench.token,
+    credentials: bench.credentials,
+    snapshot,
+  }).filter((scenario) => ids.includes(scenario.id));
   // Check every scenario before measuring any, so a broken one fails in seconds, not after a minute.
   const expected = new Map<string, string | undefined>();
   for (const scenario of list) expected.set(scenario.id, await verifyScenario(scenario));
@@ -67,13 +75,15 @@ async function run(bench: BenchStack, settings: BenchSettings, signal: AbortSign
   }
 }
 
-function select(all: readonly Scenario[], only: readonly string[] | undefined): readonly Scenario[] {
-  if (!only?.length) return all;
-  const unknown = only.filter((id) => !all.some((s) => s.id === id));
+/** Checked before any setup, so a typo fails at once rather than after the fixtures are built. */
+function select(only: readonly string[] | undefined): readonly ScenarioId[] {
+  if (!only?.length) return SCENARIO_IDS;
+  const known = (id: string): id is ScenarioId => (SCENARIO_IDS as readonly string[]).includes(id);
+  const unknown = only.filter((id) => !known(id));
   if (unknown.length) {
-    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${all.map((s) => s.id).join(', ')}`);
+    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIO_IDS.join(', ')}`);
   }
-  return all.filter((s) => only.includes(s.id));
+  return SCENARIO_IDS.filter((id) => only.includes(id));
 }
 
 // Ctrl-C stops the load and then the stack, so no port or temp dir is left behind. `on`, not `once`:

@@ -1,19 +1,29 @@
+import type { SnapshotFixture } from './support/catalog-fixture.js';
+
+/** Every scenario, in the order they run by default; BENCH_SCENARIOS picks among these. */
+export const SCENARIO_IDS = ['direct', 'gateway', 'federated', 'login', 'snapshot'] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
 /** One HTTP request that autocannon replays; `id` is how comparisons refer to it. */
 export interface Scenario {
-  readonly id: string;
+  readonly id: ScenarioId;
   readonly name: string;
+  /** POST by default; a GET sends no body. */
+  readonly method?: 'GET' | 'POST';
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body?: string;
   /** What a good answer looks like: GraphQL `data` without `errors` (default), or any REST 200 JSON. */
   readonly answers?: 'graphql' | 'rest';
+  /** A further check of the parsed answer before measuring: a reason it is wrong, or undefined. */
+  readonly check?: (body: unknown) => string | undefined;
 }
 
 /** "numerator / denominator" lines printed under the table. */
 export interface Comparison {
   readonly label: string;
-  readonly numerator: string;
-  readonly denominator: string;
+  readonly numerator: ScenarioId;
+  readonly denominator: ScenarioId;
 }
 
 export interface ScenarioTargets {
@@ -21,6 +31,8 @@ export interface ScenarioTargets {
   readonly identityUrl: string;
   readonly token: string;
   readonly credentials: { readonly email: string; readonly password: string };
+  /** The subject with many grants and a `catalog:read` client; absent when `snapshot` does not run. */
+  readonly snapshot?: SnapshotFixture | undefined;
 }
 
 const ME = '{ me { id email displayName role } }';
@@ -36,7 +48,7 @@ function graphqlRequest(url: string, token: string, query: string): Pick<Scenari
 }
 
 /** Add a scenario here (and a comparison below if it has a natural baseline). */
-export function scenarios({ gatewayUrl, identityUrl, token, credentials }: ScenarioTargets): Scenario[] {
+export function scenarios({ gatewayUrl, identityUrl, token, credentials, snapshot }: ScenarioTargets): Scenario[] {
   return [
     { id: 'direct', name: '`me` → identity subgraph', ...graphqlRequest(identityUrl, token, ME) },
     { id: 'gateway', name: '`me` → gateway', ...graphqlRequest(`${gatewayUrl}/graphql`, token, ME) },
@@ -54,7 +66,28 @@ export function scenarios({ gatewayUrl, identityUrl, token, credentials }: Scena
       body: JSON.stringify(credentials),
       answers: 'rest',
     },
+    ...(snapshot ? [snapshotScenario(gatewayUrl, snapshot)] : []),
   ];
+}
+
+/** A read-heavy REST call: one subject's 1,000 grants, through the gateway, as an API client. */
+function snapshotScenario(gatewayUrl: string, fixture: SnapshotFixture): Scenario {
+  return {
+    id: 'snapshot',
+    name: `\`GET /internal/permissions/{sub}/snapshot\` (${fixture.grants} grants) → gateway`,
+    method: 'GET',
+    url: `${gatewayUrl}/internal/permissions/${encodeURIComponent(fixture.userSub)}/snapshot`,
+    headers: { 'x-client-key': fixture.clientKey, 'x-api-key': fixture.apiKey },
+    answers: 'rest',
+    check(body) {
+      const permissions = (body as { permissions?: unknown } | null)?.permissions;
+      if (!Array.isArray(permissions)) return 'the answer has no `permissions` list';
+      if (permissions.length !== fixture.grants) {
+        return `the snapshot holds ${permissions.length} permissions, expected ${fixture.grants}: the fixture did not create them all`;
+      }
+      return undefined;
+    },
+  };
 }
 
 export const comparisons: readonly Comparison[] = [

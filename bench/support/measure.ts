@@ -33,9 +33,9 @@ export function measure(scenario: Scenario, options: LoadOptions): Promise<Measu
     const instance = autocannon(
       {
         url: scenario.url,
-        method: 'POST',
+        method: scenario.method ?? 'POST',
         headers: { ...scenario.headers },
-        body: scenario.body,
+        ...(scenario.body !== undefined ? { body: scenario.body } : {}),
         connections: options.connections,
         duration: options.seconds,
         // The stack shares this process's event loop: a load generator on the same thread would take

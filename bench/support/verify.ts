@@ -10,8 +10,8 @@ interface GraphQLBody {
 }
 
 /**
- * Sends the scenario's request twice and insists on 200, `data` and no `errors`: a benchmark of
- * error responses measures nothing. Returns the body when both answers are identical, so the load
+ * Sends the scenario's request twice and insists on 200, `data` and no `errors` (and on the
+ * scenario's own `check`, if any): a benchmark of error responses measures nothing. Returns the body when both answers are identical, so the load
  * run can count any different answer as an error; undefined when the answer legitimately varies.
  */
 export async function verifyScenario(scenario: Scenario): Promise<string | undefined> {
@@ -25,9 +25,9 @@ async function checkOnce(scenario: Scenario): Promise<string> {
   let response: Response;
   try {
     response = await fetch(scenario.url, {
-      method: 'POST',
+      method: scenario.method ?? 'POST',
       headers: scenario.headers,
-      body: scenario.body,
+      ...(scenario.body !== undefined ? { body: scenario.body } : {}),
       signal: AbortSignal.timeout(10_000),
     });
   } catch (error) {
@@ -45,8 +45,11 @@ async function checkOnce(scenario: Scenario): Promise<string> {
     throw fail(`HTTP ${response.status}, GraphQL errors: ${messages}\n  body: ${truncate(text)}`);
   }
   if (response.status !== 200) throw fail(`HTTP ${response.status}: ${truncate(text)}`);
-  if (scenario.answers === 'rest') return text;
-  if (body.data === null || typeof body.data !== 'object') throw fail(`no data: ${truncate(text)}`);
+  if (scenario.answers !== 'rest' && (body.data === null || typeof body.data !== 'object')) {
+    throw fail(`no data: ${truncate(text)}`);
+  }
+  const wrong = scenario.check?.(body);
+  if (wrong !== undefined) throw fail(wrong);
   return text;
 }
 

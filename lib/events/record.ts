@@ -19,6 +19,7 @@ export type EventType =
   | 'user.totp_disabled'
   | 'session.refresh_reuse_detected'
   | 'tenant.created'
+  | 'user.password_setup_issued'
   | 'api_client.created'
   | 'api_client.rotated'
   | 'api_client.disabled';

@@ -15,6 +15,8 @@ import { createBackupCodeHasher } from './mfa/backup-codes.js';
 import { TotpFactor } from './mfa/totp-factor.entity.js';
 import { TotpService } from './mfa/totp.service.js';
 import { migrations } from './migrations/index.js';
+import { PasswordSetupTicket } from './password-setup/password-setup-ticket.entity.js';
+import { PasswordSetupService } from './password-setup/password-setup.service.js';
 import { ProvisioningService } from './provisioning/provisioning.service.js';
 import { buildIdentitySchema } from './schema.js';
 import { RefreshToken } from './session/refresh-token.entity.js';
@@ -36,7 +38,18 @@ export interface IdentityServices {
 
 export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
   name: 'identity',
-  entities: [Tenant, UserAccount, SigningKey, Session, RefreshToken, OutboxEvent, TotpFactor, BackupCode, ApiClient],
+  entities: [
+    Tenant,
+    UserAccount,
+    SigningKey,
+    Session,
+    RefreshToken,
+    OutboxEvent,
+    TotpFactor,
+    BackupCode,
+    ApiClient,
+    PasswordSetupTicket,
+  ],
   migrations,
   buildSchema: () => buildIdentitySchema(),
   async create({ config, database, logger, secretKey, revocations }) {
@@ -50,6 +63,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     const sessions = new SessionService(revocations);
     const totp = new TotpService(createSecretBox(secretKey, 'totp'), createBackupCodeHasher(secretKey));
     const auth = new AuthService(signingKeys, sessions, { registrationEnabled: config.registrationEnabled }, totp);
+    const passwordSetup = new PasswordSetupService(sessions, auth);
     return {
       schema: await buildIdentitySchema({
         users,
@@ -58,6 +72,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         tenants: new TenantService(),
         apiClients,
         provisioning: new ProvisioningService(),
+        passwordSetup,
         totp,
       }),
       async onStart() {

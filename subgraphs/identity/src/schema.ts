@@ -1,6 +1,8 @@
 import { resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, or, roleIn, scopeIn, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
 import { USERS_READ_SCOPE, USERS_WRITE_SCOPE } from './api-client/scopes.js';
+import { PasswordSetupResolver } from './password-setup/password-setup.resolver.js';
+import type { PasswordSetupService } from './password-setup/password-setup.service.js';
 import { ProvisioningResolver } from './provisioning/provisioning.resolver.js';
 import type { ProvisioningService } from './provisioning/provisioning.service.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
@@ -24,6 +26,7 @@ export interface IdentitySchemaServices {
   readonly totp?: TotpService;
   readonly apiClients?: ApiClientService;
   readonly provisioning?: ProvisioningService;
+  readonly passwordSetup?: PasswordSetupService;
 }
 
 const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
@@ -44,7 +47,15 @@ export function buildIdentitySchema(
   services: IdentitySchemaServices = { users: new UserDirectory() },
 ): Promise<SubgraphSchema> {
   return buildFederatedSubgraph({
-    resolvers: [UserResolver, AuthResolver, UserAdminResolver, TotpResolver, ApiClientResolver, ProvisioningResolver],
+    resolvers: [
+      UserResolver,
+      AuthResolver,
+      UserAdminResolver,
+      TotpResolver,
+      ApiClientResolver,
+      ProvisioningResolver,
+      PasswordSetupResolver,
+    ],
     referenceResolvers: userReferenceResolver(services.users),
     container: resolverContainer([
       [UserResolver, () => new UserResolver(services.users)],
@@ -53,6 +64,7 @@ export function buildIdentitySchema(
       [TotpResolver, () => new TotpResolver(required(services.totp))],
       [ApiClientResolver, () => new ApiClientResolver(required(services.apiClients))],
       [ProvisioningResolver, () => new ProvisioningResolver(required(services.provisioning))],
+      [PasswordSetupResolver, () => new PasswordSetupResolver(required(services.passwordSetup))],
     ]),
     permissions: {
       Query: {
@@ -76,6 +88,8 @@ export function buildIdentitySchema(
         regenerateBackupCodes: signedIn,
         disableTotp: signedIn,
         upsertUserBySub: userWriters,
+        issuePasswordSetup: userWriters,
+        completePasswordSetup: allow,
         createApiClient: systemAdmins,
         rotateApiClientKey: systemAdmins,
         disableApiClient: systemAdmins,
@@ -92,6 +106,7 @@ export function buildIdentitySchema(
       ApiClient: allow,
       MemberDirectoryPage: allow,
       ProvisionedUser: allow,
+      PasswordSetupTicket: allow,
       ApiClientCredentials: allow,
       TotpStatus: allow,
       TotpEnrollment: allow,

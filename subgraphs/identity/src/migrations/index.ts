@@ -4,6 +4,7 @@ import { Migration20261121103829 } from './Migration20261121103829.js';
 import { Migration20261121111223 } from './Migration20261121111223.js';
 import { Migration20261121113615 } from './Migration20261121113615.js';
 import { Migration20261121113823 } from './Migration20261121113823.js';
+import { Migration20261121120035 } from './Migration20261121120035.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261121111223', class: Migration20261121111223 },
   { name: 'Migration20261121113615', class: Migration20261121113615 },
   { name: 'Migration20261121113823', class: Migration20261121113823 },
+  { name: 'Migration20261121120035', class: Migration20261121120035 },
 ];
