@@ -124,24 +124,7 @@ export class AuthService {
       throw this.throttled(account.throttledUntil);
     }
     if (!(await verifyPassword(account.passwordHash, request.password))) {
-      const outcome = await recordFailedSignIn(em, account.id);
-      recordEvent(em, {
-        type: 'user.login_failed',
-        tenantId,
-        subjectUserId: account.id,
-        origin,
-        payload: { reason: 'wrong_password', failures: outcome.failures },
-      });
-      if (outcome.throttledUntil) {
-        recordEvent(em, {
-          type: 'user.login_throttled',
-          tenantId,
-          subjectUserId: account.id,
-          origin,
-          payload: { until: outcome.throttledUntil.toISOString() },
-        });
-      }
-      await em.flush();
+      await this.countFailedSignIn(em, account, origin, 'wrong_password');
       throw new AppError('INVALID_CREDENTIALS');
     }
     if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
@@ -230,6 +213,17 @@ export class AuthService {
     if (!code) throw new AppError('MFA_REQUIRED');
     const method = await this.totp.consume(em, factor, code);
     if (method) return ['pwd', 'otp'];
+    await this.countFailedSignIn(em, account, origin, 'wrong_otp');
+    throw new AppError('OTP_INVALID');
+  }
+
+  /** A wrong password or second factor: counted towards the throttle and recorded, committed now. */
+  private async countFailedSignIn(
+    em: EntityManager,
+    account: UserAccount,
+    origin: RequestOrigin,
+    reason: 'wrong_password' | 'wrong_otp',
+  ): Promise<void> {
     const tenantId = account.tenant.id;
     const outcome = await recordFailedSignIn(em, account.id);
     recordEvent(em, {
@@ -237,7 +231,7 @@ export class AuthService {
       tenantId,
       subjectUserId: account.id,
       origin,
-      payload: { reason: 'wrong_otp', failures: outcome.failures },
+      payload: { reason, failures: outcome.failures },
     });
     if (outcome.throttledUntil) {
       recordEvent(em, {
@@ -249,7 +243,6 @@ export class AuthService {
       });
     }
     await em.flush();
-    throw new AppError('OTP_INVALID');
   }
 
   private throttled(until: Date): AppError {
