@@ -1,3 +1,4 @@
+import { containsPattern } from '../../../../lib/db/like.js';
 import { AppError } from '../../../../lib/errors/index.js';
 
 export const NAME_MAX = 200;
@@ -30,7 +31,7 @@ export function keywordPattern(keyword: string | null | undefined): string | und
   const text = keyword?.trim();
   if (!text) return undefined;
   if (text.length > KEYWORD_MAX) throw invalid('keyword', `must be at most ${KEYWORD_MAX} characters`);
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return containsPattern(text);
 }
 
 export function invalid(field: string, message: string): AppError {

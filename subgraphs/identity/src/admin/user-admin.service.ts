@@ -1,5 +1,6 @@
 import { ref, type ObjectQuery } from '@mikro-orm/postgresql';
 import type { Role, ServicePrincipal, UserPrincipal } from '../../../../lib/auth/principal.js';
+import { containsPattern } from '../../../../lib/db/like.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
@@ -23,8 +24,6 @@ export interface UserPage {
   readonly limit: number;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * What administrators may do to accounts. A system admin acts on every tenant; a group admin only on
  * its own tenant, never grants SYSTEM_ADMIN and never touches a system admin. Nobody changes their
@@ -47,7 +46,7 @@ export class UserAdminService {
     };
     const search = query.search?.trim();
     if (search) {
-      const like = `%${escapeLike(search)}%`;
+      const like = containsPattern(search);
       where.$or = [
         { email: { $ilike: like } },
         { username: { $ilike: like } },

@@ -38,6 +38,12 @@ export type Verification =
   | { readonly outcome: 'invalid_client' | 'invalid_api_key' };
 
 const hashKey = (apiKey: string) => createHash('sha256').update(apiKey, 'utf8').digest();
+
+/** A new 256-bit API key, with what is stored of it: its hash and a short prefix to tell keys apart. */
+function mintApiKey() {
+  const apiKey = `mgk_${randomBytes(32).toString('base64url')}`;
+  return { apiKey, stored: { apiKeyHash: hashKey(apiKey).toString('hex'), apiKeyPrefix: apiKey.slice(0, 8) } };
+}
 const scopePattern = /^[a-z][a-z0-9_.:-]{0,63}$/;
 
 function invalid(field: string, message: string): AppError {
@@ -83,12 +89,11 @@ function normalisePolicy(input: ApiClientInput) {
 export class ApiClientService {
   async create(em: EntityManager, admin: UserPrincipal, input: ApiClientInput, origin: RequestOrigin) {
     const policy = normalisePolicy(input);
-    const apiKey = `mgk_${randomBytes(32).toString('base64url')}`;
+    const { apiKey, stored } = mintApiKey();
     const client = em.create(ApiClient, {
       ...policy,
       clientKey: `mgc_${randomBytes(16).toString('base64url')}`,
-      apiKeyHash: hashKey(apiKey).toString('hex'),
-      apiKeyPrefix: apiKey.slice(0, 8),
+      ...stored,
       createdBy: admin.userId,
     });
     recordEvent(em, {
@@ -109,9 +114,8 @@ export class ApiClientService {
   async rotate(em: EntityManager, admin: UserPrincipal, id: string, origin: RequestOrigin): Promise<IssuedCredentials> {
     const client = await this.find(em, id);
     if (client.disabledAt) throw new AppError('CONFLICT', 'A disabled client cannot get a new key');
-    const apiKey = `mgk_${randomBytes(32).toString('base64url')}`;
-    client.apiKeyHash = hashKey(apiKey).toString('hex');
-    client.apiKeyPrefix = apiKey.slice(0, 8);
+    const { apiKey, stored } = mintApiKey();
+    Object.assign(client, stored);
     client.rotatedAt = new Date();
     recordEvent(em, {
       type: 'api_client.rotated',

@@ -5,7 +5,8 @@ import { UserType } from '../user/user.types.js';
 import type { AuthService, IssuedTokens } from './auth.service.js';
 import { AuthPayloadType, LoginInput, RegisterInput } from './auth.types.js';
 
-function payload(tokens: IssuedTokens): AuthPayloadType {
+/** What every sign-in answers: the tokens and the user, readable by the caller who just proved to be it. */
+export function authPayload(tokens: IssuedTokens): AuthPayloadType {
   return Object.assign(new AuthPayloadType(), {
     accessToken: tokens.accessToken,
     refreshToken: tokens.refreshToken,
@@ -27,14 +28,14 @@ export class AuthResolver {
 
   @Mutation(() => AuthPayloadType, { description: 'Creates an account and signs it in' })
   async register(@Arg('input') input: RegisterInput, @Ctx() context: SubgraphContext): Promise<AuthPayloadType> {
-    return payload(await this.auth.register(context.em, input, context.origin));
+    return authPayload(await this.auth.register(context.em, input, context.origin));
   }
 
   @Mutation(() => AuthPayloadType, {
     description: 'Signs in with email and password (and a second factor when enrolled)',
   })
   async login(@Arg('input') input: LoginInput, @Ctx() context: SubgraphContext): Promise<AuthPayloadType> {
-    return payload(await this.auth.login(context.em, input, context.origin));
+    return authPayload(await this.auth.login(context.em, input, context.origin));
   }
 
   @Mutation(() => AuthPayloadType, { description: 'Trades a refresh token for new tokens; the old one stops working' })
@@ -42,7 +43,7 @@ export class AuthResolver {
     @Arg('refreshToken') refreshToken: string,
     @Ctx() context: SubgraphContext,
   ): Promise<AuthPayloadType> {
-    return payload(await this.auth.refresh(context.em, refreshToken, context.origin));
+    return authPayload(await this.auth.refresh(context.em, refreshToken, context.origin));
   }
 
   @Mutation(() => Boolean, { description: 'Ends this session: its refresh token and access tokens stop working' })

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
 import { AuthPayloadType } from '../auth/auth.types.js';
-import { UserType } from '../user/user.types.js';
+import { authPayload } from '../auth/auth.resolver.js';
 import type { PasswordSetupService } from './password-setup.service.js';
 
 @ObjectType('PasswordSetupTicket', { description: 'Deliver the token to the person; it works once, until expiresAt' })
@@ -31,13 +31,6 @@ export class PasswordSetupResolver {
     @Arg('token') token: string,
     @Arg('newPassword') newPassword: string,
   ): Promise<AuthPayloadType> {
-    const tokens = await this.passwordSetup.complete(context.em, token, newPassword, context.origin);
-    return Object.assign(new AuthPayloadType(), {
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
-      tokenType: 'Bearer',
-      expiresIn: tokens.expiresIn,
-      user: UserType.forHolder(tokens.account),
-    });
+    return authPayload(await this.passwordSetup.complete(context.em, token, newPassword, context.origin));
   }
 }

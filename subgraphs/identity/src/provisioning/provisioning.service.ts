@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException, type ObjectQuery } from '@mikro-orm/postgresql';
 import type { Principal } from '../../../../lib/auth/principal.js';
+import { containsPattern } from '../../../../lib/db/like.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
@@ -22,8 +23,6 @@ export interface Provisioned {
   readonly action: 'created' | 'updated';
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /**
  * Accounts that legacy services and identity providers keep in step by subject (`user_sub`).
  * Accounts created here have no password: they sign in through their identity provider until the
@@ -37,13 +36,14 @@ export class ProvisioningService {
     if (!Number.isInteger(query.offset) || query.offset < 0)
       throw new AppError('VALIDATION_FAILED', 'offset must be 0 or more');
     const keyword = query.keyword?.trim();
-    const where: ObjectQuery<UserAccount> = keyword
+    const like = keyword ? containsPattern(keyword) : undefined;
+    const where: ObjectQuery<UserAccount> = like
       ? {
           $or: [
-            { username: { $ilike: `%${escapeLike(keyword)}%` } },
-            { email: { $ilike: `%${escapeLike(keyword)}%` } },
-            { displayName: { $ilike: `%${escapeLike(keyword)}%` } },
-            { externalSub: { $ilike: `%${escapeLike(keyword)}%` } },
+            { username: { $ilike: like } },
+            { email: { $ilike: like } },
+            { displayName: { $ilike: like } },
+            { externalSub: { $ilike: like } },
           ],
         }
       : {};
