@@ -1,7 +1,7 @@
 import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
-import { specifiedDirectives, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { gql } from 'graphql-tag';
 import { buildSchema, createResolversMap, type ContainerType, type NonEmptyArray } from 'type-graphql';
@@ -45,7 +45,10 @@ export async function buildFederatedSubgraph(options: SubgraphSchemaOptions): Pr
     // class-validator on inputs, reported as catalog errors that never echo values (passwords).
     validateFn: validateInput,
   });
-  const typeDefs = gql(`${federationLink}\n${printSchemaWithDirectives(typeGraphQLSchema)}`);
+  // Sorted, so the SDL (and the checked-in artifacts) depend on what the schema is, not on the order
+  // in which modules happened to register their types and fields.
+  const sdl = printSchemaWithDirectives(lexicographicSortSchema(typeGraphQLSchema));
+  const typeDefs = gql(`${federationLink}\n${sdl}`);
   const resolvers = createResolversMap(typeGraphQLSchema) as GraphQLResolverMap<unknown>;
   for (const [typeName, reference] of Object.entries(options.referenceResolvers)) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...(reference as object) };
