@@ -1,11 +1,14 @@
 import 'reflect-metadata';
-import { comparisons, SCENARIO_IDS, scenarios, type ScenarioId } from './scenarios.js';
+import { comparisons, CUSTOM_IDS, SCENARIO_IDS, scenarios, type CustomId, type ScenarioId } from './scenarios.js';
 import { createSnapshotFixture, type SnapshotFixture } from './support/catalog-fixture.js';
+import { eventsThroughput } from './support/events-throughput.js';
 import { passwordHashBound } from './support/hash-bound.js';
 import { measure } from './support/measure.js';
 import { machineContext, ratioLines, resultTable, type ScenarioResult } from './support/report.js';
 import { readSettings, type BenchSettings } from './support/settings.js';
 import { startBenchStack, type BenchStack } from './support/stack.js';
+import { tokenThroughput } from './support/token-throughput.js';
+import { totpLatency } from './support/totp-latency.js';
 import { verifyScenario } from './support/verify.js';
 
 /**
@@ -29,7 +32,7 @@ async function main(signal: AbortSignal): Promise<void> {
 
 async function run(bench: BenchStack, settings: BenchSettings, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
-  const ids = select(settings.only);
+  const { ids, custom } = select(settings.only);
   let snapshot: SnapshotFixture | undefined;
   if (ids.includes('snapshot')) {
     console.error('creating the snapshot fixture (catalog and grants through GraphQL)…');
@@ -60,8 +63,14 @@ async function run(bench: BenchStack, settings: BenchSettings, signal: AbortSign
   }
 
   console.log(`\n${machineContext(bench.database, settings)}\n`);
-  console.log(resultTable(results));
-  console.log(`\n${ratioLines(results, comparisons).join('\n')}`);
+  if (results.length > 0) {
+    console.log(resultTable(results));
+    console.log(`\n${ratioLines(results, comparisons).join('\n')}`);
+  }
+
+  if (custom.includes('totp')) await measureTotp(bench, settings);
+  if (custom.includes('events')) await measureEvents(bench);
+  if (custom.includes('token')) await measureToken(bench, settings, results);
 
   const login = results.find((r) => r.scenario.id === 'login');
   if (login) {
@@ -76,14 +85,77 @@ async function run(bench: BenchStack, settings: BenchSettings, signal: AbortSign
 }
 
 /** Checked before any setup, so a typo fails at once rather than after the fixtures are built. */
-function select(only: readonly string[] | undefined): readonly ScenarioId[] {
-  if (!only?.length) return SCENARIO_IDS;
-  const known = (id: string): id is ScenarioId => (SCENARIO_IDS as readonly string[]).includes(id);
-  const unknown = only.filter((id) => !known(id));
+function select(only: readonly string[] | undefined): {
+  ids: readonly ScenarioId[];
+  custom: readonly CustomId[];
+} {
+  if (!only?.length) return { ids: SCENARIO_IDS, custom: CUSTOM_IDS };
+  const all: readonly string[] = [...SCENARIO_IDS, ...CUSTOM_IDS];
+  const unknown = only.filter((id) => !all.includes(id));
   if (unknown.length) {
-    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIO_IDS.join(', ')}`);
+    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${all.join(', ')}`);
   }
-  return SCENARIO_IDS.filter((id) => only.includes(id));
+  return {
+    ids: SCENARIO_IDS.filter((id) => only.includes(id)),
+    custom: CUSTOM_IDS.filter((id) => only.includes(id)),
+  };
+}
+
+/** The token endpoint: codes are single use and refresh tokens rotate, so no autocannon replay. */
+async function measureToken(bench: BenchStack, settings: BenchSettings, results: readonly ScenarioResult[]) {
+  console.error('minting codes in rounds of 400 and exchanging each once at POST /oauth/token…');
+  const { code, refresh } = await tokenThroughput(bench.stack, {
+    seconds: settings.seconds,
+    warmupSeconds: settings.warmupSeconds,
+    concurrency: settings.connections,
+  });
+  const ms = (n: number) => n.toFixed(1);
+  const line = (label: string, sample: typeof code) =>
+    `- ${label} (\`POST /oauth/token\`, client_secret_basic, ${sample.count} requests, ${settings.connections} in flight): ` +
+    `${sample.perSecond.toFixed(0)} requests/s, p50 ${ms(sample.p50)} ms, p99 ${ms(sample.p99)} ms`;
+  console.log(line('token: authorization_code + PKCE', code));
+  console.log(line('token: refresh_token rotation', refresh));
+  const login = results.find((r) => r.scenario.id === 'login');
+  if (login) {
+    console.log(
+      `- token (code exchange) / sign-in: ${(code.perSecond / login.measurement.rps).toFixed(2)}× ` +
+        `(${code.perSecond.toFixed(0)} vs ${login.measurement.rps.toFixed(0)} requests/s; no password hash in a code exchange)`,
+    );
+  }
+}
+
+/** TOTP verification: every account verifies once (a step is accepted once), so no autocannon replay. */
+async function measureTotp(bench: BenchStack, settings: BenchSettings): Promise<void> {
+  const accounts = 300;
+  console.error(`enrolling ${accounts} accounts in TOTP and verifying each once…`);
+  const { verify, status } = await totpLatency(bench.stack, accounts, settings.connections);
+  const ms = (n: number) => n.toFixed(1);
+  console.log(
+    `- TOTP verify (\`verifyTotp\` → gateway, ${verify.count} accounts, ${settings.connections} in flight): ` +
+      `p50 ${ms(verify.p50)} ms, p99 ${ms(verify.p99)} ms, ${verify.perSecond.toFixed(0)}/s`,
+  );
+  console.log(
+    `- TOTP verify / TOTP status read (\`myTotp\`, same accounts): p50 ${(verify.p50 / status.p50).toFixed(2)}×, ` +
+      `p99 ${(verify.p99 / status.p99).toFixed(2)}× (status p50 ${ms(status.p50)} ms, p99 ${ms(status.p99)} ms)`,
+  );
+}
+
+/** The event pipeline: outbox → relay → admin (audit log) → webhook worker → a local receiver. */
+async function measureEvents(bench: BenchStack): Promise<void> {
+  const events = 2000;
+  console.error(
+    `committing ${events} outbox events in one transaction and timing them to the audit log and a webhook receiver…`,
+  );
+  const result = await eventsThroughput(bench.stack, events);
+  const rate = (seconds: number) => (result.events / seconds).toFixed(0);
+  console.log(
+    `- events → audit log (outbox relay → admin ingest, from commit): ${result.events} in ` +
+      `${result.auditSeconds.toFixed(2)} s, ${rate(result.auditSeconds)} events/s`,
+  );
+  console.log(
+    `- events → signed webhooks received (one endpoint subscribed, from commit): ${result.events} in ` +
+      `${result.webhookSeconds.toFixed(2)} s, ${rate(result.webhookSeconds)} events/s`,
+  );
 }
 
 // Ctrl-C stops the load and then the stack, so no port or temp dir is left behind. `on`, not `once`:

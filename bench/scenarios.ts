@@ -3,6 +3,12 @@ import type { SnapshotFixture } from './support/catalog-fixture.js';
 /** Every scenario, in the order they run by default; BENCH_SCENARIOS picks among these. */
 export const SCENARIO_IDS = ['direct', 'gateway', 'federated', 'login', 'snapshot'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
+/**
+ * Measured by their own harness, not replayed by autocannon (bench/support/totp-latency.ts,
+ * bench/support/events-throughput.ts, bench/support/token-throughput.ts).
+ */
+export const CUSTOM_IDS = ['totp', 'events', 'token'] as const;
+export type CustomId = (typeof CUSTOM_IDS)[number];
 
 /** One HTTP request that autocannon replays; `id` is how comparisons refer to it. */
 export interface Scenario {

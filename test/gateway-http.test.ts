@@ -116,6 +116,23 @@ describe('gateway HTTP surface', () => {
     expect(response.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
 
+  it('answers a GraphQL body that is too large with 413, and one that is not JSON with 400', async () => {
+    const post = (body: string) =>
+      fetch(`${stack.gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const huge = await post(JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(8 * 1024 * 1024)}` }));
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({
+      errors: [
+        { message: 'The request body is too large', extensions: { code: 'PAYLOAD_TOO_LARGE', http: { status: 413 } } },
+      ],
+    });
+    const broken = await post('{"query": ');
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      'VALIDATION_FAILED',
+    );
+  });
+
   it('reports a subgraph that stopped answering as not ready', async () => {
     await stack.subgraphs.admin.close();
     const ready = await fetch(`${stack.gatewayUrl}/ready`);

@@ -9,22 +9,28 @@ import { createAccessTokenVerifier } from '../../lib/auth/access-token.js';
 import { anonymous } from '../../lib/auth/principal.js';
 import type { SessionRevocations } from '../../lib/auth/revocation.js';
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../lib/config/env.js';
-import { AppError, formatGraphQLError } from '../../lib/errors/index.js';
+import { AppError, errorCatalog, formatGraphQLError } from '../../lib/errors/index.js';
 import { logUnexpectedErrors } from '../../lib/errors/log-plugin.js';
 import type { Logger } from '../../lib/logging/logger.js';
 import { addressMatcher } from '../../lib/http/address-match.js';
 import { CLIENT_IP_HEADER, originAtGateway } from '../../lib/http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../lib/http/request-id.js';
+import { graphqlBodyLimitBytes } from '../../lib/http/subgraph-server.js';
 import { createApiClientAuthenticator } from './auth/api-clients.js';
 import { authenticate } from './auth/authenticate.js';
+import { createMemberAuthenticator } from './auth/development-fallback.js';
 import type { GatewayContext } from './context.js';
 import { serveMetadata } from './discovery/metadata.js';
 import { introspectionPolicy } from './limits/introspection.js';
 import { queryLimits } from './limits/query-limits.js';
+import { createGatewayRateLimiter } from './limits/rate-limit.js';
 import { createMetrics } from './observability/metrics.js';
+import { mountProfilePictures } from './rest/oauth/profile-picture-http.js';
+import { mountTokenEndpoint } from './rest/oauth/token-endpoint.js';
+import { createAuthorizePages } from './pages/authorize-pages.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
 import type { RouteDefinition } from './rest/route.js';
-import { createRestLayer, type Authenticated } from './rest/router.js';
+import { createRestLayer, type Authenticated, type RestLayerOptions } from './rest/router.js';
 import { legacyRoutes } from './rest/routes.js';
 
 export interface GatewayOptions {
@@ -55,6 +61,24 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (caller.origin?.ipAddress) request.http?.headers.set(CLIENT_IP_HEADER, caller.origin.ipAddress);
     if (caller.origin?.userAgent) request.http?.headers.set('user-agent', caller.origin.userAgent);
   }
+}
+
+/**
+ * A request's credential is verified once, whoever asks first (the rate limiter, then the route);
+ * a refusal is remembered too, so the route answers it.
+ */
+function oncePerRequest<T>(work: (req: Request) => Promise<T>): (req: Request) => Promise<T> {
+  const done = new WeakMap<Request, Promise<T>>();
+  return (req) => {
+    let result = done.get(req);
+    if (!result) {
+      result = work(req);
+      // Whoever awaits it handles a refusal; this only keeps an unawaited one from being unhandled.
+      result.catch(() => undefined);
+      done.set(req, result);
+    }
+    return result;
+  };
 }
 
 function subgraphBaseUrl(graphqlUrl: string): string {
@@ -124,13 +148,31 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     verifyUrl: new URL('/api-clients/verify', options.subgraphUrls.identity).toString(),
   });
   /** `X-Client-Key` + `X-API-Key` (seed 000); a bearer token is not accepted in their place. */
-  const asApiClient = (req: Request): Promise<Authenticated> =>
-    authenticateClient({ headers: req.headers, clientAddress: originOf(req).ipAddress, path: req.path });
+  const asApiClient = oncePerRequest((req): Promise<Authenticated> =>
+    authenticateClient({ headers: req.headers, clientAddress: originOf(req).ipAddress, path: req.path }),
+  );
   /** A user's bearer token; an invalid one is refused (RFC 6750), never downgraded to anonymous. */
-  const asBearer = async (req: Request): Promise<Authenticated> => {
+  const asBearer = oncePerRequest(async (req): Promise<Authenticated> => {
     const principal = await authenticate(req.headers, verifier, options.revocations);
     return principal.kind === 'anonymous' ? { principal } : { principal, forward: req.headers.authorization };
-  };
+  });
+  /** seed 003: a bearer token; in development only, X-Tenant-ID + X-UID without one. */
+  const asMember = createMemberAuthenticator({
+    env: config.env,
+    logger,
+    bearer: asBearer,
+    tokenUrl: new URL('/development/member-token', options.subgraphUrls.identity).toString(),
+    verifier,
+    revocations: options.revocations,
+    originOf,
+  });
+
+  // Keys budgets by the verified user or API client, else the address; failures fall back to it.
+  const rateLimits = await createGatewayRateLimiter(config, logger, {
+    // The same verification the route then reuses (oncePerRequest), not a second one.
+    identify: async (req) => (await (req.headers['x-client-key'] ? asApiClient(req) : asBearer(req))).principal,
+    clientAddress: (req) => originOf(req).ipAddress,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -141,6 +183,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.set(REQUEST_ID_HEADER, requestIdOf(res));
     next();
   });
+  // Every route below is rate limited except health, metrics, JWKS, discovery and OpenAPI.
+  app.use(rateLimits.http);
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -190,6 +234,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     res.json(openApi);
   });
 
+  /**
+   * Runs an operation through the gateway in-process as an already authenticated caller (REST layer
+   * and hosted pages): its principal is reused, not verified again.
+   */
+  const executeAs: RestLayerOptions['execute'] = async (req, res, caller, document, variables) => {
+    const response = await apollo.executeOperation(
+      { query: print(document), variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
+      { contextValue: contextFor(req, res, caller) },
+    );
+    if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used in-process');
+    return {
+      data: response.body.singleResult.data ?? null,
+      errors: response.body.singleResult.errors?.map((e) => ({ message: e.message, extensions: e.extensions ?? {} })),
+    };
+  };
+
   const rest = createRestLayer({
     routes,
     logger,
@@ -197,27 +257,43 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // `bearer` and `public` differ only in that the router insists on a token for `bearer`.
       bearer: asBearer,
       public: asBearer,
+      member: asMember,
       none: async () => ({ principal: anonymous }),
       'api-client': asApiClient,
     },
-    // The route already authenticated the caller: its principal is reused, not verified again.
-    execute: async (req, res, caller, document, variables) => {
-      const response = await apollo.executeOperation(
-        { query: print(document), variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
-        { contextValue: contextFor(req, res, caller) },
-      );
-      if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used by the REST layer');
-      return {
-        data: response.body.singleResult.data ?? null,
-        errors: response.body.singleResult.errors?.map((e) => ({ message: e.message, extensions: e.extensions ?? {} })),
-      };
-    },
+    execute: executeAs,
+  });
+  // The browser side of the authorization code flow (the authorization_endpoint of discovery).
+  app.use(
+    createAuthorizePages({
+      publicUrl: config.publicUrl,
+      // Secure outside development (browsers also keep Secure cookies of http://localhost and 127.0.0.1).
+      secureCookies: config.env !== 'development' || config.publicUrl.startsWith('https://'),
+      logger: logger.child({ component: 'pages' }),
+      execute: executeAs,
+      authenticateToken: async (token) => {
+        try {
+          return await authenticate({ authorization: `Bearer ${token}` }, verifier, options.revocations);
+        } catch {
+          return undefined;
+        }
+      },
+    }),
+  );
+  // Before the REST layer: the picture upload's multipart body, and the public picture URLs.
+  mountProfilePictures(app, { maxBytes: config.profilePictureMaxBytes, memberUrl: options.subgraphUrls.member });
+  // The standard token endpoint: form-encoded, Basic client authentication, RFC 6749 error bodies.
+  mountTokenEndpoint(app, {
+    execute: (req, res, document, variables) => executeAs(req, res, { principal: anonymous }, document, variables),
+    logger,
   });
   app.use(rest);
 
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    // Room for setMyProfilePicture's base64 picture.
+    express.json({ limit: graphqlBodyLimitBytes(config.profilePictureMaxBytes) }),
+    rateLimits.graphql,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         try {
@@ -232,6 +308,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   );
 
   app.use((error: unknown, _req: Request, res: express.Response, _next: express.NextFunction) => {
+    // body-parser's refusals of a /graphql body (too large, not JSON) are the client's, not ours.
+    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
+    if (status === 413 || status === 400) {
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED';
+      const message = status === 413 ? errorCatalog.PAYLOAD_TOO_LARGE.message : 'The request body is not valid JSON';
+      res.status(status).json({ errors: [{ message, extensions: { code, http: { status } } }] });
+      return;
+    }
     logger.error({ err: error }, 'unhandled gateway error');
     res.status(500).json({ error: 'internal', message: 'Internal error', details: {} });
   });
@@ -241,6 +325,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     apollo,
     async stop() {
       await apollo.stop();
+      await rateLimits.close();
     },
   };
 }

@@ -4,6 +4,8 @@ import { subgraphNames } from '../../lib/config/env.js';
 import { createSharedRevocations } from '../../lib/auth/revocation.js';
 import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
+import type { OutboxRelay } from '../../lib/events/relay.js';
+import { startOutboxRelay } from '../../lib/events/start-relay.js';
 import { launchSubgraph, type LaunchedSubgraph } from '../../lib/http/launch-subgraph.js';
 import { listen, type Listening } from '../../lib/http/listen.js';
 import type { Logger } from '../../lib/logging/logger.js';
@@ -42,6 +44,8 @@ export interface Stack {
   readonly identity: IdentityServices;
   readonly databaseUrl: string;
   readonly embedded: EmbeddedPostgres | undefined;
+  /** Hands every committed outbox event to admin now, instead of at the relays' next poll. */
+  drainEvents(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -92,6 +96,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       started.push(launched);
     }
 
+    // Every replica of a subgraph with an outbox runs a relay; they share the work (lib/events/relay.ts).
+    const relays: OutboxRelay[] = [];
+    for (const name of subgraphNames) {
+      const relay = startOutboxRelay(subgraphDefinitions[name], subgraphs[name], {
+        adminGraphqlUrl: subgraphs.admin.url,
+        secretKey,
+        logger,
+      });
+      if (relay) {
+        relays.push(relay);
+        // Stopped before the subgraphs (stopAll runs in reverse), so no batch is cut off mid-send.
+        started.push({ close: () => relay.stop() });
+      }
+    }
+
     const gateway = await createGateway({
       config,
       logger: logger.child({ component: 'gateway' }),
@@ -112,6 +131,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       identity: subgraphs.identity.services as IdentityServices,
       databaseUrl,
       embedded,
+      async drainEvents() {
+        let total = 0;
+        for (const relay of relays) total += await relay.drain();
+        return total;
+      },
       stop: stopAll,
     };
   } catch (error) {

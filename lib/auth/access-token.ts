@@ -61,6 +61,7 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
           amr,
           authTime: typeof payload['auth_time'] === 'number' ? payload['auth_time'] : (payload.iat ?? 0),
           expiresAt: payload.exp ?? 0,
+          ...(typeof payload['client_id'] === 'string' ? { clientId: payload['client_id'] } : {}),
         };
       } catch (error) {
         if (error instanceof AppError) throw error;

@@ -17,6 +17,11 @@ export interface UserPrincipal {
   readonly amr: readonly string[];
   readonly authTime: number;
   readonly expiresAt: number;
+  /**
+   * Set when a third-party application holds the token (OAuth code flow): the user's own access,
+   * narrowed to the granted `scopes` (read, write) and the mutations subgraphs open to applications.
+   */
+  readonly clientId?: string;
 }
 
 export interface ServicePrincipal {

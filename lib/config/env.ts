@@ -60,6 +60,13 @@ const envSchema = z.object({
     message: 'must be an smtp:// or smtps:// URL',
   }),
   SMS_WEBHOOK_URL: optionalUrl,
+  MAIL_FROM: z.string().trim().min(3).default('membergraph <no-reply@localhost>'),
+  OTP_TTL_SECONDS: positiveInt.max(86_400).default(600),
+  OTP_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  OTP_DAILY_LIMIT_PER_MEMBER: positiveInt.default(10),
+  OTP_DAILY_LIMIT_PER_TARGET: positiveInt.default(5),
+  OTP_MAX_ATTEMPTS: positiveInt.max(100).default(5),
+  PROFILE_PICTURE_MAX_BYTES: positiveInt.max(20 * 1024 * 1024).default(2 * 1024 * 1024),
   RATE_LIMIT_GENERAL_PER_MINUTE: positiveInt.default(100),
   RATE_LIMIT_AUTH_PER_MINUTE: positiveInt.default(10),
   RATE_LIMIT_ADMIN_PER_MINUTE: positiveInt.default(1000),
@@ -70,6 +77,11 @@ const envSchema = z.object({
     .refine((list) => list.length > 0 && list.every((n) => Number.isInteger(n) && n >= 0), {
       message: 'must be a comma-separated list of non-negative integers (milliseconds)',
     }),
+  WEBHOOK_TIMEOUT_MS: positiveInt.max(120_000).default(10_000),
+  WEBHOOK_POLL_INTERVAL_MS: positiveInt.max(60_000).default(1000),
+  WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt.max(1000).default(5),
+  // Unset: refused in production only (see AppConfig.webhookAllowPrivateTargets).
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.enum(['true', 'false']).optional(),
   // Unset: PORT+1..PORT+4, so two stacks with different PORTs run side by side.
   IDENTITY_PORT: port.optional(),
   MEMBER_PORT: port.optional(),
@@ -109,8 +121,27 @@ export interface AppConfig {
   readonly registrationEnabled: boolean;
   readonly smtpUrl: string | undefined;
   readonly smsWebhookUrl: string | undefined;
+  /** Sender of verification mail. */
+  readonly mailFrom: string;
+  /** Business email/phone verification codes (seed 003). */
+  readonly otp: {
+    readonly ttlSeconds: number;
+    readonly resendCooldownSeconds: number;
+    readonly dailyLimitPerMember: number;
+    readonly dailyLimitPerTarget: number;
+    readonly maxAttempts: number;
+  };
+  readonly profilePictureMaxBytes: number;
   readonly rateLimits: { readonly general: number; readonly auth: number; readonly admin: number };
   readonly webhookRetryDelaysMs: readonly number[];
+  /** Longest a webhook request may take, response included. */
+  readonly webhookTimeoutMs: number;
+  /** How often an idle webhook worker looks for due deliveries. */
+  readonly webhookPollIntervalMs: number;
+  /** Failed deliveries in a row (each after its whole retry schedule) that disable an endpoint. */
+  readonly webhookDisableAfterFailures: number;
+  /** Whether webhooks may target loopback, private, link-local... addresses (SSRF guard off). */
+  readonly webhookAllowPrivateTargets: boolean;
   readonly subgraphs: Readonly<Record<SubgraphName, { readonly port: number; readonly url: string | undefined }>>;
   readonly queryLimits: {
     readonly maxDepth: number;
@@ -177,12 +208,25 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustedProxies: e.TRUSTED_PROXIES,
     smtpUrl: e.SMTP_URL,
     smsWebhookUrl: e.SMS_WEBHOOK_URL,
+    mailFrom: e.MAIL_FROM,
+    otp: {
+      ttlSeconds: e.OTP_TTL_SECONDS,
+      resendCooldownSeconds: e.OTP_RESEND_COOLDOWN_SECONDS,
+      dailyLimitPerMember: e.OTP_DAILY_LIMIT_PER_MEMBER,
+      dailyLimitPerTarget: e.OTP_DAILY_LIMIT_PER_TARGET,
+      maxAttempts: e.OTP_MAX_ATTEMPTS,
+    },
+    profilePictureMaxBytes: e.PROFILE_PICTURE_MAX_BYTES,
     rateLimits: {
       general: e.RATE_LIMIT_GENERAL_PER_MINUTE,
       auth: e.RATE_LIMIT_AUTH_PER_MINUTE,
       admin: e.RATE_LIMIT_ADMIN_PER_MINUTE,
     },
     webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookPollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+    webhookDisableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+    webhookAllowPrivateTargets: (e.WEBHOOK_ALLOW_PRIVATE_TARGETS ?? String(e.NODE_ENV !== 'production')) === 'true',
     subgraphs: {
       identity: { port: e.IDENTITY_PORT ?? besideGateway(e.PORT, 1), url: e.IDENTITY_URL },
       member: { port: e.MEMBER_PORT ?? besideGateway(e.PORT, 2), url: e.MEMBER_URL },

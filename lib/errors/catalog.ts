@@ -14,6 +14,7 @@ export const errorCatalog = {
   NOT_FOUND: { status: 404, message: 'Not found' },
   CONFLICT: { status: 409, message: 'The resource conflicts with an existing one' },
   VALIDATION_FAILED: { status: 422, message: 'The input is invalid' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   OTP_COOLDOWN: { status: 429, message: 'A code was sent recently; wait before asking again' },
   OTP_DAILY_LIMIT: { status: 429, message: 'The daily verification limit is reached' },

@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 /**
  * Transactional outbox: a subgraph records what happened in the same transaction as the change, so
  * an event is never lost after a commit and never exists for a change that rolled back. Each subgraph
- * has this table in its own schema; the admin subgraph turns them into audit entries and webhooks.
+ * has this table in its own schema; a relay (lib/events/relay.ts) hands the events to the admin
+ * subgraph, which turns them into audit entries, statistics and webhooks.
  */
 @Entity({ tableName: 'outbox_event' })
 @Index({ properties: ['publishedAt', 'occurredAt'] })
 export class OutboxEvent {
-  [OptionalProps]?: 'id' | 'occurredAt' | 'publishedAt' | 'payload';
+  [OptionalProps]?: 'id' | 'occurredAt' | 'publishedAt' | 'claimedUntil' | 'payload';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -41,7 +42,14 @@ export class OutboxEvent {
   @Property({ type: 'jsonb' })
   payload: Record<string, unknown> = {};
 
-  /** Set by the dispatcher once the event has been handed on. */
+  /** Set by the relay once the admin subgraph has accepted the event. */
   @Property({ type: 'timestamptz', nullable: true })
   publishedAt?: Date | null;
+
+  /**
+   * A relay that took the event holds it until then (a lease, not a transaction, so no connection is
+   * held while it sends); a relay that died mid-send lets it go when the lease runs out.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  claimedUntil?: Date | null;
 }

@@ -22,7 +22,12 @@ export type EventType =
   | 'user.password_setup_issued'
   | 'api_client.created'
   | 'api_client.rotated'
-  | 'api_client.disabled';
+  | 'api_client.disabled'
+  | 'application.created'
+  | 'application.updated'
+  | 'application.deleted'
+  | 'application.authorized'
+  | 'application.revoked';
 
 /** Where a request came from, as the gateway saw it. */
 export interface RequestOrigin {

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Principal } from '../auth/principal.js';
+import type { Principal, UserPrincipal } from '../auth/principal.js';
+import { AppError } from '../errors/index.js';
 import type { EntityManager } from '../db/orm.js';
 import type { RequestOrigin } from '../events/record.js';
 import type { Logger } from '../logging/logger.js';
@@ -14,6 +15,15 @@ export interface SubgraphContext {
   readonly origin: RequestOrigin;
   readonly logger: Logger;
   readonly loaders: Map<string, DataLoader<unknown, unknown>>;
+}
+
+/**
+ * The signed-in user a resolver acts for. Shield (`signedIn`) has usually refused everyone else
+ * already; this narrows the type, and refuses anyone else where no rule did.
+ */
+export function signedInUser(context: SubgraphContext): UserPrincipal {
+  if (context.principal.kind !== 'user') throw new AppError('UNAUTHENTICATED');
+  return context.principal;
 }
 
 /**

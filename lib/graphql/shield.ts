@@ -1,4 +1,4 @@
-import { allow, deny, rule, shield } from 'graphql-shield';
+import { allow, and, deny, rule, shield } from 'graphql-shield';
 import type { IRules } from 'graphql-shield';
 import { canAccessUser, hasRole, isSignedInUser } from '../auth/policies.js';
 import type { Role } from '../auth/principal.js';
@@ -51,19 +51,74 @@ export const selfOrAdminOfUser = rule({ cache: 'strict' })((parent: UserParent, 
   return canAccessUser(context.principal, parent);
 });
 
+/** A third-party application's token (OAuth): its user's access, narrowed by scope. */
+function applicationToken(context: SubgraphContext): readonly string[] | undefined {
+  const { principal } = context;
+  return principal.kind === 'user' && principal.clientId ? principal.scopes : undefined;
+}
+
+const applicationMayRead = rule('applicationMayRead', { cache: 'contextual' })((
+  _parent,
+  _args,
+  context: SubgraphContext,
+) => {
+  const scopes = applicationToken(context);
+  return !scopes || scopes.includes('read') || new AppError('FORBIDDEN', 'The application was not granted read');
+});
+
+const applicationMayWrite = rule('applicationMayWrite', { cache: 'contextual' })((
+  _parent,
+  _args,
+  context: SubgraphContext,
+) => {
+  const scopes = applicationToken(context);
+  return !scopes || scopes.includes('write') || new AppError('FORBIDDEN', 'The application was not granted write');
+});
+
+const notApplication = rule('notApplication', { cache: 'contextual' })(
+  (_parent, _args, context: SubgraphContext) =>
+    !applicationToken(context) || new AppError('FORBIDDEN', 'Applications may not do this on behalf of a user'),
+);
+
+/** One field's rule (graphql-shield does not export the name). */
+type FieldRule = Parameters<typeof and>[number];
+type FieldRules = Record<string, FieldRule>;
+
+/** Every root field's rule, preceded by the application-token check for its kind. */
+function withApplicationPolicy(fields: FieldRules, policy: (field: string) => FieldRule): FieldRules {
+  return Object.fromEntries(Object.entries(fields).map(([field, fieldRule]) => [field, and(policy(field), fieldRule)]));
+}
+
+export interface ShieldOptions {
+  readonly hasEntities: boolean;
+  /**
+   * Mutations a third-party application may call for its user, with the scope each needs (profile
+   * changes need `write`). Every other mutation refuses application tokens: an application that a
+   * user let in must not change the password, the second factor, or anything administrative.
+   * Queries need `read`.
+   */
+  readonly applicationMutations?: Readonly<Record<string, 'read' | 'write'>>;
+}
+
 /**
  * graphql-shield with our defaults: deny whatever is not named, let resolver errors through (they
  * are catalog errors or masked later), answer FORBIDDEN for a rule that says no. The federation
  * fields the gateway needs are always allowed; `__resolveReference` is not a field, so entity types
  * must guard their fields rather than rely on the reference resolver.
  */
-export function createShield(rules: IRules, options: { hasEntities: boolean }) {
-  const typed = rules as Record<string, unknown>;
-  const queryRules = (typed['Query'] ?? {}) as Record<string, unknown>;
+export function createShield(rules: IRules, options: ShieldOptions) {
+  const typed = rules as Record<string, FieldRules>;
+  const queryRules = withApplicationPolicy(typed['Query'] ?? {}, () => applicationMayRead);
+  const openToApplications = options.applicationMutations ?? {};
+  const mutationRules = withApplicationPolicy(typed['Mutation'] ?? {}, (field) => {
+    const scope = Object.hasOwn(openToApplications, field) ? openToApplications[field] : undefined;
+    return scope === 'write' ? applicationMayWrite : scope === 'read' ? applicationMayRead : notApplication;
+  });
   return shield(
     {
       ...typed,
       Query: { ...queryRules, _service: allow, ...(options.hasEntities ? { _entities: allow } : {}) },
+      ...(typed['Mutation'] ? { Mutation: mutationRules } : {}),
       _Service: allow,
     },
     {

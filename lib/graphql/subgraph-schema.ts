@@ -23,6 +23,8 @@ export interface SubgraphSchemaOptions {
   readonly referenceResolvers: GraphQLResolverMap<unknown>;
   /** graphql-shield rule map; everything not named is denied. */
   readonly permissions: IRules;
+  /** Mutations a third-party application with `write` may call for its user (see createShield). */
+  readonly applicationMutations?: Readonly<Record<string, 'read' | 'write'>>;
   /** Hands resolver classes their services (constructor injection). */
   readonly container?: ContainerType;
 }
@@ -55,6 +57,12 @@ export async function buildFederatedSubgraph(options: SubgraphSchemaOptions): Pr
   }
   const subgraph = buildSubgraphSchema({ typeDefs, resolvers });
   const hasEntities = subgraph.getQueryType()?.getFields()['_entities'] !== undefined;
-  const schema = applyMiddleware(subgraph, createShield(options.permissions, { hasEntities }));
+  const schema = applyMiddleware(
+    subgraph,
+    createShield(options.permissions, {
+      hasEntities,
+      ...(options.applicationMutations ? { applicationMutations: options.applicationMutations } : {}),
+    }),
+  );
   return { schema, sdl: printSubgraphSchema(subgraph) };
 }

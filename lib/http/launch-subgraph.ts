@@ -63,6 +63,7 @@ export async function launchSubgraph<TServices>(
       port: options.port,
       introspection: !options.config.isProduction,
       ...(instance.routes ? { routes: instance.routes } : {}),
+      ...(instance.jsonLimitBytes ? { jsonLimitBytes: instance.jsonLimitBytes } : {}),
     });
     return {
       ...server,

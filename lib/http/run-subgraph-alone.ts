@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
-import { loadConfigOrExit, type SubgraphName } from '../config/env.js';
+import { loadConfigOrExit, subgraphUrl, type SubgraphName } from '../config/env.js';
 import { createSharedRevocations } from '../auth/revocation.js';
 import { resolveSecretKey } from '../crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
+import { startOutboxRelay } from '../events/start-relay.js';
 import { createLogger } from '../logging/logger.js';
 import { subgraphDefinitions } from '../../subgraphs/registry.js';
 import { launchSubgraph } from './launch-subgraph.js';
@@ -20,20 +21,27 @@ export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
     : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, `pg-${name}`)), maxConnections: 4 });
   // With REDIS_URL every gateway sees revocations at once; without, gateways follow identity's feed.
   const revocations = createSharedRevocations(config.redisUrl, logger);
+  const secretKey = await resolveSecretKey(config);
   const launched = await launchSubgraph<unknown>(subgraphDefinitions[name], {
     config,
     logger,
     databaseUrl: config.databaseUrl ?? embedded!.url,
     poolMax: embedded ? 3 : config.dbPoolMax,
-    secretKey: await resolveSecretKey(config),
+    secretKey,
     revocations,
     host: config.host,
     port: config.subgraphs[name].port,
   });
+  // Events go to admin at ADMIN_URL; a relay in every replica, sharing the work.
+  const relay = startOutboxRelay(subgraphDefinitions[name], launched, {
+    adminGraphqlUrl: subgraphUrl(config, 'admin'),
+    secretKey,
+    logger,
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      void launched
-        .close()
+      void (relay?.stop() ?? Promise.resolve())
+        .then(() => launched.close())
         .then(() => revocations.close())
         .then(() => embedded?.stop())
         .then(() => process.exit(0));

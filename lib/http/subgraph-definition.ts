@@ -19,6 +19,8 @@ export interface SubgraphRuntime {
 export interface SubgraphInstance<TServices = unknown> {
   readonly schema: SubgraphSchema;
   readonly routes?: (app: Express) => void;
+  /** Largest GraphQL request body, when more than the default 1 MB. */
+  readonly jsonLimitBytes?: number;
   /** Work at start (bootstrap data, ensure keys); runs after migrations, before listening. */
   readonly onStart?: () => Promise<void>;
   readonly onStop?: () => Promise<void>;

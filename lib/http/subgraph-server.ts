@@ -27,6 +27,18 @@ export interface SubgraphServerOptions {
   readonly introspection: boolean;
   /** Extra HTTP routes this subgraph serves (identity's JWKS). */
   readonly routes?: (app: Express) => void;
+  /** Largest GraphQL request body; 1 MB unless the subgraph takes bigger documents (member: pictures). */
+  readonly jsonLimitBytes?: number;
+}
+
+const ONE_MB = 1024 * 1024;
+
+/**
+ * The JSON body limit for GraphQL documents that may carry a base64 profile picture: the encoded size
+ * of the largest picture plus room for the rest of the request, and never below 1 MB.
+ */
+export function graphqlBodyLimitBytes(profilePictureMaxBytes: number): number {
+  return Math.max(ONE_MB, Math.ceil((profilePictureMaxBytes * 4) / 3) + 64 * 1024);
 }
 
 /** One line per operation, tagged with the request id the gateway forwarded. */
@@ -92,7 +104,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
   options.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: options.jsonLimitBytes ?? ONE_MB }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);

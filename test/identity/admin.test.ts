@@ -124,6 +124,53 @@ describe('user administration', () => {
   });
 });
 
+describe('deleting an account', () => {
+  const deleteUser = (token: string, userId: string) =>
+    stack.graphql<{ deleteUser: boolean }>('mutation ($u: ID!) { deleteUser(userId: $u) }', {
+      token,
+      variables: { u: userId },
+    });
+
+  it('erases the account: sessions end, it is found nowhere, the address is free again', async () => {
+    const email = uniqueEmail('deleted');
+    const registered = await register(stack, { email, password: goodPassword });
+    const { accessToken, user } = registered.data!.register;
+    expect(await meId(stack, accessToken)).toMatchObject({ status: 200, id: user.id });
+
+    expect((await deleteUser(system.token, user.id)).data?.deleteUser).toBe(true);
+    expect((await meId(stack, accessToken)).status).toBe(401);
+    expect(codeOf(await login(stack, email, goodPassword))).toBe('INVALID_CREDENTIALS');
+    const found = await stack.graphql<{ user: unknown }>('query ($u: ID!) { user(id: $u) { id } }', {
+      token: system.token,
+      variables: { u: user.id },
+    });
+    expect(codeOf(found)).toBe('NOT_FOUND');
+    const listed = await listUsers(system.token, `(search: "${email}")`);
+    expect(listed.data?.users.total).toBe(0);
+    // The address can sign up again, as a new account.
+    const again = await register(stack, { email, password: goodPassword });
+    expect(again.data?.register.user.id).not.toBe(user.id);
+
+    // Recorded, and counted out of the statistics.
+    await stack.drainEvents();
+    const audit = await stack.graphql<{ auditLogs: { items: { action: string; actorUserId: string }[] } }>(
+      'query ($u: ID!) { auditLogs(filter: { userId: $u, action: "user.deleted" }) { items { action actorUserId } } }',
+      { token: system.token, variables: { u: user.id } },
+    );
+    expect(audit.data?.auditLogs.items).toEqual([{ action: 'user.deleted', actorUserId: system.id }]);
+  });
+
+  it('follows the administration rules: own tenant for group admins, never yourself or a system admin', async () => {
+    const other = await stack.createUser({ tenantSlug: 'globex' });
+    expect(codeOf(await deleteUser(acmeAdmin.token, other.id))).toBe('NOT_FOUND');
+    expect(codeOf(await deleteUser(acmeAdmin.token, system.id))).toBe('NOT_FOUND');
+    expect(codeOf(await deleteUser(acmeAdmin.token, acmeAdmin.id))).toBe('FORBIDDEN');
+    expect(codeOf(await deleteUser(acmeUser.token, other.id))).toBe('FORBIDDEN');
+    const mine = await stack.createUser({ tenantSlug: 'acme' });
+    expect((await deleteUser(acmeAdmin.token, mine.id)).data?.deleteUser).toBe(true);
+  });
+});
+
 describe('tenants', () => {
   it('are created by system admins, with unique slugs', async () => {
     const create = (token: string, slug: string) =>

@@ -1,3 +1,5 @@
+import { createSecretBox } from '../../lib/crypto/secret-box.js';
+import { MfaTickets } from '../../subgraphs/identity/src/auth/mfa-ticket.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
 import { hash } from '@node-rs/argon2';
@@ -37,7 +39,8 @@ describe('sign-up and sign-in', () => {
     expect(signedIn.errors).toBeUndefined();
     expect(await meId(stack, signedIn.data!.login.accessToken)).toMatchObject({ status: 200, id: tokens.user.id });
     const types = (await eventsFor(tokens.user.id)).map((e) => e.type);
-    expect(types).toEqual(['user.created', 'user.login', 'user.login']);
+    // Sign-up records user.created and user.login in one transaction, possibly in the same millisecond.
+    expect([...types].sort()).toEqual(['user.created', 'user.login', 'user.login']);
     const lastLogin = (await eventsFor(tokens.user.id)).at(-1)!;
     expect(lastLogin).toMatchObject({ ipAddress: '127.0.0.1', userAgent: 'sessions-test/1.0' });
   });
@@ -48,6 +51,7 @@ describe('sign-up and sign-in', () => {
       stack.identity.sessions,
       { registrationEnabled: false },
       stack.identity.totp,
+      new MfaTickets(createSecretBox('a-secret-key-for-this-test-only-0123456789', 'mfa-tickets')),
     );
     await expect(
       closed.register(
@@ -98,8 +102,9 @@ describe('sign-up and sign-in', () => {
       wrongTimes.push(await attempt(other.email, `nope-${i}-xyz`)());
       unknownTimes.push(await attempt(uniqueEmail('ghost'), `nope-${i}-xyz`)());
     }
-    // Without the decoy hash an unknown email answers in a fraction of a wrong password's time.
-    expect(median(unknownTimes) / median(wrongTimes)).toBeGreaterThan(0.6);
+    // Without the decoy hash an unknown email answers in about a tenth of a wrong password's time
+    // (no argon2 at all); with it the two are alike. The bound leaves room for a busy machine.
+    expect(median(unknownTimes) / median(wrongTimes)).toBeGreaterThan(0.35);
   });
 
   it('re-hashes a password made with old parameters at the next sign-in', async () => {

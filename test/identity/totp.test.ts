@@ -244,6 +244,52 @@ describe('TOTP enrollment, sign-in and removal', () => {
   });
 });
 
+describe('completeMfaSignIn: the code without the password again', () => {
+  const complete = (mfaTicket: string, totpCode: string) =>
+    stack.graphql<{ completeMfaSignIn: SignedIn }>(
+      `mutation ($t: String!, $c: String!) { completeMfaSignIn(mfaTicket: $t, totpCode: $c) { ${tokenFields} } }`,
+      { variables: { t: mfaTicket, c: totpCode } },
+    );
+  const ticketOf = (response: Awaited<ReturnType<typeof signIn>>) =>
+    (response.errors?.[0]?.extensions?.['details'] as { mfaTicket?: string } | undefined)?.mfaTicket;
+
+  it('signs in with the ticket of MFA_REQUIRED and a code, with amr pwd+otp', async () => {
+    const user = await signUp();
+    const { secret, backupCodes } = await enroll(user.accessToken);
+    await nextStep(user.user.id);
+    const ticket = ticketOf(await signIn(user.email));
+    expect(ticket).toEqual(expect.any(String));
+
+    expect(codeOf(await complete(ticket!, '000000'))).toBe('OTP_INVALID');
+    const done = await complete(ticket!, await currentCode(secret));
+    expect(done.errors).toBeUndefined();
+    expect(done.data?.completeMfaSignIn.user.id).toBe(user.user.id);
+    expect(amrOf(done.data!.completeMfaSignIn.accessToken)).toEqual(['pwd', 'otp']);
+    // A backup code completes it as well, once.
+    const withBackup = await complete(ticket!, backupCodes[0]!);
+    expect(withBackup.errors).toBeUndefined();
+    expect(codeOf(await complete(ticket!, backupCodes[0]!))).toBe('OTP_INVALID');
+  });
+
+  it('refuses a forged, tampered or password-changed ticket with INVALID_TOKEN', async () => {
+    const user = await signUp();
+    const { secret } = await enroll(user.accessToken);
+    const ticket = ticketOf(await signIn(user.email))!;
+    const tampered = `${ticket.slice(0, -2)}${ticket.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect(codeOf(await complete('not-a-ticket', await currentCode(secret)))).toBe('INVALID_TOKEN');
+    expect(codeOf(await complete(tampered, await currentCode(secret)))).toBe('INVALID_TOKEN');
+    // A password change voids tickets earned with the old password.
+    const changed = await call(
+      user.accessToken,
+      'mutation ($o: String!, $n: String!) { changePassword(currentPassword: $o, newPassword: $n) }',
+      { o: goodPassword, n: `${goodPassword}-renewed` },
+    );
+    expect(changed.errors).toBeUndefined();
+    await nextStep(user.user.id);
+    expect(codeOf(await complete(ticket, await currentCode(secret)))).toBe('INVALID_TOKEN');
+  });
+});
+
 describe('concurrent use of one code', () => {
   it('accepts the same authenticator code once, however many arrive together', async () => {
     const user = await signUp();

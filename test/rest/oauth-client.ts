@@ -16,15 +16,11 @@ export interface RestResponse {
 }
 
 /**
- * A stack for the seed 004 tests. Per-client rate limits are raised so that only the per-account
- * sign-in throttle, which these tests exercise on purpose, can answer 429.
+ * A stack for the seed 004 tests. Test stacks raise the per-client rate limits (test/support/stack.ts),
+ * so only the per-account sign-in throttle, which these tests exercise on purpose, answers 429.
  */
 export function startOAuthStack(): Promise<TestStack> {
-  return startTestStack({
-    RATE_LIMIT_GENERAL_PER_MINUTE: '100000',
-    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-    RATE_LIMIT_ADMIN_PER_MINUTE: '100000',
-  });
+  return startTestStack();
 }
 
 /** A real HTTP request to the gateway's REST layer. `body` is sent as JSON unless it is a string. */
@@ -32,7 +28,7 @@ export async function call(
   stack: TestStack,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown } = {},
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<RestResponse> {
   const raw = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const response = await fetch(`${stack.gatewayUrl}${path}`, {
@@ -40,6 +36,7 @@ export async function call(
     headers: {
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
     },
     ...(options.body !== undefined ? { body: raw } : {}),
   });

@@ -54,6 +54,10 @@ export async function startTestStack(
     SECRET_KEY: randomBytes(32).toString('base64url'),
     ...(realDatabase ? { DATABASE_URL: realDatabase.url } : {}),
     ...(process.env['TEST_REDIS_URL'] ? { REDIS_URL: process.env['TEST_REDIS_URL'] } : {}),
+    // Test files sign in and register from 127.0.0.1 all the time; rate-limit tests set their own.
+    RATE_LIMIT_GENERAL_PER_MINUTE: '1000000',
+    RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
+    RATE_LIMIT_ADMIN_PER_MINUTE: '1000000',
     ...env,
   });
   const snapshotPath = inject('embeddedSnapshotPath');

@@ -1,23 +1,54 @@
 import type { RequestHandler } from 'express';
 import { ACCESS_TOKEN_ALGORITHM } from '../../../lib/auth/access-token.js';
 
+/** Where the hosted sign-in and consent pages answer (gateway/src/pages): browsers start here. */
+export const AUTHORIZATION_ENDPOINT_PATH = '/oauth/authorize';
+/** RFC 6749's form-encoded token endpoint (gateway/src/rest/oauth/token-endpoint.ts). */
+export const TOKEN_ENDPOINT_PATH = '/oauth/token';
+
 /**
  * Authorization-server metadata (RFC 8414), served as OpenID discovery too. It lists only what this
- * server does; the authorization-code endpoints join it with the OAuth applications.
+ * server does: the authorization code flow with PKCE (S256) for registered applications, and
+ * refresh-token rotation. No ID tokens are issued: access tokens are RFC 9068-style JWTs.
  */
 export function authorizationServerMetadata(issuer: string) {
   return {
     issuer,
+    authorization_endpoint: `${issuer}${AUTHORIZATION_ENDPOINT_PATH}`,
+    token_endpoint: `${issuer}${TOKEN_ENDPOINT_PATH}`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
-    grant_types_supported: ['password', 'refresh_token'],
-    token_endpoint_auth_methods_supported: ['none'],
-    scopes_supported: ['openid', 'profile', 'email'],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    code_challenge_methods_supported: ['S256'],
+    // The scopes of identity's subgraphs/identity/src/oauth/scopes.ts.
+    scopes_supported: ['read', 'write'],
+    // RFC 9207: every authorization response carries `iss`, against mix-up attacks.
+    authorization_response_iss_parameter_supported: true,
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
-    // RFC 9068-style JWT access tokens, signed with the keys at jwks_uri.
     access_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
-    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'sid', 'tid', 'role', 'scope', 'amr', 'auth_time'],
+    claims_supported: [
+      'iss',
+      'sub',
+      'aud',
+      'exp',
+      'iat',
+      'jti',
+      'sid',
+      'tid',
+      'role',
+      'scope',
+      'amr',
+      'auth_time',
+      'client_id',
+    ],
     service_documentation: `${issuer}/openapi.json`,
+    // seed 004's JSON endpoints: the POST authorization endpoint (bearer token of the user, answers 302)
+    // and the token endpoint taking a JSON body with client_secret_post.
+    legacy_authorization_endpoint: `${issuer}/api/v1/auth/authorize`,
+    legacy_token_endpoint: `${issuer}/api/v1/auth/token`,
   };
 }
 

@@ -33,6 +33,8 @@ export const memberErrorCodes: Record<ErrorCode, { readonly code: number; readon
   TOTP_NOT_ENROLLED: { code: 29309000, status: 409 },
   OTP_LOCKED: { code: 29309000, status: 409 },
   VALIDATION_FAILED: { code: 10101000, status: 400 },
+  // seed 003 documents no 413: too large is a malformed parameter there.
+  PAYLOAD_TOO_LARGE: { code: 10101000, status: 400 },
   RATE_LIMITED: { code: 29604000, status: 429 },
   OTP_COOLDOWN: { code: 29604000, status: 429 },
   OTP_DAILY_LIMIT: { code: 29310000, status: 429 },

@@ -25,6 +25,8 @@ const errorSchemas: Record<RestFamily, Record<string, unknown>> = {
 
 const securityFor = {
   bearer: [{ bearerAuth: [] }],
+  // The X-Tenant-ID + X-UID fallback exists only in development; production documents the bearer.
+  member: [{ bearerAuth: [] }],
   public: [{}, { bearerAuth: [] }],
   none: [{}],
   'api-client': [{ clientKey: [], apiKey: [] }],

@@ -11,6 +11,11 @@ export type AuthScheme =
   | 'public'
   /** Anyone; any Authorization header is ignored (sign-in, refresh: a stale token must not block them). */
   | 'none'
+  /**
+   * seed 003: a bearer token, or (only when NODE_ENV=development) the `X-Tenant-ID` + `X-UID` headers
+   * naming an existing member.
+   */
+  | 'member'
   /** `X-Client-Key` + `X-API-Key` (seed 000), verified by the gateway. */
   | 'api-client';
 

@@ -105,7 +105,8 @@ export function createRestLayer(options: RestLayerOptions): Router {
           throw new AppError('NOT_CONFIGURED', `Authentication scheme ${route.auth} is not available`);
         const caller = await authenticator(req);
         const { principal } = caller;
-        if (route.auth === 'bearer' && principal.kind === 'anonymous') throw new AppError('UNAUTHENTICATED');
+        if ((route.auth === 'bearer' || route.auth === 'member') && principal.kind === 'anonymous')
+          throw new AppError('UNAUTHENTICATED');
         const params = parsePart(route.family, route.params, req.params, 'params');
         const query = parsePart(route.family, route.query, req.query, 'query');
         const body = parsePart(route.family, route.body, req.body ?? {}, 'body');

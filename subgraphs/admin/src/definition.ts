@@ -1,32 +1,110 @@
 import { resolverContainer } from '../../../lib/graphql/container.js';
-import { allow, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
+import { allow, roleIn, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.js';
 import { AuditEntry } from './audit/audit-entry.entity.js';
+import { AuditLogResolver } from './audit/audit-log.resolver.js';
 import { AdminUserResolver, adminReferenceResolvers } from './audit/audit.resolver.js';
 import { AdminUser } from './audit/audit.types.js';
+import { EventIngestService } from './events/event-ingest.service.js';
+import { eventIngestRoute } from './events/ingest-route.js';
 import { migrations } from './migrations/index.js';
+import {
+  ApplicationCensus,
+  DailyActiveUser,
+  DailyAuthentication,
+  UserCensus,
+} from './statistics/statistics.entities.js';
+import { StatisticsResolver } from './statistics/statistics.resolver.js';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhooks/webhook.entities.js';
+import { WebhookResolver } from './webhooks/webhook.resolver.js';
+import { createWebhooks, type Webhooks } from './webhooks/webhooks.js';
 
-function buildAdminSchema(): Promise<SubgraphSchema> {
+export interface AdminServices {
+  readonly ingest: EventIngestService;
+  readonly webhooks: Webhooks;
+}
+
+const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
+/** Webhook endpoints receive every tenant's events: system admins only. */
+const systemAdmins = roleIn('SYSTEM_ADMIN');
+
+/** Services are absent when the schema is only printed (composition); resolvers never run then. */
+function required<T>(service: T | undefined): T {
+  if (!service) throw new Error('admin service missing: the schema was built without its services');
+  return service;
+}
+
+function buildAdminSchema(webhooks?: Webhooks): Promise<SubgraphSchema> {
   return buildFederatedSubgraph({
-    resolvers: [AdminUserResolver],
+    resolvers: [AdminUserResolver, AuditLogResolver, StatisticsResolver, WebhookResolver],
     orphanedTypes: [AdminUser],
     referenceResolvers: adminReferenceResolvers,
-    container: resolverContainer([[AdminUserResolver, () => new AdminUserResolver()]]),
+    container: resolverContainer([
+      [AdminUserResolver, () => new AdminUserResolver()],
+      [AuditLogResolver, () => new AuditLogResolver()],
+      [StatisticsResolver, () => new StatisticsResolver()],
+      [WebhookResolver, () => new WebhookResolver(required(webhooks).endpoints, required(webhooks).deliveries)],
+    ]),
     permissions: {
+      // Group admins are narrowed to their tenant by the services.
+      Query: {
+        auditLogs: admins,
+        statistics: admins,
+        webhookEventTypes: systemAdmins,
+        webhookEndpoints: systemAdmins,
+        webhookEndpoint: systemAdmins,
+        webhookDeliveries: systemAdmins,
+      },
+      Mutation: {
+        createWebhookEndpoint: systemAdmins,
+        updateWebhookEndpoint: systemAdmins,
+        rotateWebhookEndpointSecret: systemAdmins,
+        disableWebhookEndpoint: systemAdmins,
+        enableWebhookEndpoint: systemAdmins,
+        redeliverWebhook: systemAdmins,
+      },
       User: { '*': selfOrAdminOfUser },
-      // Reached only through User.auditTrail, which is guarded above.
+      // Reached only through the guarded fields above.
       AuditEntry: allow,
+      AuditLogPage: allow,
+      Statistics: allow,
+      ApplicationUsage: allow,
+      WebhookEndpoint: allow,
+      WebhookEndpointSecret: allow,
+      WebhookDelivery: allow,
+      WebhookDeliveryPage: allow,
+      WebhookAttempt: allow,
     },
   });
 }
 
-export const adminSubgraph: SubgraphDefinition<Record<string, never>> = {
+export const adminSubgraph: SubgraphDefinition<AdminServices> = {
   name: 'admin',
-  entities: [AuditEntry],
+  entities: [
+    AuditEntry,
+    UserCensus,
+    ApplicationCensus,
+    DailyActiveUser,
+    DailyAuthentication,
+    WebhookEndpoint,
+    WebhookDelivery,
+    WebhookAttempt,
+  ],
   migrations,
-  buildSchema: buildAdminSchema,
-  async create() {
-    return { schema: await buildAdminSchema(), services: {} };
+  buildSchema: () => buildAdminSchema(),
+  async create({ config, database, secretKey, logger }) {
+    const ingest = new EventIngestService();
+    const webhooks = createWebhooks({ config, database, logger, secretKey });
+    ingest.onFreshEvents(webhooks.onFreshEvents);
+    return {
+      schema: await buildAdminSchema(webhooks),
+      routes(app) {
+        eventIngestRoute(app, { ingest, database, secretKey, logger });
+      },
+      onStart: async () => webhooks.worker.start(),
+      onStop: () => webhooks.worker.stop(),
+      services: { ingest, webhooks },
+    };
   },
 };

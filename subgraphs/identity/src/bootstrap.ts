@@ -1,3 +1,4 @@
+import { recordEvent } from '../../../lib/events/record.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { EntityManager } from '../../../lib/db/orm.js';
 import type { Logger } from '../../../lib/logging/logger.js';
@@ -38,6 +39,12 @@ export async function ensureBootstrapAdmin(
       role: 'SYSTEM_ADMIN',
       displayName: 'Administrator',
       passwordHash: await hashPassword(admin.password),
+    });
+    recordEvent(em, {
+      type: 'user.created',
+      tenantId: tenant.id,
+      subjectUserId: account.id,
+      payload: { email: account.email, role: account.role, via: 'bootstrap' },
     });
     await em.persistAndFlush(account);
     logger.info({ email: admin.email }, 'bootstrap system admin created');

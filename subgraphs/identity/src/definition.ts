@@ -7,7 +7,9 @@ import { ApiClient } from './api-client/api-client.entity.js';
 import { ApiClientService } from './api-client/api-client.service.js';
 import { apiClientVerifyRoute } from './api-client/verify-route.js';
 import { AuthService } from './auth/auth.service.js';
+import { MfaTickets } from './auth/mfa-ticket.js';
 import { ensureBootstrapAdmin, ensureDefaultTenant } from './bootstrap.js';
+import { developmentMemberTokenRoute } from './development/member-token.js';
 import { SigningKey } from './keys/signing-key.entity.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
 import { BackupCode } from './mfa/backup-code.entity.js';
@@ -15,6 +17,14 @@ import { createBackupCodeHasher } from './mfa/backup-codes.js';
 import { TotpFactor } from './mfa/totp-factor.entity.js';
 import { TotpService } from './mfa/totp.service.js';
 import { migrations } from './migrations/index.js';
+import { ApplicationRefreshToken, ApplicationSession } from './oauth/application-session.entity.js';
+import { OAuthApplication } from './oauth/application.entity.js';
+import { ApplicationService } from './oauth/application.service.js';
+import { AuthorizationCode } from './oauth/authorization-code.entity.js';
+import { AuthorizationService } from './oauth/authorization.service.js';
+import { ApplicationConsent } from './oauth/consent.entity.js';
+import { ConsentService } from './oauth/consent.service.js';
+import { TokenService } from './oauth/token.service.js';
 import { PasswordSetupTicket } from './password-setup/password-setup-ticket.entity.js';
 import { PasswordSetupService } from './password-setup/password-setup.service.js';
 import { ProvisioningService } from './provisioning/provisioning.service.js';
@@ -49,6 +59,11 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     BackupCode,
     ApiClient,
     PasswordSetupTicket,
+    OAuthApplication,
+    ApplicationConsent,
+    AuthorizationCode,
+    ApplicationSession,
+    ApplicationRefreshToken,
   ],
   migrations,
   buildSchema: () => buildIdentitySchema(),
@@ -62,7 +77,13 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     const apiClients = new ApiClientService();
     const sessions = new SessionService(revocations);
     const totp = new TotpService(createSecretBox(secretKey, 'totp'), createBackupCodeHasher(secretKey));
-    const auth = new AuthService(signingKeys, sessions, { registrationEnabled: config.registrationEnabled }, totp);
+    const auth = new AuthService(
+      signingKeys,
+      sessions,
+      { registrationEnabled: config.registrationEnabled },
+      totp,
+      new MfaTickets(createSecretBox(secretKey, 'mfa-tickets')),
+    );
     const passwordSetup = new PasswordSetupService(sessions, auth);
     return {
       schema: await buildIdentitySchema({
@@ -74,6 +95,11 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         provisioning: new ProvisioningService(),
         passwordSetup,
         totp,
+        // Plain http redirect URIs on any host in development and test only.
+        applications: new ApplicationService(sessions, { allowInsecure: !config.isProduction }),
+        authorization: new AuthorizationService(config.publicUrl),
+        consents: new ConsentService(sessions),
+        tokens: new TokenService(signingKeys, sessions),
       }),
       async onStart() {
         await ensureDefaultTenant(database.fork());
@@ -84,6 +110,8 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       },
       routes(app) {
         apiClientVerifyRoute(app, { apiClients, signingKeys, database });
+        // seed 003's X-Tenant-ID + X-UID fallback: tokens for a named member, never outside development.
+        if (config.env === 'development') developmentMemberTokenRoute(app, { sessions, signingKeys, database });
         app.get('/.well-known/jwks.json', async (_req, res, next) => {
           try {
             res.set('Cache-Control', 'public, max-age=300').json(await signingKeys.jwks());

@@ -14,6 +14,13 @@ import { AuthResolver } from './auth/auth.resolver.js';
 import type { AuthService } from './auth/auth.service.js';
 import { TotpResolver } from './mfa/totp.resolver.js';
 import type { TotpService } from './mfa/totp.service.js';
+import { ApplicationResolver } from './oauth/application.resolver.js';
+import type { ApplicationService } from './oauth/application.service.js';
+import { AuthorizationResolver } from './oauth/authorization.resolver.js';
+import type { AuthorizationService } from './oauth/authorization.service.js';
+import type { ConsentService } from './oauth/consent.service.js';
+import { TokenResolver } from './oauth/token.resolver.js';
+import type { TokenService } from './oauth/token.service.js';
 import type { TenantService } from './tenant/tenant.service.js';
 import { UserResolver, userReferenceResolver } from './user/user.resolver.js';
 import { UserDirectory } from './user/user.service.js';
@@ -27,6 +34,10 @@ export interface IdentitySchemaServices {
   readonly apiClients?: ApiClientService;
   readonly provisioning?: ProvisioningService;
   readonly passwordSetup?: PasswordSetupService;
+  readonly applications?: ApplicationService;
+  readonly authorization?: AuthorizationService;
+  readonly consents?: ConsentService;
+  readonly tokens?: TokenService;
 }
 
 const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
@@ -55,6 +66,9 @@ export function buildIdentitySchema(
       ApiClientResolver,
       ProvisioningResolver,
       PasswordSetupResolver,
+      ApplicationResolver,
+      AuthorizationResolver,
+      TokenResolver,
     ],
     referenceResolvers: userReferenceResolver(services.users),
     container: resolverContainer([
@@ -65,7 +79,15 @@ export function buildIdentitySchema(
       [ApiClientResolver, () => new ApiClientResolver(required(services.apiClients))],
       [ProvisioningResolver, () => new ProvisioningResolver(required(services.provisioning))],
       [PasswordSetupResolver, () => new PasswordSetupResolver(required(services.passwordSetup))],
+      [ApplicationResolver, () => new ApplicationResolver(required(services.applications))],
+      [
+        AuthorizationResolver,
+        () => new AuthorizationResolver(required(services.authorization), required(services.consents)),
+      ],
+      [TokenResolver, () => new TokenResolver(required(services.tokens))],
     ]),
+    // An application may end its own session; nothing else in identity is open to application tokens.
+    applicationMutations: { logout: 'read' },
     permissions: {
       Query: {
         myTotp: signedIn,
@@ -75,10 +97,17 @@ export function buildIdentitySchema(
         tenants: systemAdmins,
         apiClients: systemAdmins,
         members: directoryReaders,
+        // OAuth: a group admin administers its own tenant's applications (ApplicationService).
+        applications: admins,
+        application: admins,
+        myAuthorizedApplications: signedIn,
+        // A consent page shows it before anyone signs in; client_id is public.
+        applicationForAuthorization: allow,
       },
       Mutation: {
         register: allow,
         login: allow,
+        completeMfaSignIn: allow,
         refreshToken: allow,
         logout: signedIn,
         changePassword: signedIn,
@@ -95,8 +124,17 @@ export function buildIdentitySchema(
         disableApiClient: systemAdmins,
         setUserRole: admins,
         setUserActive: admins,
+        deleteUser: admins,
         createTenant: systemAdmins,
         moveUserToTenant: systemAdmins,
+        createApplication: admins,
+        updateApplication: admins,
+        deleteApplication: admins,
+        regenerateApplicationSecret: admins,
+        authorizeApplication: signedIn,
+        revokeApplicationAuthorization: signedIn,
+        // The client authenticates inside (client_secret, or PKCE for a public client).
+        requestApplicationToken: allow,
       },
       User: { '*': or(selfOrAdminOfUser, usersReadScope) },
       // Reached only through the fields above, which are guarded.
@@ -111,6 +149,14 @@ export function buildIdentitySchema(
       TotpStatus: allow,
       TotpEnrollment: allow,
       BackupCodes: allow,
+      Application: allow,
+      ApplicationTheme: allow,
+      ApplicationCredentials: allow,
+      AuthorizationPrompt: allow,
+      ScopeDescription: allow,
+      AuthorizationResult: allow,
+      AuthorizedApplication: allow,
+      ApplicationTokens: allow,
     },
   });
 }

@@ -1,38 +1,112 @@
+import { createKeyedHasher } from '../../../lib/crypto/keyed-hash.js';
+import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import { resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.js';
+import { graphqlBodyLimitBytes } from '../../../lib/http/subgraph-server.js';
 import { migrations } from './migrations/index.js';
+import { serveProfilePictures } from './picture/media-route.js';
+import { ProfilePicture } from './picture/profile-picture.entity.js';
+import { MemberProfileAvatarResolver, MyProfilePictureResolver } from './picture/profile-picture.resolver.js';
+import { ProfilePictureService } from './picture/profile-picture.service.js';
 import { MemberProfile } from './profile/member-profile.entity.js';
 import { MemberUserResolver, memberReferenceResolvers } from './profile/member-profile.resolver.js';
 import { MemberUser } from './profile/member-profile.types.js';
 import { MyProfileResolver } from './profile/my-profile.resolver.js';
+import { MySharingResolver } from './sharing/sharing.resolver.js';
+import { createCodeDelivery } from './verification/delivery/code-delivery.js';
+import { VerificationChallenge } from './verification/verification-challenge.entity.js';
+import { VerificationResolver } from './verification/verification.resolver.js';
+import { VerificationService } from './verification/verification.service.js';
 
-function buildMemberSchema(): Promise<SubgraphSchema> {
+export interface MemberServices {
+  readonly verifications?: VerificationService;
+  readonly pictures?: ProfilePictureService;
+}
+
+/** Services are absent when the schema is only printed (composition); resolvers never run then. */
+function required<T>(service: T | undefined): T {
+  if (!service) throw new Error('member service missing: the schema was built without its services');
+  return service;
+}
+
+function buildMemberSchema(services: MemberServices = {}): Promise<SubgraphSchema> {
   return buildFederatedSubgraph({
-    resolvers: [MemberUserResolver, MyProfileResolver],
+    resolvers: [
+      MemberUserResolver,
+      MyProfileResolver,
+      VerificationResolver,
+      MySharingResolver,
+      MyProfilePictureResolver,
+      MemberProfileAvatarResolver,
+    ],
     orphanedTypes: [MemberUser],
     referenceResolvers: memberReferenceResolvers,
     container: resolverContainer([
       [MemberUserResolver, () => new MemberUserResolver()],
       [MyProfileResolver, () => new MyProfileResolver()],
+      [VerificationResolver, () => new VerificationResolver(required(services.verifications))],
+      [MySharingResolver, () => new MySharingResolver()],
+      [MyProfilePictureResolver, () => new MyProfilePictureResolver(required(services.pictures))],
+      [MemberProfileAvatarResolver, () => new MemberProfileAvatarResolver(required(services.pictures))],
     ]),
+    // A third-party application granted `write` may edit the profile it was let in to (not contacts).
+    applicationMutations: {
+      updateMyProfile: 'write',
+      updateMySharingPreferences: 'write',
+      setMyProfilePicture: 'write',
+      removeMyProfilePicture: 'write',
+    },
     permissions: {
       // The caller's own profile only: the resolver takes the user from the principal, never an argument.
-      Mutation: { updateMyProfile: signedIn },
+      Mutation: {
+        updateMyProfile: signedIn,
+        startBusinessEmailVerification: signedIn,
+        confirmBusinessEmailVerification: signedIn,
+        startBusinessPhoneVerification: signedIn,
+        confirmBusinessPhoneVerification: signedIn,
+        updateMySharingPreferences: signedIn,
+        setMyProfilePicture: signedIn,
+        removeMyProfilePicture: signedIn,
+      },
       User: { '*': selfOrAdminOfUser },
       // Reached only through User.memberProfile, which is guarded above.
       MemberProfile: allow,
+      // Reached only through MemberProfile.sharing and updateMySharingPreferences.
+      SharingPreferences: allow,
+      VerificationChallenge: allow,
     },
   });
 }
 
-export const memberSubgraph: SubgraphDefinition<Record<string, never>> = {
+export const memberSubgraph: SubgraphDefinition<MemberServices> = {
   name: 'member',
-  entities: [MemberProfile],
+  entities: [MemberProfile, VerificationChallenge, ProfilePicture, OutboxEvent],
   migrations,
-  buildSchema: buildMemberSchema,
-  async create() {
-    return { schema: await buildMemberSchema(), services: {} };
+  buildSchema: () => buildMemberSchema(),
+  async create({ config, database, logger, secretKey }) {
+    const delivery = createCodeDelivery(config, logger);
+    const verifications = new VerificationService(
+      delivery,
+      createKeyedHasher(secretKey, 'verification-codes'),
+      config.otp,
+      logger,
+    );
+    const pictures = new ProfilePictureService({
+      maxBytes: config.profilePictureMaxBytes,
+      publicUrl: config.publicUrl,
+    });
+    const services = { verifications, pictures };
+    return {
+      schema: await buildMemberSchema(services),
+      // setMyProfilePicture's base64 picture of PROFILE_PICTURE_MAX_BYTES needs more than 1 MB.
+      jsonLimitBytes: graphqlBodyLimitBytes(config.profilePictureMaxBytes),
+      routes(app) {
+        serveProfilePictures(app, database);
+      },
+      onStop: () => delivery.close(),
+      services,
+    };
   },
 };

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import type { Gender, OAuthAdminUserFieldsFragment, OAuthMeFieldsFragment, Role } from '../../generated/graphql.js';
+import type {
+  Gender,
+  OAuthAdminUserFieldsFragment,
+  OAuthMeFieldsFragment,
+  OAuthSharingFieldsFragment,
+  Role,
+} from '../../generated/graphql.js';
 
 /** seed 004 spells roles and genders in lower case; GraphQL enums are upper case. */
 const rolesToGraphQL = {
@@ -101,3 +107,35 @@ export function toAdminUserResponse(user: OAuthAdminUserFieldsFragment): z.input
 }
 
 export const messageResponse = z.object({ message: z.string() });
+
+/** seed 004 `/users/me/permissions` spells GraphQL's SharingPreferences in snake_case. */
+export const permissionNames = {
+  single_sign_on: 'singleSignOn',
+  share_name: 'shareName',
+  share_gender: 'shareGender',
+  share_birth_date: 'shareBirthDate',
+  share_email: 'shareEmail',
+  share_phone: 'sharePhone',
+} as const satisfies Record<string, keyof OAuthSharingFieldsFragment>;
+export type LegacyPermission = keyof typeof permissionNames;
+
+/** `GET /users/me/permissions`: all six, always. */
+export const permissionsResponse = z.object({
+  single_sign_on: z.boolean().describe('Whether the member may sign in to applications with this account'),
+  share_name: z.boolean(),
+  share_gender: z.boolean(),
+  share_birth_date: z.boolean(),
+  share_email: z.boolean(),
+  share_phone: z.boolean(),
+});
+
+export function toPermissionsResponse(sharing: OAuthSharingFieldsFragment): z.input<typeof permissionsResponse> {
+  return {
+    single_sign_on: sharing.singleSignOn,
+    share_name: sharing.shareName,
+    share_gender: sharing.shareGender,
+    share_birth_date: sharing.shareBirthDate,
+    share_email: sharing.shareEmail,
+    share_phone: sharing.sharePhone,
+  };
+}

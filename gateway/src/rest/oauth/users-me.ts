@@ -3,17 +3,30 @@ import { AppError } from '../../../../lib/errors/index.js';
 import {
   OAuthChangePasswordDocument,
   OAuthMeDocument,
+  OAuthMySharingDocument,
   OAuthUpdateMyProfileDocument,
+  OAuthUpdateMySharingDocument,
   type UpdateMyProfileInput,
+  type UpdateMySharingPreferencesInput,
 } from '../../generated/graphql.js';
 import { defineRoute, type RouteDefinition, type RouteInput } from '../route.js';
 import { withLegacyFieldNames } from './field-names.js';
-import { legacyGender, meResponse, messageResponse, toGraphQLGender, toMeResponse } from './shapes.js';
+import {
+  legacyGender,
+  meResponse,
+  messageResponse,
+  permissionNames,
+  permissionsResponse,
+  toGraphQLGender,
+  toMeResponse,
+  toPermissionsResponse,
+  type LegacyPermission,
+} from './shapes.js';
 
 const tags = ['oauth: users'];
 const unauthorized = 'No bearer token, or it is invalid, expired or of an ended session';
 
-async function currentUser(graphql: RouteInput<unknown, unknown, unknown>['graphql']) {
+export async function currentUser(graphql: RouteInput<unknown, unknown, unknown>['graphql']) {
   const { me } = await graphql(OAuthMeDocument);
   // A valid token of an account that no longer exists.
   if (!me) throw new AppError('INVALID_TOKEN', 'The account no longer exists');
@@ -47,6 +60,28 @@ const profileFieldNames = {
   birthDate: 'birth_date',
 } as const;
 const passwordFieldNames = { currentPassword: 'current_password', newPassword: 'new_password' } as const;
+
+/** Any subset of the six; an unknown key is refused rather than ignored (a typo must not look saved). */
+const permissionsUpdate = z.strictObject({
+  single_sign_on: z.boolean().optional(),
+  share_name: z.boolean().optional(),
+  share_gender: z.boolean().optional(),
+  share_birth_date: z.boolean().optional(),
+  share_email: z.boolean().optional(),
+  share_phone: z.boolean().optional(),
+});
+
+function toSharingInput(body: z.output<typeof permissionsUpdate>): UpdateMySharingPreferencesInput {
+  const input: UpdateMySharingPreferencesInput = {};
+  for (const [legacy, name] of Object.entries(permissionNames) as [
+    LegacyPermission,
+    keyof UpdateMySharingPreferencesInput,
+  ][]) {
+    const value = body[legacy];
+    if (value !== undefined) input[name] = value;
+  }
+  return input;
+}
 
 /** seed 004 `/api/v1/users/me*`: the signed-in user's own account. */
 export const usersMeRoutes: readonly RouteDefinition[] = [
@@ -83,6 +118,38 @@ export const usersMeRoutes: readonly RouteDefinition[] = [
         throw withLegacyFieldNames(error, profileFieldNames);
       }
       return { body: await currentUser(graphql) };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/users/me/permissions',
+    family: 'oauth',
+    auth: 'bearer',
+    summary: 'What the signed-in member shares with applications (defaults until changed)',
+    tags,
+    response: permissionsResponse,
+    errors: { 401: unauthorized },
+    async handle({ graphql }) {
+      const { me } = await graphql(OAuthMySharingDocument);
+      if (!me) throw new AppError('INVALID_TOKEN', 'The account no longer exists');
+      return { body: toPermissionsResponse(me.sharingPreferences) };
+    },
+  }),
+  defineRoute({
+    method: 'put',
+    path: '/api/v1/users/me/permissions',
+    family: 'oauth',
+    auth: 'bearer',
+    summary: 'Changes the preferences present in the body, keeps the others, and answers all six as GET does',
+    tags,
+    body: permissionsUpdate,
+    response: permissionsResponse,
+    errors: { 401: unauthorized, 422: 'A value is not a boolean, or a key is not one of the six' },
+    async handle({ body, graphql }) {
+      const { updateMySharingPreferences } = await graphql(OAuthUpdateMySharingDocument, {
+        input: toSharingInput(body),
+      });
+      return { body: toPermissionsResponse(updateMySharingPreferences) };
     },
   }),
   defineRoute({

@@ -1,9 +1,15 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 
-/** One thing that happened: append-only, written from the event outbox (no API edits it). */
+/**
+ * One thing that happened: append-only, written from the event outbox (no API edits or deletes it).
+ * The id is the outbox event's id, so an event relayed twice is recorded once.
+ */
 @Entity({ tableName: 'audit_entry' })
 @Index({ properties: ['subjectUserId', 'occurredAt'] })
+@Index({ properties: ['actorUserId', 'occurredAt'] })
+@Index({ properties: ['action', 'occurredAt'] })
+@Index({ properties: ['applicationId', 'occurredAt'] })
 export class AuditEntry {
   [OptionalProps]?: 'id' | 'occurredAt' | 'data';
 
@@ -27,6 +33,14 @@ export class AuditEntry {
   @Property({ type: 'uuid', nullable: true })
   @Index()
   tenantId?: string | null;
+
+  /** The OAuth application involved (an authorization, a sign-in through it), if any. */
+  @Property({ type: 'text', nullable: true })
+  applicationId?: string | null;
+
+  /** The subgraph that recorded the event. */
+  @Property({ type: 'text', nullable: true })
+  source?: string | null;
 
   @Property({ type: 'text', nullable: true })
   ipAddress?: string | null;

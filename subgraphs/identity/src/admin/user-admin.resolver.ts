@@ -67,6 +67,16 @@ export class UserAdminResolver {
     );
   }
 
+  @Mutation(() => Boolean, {
+    description:
+      'Deletes an account: its personal data, password and second factor are erased and its sessions end ' +
+      '(a group admin: its own tenant, not system admins; nobody deletes themselves or the last system admin)',
+  })
+  async deleteUser(@Ctx() context: SubgraphContext, @Arg('userId', () => ID) userId: string): Promise<boolean> {
+    await this.userAdmin.delete(context.em, administrator(context), userId, context.origin);
+    return true;
+  }
+
   @Query(() => [TenantType], { description: 'Every tenant (system administrators)' })
   async tenants(@Ctx() context: SubgraphContext): Promise<TenantType[]> {
     return (await this.tenantAdmin.list(context.em)).map((t) => TenantType.from(t));

@@ -4,6 +4,8 @@ import { containsPattern } from '../../../../lib/db/like.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { BackupCode } from '../mfa/backup-code.entity.js';
+import { TotpFactor } from '../mfa/totp-factor.entity.js';
 import type { SessionService } from '../session/session.service.js';
 import { Tenant } from '../tenant/tenant.entity.js';
 import { UserAccount } from '../user/user.entity.js';
@@ -129,9 +131,36 @@ export class UserAdminService {
     return account;
   }
 
+  /**
+   * Deletes an account: its e-mail address, names, password, second factor and external subject are
+   * erased (the address and subject can be used again), every session ends, and `user.deleted` is
+   * recorded. The row and its id stay, so audit entries and permission grants keep their subject.
+   */
+  async delete(em: EntityManager, admin: UserPrincipal, userId: string, origin: RequestOrigin): Promise<void> {
+    if (userId === admin.userId) throw new AppError('FORBIDDEN', 'You cannot delete yourself');
+    const account = await this.manageable(em, admin, userId);
+    if (account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(em, account.id);
+    const tenantId = account.tenant.id;
+    em.assign(account, {
+      deletedAt: new Date(),
+      isActive: false,
+      email: `deleted-${account.id}@deleted.invalid`,
+      username: null,
+      displayName: null,
+      passwordHash: null,
+      externalSub: null,
+    });
+    await em.nativeDelete(BackupCode, { user: account.id });
+    await em.nativeDelete(TotpFactor, { user: account.id });
+    await this.sessions.revokeUserSessions(em, account.id, 'deleted');
+    recordEvent(em, { type: 'user.deleted', tenantId, actorUserId: admin.userId, subjectUserId: account.id, origin });
+    await em.flush();
+  }
+
   private scope(reader: UserPrincipal | ServicePrincipal): ObjectQuery<UserAccount> {
-    if (reader.kind === 'service') return {};
-    return reader.role === 'SYSTEM_ADMIN' ? {} : { tenant: reader.tenantId };
+    // A deleted account is found by nobody.
+    if (reader.kind === 'service') return { deletedAt: null };
+    return reader.role === 'SYSTEM_ADMIN' ? { deletedAt: null } : { tenant: reader.tenantId, deletedAt: null };
   }
 
   private async manageable(em: EntityManager, admin: UserPrincipal, userId: string): Promise<UserAccount> {

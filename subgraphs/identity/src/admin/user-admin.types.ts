@@ -1,22 +1,11 @@
 import { Length, Matches } from 'class-validator';
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { numberedPageOf } from '../../../../lib/graphql/numbered-page.js';
 import type { Tenant } from '../tenant/tenant.entity.js';
 import { UserType } from '../user/user.types.js';
 
 @ObjectType('UserPage', { description: 'One page of users, newest last' })
-export class UserPageType {
-  @Field(() => [UserType])
-  items!: UserType[];
-
-  @Field(() => Int, { description: 'Users matching the filters, across all pages' })
-  total!: number;
-
-  @Field(() => Int)
-  page!: number;
-
-  @Field(() => Int)
-  limit!: number;
-}
+export class UserPageType extends numberedPageOf(UserType, { total: 'Users matching the filters, across all pages' }) {}
 
 @ObjectType('Tenant', { description: 'An organisation; every user belongs to exactly one' })
 export class TenantType {

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../../../../lib/crypto/constant-time.js';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
@@ -149,8 +150,8 @@ export class ApiClientService {
   async verify(em: EntityManager, clientKey: string, apiKey: string): Promise<Verification> {
     const client = await em.findOne(ApiClient, { clientKey }, { populate: ['apiKeyHash'] });
     if (!client || client.disabledAt) return { outcome: 'invalid_client' };
-    const expected = Buffer.from(client.apiKeyHash, 'hex');
-    if (!timingSafeEqual(expected, hashKey(apiKey))) return { outcome: 'invalid_api_key' };
+    if (!constantTimeEqual(Buffer.from(client.apiKeyHash, 'hex'), hashKey(apiKey)))
+      return { outcome: 'invalid_api_key' };
     return {
       outcome: 'ok',
       client: {

@@ -1,6 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { AppError } from '../../../../lib/errors/index.js';
-import type { SubgraphContext } from '../../../../lib/graphql/context.js';
+import { signedInUser, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { UserType } from '../user/user.types.js';
 import type { AuthService, IssuedTokens } from './auth.service.js';
 import { AuthPayloadType, LoginInput, RegisterInput } from './auth.types.js';
@@ -17,11 +16,6 @@ export function authPayload(tokens: IssuedTokens): AuthPayloadType {
   });
 }
 
-function signedInUser(context: SubgraphContext) {
-  if (context.principal.kind !== 'user') throw new AppError('UNAUTHENTICATED');
-  return context.principal;
-}
-
 @Resolver()
 export class AuthResolver {
   constructor(private readonly auth: AuthService) {}
@@ -36,6 +30,19 @@ export class AuthResolver {
   })
   async login(@Arg('input') input: LoginInput, @Ctx() context: SubgraphContext): Promise<AuthPayloadType> {
     return authPayload(await this.auth.login(context.em, input, context.origin));
+  }
+
+  @Mutation(() => AuthPayloadType, {
+    description:
+      "Second step of a sign-in that answered MFA_REQUIRED: that error's details.mfaTicket (valid 5 minutes) " +
+      'and an authenticator or backup code',
+  })
+  async completeMfaSignIn(
+    @Arg('mfaTicket') mfaTicket: string,
+    @Arg('totpCode') totpCode: string,
+    @Ctx() context: SubgraphContext,
+  ): Promise<AuthPayloadType> {
+    return authPayload(await this.auth.completeMfaSignIn(context.em, mfaTicket, totpCode, context.origin));
   }
 
   @Mutation(() => AuthPayloadType, { description: 'Trades a refresh token for new tokens; the old one stops working' })

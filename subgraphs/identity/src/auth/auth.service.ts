@@ -1,3 +1,4 @@
+import type { MfaTickets } from './mfa-ticket.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
@@ -51,6 +52,7 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly options: { readonly registrationEnabled: boolean },
     private readonly totp: TotpService,
+    private readonly mfaTickets: MfaTickets,
   ) {}
 
   async register(em: EntityManager, request: RegisterRequest, origin: RequestOrigin): Promise<IssuedTokens> {
@@ -129,13 +131,58 @@ export class AuthService {
     }
     if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
     const amr = await this.secondFactor(em, account, request.totpCode, origin);
+    if (needsRehash(account.passwordHash)) account.passwordHash = await hashPassword(request.password);
+    return this.signedIn(em, account, amr, origin, now);
+  }
 
+  /**
+   * The second step of a sign-in that answered MFA_REQUIRED: its `details.mfaTicket` and a code from
+   * the authenticator (or a backup code). The ticket stands in for the password, so clients need not
+   * keep it; it lasts 5 minutes and dies with a password change.
+   */
+  async completeMfaSignIn(
+    em: EntityManager,
+    ticket: string,
+    code: string,
+    origin: RequestOrigin,
+  ): Promise<IssuedTokens> {
+    const invalid = new AppError('INVALID_TOKEN', 'The sign-in ticket is invalid or expired; sign in again');
+    const accountId = this.mfaTickets.accountOf(ticket);
+    if (!accountId) throw invalid;
+    const account = await em.findOne(UserAccount, { id: accountId }, { populate: ['passwordHash', 'tenant'] });
+    const passwordHash = account?.passwordHash;
+    if (!account || !passwordHash || !this.mfaTickets.redeem(ticket, () => passwordHash)) throw invalid;
+    const now = new Date();
+    if (account.throttledUntil && account.throttledUntil > now) {
+      recordEvent(em, { type: 'user.login_throttled', tenantId: account.tenant.id, subjectUserId: account.id, origin });
+      await em.flush();
+      throw this.throttled(account.throttledUntil);
+    }
+    if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
+    if (!code) throw new AppError('VALIDATION_FAILED', 'totpCode is required', { details: { required: true } });
+    const amr = await this.secondFactor(em, account, code, origin);
+    return this.signedIn(em, account, amr, origin, now);
+  }
+
+  /** The tail of every successful sign-in: counters reset, a session opened, the event recorded. */
+  private async signedIn(
+    em: EntityManager,
+    account: UserAccount,
+    amr: string[],
+    origin: RequestOrigin,
+    now: Date,
+  ): Promise<IssuedTokens> {
     account.failedLoginCount = 0;
     account.throttledUntil = null;
     account.lastLoginAt = now;
-    if (needsRehash(account.passwordHash)) account.passwordHash = await hashPassword(request.password);
     const { session, refreshToken } = this.sessions.open(em, account, amr, origin);
-    recordEvent(em, { type: 'user.login', tenantId, actorUserId: account.id, subjectUserId: account.id, origin });
+    recordEvent(em, {
+      type: 'user.login',
+      tenantId: account.tenant.id,
+      actorUserId: account.id,
+      subjectUserId: account.id,
+      origin,
+    });
     await em.flush();
     return this.issue(account, session, refreshToken);
   }
@@ -210,7 +257,13 @@ export class AuthService {
   ): Promise<string[]> {
     const factor = await this.totp.confirmedFactor(em, account.id);
     if (!factor) return ['pwd'];
-    if (!code) throw new AppError('MFA_REQUIRED');
+    if (!code) {
+      // The ticket lets the client send the code alone next (completeMfaSignIn).
+      const mfaTicket = account.passwordHash
+        ? this.mfaTickets.issue({ id: account.id, passwordHash: account.passwordHash })
+        : undefined;
+      throw new AppError('MFA_REQUIRED', undefined, mfaTicket ? { details: { mfaTicket } } : {});
+    }
     const method = await this.totp.consume(em, factor, code);
     if (method) return ['pwd', 'otp'];
     await this.countFailedSignIn(em, account, origin, 'wrong_otp');

@@ -28,6 +28,8 @@ export interface AccessTokenClaims {
   readonly scopes: readonly string[];
   readonly amr: readonly string[];
   readonly authTime: number;
+  /** An OAuth application's token: the application it was issued to (RFC 9068 `client_id`). */
+  readonly clientId?: string;
 }
 
 export interface IssuedAccessToken {
@@ -126,6 +128,7 @@ export class SigningKeyService {
       scope: claims.scopes.join(' '),
       amr: [...claims.amr],
       auth_time: claims.authTime,
+      ...(claims.clientId ? { client_id: claims.clientId } : {}),
     })
       .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'at+jwt' })
       .setIssuer(this.issuer)

@@ -1,17 +1,14 @@
-import { createHmac, hkdfSync, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { createKeyedHasher, type KeyedHasher } from '../../../../lib/crypto/keyed-hash.js';
 
 export const BACKUP_CODE_COUNT = 10;
 export const BACKUP_CODE_DIGITS = 8;
 
-export type BackupCodeHasher = (code: string) => string;
+export type BackupCodeHasher = KeyedHasher;
 
-/**
- * Keyed (HMAC-SHA256 with a key derived from SECRET_KEY): 8 digits are only 10^8 candidates, so a
- * plain hash in a leaked table would fall to an offline search in seconds.
- */
+/** Keyed: 8 digits are only 10^8 candidates (see lib/crypto/keyed-hash.ts). */
 export function createBackupCodeHasher(secretKey: string): BackupCodeHasher {
-  const key = Buffer.from(hkdfSync('sha256', secretKey, 'membergraph', 'backup-codes', 32));
-  return (code) => createHmac('sha256', key).update(code, 'utf8').digest('hex');
+  return createKeyedHasher(secretKey, 'backup-codes');
 }
 
 /** Distinct uniformly random 8-digit codes. */

@@ -1,13 +1,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { AppError } from '../../../../lib/errors/index.js';
-import type { SubgraphContext } from '../../../../lib/graphql/context.js';
+import { signedInUser, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import type { TotpService } from './totp.service.js';
 import { BackupCodesType, TotpEnrollmentType, TotpStatusType } from './totp.types.js';
-
-function signedInUser(context: SubgraphContext) {
-  if (context.principal.kind !== 'user') throw new AppError('UNAUTHENTICATED');
-  return context.principal;
-}
 
 function backupCodes(codes: string[]): BackupCodesType {
   return Object.assign(new BackupCodesType(), { backupCodes: codes });

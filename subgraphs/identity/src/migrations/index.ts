@@ -5,6 +5,9 @@ import { Migration20261121111223 } from './Migration20261121111223.js';
 import { Migration20261121113615 } from './Migration20261121113615.js';
 import { Migration20261121113823 } from './Migration20261121113823.js';
 import { Migration20261121120035 } from './Migration20261121120035.js';
+import { Migration20261121130042 } from './Migration20261121130042.js';
+import { Migration20261121132825 } from './Migration20261121132825.js';
+import { Migration20261121135702 } from './Migration20261121135702.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -14,4 +17,7 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261121113615', class: Migration20261121113615 },
   { name: 'Migration20261121113823', class: Migration20261121113823 },
   { name: 'Migration20261121120035', class: Migration20261121120035 },
+  { name: 'Migration20261121130042', class: Migration20261121130042 },
+  { name: 'Migration20261121132825', class: Migration20261121132825 },
+  { name: 'Migration20261121135702', class: Migration20261121135702 },
 ];

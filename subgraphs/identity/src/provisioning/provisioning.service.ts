@@ -39,6 +39,7 @@ export class ProvisioningService {
     const like = keyword ? containsPattern(keyword) : undefined;
     const where: ObjectQuery<UserAccount> = like
       ? {
+          deletedAt: null,
           $or: [
             { username: { $ilike: like } },
             { email: { $ilike: like } },
@@ -46,7 +47,7 @@ export class ProvisioningService {
             { externalSub: { $ilike: like } },
           ],
         }
-      : {};
+      : { deletedAt: null };
     const [items, total] = await em.findAndCount(UserAccount, where, {
       orderBy: { createdAt: 'asc', id: 'asc' },
       limit: query.limit,

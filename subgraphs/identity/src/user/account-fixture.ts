@@ -1,3 +1,4 @@
+import { recordEvent } from '../../../../lib/events/record.js';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../../lib/auth/principal.js';
 import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
@@ -40,6 +41,13 @@ export async function insertAccountWithToken(
     amr: ['pwd'],
     authTime: new Date(),
     expiresAt: new Date(Date.now() + SESSION_MAX_AGE_MS),
+  });
+  // Counted like any other account (statistics, audit log).
+  recordEvent(em, {
+    type: 'user.created',
+    tenantId: tenant.id,
+    subjectUserId: account.id,
+    payload: { email: account.email, role: account.role, via: 'fixture' },
   });
   await em.persistAndFlush([account, session]);
   const { token } = await identity.signingKeys.signAccessToken({

@@ -65,4 +65,12 @@ export class UserAccount {
   /** Sign-in is refused until then, whatever the password (brute-force throttle). */
   @Property({ type: 'timestamptz', nullable: true })
   throttledUntil?: Date | null;
+
+  /**
+   * Deleted by an administrator: the row stays (audit entries and grants refer to its id) but its
+   * personal data and credentials are gone, and no query finds it.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  @Index()
+  deletedAt?: Date | null;
 }

@@ -1,6 +1,5 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
-import { AppError } from '../../../../lib/errors/index.js';
-import type { SubgraphContext } from '../../../../lib/graphql/context.js';
+import { signedInUser, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { UserDirectory } from './user.service.js';
 import { UserType } from './user.types.js';
 
@@ -10,8 +9,7 @@ export class UserResolver {
 
   @Query(() => UserType, { nullable: true, description: 'The signed-in user' })
   async me(@Ctx() context: SubgraphContext): Promise<UserType | null> {
-    if (context.principal.kind !== 'user') throw new AppError('UNAUTHENTICATED');
-    const account = await this.users.byId(context, context.principal.userId);
+    const account = await this.users.byId(context, signedInUser(context).userId);
     return account ? UserType.from(account) : null;
   }
 }

@@ -14,7 +14,7 @@ export class UserDirectory {
   }
 
   private async loadMany(em: EntityManager, ids: readonly string[]): Promise<(UserAccount | undefined)[]> {
-    const rows = await em.find(UserAccount, { id: { $in: [...ids] } });
+    const rows = await em.find(UserAccount, { id: { $in: [...ids] }, deletedAt: null });
     return alignByKey(ids, rows, (row) => row.id);
   }
 }

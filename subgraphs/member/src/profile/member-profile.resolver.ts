@@ -1,16 +1,30 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import { alignByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { MemberProfile } from './member-profile.entity.js';
+import { SharingPreferencesType } from '../sharing/sharing-preferences.types.js';
 import { MemberProfileType, MemberUser } from './member-profile.types.js';
+
+function profileOf(user: MemberUser, context: SubgraphContext): Promise<MemberProfile | undefined> {
+  return requestLoader<string, MemberProfile | undefined>(context, 'member.profileByUser', async (ids) =>
+    alignByKey(ids, await context.em.find(MemberProfile, { userId: { $in: [...ids] } }), (p) => p.userId),
+  ).load(user.id);
+}
 
 @Resolver(() => MemberUser)
 export class MemberUserResolver {
   @FieldResolver(() => MemberProfileType, { nullable: true })
   async memberProfile(@Root() user: MemberUser, @Ctx() context: SubgraphContext): Promise<MemberProfileType | null> {
-    const row = await requestLoader<string, MemberProfile | undefined>(context, 'member.profileByUser', async (ids) =>
-      alignByKey(ids, await context.em.find(MemberProfile, { userId: { $in: [...ids] } }), (p) => p.userId),
-    ).load(user.id);
+    const row = await profileOf(user, context);
     return row ? MemberProfileType.from(row) : null;
+  }
+
+  @FieldResolver(() => SharingPreferencesType, {
+    description: 'What the user lets applications see; the defaults for a user who never changed them',
+  })
+  @Directive('@requires(fields: "tenantId")')
+  async sharingPreferences(@Root() user: MemberUser, @Ctx() context: SubgraphContext): Promise<SharingPreferencesType> {
+    // A new entity carries the column defaults: one source for them.
+    return SharingPreferencesType.from((await profileOf(user, context)) ?? new MemberProfile());
   }
 }
 

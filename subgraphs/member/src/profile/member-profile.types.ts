@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { SharingPreferencesType } from '../sharing/sharing-preferences.types.js';
 import { Gender } from './gender.js';
 import type { MemberProfile } from './member-profile.entity.js';
 
@@ -7,7 +8,14 @@ export class MemberProfileType {
   @Field(() => String, { nullable: true, description: 'Full name as the member writes it' })
   displayName!: string | null;
 
-  @Field(() => String, { nullable: true })
+  /** Not a field: the avatar resolver finds the uploaded picture by it. */
+  userId!: string;
+
+  /** The explicit URL here; MemberProfileAvatarResolver falls back to the uploaded picture's URL. */
+  @Field(() => String, {
+    nullable: true,
+    description: 'The explicit avatar URL if set, else the uploaded profile picture (absolute URL), else null',
+  })
   avatarUrl!: string | null;
 
   @Field(() => String, { nullable: true, description: 'E.164' })
@@ -25,11 +33,30 @@ export class MemberProfileType {
   @Field(() => Gender, { nullable: true })
   gender!: Gender | null;
 
+  @Field(() => String, { nullable: true, description: 'Work e-mail address; see businessEmailVerified' })
+  businessEmail!: string | null;
+
+  @Field({ description: 'Whether the member proved they receive mail at businessEmail (cleared when it changes)' })
+  businessEmailVerified!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Work phone, E.164; see businessPhoneVerified' })
+  businessPhone!: string | null;
+
+  @Field({ description: 'Whether the member proved they receive SMS at businessPhone (cleared when it changes)' })
+  businessPhoneVerified!: boolean;
+
+  @Field(() => SharingPreferencesType, { description: 'What the member lets applications see' })
+  sharing!: SharingPreferencesType;
+
+  @Field()
+  createdAt!: Date;
+
   @Field()
   updatedAt!: Date;
 
   static from(row: MemberProfile): MemberProfileType {
     return Object.assign(new MemberProfileType(), {
+      userId: row.userId,
       displayName: row.displayName ?? null,
       avatarUrl: row.avatarUrl ?? null,
       phone: row.phone ?? null,
@@ -37,6 +64,12 @@ export class MemberProfileType {
       currency: row.currency ?? null,
       birthDate: row.birthDate ?? null,
       gender: row.gender ?? null,
+      businessEmail: row.businessEmail ?? null,
+      businessEmailVerified: Boolean(row.businessEmail && row.businessEmailVerifiedAt),
+      businessPhone: row.businessPhone ?? null,
+      businessPhoneVerified: Boolean(row.businessPhone && row.businessPhoneVerifiedAt),
+      sharing: SharingPreferencesType.from(row),
+      createdAt: row.createdAt,
       updatedAt: row.updatedAt,
     });
   }

@@ -1,8 +1,12 @@
 import { LockMode } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { RequestOrigin } from '../../../../lib/events/record.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
+import { explicitAvatarOver } from '../picture/explicit-avatar.js';
 import type { Gender } from './gender.js';
 import { MemberProfile } from './member-profile.entity.js';
+import { recordProfileUpdate } from './profile-events.js';
 
 /**
  * Self-service profile updates: the rules for each field and the write. Absent (undefined) leaves a
@@ -16,6 +20,9 @@ export interface ProfileUpdate {
   readonly currency?: string | null;
   readonly birthDate?: string | null;
   readonly gender?: Gender | null;
+  /** Stored unverified: a changed address loses its proof (see the verification folder). */
+  readonly businessEmail?: string | null;
+  readonly businessPhone?: string | null;
 }
 
 export type ProfileChanges = { -readonly [K in keyof ProfileUpdate]?: ProfileUpdate[K] };
@@ -48,6 +55,17 @@ const e164 = /^\+[1-9]\d{7,14}$/;
 
 export function checkPhone(raw: string): Checked {
   return e164.test(raw) ? valid(raw) : invalid('must be an E.164 number such as +886912345678');
+}
+
+const EMAIL_MAX = 254;
+const emailSchema = z.email();
+
+/** Stored lower case: mailbox names are case-insensitive in practice, and limits count per address. */
+export function checkEmail(raw: string): Checked {
+  const value = raw.trim().toLowerCase();
+  return value.length <= EMAIL_MAX && emailSchema.safeParse(value).success
+    ? valid(value)
+    : invalid('must be an e-mail address');
 }
 
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -112,6 +130,8 @@ const textRules = {
   language: checkLanguage,
   currency: checkCurrency,
   birthDate: checkBirthDate,
+  businessEmail: checkEmail,
+  businessPhone: checkPhone,
 } as const satisfies Record<string, (raw: string, now: Date) => Checked>;
 
 /**
@@ -145,6 +165,28 @@ export function validateProfileUpdate(input: ProfileUpdate, now: Date = new Date
 export interface ProfileOwner {
   readonly userId: string;
   readonly tenantId: string;
+  /** Where the request came from, for the audit trail. */
+  readonly origin?: RequestOrigin;
+}
+
+/**
+ * The owner's profile row, created when missing, locked for the rest of the transaction: concurrent
+ * writers of one profile apply one after the other, each on fresh values.
+ */
+export async function ensureProfile(tx: EntityManager, owner: ProfileOwner, now: Date = new Date()) {
+  // ON CONFLICT DO NOTHING: a concurrent first write waits for the other's insert to commit and then
+  // finds the row, where a plain insert would fail on the primary key.
+  await tx
+    .createQueryBuilder(MemberProfile)
+    .insert({ userId: owner.userId, tenantId: owner.tenantId, createdAt: now, updatedAt: now })
+    .onConflict('userId')
+    .ignore()
+    .execute();
+  return tx.findOneOrFail(
+    MemberProfile,
+    { userId: owner.userId },
+    { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+  );
 }
 
 /** Validates, then writes the owner's profile in one transaction, creating the row when missing. */
@@ -156,21 +198,18 @@ export async function updateOwnProfile(
 ): Promise<MemberProfile> {
   const changes = validateProfileUpdate(input, now);
   return em.transactional(async (tx) => {
-    // ON CONFLICT DO NOTHING: a concurrent first update waits for the other's insert to commit and
-    // then finds the row, where a plain insert would fail on the primary key.
-    await tx
-      .createQueryBuilder(MemberProfile)
-      .insert({ userId: owner.userId, tenantId: owner.tenantId, createdAt: now, updatedAt: now })
-      .onConflict('userId')
-      .ignore()
-      .execute();
-    // Row lock: concurrent updates of one profile apply one after the other, each on fresh values.
-    const profile = await tx.findOneOrFail(
-      MemberProfile,
-      { userId: owner.userId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-    );
+    const profile = await ensureProfile(tx, owner, now);
+    // A proof holds for the address it was made for: another address starts unverified.
+    if (changes.businessEmail !== undefined && changes.businessEmail !== profile.businessEmail)
+      profile.businessEmailVerifiedAt = null;
+    if (changes.businessPhone !== undefined && changes.businessPhone !== profile.businessPhone)
+      profile.businessPhoneVerifiedAt = null;
+    // One avatar source: an explicit URL replaces the uploaded picture (see explicitAvatarOver).
+    if (typeof changes.avatarUrl === 'string')
+      changes.avatarUrl = await explicitAvatarOver(tx, owner.userId, changes.avatarUrl);
+    const changed = (Object.keys(changes) as (keyof ProfileChanges)[]).filter((key) => changes[key] !== profile[key]);
     tx.assign(profile, changes);
+    recordProfileUpdate(tx, owner, changed);
     return profile;
   });
 }

@@ -25,4 +25,16 @@ export class UpdateMyProfileInput implements ProfileUpdate {
 
   @Field(() => Gender, { nullable: true })
   gender?: Gender | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Work e-mail address; a new address is unverified until confirmBusinessEmailVerification',
+  })
+  businessEmail?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Work phone, E.164; a new number is unverified until confirmBusinessPhoneVerification',
+  })
+  businessPhone?: string | null;
 }

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { parse } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { classifyPath, createGraphQLClassifier, rootFieldsOf, strictest } from './rate-limit-classes.js';
+
+const defaults = { general: 100, auth: 10, admin: 1000 };
+const classifier = () => createGraphQLClassifier({ limits: defaults, maxTokens: 2000 });
+
+describe('path classes', () => {
+  it.each([
+    ['/api/v1/auth/login', 'auth'],
+    ['/api/v1/auth/refresh', 'auth'],
+    ['/API/V1/Auth/Login/', 'auth'],
+    ['/api/v1/users/me/password', 'auth'],
+    ['/api/v1/members/me/totp/verify', 'auth'],
+    ['/oauth/token', 'auth'],
+    ['/api/v1/admin/users', 'admin'],
+    ['/api/v1/admin/users/42/role', 'admin'],
+    ['/api/v1/users/me', 'general'],
+    ['/api/v1/members/me', 'general'],
+    ['/internal/systems', 'general'],
+    ['/api/v1/authx', 'general'],
+    ['/health', 'unlimited'],
+    ['/ready', 'unlimited'],
+    ['/metrics', 'unlimited'],
+    ['/.well-known/jwks.json', 'unlimited'],
+    ['/.well-known/openid-configuration', 'unlimited'],
+    ['/media/profile-pictures/0b7f4a1e-0000-4000-8000-000000000000/abc', 'unlimited'],
+    ['/openapi.json', 'unlimited'],
+  ])('%s is %s', (path, expected) => {
+    expect(classifyPath(path)).toBe(expected);
+  });
+});
+
+describe('strictest class', () => {
+  it('is the smallest configured budget, by intent on a tie', () => {
+    expect(strictest(['admin', 'general', 'auth'], defaults)).toBe('auth');
+    expect(strictest(['admin', 'general'], defaults)).toBe('general');
+    expect(strictest(['admin', 'general'], { general: 100, auth: 10, admin: 5 })).toBe('admin');
+    expect(strictest(['admin', 'general', 'auth'], { general: 7, auth: 7, admin: 7 })).toBe('auth');
+    expect(strictest([], defaults)).toBe('general');
+  });
+});
+
+describe('GraphQL classes', () => {
+  it('reads the root fields through aliases, fragments and inline fragments', () => {
+    const document = parse(`
+      mutation M { a: login(input: $i) { accessToken } ...F ... on Mutation { ...G } }
+      fragment F on Mutation { register(input: $r) { accessToken } ...F }
+      fragment G on Mutation { setUserRole(userId: "1", role: USER) { id } }
+      query Q { me { id } }
+    `);
+    expect(rootFieldsOf(document, 'M')).toEqual(
+      new Set(['Mutation.login', 'Mutation.register', 'Mutation.setUserRole']),
+    );
+    expect(rootFieldsOf(document, 'Q')).toEqual(new Set(['Query.me']));
+  });
+
+  it.each([
+    ['mutation { login(input: {email: "a", password: "b"}) { accessToken } }', 'auth'],
+    ['mutation { refreshToken(refreshToken: "x") { accessToken } }', 'auth'],
+    ['mutation { completePasswordSetup(token: "t", newPassword: "p") { accessToken } }', 'auth'],
+    ['mutation { register(input: {}) { accessToken } }', 'auth'],
+    ['{ users { total } }', 'admin'],
+    ['mutation { createTenant(input: {}) { id } }', 'admin'],
+    ['{ me { id } }', 'general'],
+    ['{ __typename }', 'general'],
+    ['{ __schema { types { name } } }', 'general'],
+    // Mixed: the strictest wins, so wrapping a login in an admin query gains nothing.
+    ['mutation { login(input: {}) { accessToken } setUserRole(userId: "1", role: USER) { id } }', 'auth'],
+    ['{ me { id } users { total } }', 'general'],
+    ['{ me { id ', 'general'],
+  ])('%s is %s', (query, expected) => {
+    expect(classifier()({ query })).toBe(expected);
+  });
+
+  it('classifies the operation that runs, or all of them when none is named', () => {
+    const query = 'query A { me { id } } mutation B { login(input: {}) { accessToken } }';
+    const classify = classifier();
+    expect(classify({ query, operationName: 'A' })).toBe('general');
+    expect(classify({ query, operationName: 'B' })).toBe('auth');
+    expect(classify({ query })).toBe('auth');
+  });
+
+  it('takes the strictest of a batch, and general for anything that is not a request', () => {
+    const classify = classifier();
+    expect(classify([{ query: '{ me { id } }' }, { query: 'mutation { login(input: {}) { accessToken } }' }])).toBe(
+      'auth',
+    );
+    expect(classify(undefined)).toBe('general');
+    expect(classify('mutation { login }')).toBe('general');
+  });
+
+  it('remembers persisted-query hashes only when they are the document’s', () => {
+    const classify = classifier();
+    const login = 'mutation { login(input: {}) { accessToken } }';
+    const hash = createHash('sha256').update(login).digest('hex');
+    const persisted = (sha256Hash: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash } } });
+    expect(classify(persisted(hash))).toBe('general');
+    expect(classify({ query: login, ...persisted(hash) })).toBe('auth');
+    expect(classify(persisted(hash))).toBe('auth');
+    // A different document sent under the login's hash does not relabel it.
+    expect(classify({ query: '{ me { id } }', ...persisted(hash) })).toBe('general');
+    expect(classify(persisted(hash))).toBe('auth');
+  });
+
+  it('does not parse documents beyond the token limit', () => {
+    const classify = createGraphQLClassifier({ limits: defaults, maxTokens: 10 });
+    expect(classify({ query: 'mutation { login(input: { email: "a", password: "b" }) { accessToken } }' })).toBe(
+      'general',
+    );
+  });
+});

@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import { Kind, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { globMatcher } from '../../../lib/http/address-match.js';
+
+/**
+ * Which budget a request draws on (seed 004 "Rate Limiting"): general 100, auth 10, admin 1000 per
+ * minute by default (RATE_LIMIT_*_PER_MINUTE). Both tables below are the whole classification: add a
+ * path or a root field here and REST and GraphQL follow.
+ */
+export type RateLimitClass = 'auth' | 'general' | 'admin';
+/** Tie-break order for "strictest": by intent, when two classes are configured alike. */
+export const rateLimitClasses: readonly RateLimitClass[] = ['auth', 'general', 'admin'];
+export type RateLimits = Readonly<Record<RateLimitClass, number>>;
+
+/**
+ * HTTP paths other than `/graphql`, first match wins, unmatched paths are `general`. Globs as in API
+ * client path lists: `*` within a segment, `**` across segments. Matched lower-cased and without a
+ * trailing slash, as Express routes them (case-insensitive, non-strict), so `/API/V1/AUTH/LOGIN/`
+ * cannot dodge the auth budget.
+ */
+export const pathClasses: readonly {
+  readonly class: RateLimitClass | 'unlimited';
+  readonly paths: readonly string[];
+}[] = [
+  // Load balancers, scrapers and token verifiers poll these; they carry no caller data. Profile
+  // pictures are immutable, content-addressed and cached by browsers: a page of avatars must not 429.
+  {
+    class: 'unlimited',
+    paths: ['/health', '/ready', '/metrics', '/.well-known/**', '/openapi.json', '/media/profile-pictures/**'],
+  },
+  // What password and code guessing aim at: sign-in, sign-up, tokens, password changes, second factors.
+  {
+    class: 'auth',
+    paths: [
+      '/api/v1/auth/**',
+      '/api/v1/users/me/password',
+      '/api/v1/members/me/totp/verify',
+      '/oauth/token',
+      '/oauth/authorize',
+    ],
+  },
+  { class: 'admin', paths: ['/api/v1/admin/**'] },
+];
+
+/**
+ * GraphQL root fields (`<root type>.<field>`); unlisted fields are `general`. An admin field that is
+ * missing here only costs admins the smaller general budget, never gives anyone a larger one.
+ */
+export const graphqlFieldClasses: Readonly<Record<string, RateLimitClass>> = {
+  'Mutation.login': 'auth',
+  'Mutation.completeMfaSignIn': 'auth',
+  'Mutation.register': 'auth',
+  'Mutation.refreshToken': 'auth',
+  // The token endpoint's mutation, behind /oauth/token and /api/v1/auth/token (both in `auth` by path).
+  'Mutation.requestApplicationToken': 'auth',
+  'Mutation.completePasswordSetup': 'auth',
+  'Mutation.changePassword': 'auth',
+  'Mutation.verifyTotp': 'auth',
+  // Fields that only admins or API clients may use (their shield rules say so).
+  'Query.users': 'admin',
+  'Query.user': 'admin',
+  'Query.tenants': 'admin',
+  'Query.apiClients': 'admin',
+  'Query.members': 'admin',
+  'Query.systems': 'admin',
+  'Query.modules': 'admin',
+  'Query.companies': 'admin',
+  'Query.sites': 'admin',
+  'Query.permissionSnapshot': 'admin',
+  'Mutation.setUserRole': 'admin',
+  'Mutation.setUserActive': 'admin',
+  'Mutation.deleteUser': 'admin',
+  'Mutation.moveUserToTenant': 'admin',
+  'Mutation.createTenant': 'admin',
+  'Mutation.createApiClient': 'admin',
+  'Mutation.rotateApiClientKey': 'admin',
+  'Mutation.disableApiClient': 'admin',
+  'Mutation.issuePasswordSetup': 'admin',
+  'Mutation.upsertUserBySub': 'admin',
+  'Mutation.createSystem': 'admin',
+  'Mutation.createModule': 'admin',
+  'Mutation.createCompany': 'admin',
+  'Mutation.createSite': 'admin',
+  'Mutation.updateSystem': 'admin',
+  'Mutation.updateModule': 'admin',
+  'Mutation.updateCompany': 'admin',
+  'Mutation.updateSite': 'admin',
+  'Mutation.setSystemStatus': 'admin',
+  'Mutation.setModuleStatus': 'admin',
+  'Mutation.setCompanyStatus': 'admin',
+  'Mutation.setSiteStatus': 'admin',
+  'Mutation.grantPermission': 'admin',
+  'Mutation.revokePermission': 'admin',
+  'Query.auditLogs': 'admin',
+  'Query.statistics': 'admin',
+  'Query.webhookEventTypes': 'admin',
+  'Query.webhookEndpoints': 'admin',
+  'Query.webhookEndpoint': 'admin',
+  'Query.webhookDeliveries': 'admin',
+  'Mutation.createWebhookEndpoint': 'admin',
+  'Mutation.updateWebhookEndpoint': 'admin',
+  'Mutation.rotateWebhookEndpointSecret': 'admin',
+  'Mutation.disableWebhookEndpoint': 'admin',
+  'Mutation.enableWebhookEndpoint': 'admin',
+  'Mutation.redeliverWebhook': 'admin',
+  'Query.applications': 'admin',
+  'Query.application': 'admin',
+  'Mutation.createApplication': 'admin',
+  'Mutation.updateApplication': 'admin',
+  'Mutation.deleteApplication': 'admin',
+  'Mutation.regenerateApplicationSecret': 'admin',
+};
+
+const normalisePath = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
+
+export function classifyPath(path: string): RateLimitClass | 'unlimited' {
+  const normal = normalisePath(path);
+  return pathMatchers.find((rule) => rule.matches(normal))?.class ?? 'general';
+}
+const pathMatchers = pathClasses.map((rule) => ({ class: rule.class, matches: globMatcher(rule.paths) }));
+
+/** The strictest of several classes: the smallest configured budget (an operation mixing fields). */
+export function strictest(classes: Iterable<RateLimitClass>, limits: RateLimits): RateLimitClass {
+  let chosen: RateLimitClass | undefined;
+  for (const candidate of classes) {
+    if (
+      chosen === undefined ||
+      limits[candidate] < limits[chosen] ||
+      (limits[candidate] === limits[chosen] && rateLimitClasses.indexOf(candidate) < rateLimitClasses.indexOf(chosen))
+    ) {
+      chosen = candidate;
+    }
+  }
+  return chosen ?? 'general';
+}
+
+const rootTypes = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' } as const;
+
+/**
+ * `<root type>.<field>` of every root field the request would run: the named operation (without a
+ * name, every operation: the only one, or an ambiguous document GraphQL refuses anyway), through fragments and
+ * aliases, ignoring @skip/@include (counting a skipped field errs on the strict side).
+ */
+export function rootFieldsOf(document: DocumentNode, operationName: string | undefined): Set<string> {
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  const selected =
+    operationName === undefined
+      ? operations
+      : operations.filter((operation) => operation.name?.value === operationName);
+  const fragments = new Map(
+    document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition.selectionSet] as const] : [],
+    ),
+  );
+  const fields = new Set<string>();
+  for (const operation of selected) {
+    const rootType = rootTypes[operation.operation];
+    const visited = new Set<string>();
+    const walk = (selectionSet: SelectionSetNode) => {
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.FIELD) fields.add(`${rootType}.${selection.name.value}`);
+        else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
+        else if (!visited.has(selection.name.value)) {
+          visited.add(selection.name.value);
+          const fragment = fragments.get(selection.name.value);
+          if (fragment) walk(fragment);
+        }
+      }
+    };
+    walk(operation.selectionSet);
+  }
+  return fields;
+}
+
+export interface GraphQLClassifierOptions {
+  readonly limits: RateLimits;
+  /**
+   * The gateway's MAX_QUERY_TOKENS. graphql-armor counts tokens exactly as graphql-js's `maxTokens`
+   * does (every lexer token but EOF), so a document too big to classify here is one Apollo refuses.
+   */
+  readonly maxTokens: number;
+  /** Persisted-query hashes remembered with their class. */
+  readonly rememberedHashes?: number;
+}
+
+/** One GraphQL-over-HTTP request: a JSON body, a batch of them, or a GET's query string. */
+export type GraphQLClassifier = (request: unknown) => RateLimitClass;
+
+const asRecord = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
+/**
+ * Classifies by the root fields of the operation that will run. Automatic persisted queries send a
+ * hash without the document after the first time: the class learned when the document came with its
+ * (checked) hash is reused. A hash never seen here counts as general; Apollo answers it with
+ * PERSISTED_QUERY_NOT_FOUND unless its own cache outlived this one.
+ */
+export function createGraphQLClassifier(options: GraphQLClassifierOptions): GraphQLClassifier {
+  const maxHashes = options.rememberedHashes ?? 10_000;
+  const hashes = new Map<string, RateLimitClass>();
+
+  function classifyOne(request: Record<string, unknown>): RateLimitClass {
+    const persisted = asRecord(asRecord(request['extensions'])?.['persistedQuery']);
+    const hash = typeof persisted?.['sha256Hash'] === 'string' ? persisted['sha256Hash'] : undefined;
+    const query = request['query'];
+    if (typeof query !== 'string') return (hash && hashes.get(hash)) || 'general';
+    let document: DocumentNode;
+    try {
+      document = parse(query, { noLocation: true, maxTokens: options.maxTokens });
+    } catch {
+      return 'general';
+    }
+    const operationName = typeof request['operationName'] === 'string' ? request['operationName'] : undefined;
+    const classes = [...rootFieldsOf(document, operationName)].map((field) => graphqlFieldClasses[field] ?? 'general');
+    const chosen = strictest(classes, options.limits);
+    // Learnt only for a hash that is the document's: a mismatched pair must not relabel a hash.
+    if (hash && createHash('sha256').update(query).digest('hex') === hash) {
+      hashes.delete(hash);
+      hashes.set(hash, chosen);
+      for (const oldest of hashes.keys()) {
+        if (hashes.size <= maxHashes) break;
+        hashes.delete(oldest);
+      }
+    }
+    return chosen;
+  }
+
+  return (request) => {
+    const requests = Array.isArray(request) ? request : [request];
+    return strictest(
+      requests.map((one) => {
+        const record = asRecord(one);
+        return record ? classifyOne(record) : 'general';
+      }),
+      options.limits,
+    );
+  };
+}

@@ -1,0 +1,102 @@
+import { html, type SafeHtml } from './html.js';
+import { CSRF_FIELD } from './csrf.js';
+
+/** The authorization request, carried from form to form unchanged (RFC 6749 §4.1.1 names). */
+export type FlowParams = Partial<
+  Record<
+    'response_type' | 'client_id' | 'redirect_uri' | 'scope' | 'state' | 'code_challenge' | 'code_challenge_method',
+    string
+  >
+>;
+
+function hiddenFields(params: FlowParams, csrf: string): SafeHtml {
+  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
+    ${Object.entries(params).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value ?? ''}" />`)}`;
+}
+
+function problem(message: string | undefined): SafeHtml | string {
+  return message ? html`<div class="error" role="alert" id="form-error">${message}</div>` : '';
+}
+
+export function signInPage(view: {
+  params: FlowParams;
+  application: string;
+  csrf: string;
+  error?: string | undefined;
+}) {
+  const described = view.error ? 'form-error' : undefined;
+  return html`<h1>Sign in</h1>
+    <p class="lead">to continue to <strong>${view.application}</strong></p>
+    ${problem(view.error)}
+    <form method="post" action="/oauth/authorize" novalidate>
+      ${hiddenFields(view.params, view.csrf)}
+      <input type="hidden" name="action" value="sign_in" />
+      <label for="email">E-mail address</label>
+      <input
+        id="email"
+        name="email"
+        type="email"
+        autocomplete="username"
+        required
+        autofocus${described ? html` aria-describedby="${described}"` : ''}
+      />
+      <label for="password">Password</label>
+      <input id="password" name="password" type="password" autocomplete="current-password" required />
+      <button type="submit">Sign in</button>
+    </form>`;
+}
+
+export function mfaPage(view: { params: FlowParams; ticket: string; csrf: string; error?: string | undefined }) {
+  return html`<h1>Two-step verification</h1>
+    <p class="lead">Enter the 6-digit code from your authenticator app, or one of your 8-digit backup codes.</p>
+    ${problem(view.error)}
+    <form method="post" action="/oauth/authorize" novalidate>
+      ${hiddenFields(view.params, view.csrf)}
+      <input type="hidden" name="action" value="mfa" />
+      <input type="hidden" name="mfa_ticket" value="${view.ticket}" />
+      <label for="code">Authentication code</label>
+      <input
+        id="code"
+        name="code"
+        type="text"
+        inputmode="numeric"
+        autocomplete="one-time-code"
+        pattern="[0-9 -]{6,10}"
+        maxlength="10"
+        required
+        autofocus
+      />
+      <button type="submit">Verify</button>
+    </form>`;
+}
+
+export function consentPage(view: {
+  params: FlowParams;
+  application: string;
+  description: string | undefined;
+  scopes: readonly { name: string; description: string }[];
+  email: string;
+  csrf: string;
+}) {
+  return html`<h1>Allow ${view.application}?</h1>
+    <p class="lead">${view.description ?? `${view.application} asks for access to your account.`}</p>
+    <p id="scopes-heading">If you allow it, ${view.application} may:</p>
+    <ul class="scopes" aria-labelledby="scopes-heading">
+      ${view.scopes.map((scope) => html`<li>${scope.description}</li>`)}
+    </ul>
+    <form method="post" action="/oauth/authorize">
+      ${hiddenFields(view.params, view.csrf)}
+      <button type="submit" name="action" value="approve">Allow</button>
+      <button type="submit" name="action" value="deny" class="secondary">Deny</button>
+    </form>
+    <form method="post" action="/oauth/authorize" class="who">
+      ${hiddenFields(view.params, view.csrf)} Signed in as <strong>${view.email}</strong>.
+      <button type="submit" name="action" value="switch_account" class="secondary">Use another account</button>
+    </form>`;
+}
+
+export function errorPage(title: string, message: string) {
+  return html`<h1>${title}</h1>
+    <div class="error" role="alert">${message}</div>
+    <p class="lead">You can close this page and go back to the application.</p>`;
+}

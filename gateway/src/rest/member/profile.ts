@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { AppError } from '../../../../lib/errors/index.js';
+import { MemberMeDocument, MemberUpdateMeDocument, type UpdateMyProfileInput } from '../../generated/graphql.js';
+import { withLegacyFieldNames } from '../oauth/field-names.js';
+import { defineRoute, type RouteDefinition, type RouteInput } from '../route.js';
+import { memberMeData, memberRouteErrors, toMemberMeData } from './shapes.js';
+
+const tags = ['member: profile'];
+
+export async function currentMember(graphql: RouteInput<unknown, unknown, unknown>['graphql']) {
+  const { me, myTotp } = await graphql(MemberMeDocument);
+  if (!me) throw new AppError('NOT_FOUND', 'The member does not exist');
+  return toMemberMeData(me, myTotp.enrolled);
+}
+
+/** Absent leaves a field as it is; an empty string or null clears it. */
+const optionalText = z.string().max(4096).nullable().optional();
+const updateMemberMe = z.object({
+  display_name: optionalText,
+  avatar: optionalText.describe('Absolute http(s) URL'),
+  language: optionalText.describe('BCP 47 language tag, e.g. zh-TW'),
+  currency: optionalText.describe('ISO 4217 code, e.g. TWD'),
+  phone: optionalText.describe('E.164, e.g. +886912345678'),
+});
+
+const fieldNames = { displayName: 'display_name', avatarUrl: 'avatar' } as const;
+
+function toProfileInput(body: z.output<typeof updateMemberMe>): UpdateMyProfileInput {
+  const value = (raw: string | null | undefined) => (raw === undefined ? undefined : raw === '' ? null : raw);
+  const input: UpdateMyProfileInput = {};
+  const set = <K extends keyof UpdateMyProfileInput>(key: K, raw: string | null | undefined) => {
+    const v = value(raw);
+    if (v !== undefined) input[key] = v as UpdateMyProfileInput[K];
+  };
+  set('displayName', body.display_name);
+  set('avatarUrl', body.avatar);
+  set('language', body.language);
+  set('currency', body.currency);
+  set('phone', body.phone);
+  return input;
+}
+
+/** seed 003 `GET`/`PATCH /api/v1/members/me`. */
+export const profileRoutes: readonly RouteDefinition[] = [
+  defineRoute({
+    method: 'get',
+    path: '/api/v1/members/me',
+    family: 'member',
+    auth: 'member',
+    summary: 'The signed-in member: account, profile, business contacts and TOTP status',
+    tags,
+    response: memberMeData,
+    errors: { ...memberRouteErrors, 404: '29301000: the member does not exist' },
+    async handle({ graphql }) {
+      return { body: await currentMember(graphql) };
+    },
+  }),
+  defineRoute({
+    method: 'patch',
+    path: '/api/v1/members/me',
+    family: 'member',
+    auth: 'member',
+    summary: "Updates the signed-in member's profile; answers the member as GET does",
+    tags,
+    body: updateMemberMe,
+    response: memberMeData,
+    errors: {
+      ...memberRouteErrors,
+      400: '10101000: a field is malformed (nothing is changed)',
+      404: '29301000: the member does not exist',
+    },
+    async handle({ body, graphql }) {
+      try {
+        await graphql(MemberUpdateMeDocument, { input: toProfileInput(body) });
+      } catch (error) {
+        throw withLegacyFieldNames(error, fieldNames);
+      }
+      return { body: await currentMember(graphql) };
+    },
+  }),
+];

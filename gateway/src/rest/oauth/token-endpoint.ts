@@ -1,0 +1,167 @@
+import express, { type Express, type Request, type Response } from 'express';
+import type { DocumentNode } from 'graphql';
+import { AppError } from '../../../../lib/errors/index.js';
+import { TOKEN_ENDPOINT_PATH } from '../../discovery/metadata.js';
+import type { Logger } from '../../../../lib/logging/logger.js';
+import {
+  OAuthApplicationTokenDocument,
+  type ApplicationTokenRequestInput,
+  type OAuthApplicationTokenMutation,
+} from '../../generated/graphql.js';
+import { throwIfErrors, type ExecutionResult } from '../router.js';
+import { noStore } from './token.js';
+
+export interface TokenEndpointOptions {
+  /** Runs an operation in-process through the gateway as an anonymous caller. */
+  readonly execute: (
+    req: Request,
+    res: Response,
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+  ) => Promise<ExecutionResult>;
+  readonly logger: Logger;
+}
+
+/** An RFC 6749 §5.2 error, answered as `{error, error_description}`. */
+class TokenEndpointError extends Error {
+  constructor(
+    readonly error: string,
+    readonly status: number,
+    description: string,
+  ) {
+    super(description);
+  }
+}
+
+const invalidRequest = (description: string) => new TokenEndpointError('invalid_request', 400, description);
+
+/** RFC 6749 §5.2 allows only these characters in error_description. */
+const describe = (message: string) => message.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, ' ');
+
+/** Identity's catalog errors carry the RFC code in `details.error`; anything else is ours. */
+function toTokenEndpointError(error: unknown, logger: Logger): TokenEndpointError {
+  if (error instanceof TokenEndpointError) return error;
+  if (error instanceof AppError) {
+    const code = typeof error.details['error'] === 'string' ? error.details['error'] : undefined;
+    if (code) return new TokenEndpointError(code, code === 'invalid_client' ? 401 : 400, error.message);
+    if (error.code === 'VALIDATION_FAILED') return invalidRequest(error.message);
+    if (error.code === 'SERVICE_UNAVAILABLE') {
+      return new TokenEndpointError('temporarily_unavailable', 503, 'Try again shortly');
+    }
+  }
+  logger.error({ err: error instanceof AppError ? (error.originalError ?? error) : error }, 'token endpoint failed');
+  return new TokenEndpointError('server_error', 500, 'Internal error');
+}
+
+interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** RFC 6749 §2.3.1: `Basic base64(urlencode(client_id) ":" urlencode(client_secret))`; other schemes are ignored. */
+function basicCredentials(authorization: string | undefined): ClientCredentials | undefined {
+  if (!authorization || !/^Basic\s/i.test(authorization)) return undefined;
+  const malformed = new TokenEndpointError('invalid_client', 401, 'The Basic credentials are malformed');
+  const encoded = /^Basic\s+([A-Za-z0-9+/]+=*)\s*$/i.exec(authorization)?.[1];
+  const decoded = encoded ? Buffer.from(encoded, 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw malformed;
+  const unescape = (part: string) => decodeURIComponent(part.replace(/\+/g, ' '));
+  try {
+    return { clientId: unescape(decoded.slice(0, colon)), clientSecret: unescape(decoded.slice(colon + 1)) };
+  } catch {
+    throw malformed;
+  }
+}
+
+/** One form parameter; RFC 6749 §3.2 forbids sending one twice. */
+function parameter(body: Record<string, unknown>, name: string): string | null {
+  const value = body[name];
+  if (value === undefined || value === '') return null;
+  if (typeof value !== 'string') throw invalidRequest(`${name} is repeated`);
+  return value;
+}
+
+function tokenRequest(req: Request): { input: ApplicationTokenRequestInput; basic: boolean } {
+  if (!req.is('application/x-www-form-urlencoded')) {
+    throw invalidRequest('The body must be application/x-www-form-urlencoded');
+  }
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const basic = basicCredentials(req.headers.authorization);
+  const clientId = parameter(body, 'client_id');
+  const clientSecret = parameter(body, 'client_secret');
+  if (basic && clientSecret !== null) throw invalidRequest('Use one client authentication method, not two');
+  if (basic && clientId !== null && clientId !== basic.clientId) {
+    throw invalidRequest('client_id differs from the one in the Authorization header');
+  }
+  return {
+    basic: basic !== undefined,
+    input: {
+      grantType: parameter(body, 'grant_type') ?? '',
+      clientId: basic?.clientId ?? clientId,
+      clientSecret: basic?.clientSecret ?? clientSecret,
+      code: parameter(body, 'code'),
+      redirectUri: parameter(body, 'redirect_uri'),
+      codeVerifier: parameter(body, 'code_verifier'),
+      refreshToken: parameter(body, 'refresh_token'),
+      scope: parameter(body, 'scope'),
+    },
+  };
+}
+
+/**
+ * `POST /oauth/token`: form-encoded, client_secret_basic or client_secret_post (or none, for a public
+ * client with PKCE), RFC 6749 statuses and error bodies. The rules live in identity
+ * (`requestApplicationToken`), shared with seed 004's JSON `POST /api/v1/auth/token`.
+ */
+export function mountTokenEndpoint(app: Express, options: TokenEndpointOptions): void {
+  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 32 });
+  app.post(
+    TOKEN_ENDPOINT_PATH,
+    (req, res, next) => {
+      form(req, res, (error?: unknown) => {
+        if (error) send(res, invalidRequest('The body could not be read'), false);
+        else next();
+      });
+    },
+    async (req, res) => {
+      let basic = /^Basic\s/i.test(req.headers.authorization ?? '');
+      try {
+        const request = tokenRequest(req);
+        basic = request.basic;
+        const { requestApplicationToken: issued } = throwIfErrors(
+          await options.execute(req, res, OAuthApplicationTokenDocument, { input: request.input }),
+        ) as OAuthApplicationTokenMutation;
+        allowBrowserOrigin(req, res, issued.allowedOrigins);
+        res.set(noStore).status(200).json({
+          access_token: issued.accessToken,
+          // RFC 6750's spelling; clients compare it case-insensitively (RFC 6749 §5.1).
+          token_type: 'Bearer',
+          expires_in: issued.expiresIn,
+          refresh_token: issued.refreshToken,
+          scope: issued.scope,
+        });
+      } catch (error) {
+        send(res, toTokenEndpointError(error, options.logger), basic);
+      }
+    },
+  );
+}
+
+/**
+ * A browser application (a public client with PKCE) reads the answer only when its origin is one the
+ * application registered (`allowed_origins`). The form body is a CORS-safelisted request, so there is
+ * no preflight; errors carry no CORS header, as the client is not known to be genuine then.
+ */
+function allowBrowserOrigin(req: Request, res: Response, allowedOrigins: readonly string[]): void {
+  const origin = req.get('origin');
+  res.vary('Origin');
+  if (origin && allowedOrigins.includes(origin)) res.set('Access-Control-Allow-Origin', origin);
+}
+
+function send(res: Response, error: TokenEndpointError, basic: boolean): void {
+  res.set(noStore);
+  // RFC 6749 §5.2: a client that authenticated with the Authorization header gets a challenge back.
+  if (error.status === 401 && basic) res.set('WWW-Authenticate', 'Basic realm="membergraph", charset="UTF-8"');
+  res.status(error.status).json({ error: error.error, error_description: describe(error.message) });
+}

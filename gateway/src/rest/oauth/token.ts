@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { OAuthApplicationTokenDocument } from '../../generated/graphql.js';
+import { defineRoute, type RouteDefinition } from '../route.js';
+
+/** Token responses are secrets: never cached by anything between (RFC 6749 §5.1). */
+export const noStore = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+
+const text = (max: number) => z.string().max(max).optional();
+
+/**
+ * seed 004 `POST /api/v1/auth/token`: the token endpoint with a JSON body and the client's secret in
+ * it (client_secret_post). Standard clients use `POST /oauth/token` (token-endpoint.ts).
+ */
+export const tokenRoutes: readonly RouteDefinition[] = [
+  defineRoute({
+    method: 'post',
+    path: '/api/v1/auth/token',
+    family: 'oauth',
+    auth: 'none',
+    summary:
+      'Trades an authorization code (grant_type=authorization_code, with code_verifier when PKCE was used) or an ' +
+      "application's refresh token (grant_type=refresh_token) for tokens. Refresh tokens rotate on every use",
+    tags: ['oauth: auth'],
+    body: z.object({
+      grant_type: text(64).describe('authorization_code or refresh_token'),
+      code: text(200),
+      redirect_uri: text(2000).describe('The one the code was issued for'),
+      client_id: text(200),
+      client_secret: text(200).describe('Absent for a public client'),
+      code_verifier: text(200),
+      refresh_token: text(200),
+      scope: text(500).describe('refresh_token only: a subset of the granted scopes'),
+    }),
+    response: z.object({
+      access_token: z.string().describe('ES256 JWT with client_id and scope'),
+      refresh_token: z.string().describe('Single use: every refresh returns a new one'),
+      token_type: z.literal('bearer'),
+      expires_in: z.number().int(),
+      scope: z.string().describe('Space-separated granted scopes'),
+    }),
+    errors: {
+      401:
+        'Client authentication failed (`invalid_client`), or the code or refresh token is invalid, expired, ' +
+        'already used, of another client or redirect_uri, or fails PKCE (`invalid_grant`; a replayed code also ' +
+        'revokes the tokens issued for it)',
+      422: 'A parameter is missing (`invalid_request`), `unsupported_grant_type`, or `invalid_scope`',
+    },
+    async handle({ body, graphql }) {
+      const { requestApplicationToken: issued } = await graphql(OAuthApplicationTokenDocument, {
+        input: {
+          grantType: body.grant_type ?? '',
+          clientId: body.client_id ?? null,
+          clientSecret: body.client_secret ?? null,
+          code: body.code ?? null,
+          redirectUri: body.redirect_uri ?? null,
+          codeVerifier: body.code_verifier ?? null,
+          refreshToken: body.refresh_token ?? null,
+          scope: body.scope ?? null,
+        },
+      });
+      return {
+        headers: noStore,
+        body: {
+          access_token: issued.accessToken,
+          refresh_token: issued.refreshToken,
+          token_type: 'bearer' as const,
+          expires_in: issued.expiresIn,
+          scope: issued.scope,
+        },
+      };
+    },
+  }),
+];

@@ -1,0 +1,90 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/env.js';
+import { createLogger } from '../logging/logger.js';
+import { BatchLoop } from './batch-loop.js';
+
+function capturedLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: createLogger(loadConfig({ LOG_LEVEL: 'info' }), 'loop-test', destination) };
+}
+
+const until = async (condition: () => boolean, timeoutMs = 2_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+describe('BatchLoop', () => {
+  it('drains full batches back to back and stops at the first that is not full', async () => {
+    let left = 25;
+    const loop = new BatchLoop({
+      purpose: 'test',
+      logger: capturedLogger().logger,
+      batchSize: 10,
+      intervalMs: 60_000,
+      runBatch: async () => {
+        const taken = Math.min(10, left);
+        left -= taken;
+        return taken;
+      },
+    });
+    expect(await loop.drain()).toBe(25);
+    expect(await loop.drain()).toBe(0);
+  });
+
+  it('runs again at once after a full batch or a wake, and waits the interval otherwise', async () => {
+    const batches: number[] = [];
+    let pending = 20;
+    const loop = new BatchLoop({
+      purpose: 'test',
+      logger: capturedLogger().logger,
+      batchSize: 10,
+      intervalMs: 60_000,
+      runBatch: async () => {
+        const taken = Math.min(10, pending);
+        pending -= taken;
+        batches.push(taken);
+        return taken;
+      },
+    });
+    loop.start();
+    await until(() => batches.length === 3);
+    expect(batches).toEqual([10, 10, 0]);
+    pending = 3;
+    loop.wake();
+    await until(() => batches.length === 4);
+    expect(batches.at(-1)).toBe(3);
+    await loop.stop();
+  });
+
+  it('backs off while the work fails, warning once per run of failures', async () => {
+    const { lines, logger } = capturedLogger();
+    let calls = 0;
+    const loop = new BatchLoop({
+      purpose: 'reach the far side',
+      logger,
+      batchSize: 10,
+      intervalMs: 5,
+      runBatch: async () => {
+        calls += 1;
+        if (calls <= 3) throw new Error('down');
+        return 0;
+      },
+    });
+    loop.start();
+    await until(() => calls >= 4);
+    await loop.stop();
+    const warnings = lines.filter((line) => line['msg'] === 'could not reach the far side');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ retryInMs: 10 });
+  });
+});

@@ -1,0 +1,42 @@
+import type { RelayedEvent } from '../../../../lib/events/wire.js';
+import { applicationIdOf } from '../events/event-ingest.service.js';
+
+/** Payload keys that must never leave, whatever an event recorded (defence in depth). */
+const SECRET_KEY = /password|secret|token|hash|otp|code|credential|api_?key|private/i;
+/** Already carried by the fixed fields, in their own spelling. */
+const CARRIED = new Set(['application_id', 'user_id', 'ip_address', 'user_agent', 'tenant_id', 'actor_id']);
+
+const snake = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+
+function safe(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(safe);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    if (!SECRET_KEY.test(key)) out[snake(key)] = safe(inner);
+  }
+  return out;
+}
+
+/**
+ * The webhook body of seed 004: `{"event", "timestamp", "data"}`, `data` in snake_case with the
+ * user, application and address first, then who acted, the tenant, the user agent and the event's
+ * own (non-secret) fields.
+ */
+export function webhookBody(event: RelayedEvent): string {
+  const extra = safe(event.payload) as Record<string, unknown>;
+  for (const key of CARRIED) delete extra[key];
+  return JSON.stringify({
+    event: event.type,
+    timestamp: new Date(event.occurredAt).toISOString(),
+    data: {
+      user_id: event.subjectUserId,
+      application_id: applicationIdOf(event),
+      ip_address: event.ipAddress,
+      user_agent: event.userAgent,
+      actor_id: event.actorUserId,
+      tenant_id: event.tenantId,
+      ...extra,
+    },
+  });
+}

@@ -1,0 +1,50 @@
+import type { AppConfig } from '../../../../lib/config/env.js';
+import { createSecretBox } from '../../../../lib/crypto/secret-box.js';
+import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
+import type { Logger } from '../../../../lib/logging/logger.js';
+import type { FreshEventsListener } from '../events/event-ingest.service.js';
+import { webhookSettings } from './settings.js';
+import { WebhookDeliveryService } from './webhook-delivery.service.js';
+import { WebhookEndpointService } from './webhook-endpoint.service.js';
+import { WebhookWorker } from './webhook-worker.js';
+
+export interface Webhooks {
+  readonly endpoints: WebhookEndpointService;
+  readonly deliveries: WebhookDeliveryService;
+  /** Started with the subgraph; every replica runs one and they share the work. */
+  readonly worker: WebhookWorker;
+  /** For EventIngestService.onFreshEvents: deliveries are created in the ingest transaction. */
+  readonly onFreshEvents: FreshEventsListener;
+}
+
+/** Secrets are sealed under their own key derived from SECRET_KEY (lib/crypto/secret-box.ts). */
+export const WEBHOOK_SECRET_PURPOSE = 'webhook-secrets';
+
+export function createWebhooks(runtime: {
+  readonly config: AppConfig;
+  readonly database: SubgraphDatabase;
+  readonly logger: Logger;
+  readonly secretKey: string;
+}): Webhooks {
+  const settings = webhookSettings(runtime.config);
+  const secrets = createSecretBox(runtime.secretKey, WEBHOOK_SECRET_PURPOSE);
+  const endpoints = new WebhookEndpointService(settings, secrets);
+  const deliveries = new WebhookDeliveryService(endpoints);
+  const worker = new WebhookWorker({
+    database: runtime.database,
+    settings,
+    secrets,
+    logger: runtime.logger.child({ component: 'webhook-worker' }),
+  });
+  return {
+    endpoints,
+    deliveries,
+    worker,
+    async onFreshEvents(tx, events) {
+      if ((await deliveries.schedule(tx, events)) === 0) return;
+      // The transaction's own event manager (a clone per transaction): wake the worker once the new
+      // deliveries are committed and visible, instead of at its next poll.
+      tx.getEventManager().registerSubscriber({ afterTransactionCommit: () => worker.wake() });
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import { IsOptional, MaxLength } from 'class-validator';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import type { ClientType } from './application.entity.js';
+import type { OAuthApplication } from './application.entity.js';
+
+export enum ApplicationClientTypeEnum {
+  CONFIDENTIAL = 'CONFIDENTIAL',
+  PUBLIC = 'PUBLIC',
+}
+registerEnumType(ApplicationClientTypeEnum, {
+  name: 'ApplicationClientType',
+  description:
+    'CONFIDENTIAL clients authenticate with a secret; PUBLIC ones (SPAs, native apps) have none and use PKCE',
+});
+
+export const toClientType = (type: ApplicationClientTypeEnum): ClientType =>
+  type === ApplicationClientTypeEnum.PUBLIC ? 'public' : 'confidential';
+export const fromClientType = (type: ClientType): ApplicationClientTypeEnum =>
+  type === 'public' ? ApplicationClientTypeEnum.PUBLIC : ApplicationClientTypeEnum.CONFIDENTIAL;
+
+@ObjectType('ApplicationTheme', { description: 'How the hosted sign-in and consent pages look for an application' })
+export class ApplicationThemeType {
+  @Field(() => String, { nullable: true, description: '#rrggbb' })
+  primaryColor!: string | null;
+
+  @Field(() => String, { nullable: true, description: '#rrggbb' })
+  secondaryColor!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'https URL' })
+  logoUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'https URL' })
+  backgroundImageUrl!: string | null;
+
+  static from(application: OAuthApplication): ApplicationThemeType {
+    return Object.assign(new ApplicationThemeType(), {
+      primaryColor: application.primaryColor ?? null,
+      secondaryColor: application.secondaryColor ?? null,
+      logoUrl: application.logoUrl ?? null,
+      backgroundImageUrl: application.backgroundImageUrl ?? null,
+    });
+  }
+}
+
+@ObjectType('Application', { description: 'A third-party application that signs users in with OAuth 2.0' })
+export class ApplicationType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'Public identifier sent as client_id' })
+  clientId!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => [String], { description: 'Exact URIs a code may be sent to' })
+  redirectUris!: string[];
+
+  @Field(() => [String])
+  allowedOrigins!: string[];
+
+  @Field(() => ApplicationThemeType)
+  theme!: ApplicationThemeType;
+
+  @Field(() => ApplicationClientTypeEnum)
+  clientType!: ApplicationClientTypeEnum;
+
+  @Field(() => String, { nullable: true, description: 'The first characters of the current client secret' })
+  clientSecretPrefix!: string | null;
+
+  @Field(() => ID, { description: 'The administrator who registered it' })
+  ownerId!: string;
+
+  @Field(() => ID)
+  tenantId!: string;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  updatedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  secretRotatedAt!: Date | null;
+
+  static from(application: OAuthApplication): ApplicationType {
+    return Object.assign(new ApplicationType(), {
+      id: application.id,
+      clientId: application.clientId,
+      name: application.name,
+      description: application.description ?? null,
+      redirectUris: application.redirectUris,
+      allowedOrigins: application.allowedOrigins,
+      theme: ApplicationThemeType.from(application),
+      clientType: fromClientType(application.clientType),
+      clientSecretPrefix: application.clientSecretPrefix ?? null,
+      ownerId: application.ownerId,
+      tenantId: application.tenantId,
+      createdAt: application.createdAt,
+      updatedAt: application.updatedAt,
+      secretRotatedAt: application.secretRotatedAt ?? null,
+    });
+  }
+}
+
+@ObjectType('ApplicationCredentials', { description: 'The client secret is shown here once and never again' })
+export class ApplicationCredentialsType {
+  @Field(() => ApplicationType)
+  application!: ApplicationType;
+
+  @Field()
+  clientId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Store it now; null for a public client' })
+  clientSecret!: string | null;
+}
+
+@InputType('ApplicationThemeInput')
+export class ApplicationThemeInput {
+  @Field(() => String, { nullable: true, description: '#rrggbb; null clears' })
+  @IsOptional()
+  primaryColor?: string | null;
+
+  @Field(() => String, { nullable: true, description: '#rrggbb; null clears' })
+  @IsOptional()
+  secondaryColor?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'https URL; null clears' })
+  @IsOptional()
+  logoUrl?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'https URL; null clears' })
+  @IsOptional()
+  backgroundImageUrl?: string | null;
+}
+
+@InputType()
+export class CreateApplicationInput {
+  @Field()
+  @MaxLength(200)
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @Field(() => [String], { description: 'https (or loopback http) URIs, matched exactly' })
+  redirectUris!: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Bare origins like https://app.example.com' })
+  @IsOptional()
+  allowedOrigins?: string[] | null;
+
+  @Field(() => ApplicationThemeInput, { nullable: true })
+  @IsOptional()
+  theme?: ApplicationThemeInput | null;
+
+  @Field(() => ApplicationClientTypeEnum, { nullable: true, description: 'CONFIDENTIAL unless given' })
+  @IsOptional()
+  clientType?: ApplicationClientTypeEnum | null;
+}
+
+@InputType({ description: 'Absent fields stay as they are' })
+export class UpdateApplicationInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'null clears' })
+  @IsOptional()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  redirectUris?: string[] | null;
+
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  allowedOrigins?: string[] | null;
+
+  @Field(() => ApplicationThemeInput, { nullable: true, description: 'Only the colours and images named change' })
+  @IsOptional()
+  theme?: ApplicationThemeInput | null;
+}

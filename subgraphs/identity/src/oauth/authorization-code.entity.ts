@@ -1,0 +1,54 @@
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { Session } from '../session/session.entity.js';
+import { UserAccount } from '../user/user.entity.js';
+import { OAuthApplication } from './application.entity.js';
+
+/**
+ * An authorization code: single use, short lived, and bound to everything its request named. Only its
+ * SHA-256 is stored. Used rows are kept: presenting one again revokes the session it opened.
+ */
+@Entity({ tableName: 'oauth_authorization_code' })
+@Index({ properties: ['user', 'application'] })
+export class AuthorizationCode {
+  [OptionalProps]?: 'id' | 'createdAt' | 'codeChallenge' | 'usedAt' | 'issuedSessionId';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'text', unique: true })
+  codeHash!: string;
+
+  @ManyToOne(() => OAuthApplication, { ref: true, deleteRule: 'cascade' })
+  application!: Ref<OAuthApplication>;
+
+  @ManyToOne(() => UserAccount, { ref: true, deleteRule: 'cascade' })
+  user!: Ref<UserAccount>;
+
+  /** The user's session that approved it: once that session ends, the code is worthless. */
+  @ManyToOne(() => Session, { ref: true, deleteRule: 'cascade' })
+  approvedIn!: Ref<Session>;
+
+  @Property({ type: 'text' })
+  redirectUri!: string;
+
+  @Property({ type: 'text[]' })
+  scopes!: string[];
+
+  /** S256 challenge (PKCE), when the request carried one. */
+  @Property({ type: 'text', nullable: true })
+  codeChallenge?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  usedAt?: Date | null;
+
+  /** The session its exchange opened; written together with usedAt, before that session exists. */
+  @Property({ type: 'uuid', nullable: true })
+  issuedSessionId?: string | null;
+}

@@ -1,0 +1,190 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import type { Principal, UserPrincipal } from '../../../../lib/auth/principal.js';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
+import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { OAuthApplication } from './application.entity.js';
+import { isApplicationSession } from './application-sessions.js';
+import { AuthorizationCode } from './authorization-code.entity.js';
+import { mintOpaqueToken } from './client-credentials.js';
+import { ApplicationConsent } from './consent.entity.js';
+import { oauthError, type OAuthErrorCode } from './oauth-error.js';
+import { checkChallenge } from './pkce.js';
+import { isRegisteredRedirectUri, redirectWith } from './redirect-uri.js';
+import { APPLICATION_SCOPES, covers, parseScope, widen, type ApplicationScope } from './scopes.js';
+
+/** RFC 6749 §4.1.2 recommends at most ten minutes; a code is exchanged within seconds. */
+export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
+
+export interface AuthorizationRequest {
+  readonly responseType?: string | null;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scope?: string | null;
+  readonly state?: string | null;
+  readonly codeChallenge?: string | null;
+  readonly codeChallengeMethod?: string | null;
+  /** The user refused on the consent page: the application hears `access_denied`. */
+  readonly denied?: boolean | null;
+}
+
+/** Where to send the browser: the redirect URI with a code, or with a redirectable error. */
+export interface AuthorizationOutcome {
+  readonly redirectTo: string;
+  readonly code: string | null;
+  readonly state: string | null;
+  readonly error: OAuthErrorCode | null;
+  readonly errorDescription: string | null;
+}
+
+/** What a consent page shows before the user decides. */
+export interface AuthorizationPrompt {
+  readonly application: OAuthApplication;
+  readonly redirectUriRegistered: boolean;
+  readonly requestedScopes: readonly { readonly name: ApplicationScope; readonly description: string }[];
+  readonly unknownScopes: readonly string[];
+  readonly alreadyAuthorized: boolean;
+}
+
+export function findActiveApplication(em: EntityManager, clientId: string): Promise<OAuthApplication | null> {
+  return em.findOne(OAuthApplication, { clientId, deletedAt: null });
+}
+
+/**
+ * The authorization endpoint's rules (RFC 6749 §4.1.1, RFC 7636, RFC 9207). An unknown client or an
+ * unregistered redirect URI is answered to the user and never redirected; every later problem is
+ * redirected to the application with `error`, `state` and `iss`.
+ */
+export class AuthorizationService {
+  constructor(private readonly issuer: string) {}
+
+  async prompt(
+    em: EntityManager,
+    principal: Principal,
+    request: { clientId: string; redirectUri: string; scope?: string | null },
+  ): Promise<AuthorizationPrompt | null> {
+    const application = await findActiveApplication(em, request.clientId);
+    if (!application) return null;
+    const { scopes, unknown } = parseScope(request.scope);
+    const consent =
+      principal.kind === 'user' && unknown.length === 0
+        ? await em.findOne(ApplicationConsent, { user: principal.userId, application: application.id })
+        : null;
+    return {
+      application,
+      redirectUriRegistered: isRegisteredRedirectUri(application.redirectUris, request.redirectUri),
+      requestedScopes: scopes.map((name) => ({ name, description: APPLICATION_SCOPES[name] })),
+      unknownScopes: unknown,
+      alreadyAuthorized: consent !== null && covers(consent.scopes, scopes),
+    };
+  }
+
+  /** Approves the request as `user` (consent given by calling): records the consent and issues a code. */
+  async authorize(
+    em: EntityManager,
+    user: UserPrincipal,
+    request: AuthorizationRequest,
+    origin: RequestOrigin,
+  ): Promise<AuthorizationOutcome> {
+    try {
+      return await this.authorizeOnce(em, user, request, origin);
+    } catch (error) {
+      // Two first approvals racing (a double click): the loser finds the winner's consent.
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      return this.authorizeOnce(em.fork(), user, request, origin);
+    }
+  }
+
+  private async authorizeOnce(
+    em: EntityManager,
+    user: UserPrincipal,
+    request: AuthorizationRequest,
+    origin: RequestOrigin,
+  ): Promise<AuthorizationOutcome> {
+    const application = await findActiveApplication(em, request.clientId);
+    if (!application)
+      throw oauthError('invalid_request', 'client_id is not a registered client', { parameter: 'client_id' });
+    if (!isRegisteredRedirectUri(application.redirectUris, request.redirectUri)) {
+      throw oauthError('invalid_request', 'redirect_uri is not registered for this client', {
+        parameter: 'redirect_uri',
+      });
+    }
+    if (await isApplicationSession(em, user.sessionId)) {
+      throw new AppError('FORBIDDEN', "An application's token cannot approve authorizations");
+    }
+    const state = request.state ?? null;
+    const refuse = (error: OAuthErrorCode, description: string): AuthorizationOutcome => ({
+      redirectTo: redirectWith(request.redirectUri, {
+        error,
+        error_description: description,
+        state,
+        iss: this.issuer,
+      }),
+      code: null,
+      state,
+      error,
+      errorDescription: description,
+    });
+
+    if (request.denied) return refuse('access_denied', 'The user denied the request');
+    if (!request.responseType) return refuse('invalid_request', 'response_type is required');
+    if (request.responseType !== 'code') {
+      return refuse('unsupported_response_type', 'Only response_type=code is supported');
+    }
+    const pkce = checkChallenge(
+      request.codeChallenge,
+      request.codeChallengeMethod,
+      application.clientType === 'public',
+    );
+    if (!pkce.ok) return refuse('invalid_request', pkce.description);
+    const { scopes, unknown } = parseScope(request.scope);
+    if (unknown.length > 0) return refuse('invalid_scope', `Unknown scope: ${unknown.join(' ')}`);
+
+    await this.recordConsent(em, user, application, scopes, origin);
+    const code = mintOpaqueToken();
+    em.create(AuthorizationCode, {
+      codeHash: code.hash,
+      application,
+      user: user.userId,
+      approvedIn: user.sessionId,
+      redirectUri: request.redirectUri,
+      scopes,
+      codeChallenge: pkce.challenge,
+      expiresAt: new Date(Date.now() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
+    });
+    await em.flush();
+    return {
+      redirectTo: redirectWith(request.redirectUri, { code: code.token, state, iss: this.issuer }),
+      code: code.token,
+      state,
+      error: null,
+      errorDescription: null,
+    };
+  }
+
+  /** A first consent, or one that grows, is an `application.authorized` event; a repeat is not. */
+  private async recordConsent(
+    em: EntityManager,
+    user: UserPrincipal,
+    application: OAuthApplication,
+    scopes: readonly ApplicationScope[],
+    origin: RequestOrigin,
+  ): Promise<void> {
+    const consent = await em.findOne(ApplicationConsent, { user: user.userId, application: application.id });
+    if (consent && covers(consent.scopes, scopes)) return;
+    if (consent) {
+      consent.scopes = widen(consent.scopes, scopes);
+      consent.authorizedAt = new Date();
+    } else {
+      em.create(ApplicationConsent, { user: user.userId, application, scopes: [...scopes] });
+    }
+    recordEvent(em, {
+      type: 'application.authorized',
+      tenantId: user.tenantId,
+      actorUserId: user.userId,
+      subjectUserId: user.userId,
+      origin,
+      payload: { applicationId: application.id, name: application.name, scopes: consent?.scopes ?? [...scopes] },
+    });
+  }
+}

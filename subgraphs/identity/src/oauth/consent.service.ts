@@ -1,0 +1,63 @@
+import type { UserPrincipal } from '../../../../lib/auth/principal.js';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
+import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import type { SessionService } from '../session/session.service.js';
+import { isApplicationSession, revokeApplicationSessions } from './application-sessions.js';
+import { AuthorizationCode } from './authorization-code.entity.js';
+import { ApplicationConsent } from './consent.entity.js';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The user's side of authorizations: what they allowed, and taking it back. */
+export class ConsentService {
+  constructor(private readonly sessions: SessionService) {}
+
+  async list(em: EntityManager, user: UserPrincipal): Promise<ApplicationConsent[]> {
+    await this.refuseApplicationTokens(em, user);
+    return em.find(
+      ApplicationConsent,
+      { user: user.userId, application: { deletedAt: null } },
+      { populate: ['application'], orderBy: { authorizedAt: 'desc', id: 'asc' } },
+    );
+  }
+
+  /**
+   * Withdraws the consent: codes not yet exchanged are voided and every session the application
+   * holds for the user ends, so its access and refresh tokens stop working at once.
+   */
+  async revoke(em: EntityManager, user: UserPrincipal, applicationId: string, origin: RequestOrigin): Promise<void> {
+    await this.refuseApplicationTokens(em, user);
+    const consent = uuidPattern.test(applicationId)
+      ? await em.findOne(
+          ApplicationConsent,
+          { user: user.userId, application: { id: applicationId, deletedAt: null } },
+          { populate: ['application'] },
+        )
+      : null;
+    if (!consent) throw new AppError('NOT_FOUND', 'This application is not authorized');
+    em.remove(consent);
+    await em.nativeDelete(AuthorizationCode, { user: user.userId, application: applicationId, usedAt: null });
+    await revokeApplicationSessions(
+      em,
+      this.sessions,
+      { application: applicationId, user: user.userId },
+      'consent_revoked',
+    );
+    recordEvent(em, {
+      type: 'application.revoked',
+      tenantId: user.tenantId,
+      actorUserId: user.userId,
+      subjectUserId: user.userId,
+      origin,
+      payload: { applicationId, name: consent.application.getEntity().name },
+    });
+    await em.flush();
+  }
+
+  private async refuseApplicationTokens(em: EntityManager, user: UserPrincipal): Promise<void> {
+    if (await isApplicationSession(em, user.sessionId)) {
+      throw new AppError('FORBIDDEN', "An application's token cannot manage authorizations");
+    }
+  }
+}

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import type { SigningKeyService } from '../keys/signing-key.service.js';
+import { Session } from '../session/session.entity.js';
+import { CONCURRENT_USE_WINDOW_MS, SESSION_MAX_AGE_MS, type SessionService } from '../session/session.service.js';
+import type { UserAccount } from '../user/user.entity.js';
+import { ApplicationRefreshToken, ApplicationSession } from './application-session.entity.js';
+import { OAuthApplication } from './application.entity.js';
+import { AuthorizationCode } from './authorization-code.entity.js';
+import { hashOpaqueToken, mintOpaqueToken, secretMatches } from './client-credentials.js';
+import { ApplicationConsent } from './consent.entity.js';
+import { oauthError } from './oauth-error.js';
+import { verifierMatches } from './pkce.js';
+import { covers, parseScope } from './scopes.js';
+
+/** A token request, whichever endpoint and client authentication method carried it. */
+export interface TokenRequest {
+  readonly grantType: string;
+  readonly clientId?: string | null;
+  readonly clientSecret?: string | null;
+  readonly code?: string | null;
+  readonly redirectUri?: string | null;
+  readonly codeVerifier?: string | null;
+  readonly refreshToken?: string | null;
+  readonly scope?: string | null;
+}
+
+export interface IssuedApplicationTokens {
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  readonly expiresIn: number;
+  readonly scopes: readonly string[];
+  /** The application's registered browser origins (the token endpoint answers them with CORS). */
+  readonly allowedOrigins: readonly string[];
+}
+
+/**
+ * The token endpoint's rules (RFC 6749 §4.1.3, §6; RFC 7636 §4.6). Every failure is an OAuth error;
+ * a replayed code or refresh token also ends the session it opened.
+ */
+export class TokenService {
+  constructor(
+    private readonly signingKeys: SigningKeyService,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async exchange(em: EntityManager, request: TokenRequest, origin: RequestOrigin): Promise<IssuedApplicationTokens> {
+    const application = await this.authenticateClient(em, request);
+    switch (request.grantType) {
+      case 'authorization_code':
+        return this.redeemCode(em, application, request, origin);
+      case 'refresh_token':
+        return this.refresh(em, application, request, origin);
+      case '':
+        throw oauthError('invalid_request', 'grant_type is required');
+      default:
+        throw oauthError('unsupported_grant_type', 'Supported grant types: authorization_code, refresh_token');
+    }
+  }
+
+  /** Confidential clients prove their secret; public clients send none (PKCE protects their codes). */
+  private async authenticateClient(em: EntityManager, request: TokenRequest): Promise<OAuthApplication> {
+    const failed = (why: string) => oauthError('invalid_client', `Client authentication failed: ${why}`);
+    if (!request.clientId) throw failed('no client_id');
+    const application = await em.findOne(
+      OAuthApplication,
+      { clientId: request.clientId, deletedAt: null },
+      { populate: ['clientSecretHash'] },
+    );
+    if (!application) throw failed('unknown client');
+    if (application.clientType === 'public') {
+      if (request.clientSecret) throw failed('a public client has no secret');
+      return application;
+    }
+    if (!request.clientSecret) throw failed('client_secret is required');
+    if (!application.clientSecretHash || !secretMatches(application.clientSecretHash, request.clientSecret)) {
+      throw failed('wrong client_secret');
+    }
+    return application;
+  }
+
+  private async redeemCode(
+    em: EntityManager,
+    application: OAuthApplication,
+    request: TokenRequest,
+    origin: RequestOrigin,
+  ): Promise<IssuedApplicationTokens> {
+    if (!request.code) throw oauthError('invalid_request', 'code is required');
+    if (!request.redirectUri) throw oauthError('invalid_request', 'redirect_uri is required');
+    const row = await em.findOne(
+      AuthorizationCode,
+      { codeHash: hashOpaqueToken(request.code) },
+      { populate: ['user', 'user.tenant', 'approvedIn'] },
+    );
+    const invalid = (why: string) => oauthError('invalid_grant', `The authorization code ${why}`);
+    if (!row) throw invalid('is invalid');
+    if (row.usedAt) {
+      // RFC 6749 §4.1.2: a code used twice was leaked; what it bought is withdrawn.
+      await this.revokeIssuedSession(em, row, 'authorization_code_replay');
+      throw invalid('was already used; the tokens issued for it have been revoked');
+    }
+    const now = new Date();
+    if (row.application.id !== application.id) throw invalid('was issued to another client');
+    if (row.redirectUri !== request.redirectUri) throw invalid('was issued for another redirect_uri');
+    if (row.expiresAt <= now) throw invalid('has expired');
+    if (row.codeChallenge) {
+      if (!request.codeVerifier || !verifierMatches(request.codeVerifier, row.codeChallenge)) {
+        throw invalid('does not match the code_verifier');
+      }
+    } else if (request.codeVerifier) {
+      // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is a downgrade attempt.
+      throw invalid('was issued without a code_challenge');
+    }
+    const approvedIn = row.approvedIn.getEntity();
+    if (approvedIn.revokedAt || approvedIn.expiresAt <= now) throw invalid('belongs to a session that has ended');
+    const account = row.user.getEntity();
+    if (!account.isActive) throw invalid('belongs to a disabled account');
+    const consent = await em.findOne(ApplicationConsent, { user: account.id, application: application.id });
+    if (!consent || !covers(consent.scopes, row.scopes)) throw invalid('was issued under a withdrawn consent');
+
+    // The conditional update decides between concurrent exchanges; it names the session up front so
+    // that a replay arriving later can end it.
+    const sessionId = randomUUID();
+    const claimed = await em.nativeUpdate(
+      AuthorizationCode,
+      { id: row.id, usedAt: null },
+      { usedAt: now, issuedSessionId: sessionId },
+    );
+    if (claimed !== 1) throw invalid('was already used');
+    const session = em.create(Session, {
+      id: sessionId,
+      user: account,
+      amr: approvedIn.amr,
+      authTime: approvedIn.authTime,
+      expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_MS),
+      ipAddress: origin.ipAddress,
+      userAgent: origin.userAgent,
+    });
+    const grant = em.create(ApplicationSession, { session, application, user: account, scopes: row.scopes });
+    const refreshToken = this.issueRefreshToken(em, grant, session.expiresAt);
+    consent.lastUsedAt = now;
+    // Statistics count sign-ins per application from these.
+    recordEvent(em, {
+      type: 'user.login',
+      tenantId: account.tenant.id,
+      actorUserId: account.id,
+      subjectUserId: account.id,
+      origin,
+      payload: { applicationId: application.id, sessionId },
+    });
+    await em.flush();
+    return this.sign(account, session, application, row.scopes, refreshToken);
+  }
+
+  private async refresh(
+    em: EntityManager,
+    application: OAuthApplication,
+    request: TokenRequest,
+    origin: RequestOrigin,
+  ): Promise<IssuedApplicationTokens> {
+    if (!request.refreshToken) throw oauthError('invalid_request', 'refresh_token is required');
+    const row = await em.findOne(
+      ApplicationRefreshToken,
+      { tokenHash: hashOpaqueToken(request.refreshToken) },
+      { populate: ['grant', 'grant.session', 'grant.user', 'grant.user.tenant'] },
+    );
+    const invalid = (why: string) => oauthError('invalid_grant', `The refresh token ${why}`);
+    if (!row) throw invalid('is invalid');
+    const grant = row.grant.getEntity();
+    const session = grant.session.getEntity();
+    const account = grant.user.getEntity();
+    // Not rotated: the rightful client may still hold it, and a stranger learns nothing from trying.
+    if (grant.application.id !== application.id) throw invalid('was issued to another client');
+    const now = new Date();
+    if (row.usedAt) {
+      if (now.getTime() - row.usedAt.getTime() < CONCURRENT_USE_WINDOW_MS) throw invalid('was already used');
+      await this.sessions.revokeSession(em, session, 'refresh_token_reuse');
+      recordEvent(em, {
+        type: 'session.refresh_reuse_detected',
+        tenantId: account.tenant.id,
+        subjectUserId: account.id,
+        origin,
+        payload: { sessionId: session.id, applicationId: application.id },
+      });
+      await em.flush();
+      throw invalid('was already used; the session has been ended');
+    }
+    if (session.revokedAt || session.expiresAt <= now || row.expiresAt <= now || !account.isActive) {
+      throw invalid('belongs to a session that has ended');
+    }
+    const scopes = this.narrowedScopes(grant.scopes, request.scope);
+    const claimed = await em.nativeUpdate(ApplicationRefreshToken, { id: row.id, usedAt: null }, { usedAt: now });
+    if (claimed !== 1) throw invalid('was already used');
+    session.lastUsedAt = now;
+    const refreshToken = this.issueRefreshToken(em, grant, session.expiresAt);
+    await em.nativeUpdate(ApplicationConsent, { user: account.id, application: application.id }, { lastUsedAt: now });
+    await em.flush();
+    return this.sign(account, session, application, scopes, refreshToken);
+  }
+
+  /** RFC 6749 §6: a refresh may ask for less than was granted, never for more. */
+  private narrowedScopes(granted: readonly string[], requested: string | null | undefined): readonly string[] {
+    if (!requested) return granted;
+    const { scopes, unknown } = parseScope(requested);
+    if (unknown.length > 0 || !covers(granted, scopes)) {
+      throw oauthError('invalid_scope', 'The requested scope exceeds what was granted');
+    }
+    return scopes;
+  }
+
+  private async revokeIssuedSession(em: EntityManager, code: AuthorizationCode, reason: string): Promise<void> {
+    if (!code.issuedSessionId) return;
+    const session = await em.findOne(Session, { id: code.issuedSessionId });
+    if (!session) return;
+    await this.sessions.revokeSession(em, session, reason);
+    await em.flush();
+  }
+
+  private issueRefreshToken(em: EntityManager, grant: ApplicationSession, expiresAt: Date): string {
+    const { token, hash } = mintOpaqueToken();
+    em.create(ApplicationRefreshToken, { grant, tokenHash: hash, expiresAt });
+    return token;
+  }
+
+  /**
+   * Signed after the commit (the signing key is read on another connection). An application's
+   * token never carries an administrator's role: it acts for the user as a plain user.
+   */
+  private async sign(
+    account: UserAccount,
+    session: Session,
+    application: OAuthApplication,
+    scopes: readonly string[],
+    refreshToken: string,
+  ): Promise<IssuedApplicationTokens> {
+    const access = await this.signingKeys.signAccessToken({
+      userId: account.id,
+      tenantId: account.tenant.id,
+      role: 'USER',
+      sessionId: session.id,
+      scopes,
+      amr: session.amr,
+      authTime: Math.floor(session.authTime.getTime() / 1000),
+      clientId: application.clientId,
+    });
+    return {
+      accessToken: access.token,
+      refreshToken,
+      expiresIn: access.expiresIn,
+      scopes,
+      allowedOrigins: application.allowedOrigins,
+    };
+  }
+}

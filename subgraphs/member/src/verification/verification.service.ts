@@ -1,0 +1,245 @@
+import { LockMode } from '@mikro-orm/postgresql';
+import { randomInt } from 'node:crypto';
+import { constantTimeEqual } from '../../../../lib/crypto/constant-time.js';
+import type { KeyedHasher } from '../../../../lib/crypto/keyed-hash.js';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
+import type { Logger } from '../../../../lib/logging/logger.js';
+import type { MemberProfile } from '../profile/member-profile.entity.js';
+import { recordProfileUpdate } from '../profile/profile-events.js';
+import { checkEmail, checkPhone, ensureProfile, type ProfileOwner } from '../profile/profile.service.js';
+import { requireSender, type CodeDelivery, type OutgoingCode } from './delivery/code-delivery.js';
+import { VerificationChallenge, VerificationPurpose } from './verification-challenge.entity.js';
+
+export interface VerificationLimits {
+  readonly ttlSeconds: number;
+  readonly resendCooldownSeconds: number;
+  readonly dailyLimitPerMember: number;
+  readonly dailyLimitPerTarget: number;
+  readonly maxAttempts: number;
+}
+
+export interface StartedChallenge {
+  readonly challengeId: string;
+  readonly expiresIn: number;
+}
+
+const CODE_DIGITS = 6;
+const DAY_MS = 86_400_000;
+
+/** What differs between proving an e-mail address and a phone number. */
+interface Channel {
+  readonly name: 'email' | 'sms';
+  readonly label: string;
+  /** The stored form of a target, or why it is refused. */
+  normalize(raw: string): { ok: true; value: string } | { ok: false; message: string };
+  message(target: string, code: string, ttlMinutes: number): OutgoingCode;
+  prove(profile: MemberProfile, target: string, at: Date): void;
+}
+
+const channels: Record<VerificationPurpose, Channel> = {
+  [VerificationPurpose.BUSINESS_EMAIL]: {
+    name: 'email',
+    label: 'e-mail address',
+    normalize(raw) {
+      const checked = checkEmail(raw);
+      return checked.ok ? checked : { ok: false, message: checked.message };
+    },
+    message: (to, code, minutes) => ({
+      to,
+      subject: `Your verification code: ${code}`,
+      text:
+        `Your membergraph verification code is ${code}.\n\n` +
+        `It expires in ${minutes} minutes. If you did not ask for it, ignore this message.\n`,
+    }),
+    prove(profile, target, at) {
+      profile.businessEmail = target;
+      profile.businessEmailVerifiedAt = at;
+    },
+  },
+  [VerificationPurpose.BUSINESS_PHONE]: {
+    name: 'sms',
+    label: 'phone number',
+    normalize(raw) {
+      const checked = checkPhone(raw.trim());
+      return checked.ok ? checked : { ok: false, message: checked.message };
+    },
+    message: (to, code, minutes) => ({
+      to,
+      subject: 'Verification code',
+      text: `${code} is your membergraph verification code. It expires in ${minutes} minutes.`,
+    }),
+    prove(profile, target, at) {
+      profile.businessPhone = target;
+      profile.businessPhoneVerifiedAt = at;
+    },
+  },
+};
+
+function required(field: string): AppError {
+  return new AppError('VALIDATION_FAILED', `${field} is required`, {
+    details: { fields: [{ field, message: 'is required' }], required: true },
+  });
+}
+
+function malformed(field: string, message: string): AppError {
+  return new AppError('VALIDATION_FAILED', `${field} ${message}`, { details: { fields: [{ field, message }] } });
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Serializes the starts that count against one key (a member, an address) across replicas. */
+async function lockKey(tx: EntityManager, key: string): Promise<void> {
+  await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
+}
+
+type Verdict =
+  { readonly ok: true; readonly profile: MemberProfile } | { readonly ok: false; readonly error: AppError };
+
+/**
+ * Proving a business e-mail address or phone number with a 6-digit code (seed 003). Codes are stored
+ * keyed-hashed, expire, are single use, and a challenge locks after `maxAttempts` wrong codes; the
+ * checks run under a row lock so concurrent guesses are counted one by one.
+ */
+export class VerificationService {
+  constructor(
+    private readonly delivery: CodeDelivery,
+    private readonly hashCode: KeyedHasher,
+    private readonly limits: VerificationLimits,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(
+    em: EntityManager,
+    owner: ProfileOwner,
+    purpose: VerificationPurpose,
+    rawTarget: string | null | undefined,
+    now: Date = new Date(),
+  ): Promise<StartedChallenge> {
+    const channel = channels[purpose];
+    if (rawTarget === undefined || rawTarget === null || rawTarget.trim() === '') throw required('target');
+    const normalized = channel.normalize(rawTarget);
+    if (!normalized.ok) throw malformed('target', normalized.message);
+    const target = normalized.value;
+    // Before anything is stored: a challenge that can never be delivered must not start a cooldown.
+    const send = requireSender(this.delivery[channel.name], channel.name);
+
+    const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
+    const challenge = await em.transactional(async (tx) => {
+      // Member first, then address: every start takes them in this order, so two cannot deadlock.
+      await lockKey(tx, `verification:member:${owner.userId}`);
+      await lockKey(tx, `verification:target:${target}`);
+      await this.checkLimits(tx, owner, purpose, target, now);
+      // Only the newest code for a purpose works: an older one still in someone's inbox dies now.
+      await tx.nativeUpdate(
+        VerificationChallenge,
+        { userId: owner.userId, purpose, consumedAt: null, expiresAt: { $gt: now } },
+        { expiresAt: now },
+      );
+      const created = tx.create(VerificationChallenge, {
+        userId: owner.userId,
+        tenantId: owner.tenantId,
+        purpose,
+        target,
+        codeHash: this.hashCode(code),
+        expiresAt: new Date(now.getTime() + this.limits.ttlSeconds * 1000),
+        createdAt: now,
+      });
+      await tx.flush();
+      return created;
+    });
+
+    try {
+      await send(channel.message(target, code, Math.ceil(this.limits.ttlSeconds / 60)));
+    } catch (error) {
+      // Undelivered: forget it, so it neither blocks a retry (cooldown) nor counts toward the limits.
+      await em.fork().nativeDelete(VerificationChallenge, { id: challenge.id });
+      this.logger.error({ err: error, channel: channel.name }, 'verification code not delivered');
+      throw new AppError('SERVICE_UNAVAILABLE', `The ${channel.label} could not be reached; try again later`);
+    }
+    return { challengeId: challenge.id, expiresIn: this.limits.ttlSeconds };
+  }
+
+  private async checkLimits(
+    tx: EntityManager,
+    owner: ProfileOwner,
+    purpose: VerificationPurpose,
+    target: string,
+    now: Date,
+  ): Promise<void> {
+    const latest = await tx.findOne(
+      VerificationChallenge,
+      { userId: owner.userId, purpose },
+      { orderBy: { createdAt: 'desc' }, fields: ['createdAt'] },
+    );
+    const cooldownEnds = latest ? latest.createdAt.getTime() + this.limits.resendCooldownSeconds * 1000 : 0;
+    if (cooldownEnds > now.getTime()) {
+      const retryAfterSeconds = Math.ceil((cooldownEnds - now.getTime()) / 1000);
+      throw new AppError('OTP_COOLDOWN', `A code was sent recently; ask again in ${retryAfterSeconds} s`, {
+        details: { retryAfterSeconds },
+      });
+    }
+    const since = new Date(now.getTime() - DAY_MS);
+    const [byMember, byTarget] = await Promise.all([
+      tx.count(VerificationChallenge, { userId: owner.userId, createdAt: { $gt: since } }),
+      tx.count(VerificationChallenge, { target, createdAt: { $gt: since } }),
+    ]);
+    if (byMember >= this.limits.dailyLimitPerMember || byTarget >= this.limits.dailyLimitPerTarget) {
+      const scope = byMember >= this.limits.dailyLimitPerMember ? 'for this member' : 'for this address';
+      throw new AppError('OTP_DAILY_LIMIT', `The daily number of verification codes ${scope} is reached`);
+    }
+  }
+
+  /**
+   * Checks a code. On success the address becomes the member's verified business e-mail or phone.
+   * A wrong code is counted (and committed) before the refusal is returned.
+   */
+  async confirm(
+    em: EntityManager,
+    owner: ProfileOwner,
+    purpose: VerificationPurpose,
+    challengeId: string | null | undefined,
+    code: string | null | undefined,
+    now: Date = new Date(),
+  ): Promise<MemberProfile> {
+    if (!challengeId) throw required('challenge_id');
+    if (code === undefined || code === null || code === '') throw required('code');
+    if (!/^\d{6}$/.test(code)) throw malformed('code', 'must be 6 digits');
+    if (!uuidPattern.test(challengeId)) throw new AppError('NOT_FOUND', 'No such verification challenge');
+
+    const verdict = await em.transactional(async (tx): Promise<Verdict> => {
+      const challenge = await tx.findOne(
+        VerificationChallenge,
+        { id: challengeId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      if (!challenge) throw new AppError('NOT_FOUND', 'No such verification challenge');
+      if (challenge.tenantId !== owner.tenantId || challenge.userId !== owner.userId || challenge.purpose !== purpose)
+        throw new AppError('FORBIDDEN', 'This challenge belongs to another member, tenant or purpose');
+      if (challenge.failedAttempts >= this.limits.maxAttempts)
+        throw new AppError('OTP_LOCKED', 'Too many wrong codes; start a new verification');
+      if (challenge.consumedAt) throw new AppError('OTP_INVALID', 'This code has already been used');
+      if (challenge.expiresAt <= now)
+        throw new AppError('OTP_INVALID', 'This code has expired or a newer one was sent; start again');
+      if (!constantTimeEqual(challenge.codeHash, this.hashCode(code))) {
+        challenge.failedAttempts += 1;
+        const left = this.limits.maxAttempts - challenge.failedAttempts;
+        return {
+          ok: false,
+          error: new AppError('OTP_INVALID', `The code is wrong; ${left} attempt${left === 1 ? '' : 's'} left`, {
+            details: { attemptsLeft: left },
+          }),
+        };
+      }
+      challenge.consumedAt = now;
+      const profile = await ensureProfile(tx, owner, now);
+      channels[purpose].prove(profile, challenge.target, now);
+      recordProfileUpdate(tx, owner, [
+        purpose === VerificationPurpose.BUSINESS_EMAIL ? 'businessEmailVerified' : 'businessPhoneVerified',
+      ]);
+      return { ok: true, profile };
+    });
+    if (!verdict.ok) throw verdict.error;
+    return verdict.profile;
+  }
+}

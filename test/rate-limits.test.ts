@@ -1,0 +1,260 @@
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueEmail } from './identity/auth-helpers.js';
+import { startTestStack, type TestStack } from './support/stack.js';
+
+/**
+ * Per-client rate limits (seed 004 "Rate Limiting") through real HTTP. Each case speaks from an
+ * address of its own (X-Forwarded-For, believed from 127.0.0.1 here) or with users of its own, so
+ * cases, reruns and other test files sharing TEST_REDIS_URL never draw on one another's budget.
+ */
+const limits = {
+  TRUSTED_PROXIES: '127.0.0.1',
+  RATE_LIMIT_GENERAL_PER_MINUTE: '3',
+  RATE_LIMIT_AUTH_PER_MINUTE: '10',
+  RATE_LIMIT_ADMIN_PER_MINUTE: '5',
+};
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack(limits);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const freshAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: Record<string, unknown>;
+}
+
+async function request(
+  path: string,
+  options: { method?: string; from?: string; token?: string; body?: unknown; base?: string } = {},
+): Promise<Answer> {
+  const response = await fetch(`${options.base ?? stack.gatewayUrl}${path}`, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers: {
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.from ? { 'x-forwarded-for': options.from } : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
+}
+
+const restLogin = (from: string) =>
+  request('/api/v1/auth/login', { from, body: { email: uniqueEmail('rl'), password: 'not-the-password-1' } });
+
+const graphql = (query: string, options: { from?: string; token?: string; base?: string } = {}) =>
+  request('/graphql', { ...options, body: { query } });
+
+const graphqlLogin = (from: string) =>
+  graphql(
+    `mutation { login(input: { email: "${uniqueEmail('rl')}", password: "not-the-password-1" }) { accessToken } }`,
+    {
+      from,
+    },
+  );
+
+const remaining = (answer: Answer) => Number(answer.headers.get('ratelimit-remaining'));
+
+/** What every refusal carries besides its body. */
+function expectRefusalHeaders(answer: Answer, limit: number) {
+  expect(answer.status).toBe(429);
+  const retryAfter = Number(answer.headers.get('retry-after'));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(Math.ceil(60 / limit));
+  expect(answer.headers.get('ratelimit-limit')).toBe(String(limit));
+  expect(answer.headers.get('ratelimit-remaining')).toBe('0');
+  expect(Number(answer.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+  expect(answer.headers.get('ratelimit-policy')).toBe(`${limit};w=60`);
+}
+
+describe('the auth budget', () => {
+  it('refuses the 11th sign-in within a minute from one address, in the seed 004 shape; general requests still pass', async () => {
+    const from = freshAddress();
+    const answers: Answer[] = [];
+    for (let i = 0; i < 10; i += 1) answers.push(await restLogin(from));
+    expect(answers.map((a) => a.status)).toEqual(Array<number>(10).fill(401));
+    // RateLimit-Remaining counts down on successful (non-refused) responses too.
+    expect(answers.map(remaining)).toEqual([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    expect(answers[0]!.headers.get('ratelimit-limit')).toBe('10');
+
+    const refused = await restLogin(from);
+    expectRefusalHeaders(refused, 10);
+    expect(Object.keys(refused.body).sort()).toEqual(['details', 'error', 'message']);
+    expect(refused.body).toMatchObject({ error: 'rate_limited', details: expect.any(Object) as unknown });
+    expect(refused.body['message']).toEqual(expect.stringContaining('Too many auth requests'));
+
+    const general = await graphql('{ __typename }', { from });
+    expect(general.status).toBe(200);
+    expect(general.body).toEqual({ data: { __typename: 'Query' } });
+    expect(general.headers.get('ratelimit-limit')).toBe('3');
+  });
+
+  it('counts the GraphQL login mutation in the same budget and refuses it with a GraphQL error and 429', async () => {
+    const from = freshAddress();
+    for (let i = 0; i < 5; i += 1) expect((await restLogin(from)).status).toBe(401);
+    for (let i = 0; i < 5; i += 1) {
+      const answer = await graphqlLogin(from);
+      expect(answer.status).not.toBe(429);
+      expect((answer.body['errors'] as { extensions: { code: string } }[])[0]?.extensions.code).toBe(
+        'INVALID_CREDENTIALS',
+      );
+    }
+    const refused = await graphqlLogin(from);
+    expectRefusalHeaders(refused, 10);
+    expect(refused.body['data']).toBeUndefined();
+    expect(refused.body['errors']).toEqual([
+      {
+        message: expect.stringContaining('Too many auth requests') as unknown,
+        extensions: {
+          code: 'RATE_LIMITED',
+          http: { status: 429 },
+          details: { retryAfterSeconds: Number(refused.headers.get('retry-after')) },
+        },
+      },
+    ]);
+  });
+
+  it('stays with the address when a token is attached: owning accounts buys no extra guesses', async () => {
+    const from = freshAddress();
+    const [first, second] = await Promise.all([stack.createUser(), stack.createUser()]);
+    for (let i = 0; i < 10; i += 1) {
+      const token = i % 2 === 0 ? first.token : second.token;
+      const answer = await request('/api/v1/auth/login', {
+        from,
+        token,
+        body: { email: uniqueEmail('rl'), password: 'not-the-password-1' },
+      });
+      expect(answer.status).toBe(401);
+    }
+    expect((await restLogin(from)).status).toBe(429);
+  });
+
+  it('lets exactly 10 of 30 concurrent sign-ins through', async () => {
+    const from = freshAddress();
+    const answers = await Promise.all(Array.from({ length: 30 }, () => restLogin(from)));
+    expect(answers.filter((a) => a.status !== 429)).toHaveLength(10);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(20);
+  });
+});
+
+describe('the general budget', () => {
+  it('belongs to each signed-in user, apart from the address and from other users', async () => {
+    const [first, second] = await Promise.all([stack.createUser(), stack.createUser()]);
+    const from = freshAddress();
+    const me = (token: string) => graphql('{ me { id } }', { token, from });
+    const firstAnswers = [await me(first.token), await me(first.token), await me(first.token)];
+    expect(firstAnswers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(firstAnswers.map(remaining)).toEqual([2, 1, 0]);
+    const refused = await me(first.token);
+    expectRefusalHeaders(refused, 3);
+    expect((refused.body['errors'] as { extensions: { code: string } }[])[0]?.extensions.code).toBe('RATE_LIMITED');
+
+    for (let i = 0; i < 3; i += 1) expect((await me(second.token)).status).toBe(200);
+    expect((await me(second.token)).status).toBe(429);
+    // The same address, anonymous: a budget of its own.
+    expect((await graphql('{ __typename }', { from })).status).toBe(200);
+  });
+
+  it('refuses /internal/* in the seed 000 shape', async () => {
+    const from = freshAddress();
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await request('/internal/systems', { from });
+      expect(answer).toMatchObject({ status: 401, body: { detail: 'invalid_client' } });
+    }
+    const refused = await request('/internal/systems', { from });
+    expectRefusalHeaders(refused, 3);
+    expect(refused.body).toEqual({ detail: 'rate_limited' });
+  });
+
+  it('refuses /api/v1/members/* in the seed 003 shape', async () => {
+    const member = await stack.createUser();
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await request('/api/v1/members/me', { token: member.token });
+      expect(answer.status).not.toBe(429);
+    }
+    const refused = await request('/api/v1/members/me', { token: member.token });
+    expectRefusalHeaders(refused, 3);
+    expect(Object.keys(refused.body).sort()).toEqual(['code', 'message']);
+    expect(refused.body['code']).toBe(29604000);
+  });
+
+  it('never limits health, readiness, metrics, JWKS, discovery or the OpenAPI document', async () => {
+    const from = freshAddress();
+    for (const path of [
+      '/health',
+      '/metrics',
+      '/.well-known/jwks.json',
+      '/.well-known/openid-configuration',
+      '/openapi.json',
+    ]) {
+      for (let i = 0; i < 5; i += 1) {
+        const response = await fetch(`${stack.gatewayUrl}${path}`, { headers: { 'x-forwarded-for': from } });
+        await response.arrayBuffer();
+        expect(response.status, path).toBe(200);
+        expect(response.headers.get('ratelimit-limit'), path).toBeNull();
+      }
+    }
+  });
+});
+
+describe('the admin budget', () => {
+  it('is separate from the general one, for REST and GraphQL admin operations alike', async () => {
+    const admin = await stack.createUser({ role: 'SYSTEM_ADMIN' });
+    const answers: Answer[] = [];
+    for (let i = 0; i < 4; i += 1) answers.push(await request('/api/v1/admin/users', { token: admin.token }));
+    answers.push(await graphql('{ users { total } }', { token: admin.token }));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(answers.map(remaining)).toEqual([4, 3, 2, 1, 0]);
+
+    const refused = await request('/api/v1/admin/users', { token: admin.token });
+    expectRefusalHeaders(refused, 5);
+    expect(refused.body).toMatchObject({ error: 'rate_limited' });
+
+    // The admin's general budget is untouched.
+    const general = await request('/api/v1/users/me', { token: admin.token });
+    expect(general.status).toBe(200);
+    expect(general.headers.get('ratelimit-limit')).toBe('3');
+    expect(remaining(general)).toBe(2);
+  });
+
+  it('is not for people who are not admins: their admin requests cost general budget', async () => {
+    const person = await stack.createUser();
+    const answer = await request('/api/v1/admin/users', { token: person.token });
+    expect(answer.status).toBe(403);
+    expect(answer.headers.get('ratelimit-limit')).toBe('3');
+    const anonymous = await graphql('{ users { total } }', { from: freshAddress() });
+    expect(anonymous.headers.get('ratelimit-limit')).toBe('3');
+  });
+});
+
+describe('with Redis', () => {
+  const redis = process.env['TEST_REDIS_URL'];
+  it.skipIf(!redis)(
+    `shares one budget between two gateways on the same Redis${redis ? '' : ' (skipped: set TEST_REDIS_URL to run)'}`,
+    async () => {
+      const other = await startTestStack(limits);
+      try {
+        const from = freshAddress();
+        const bases = [stack.gatewayUrl, other.gatewayUrl, stack.gatewayUrl, other.gatewayUrl];
+        const answers: Answer[] = [];
+        for (const base of bases) answers.push(await graphql('{ __typename }', { from, base }));
+        expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
+        expect(answers.map(remaining)).toEqual([2, 1, 0, 0]);
+      } finally {
+        await other.stop();
+      }
+    },
+  );
+});

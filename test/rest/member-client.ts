@@ -1,0 +1,30 @@
+import { expect } from 'vitest';
+import { startTestStack, type TestStack, type TestStackOptions } from '../support/stack.js';
+import { call } from './oauth-client.js';
+
+/**
+ * A stack for the seed 003 tests; `env` adds or overrides variables (NODE_ENV=development, ...). Test
+ * stacks raise the per-client rate limits, so only what a test exercises on purpose answers 429.
+ */
+export function startMemberStack(env: Record<string, string> = {}, options: TestStackOptions = {}): Promise<TestStack> {
+  return startTestStack(env, options);
+}
+
+/** A real HTTP request to the gateway's `/api/v1/members/*` routes (the REST layer's one client). */
+export const callMember = call;
+
+/** Status and body only, for `toEqual` against `memberOk` or `memberError`. */
+export async function memberAnswer(...args: Parameters<typeof callMember>) {
+  const { status, body } = await callMember(...args);
+  return { status, body };
+}
+
+/** The success envelope (HTTP 200, code 102000). */
+export function memberOk(data: unknown) {
+  return { status: 200, body: { code: 102000, message: 'SUCCESS', data } };
+}
+
+/** A refusal: exactly `{code, message}`, with the code and status exact and any message. */
+export function memberError(status: number, code: number) {
+  return { status, body: { code, message: expect.any(String) as string } };
+}

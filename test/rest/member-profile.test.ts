@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { call } from './oauth-client.js';
+
+/** seed 003 `GET`/`PATCH /api/v1/members/me` through the gateway: MemberMeData in the envelope. */
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const success = (data: unknown) => ({ code: 102000, message: 'SUCCESS', data });
+
+describe('GET /api/v1/members/me', () => {
+  it('answers MemberMeData for a member without a profile, leaving out empty fields', async () => {
+    const user = await stack.createUser({ tenantSlug: 'members-get' });
+    const account = await stack.subgraphs.identity.database.fork().findOneOrFail(UserAccount, user.id);
+    const response = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 200,
+      body: success({
+        tenant_id: user.tenantId,
+        uid: user.id,
+        zitadel_email: user.email,
+        status: 'active',
+        origin: 'local',
+        business_email_verified: false,
+        business_phone_verified: false,
+        totp_enrolled: false,
+        create_at: account.createdAt.getTime(),
+        update_at: account.createdAt.getTime(),
+      }),
+    });
+  });
+
+  it('answers 401 29501000 without a valid bearer token', async () => {
+    for (const token of [undefined, 'garbage']) {
+      const response = await call(stack, 'GET', '/api/v1/members/me', token ? { token } : {});
+      expect({ status: response.status, code: response.body['code'] }).toEqual({ status: 401, code: 29501000 });
+      expect(typeof response.body['message']).toBe('string');
+      expect(Object.keys(response.body).sort()).toEqual(['code', 'message']);
+    }
+  });
+
+  it('answers 404 29301000 when the account behind a still-valid token is gone', async () => {
+    const user = await stack.createUser();
+    const em = stack.subgraphs.identity.database.fork();
+    await em.execute(
+      'delete from "identity"."refresh_token" where session_id in (select id from "identity"."session" where user_id = ?)',
+      [user.id],
+    );
+    await em.execute('delete from "identity"."session" where user_id = ?', [user.id]);
+    await em.nativeDelete(UserAccount, { id: user.id });
+    const response = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+    expect({ status: response.status, code: response.body['code'] }).toEqual({ status: 404, code: 29301000 });
+  });
+});
+
+describe('PATCH /api/v1/members/me', () => {
+  it('updates the given fields, normalizes them, and answers the member as GET does', async () => {
+    const user = await stack.createUser();
+    const patched = await call(stack, 'PATCH', '/api/v1/members/me', {
+      token: user.token,
+      body: {
+        display_name: '  王小明 ',
+        avatar: 'https://cdn.example.com/a.png',
+        language: 'zh-tw',
+        currency: 'twd',
+        phone: '+886912345678',
+      },
+    });
+    expect(patched.status).toBe(200);
+    const data = patched.body['data'] as Record<string, unknown>;
+    expect(data).toMatchObject({
+      display_name: '王小明',
+      avatar: 'https://cdn.example.com/a.png',
+      language: 'zh-TW',
+      currency: 'TWD',
+      phone: '+886912345678',
+    });
+    expect(data['update_at']).toBeGreaterThanOrEqual(data['create_at'] as number);
+    const fetched = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+    expect(fetched.body).toEqual(patched.body);
+
+    // Absent fields stay; an empty string clears one.
+    const cleared = await call(stack, 'PATCH', '/api/v1/members/me', { token: user.token, body: { avatar: '' } });
+    expect(cleared.body['data']).toMatchObject({ display_name: '王小明', phone: '+886912345678' });
+    expect(cleared.body['data']).not.toHaveProperty('avatar');
+  });
+
+  it('refuses malformed fields with 400 10101000 naming them, and changes nothing', async () => {
+    const user = await stack.createUser();
+    await call(stack, 'PATCH', '/api/v1/members/me', { token: user.token, body: { display_name: 'Before' } });
+    const before = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+    const bad = [
+      { phone: '0912345678' },
+      { language: 'not a tag!' },
+      { currency: 'XYZ' },
+      { avatar: 'javascript:alert(1)' },
+      { display_name: 'x'.repeat(101) },
+      { display_name: 'Fine', phone: '12' },
+      { display_name: 42 },
+    ];
+    for (const body of bad) {
+      const response = await call(stack, 'PATCH', '/api/v1/members/me', { token: user.token, body });
+      expect({ body, status: response.status, code: response.body['code'] }).toEqual({
+        body,
+        status: 400,
+        code: 10101000,
+      });
+    }
+    const named = await call(stack, 'PATCH', '/api/v1/members/me', {
+      token: user.token,
+      body: { avatar: 'ftp://x', phone: '1' },
+    });
+    expect(named.body['message']).toMatch(/avatar .*; phone /);
+    const after = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+    expect(after.body).toEqual(before.body);
+  });
+
+  it('answers 400 10101000 for a body that is not JSON', async () => {
+    const user = await stack.createUser();
+    const response = await call(stack, 'PATCH', '/api/v1/members/me', { token: user.token, body: '{nope' });
+    expect({ status: response.status, code: response.body['code'] }).toEqual({ status: 400, code: 10101000 });
+  });
+
+  it('reports an enrolled authenticator as totp_enrolled', async () => {
+    const user = await stack.createUser();
+    const started = await stack.graphql<{ startTotpEnrollment: { otpauthUrl: string } }>(
+      'mutation { startTotpEnrollment { otpauthUrl } }',
+      { token: user.token },
+    );
+    const secret = new URL(started.data!.startTotpEnrollment.otpauthUrl).searchParams.get('secret')!;
+    const { generate } = await import('otplib');
+    const confirmed = await stack.graphql(
+      'mutation ($c: String!) { confirmTotpEnrollment(code: $c) { backupCodes } }',
+      {
+        token: user.token,
+        variables: { c: await generate({ secret }) },
+      },
+    );
+    expect(confirmed.errors).toBeUndefined();
+    const response = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+    expect(response.body['data']).toMatchObject({ totp_enrolled: true });
+  });
+});
