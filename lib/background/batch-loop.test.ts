@@ -41,6 +41,33 @@ describe('BatchLoop', () => {
     expect(await loop.drain()).toBe(0);
   });
 
+  it('waits for the scheduled batch in flight, whose claimed items it cannot take itself', async () => {
+    let inFlight = false;
+    let finished = 0;
+    let release: () => void = () => {};
+    const loop = new BatchLoop({
+      purpose: 'test',
+      logger: capturedLogger().logger,
+      batchSize: 10,
+      intervalMs: 60_000,
+      runBatch: async () => {
+        // The first (scheduled) batch claims the work and is slow; a concurrent one finds nothing.
+        if (finished > 0 || inFlight) return 0;
+        inFlight = true;
+        await new Promise<void>((resolve) => (release = resolve));
+        finished = 4;
+        return 4;
+      },
+    });
+    loop.start();
+    await until(() => inFlight);
+    const drained = loop.drain();
+    setTimeout(() => release(), 20);
+    await drained;
+    expect(finished).toBe(4);
+    await loop.stop();
+  });
+
   it('runs again at once after a full batch or a wake, and waits the interval otherwise', async () => {
     const batches: number[] = [];
     let pending = 20;

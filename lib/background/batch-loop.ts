@@ -53,13 +53,18 @@ export class BatchLoop {
     this.schedule(0);
   }
 
-  /** Runs batches until one is not full; returns how many items were handled. */
+  /**
+   * Runs batches until one is not full and no scheduled batch is in flight; returns how many items
+   * this call handled. A batch in flight holds claims that this call's own batches cannot see, so
+   * returning before it settles would leave its items unfinished.
+   */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
+      await this.running;
       const handled = await this.options.runBatch();
       total += handled;
-      if (handled < this.options.batchSize) return total;
+      if (handled < this.options.batchSize && !this.running) return total;
     }
   }
 
