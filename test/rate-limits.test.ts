@@ -126,6 +126,28 @@ describe('the auth budget', () => {
     ]);
   });
 
+  it('charges every aliased login of one operation, so one request cannot try many passwords', async () => {
+    const from = freshAddress();
+    const logins = (count: number) =>
+      Array.from(
+        { length: count },
+        (_, i) =>
+          `l${i}: login(input: { email: "${uniqueEmail('rl')}", password: "guess-number-${i}" }) { accessToken }`,
+      ).join(' ');
+    const four = await graphql(`mutation { ${logins(4)} }`, { from });
+    expect(four.status).not.toBe(429);
+    expect(remaining(four)).toBe(6);
+    expect((four.body['errors'] as { extensions: { code: string } }[])[0]?.extensions.code).toBe('INVALID_CREDENTIALS');
+    // Seven more guesses do not fit in the six left: refused whole, nothing tried, nothing spent.
+    const seven = await graphql(`mutation { ${logins(7)} }`, { from });
+    expectRefusalHeaders(seven, 10);
+    expect(seven.body['data']).toBeUndefined();
+    const six = await graphql(`mutation { ${logins(6)} }`, { from });
+    expect(six.status).not.toBe(429);
+    expect(remaining(six)).toBe(0);
+    expect((await restLogin(from)).status).toBe(429);
+  });
+
   it('stays with the address when a token is attached: owning accounts buys no extra guesses', async () => {
     const from = freshAddress();
     const [first, second] = await Promise.all([stack.createUser(), stack.createUser()]);

@@ -71,24 +71,24 @@ describe('GraphQL classes', () => {
     ['{ me { id } users { total } }', 'general'],
     ['{ me { id ', 'general'],
   ])('%s is %s', (query, expected) => {
-    expect(classifier()({ query })).toBe(expected);
+    expect(classifier()({ query }).class).toBe(expected);
   });
 
   it('classifies the operation that runs, or all of them when none is named', () => {
     const query = 'query A { me { id } } mutation B { login(input: {}) { accessToken } }';
     const classify = classifier();
-    expect(classify({ query, operationName: 'A' })).toBe('general');
-    expect(classify({ query, operationName: 'B' })).toBe('auth');
-    expect(classify({ query })).toBe('auth');
+    expect(classify({ query, operationName: 'A' }).class).toBe('general');
+    expect(classify({ query, operationName: 'B' }).class).toBe('auth');
+    expect(classify({ query }).class).toBe('auth');
   });
 
   it('takes the strictest of a batch, and general for anything that is not a request', () => {
     const classify = classifier();
-    expect(classify([{ query: '{ me { id } }' }, { query: 'mutation { login(input: {}) { accessToken } }' }])).toBe(
-      'auth',
-    );
-    expect(classify(undefined)).toBe('general');
-    expect(classify('mutation { login }')).toBe('general');
+    expect(
+      classify([{ query: '{ me { id } }' }, { query: 'mutation { login(input: {}) { accessToken } }' }]).class,
+    ).toBe('auth');
+    expect(classify(undefined).class).toBe('general');
+    expect(classify('mutation { login }').class).toBe('general');
   });
 
   it('remembers persisted-query hashes only when they are the document’s', () => {
@@ -96,17 +96,41 @@ describe('GraphQL classes', () => {
     const login = 'mutation { login(input: {}) { accessToken } }';
     const hash = createHash('sha256').update(login).digest('hex');
     const persisted = (sha256Hash: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash } } });
-    expect(classify(persisted(hash))).toBe('general');
-    expect(classify({ query: login, ...persisted(hash) })).toBe('auth');
-    expect(classify(persisted(hash))).toBe('auth');
+    expect(classify(persisted(hash)).class).toBe('general');
+    expect(classify({ query: login, ...persisted(hash) }).class).toBe('auth');
+    expect(classify(persisted(hash)).class).toBe('auth');
     // A different document sent under the login's hash does not relabel it.
-    expect(classify({ query: '{ me { id } }', ...persisted(hash) })).toBe('general');
-    expect(classify(persisted(hash))).toBe('auth');
+    expect(classify({ query: '{ me { id } }', ...persisted(hash) }).class).toBe('general');
+    expect(classify(persisted(hash)).class).toBe('auth');
+  });
+
+  it('charges each auth root field, so aliases cannot try many passwords for one request', () => {
+    const classify = classifier();
+    const login = (alias: string) => `${alias}: login(input: {email: "a", password: "${alias}"}) { accessToken }`;
+    expect(classify({ query: `mutation { ${login('a')} }` })).toEqual({ class: 'auth', cost: 1 });
+    expect(classify({ query: `mutation { ${['a', 'b', 'c', 'd'].map(login).join(' ')} }` })).toEqual({
+      class: 'auth',
+      cost: 4,
+    });
+    // Through fragments as well; one response key runs once however often it is selected.
+    expect(
+      classify({
+        query: `mutation { ...F ... on Mutation { ${login('c')} } ${login('a')} }
+                fragment F on Mutation { ${login('a')} ${login('b')} verifyTotp(code: "1") { verified } }`,
+      }),
+    ).toEqual({ class: 'auth', cost: 4 });
+    // Mixed with other fields, only the auth ones count; other classes cost one per operation.
+    expect(classify({ query: `mutation { ${login('a')} setUserRole(userId: "1", role: USER) { id } }` })).toEqual({
+      class: 'auth',
+      cost: 1,
+    });
+    expect(classify({ query: '{ a: me { id } b: me { id } users { total } }' })).toEqual({ class: 'general', cost: 1 });
+    expect(classify({ query: '{ users { total } tenants { id } }' })).toEqual({ class: 'admin', cost: 1 });
   });
 
   it('does not parse documents beyond the token limit', () => {
     const classify = createGraphQLClassifier({ limits: defaults, maxTokens: 10 });
-    expect(classify({ query: 'mutation { login(input: { email: "a", password: "b" }) { accessToken } }' })).toBe(
+    expect(classify({ query: 'mutation { login(input: { email: "a", password: "b" }) { accessToken } }' }).class).toBe(
       'general',
     );
   });

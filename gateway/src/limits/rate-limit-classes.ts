@@ -137,11 +137,11 @@ export function strictest(classes: Iterable<RateLimitClass>, limits: RateLimits)
 const rootTypes = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' } as const;
 
 /**
- * `<root type>.<field>` of every root field the request would run: the named operation (without a
- * name, every operation: the only one, or an ambiguous document GraphQL refuses anyway), through fragments and
- * aliases, ignoring @skip/@include (counting a skipped field errs on the strict side).
+ * What runs at the root: per selected operation, each response key (alias or field name) with its
+ * `<root type>.<field>`. Two selections under one response key merge into one execution (GraphQL
+ * refuses them unless they are the same field with the same arguments), so each key runs once.
  */
-export function rootFieldsOf(document: DocumentNode, operationName: string | undefined): Set<string> {
+function rootExecutionsOf(document: DocumentNode, operationName: string | undefined): string[] {
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );
@@ -154,14 +154,18 @@ export function rootFieldsOf(document: DocumentNode, operationName: string | und
       definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition.selectionSet] as const] : [],
     ),
   );
-  const fields = new Set<string>();
+  const executions: string[] = [];
   for (const operation of selected) {
     const rootType = rootTypes[operation.operation];
+    const byResponseKey = new Map<string, string>();
     const visited = new Set<string>();
     const walk = (selectionSet: SelectionSetNode) => {
       for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) fields.add(`${rootType}.${selection.name.value}`);
-        else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
+        if (selection.kind === Kind.FIELD) {
+          const responseKey = selection.alias?.value ?? selection.name.value;
+          // A conflicting second field under one key is refused by validation; keep the first.
+          if (!byResponseKey.has(responseKey)) byResponseKey.set(responseKey, `${rootType}.${selection.name.value}`);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
         else if (!visited.has(selection.name.value)) {
           visited.add(selection.name.value);
           const fragment = fragments.get(selection.name.value);
@@ -170,8 +174,18 @@ export function rootFieldsOf(document: DocumentNode, operationName: string | und
       }
     };
     walk(operation.selectionSet);
+    executions.push(...byResponseKey.values());
   }
-  return fields;
+  return executions;
+}
+
+/**
+ * `<root type>.<field>` of every root field the request would run: the named operation (without a
+ * name, every operation: the only one, or an ambiguous document GraphQL refuses anyway), through fragments and
+ * aliases, ignoring @skip/@include (counting a skipped field errs on the strict side).
+ */
+export function rootFieldsOf(document: DocumentNode, operationName: string | undefined): Set<string> {
+  return new Set(rootExecutionsOf(document, operationName));
 }
 
 export interface GraphQLClassifierOptions {
@@ -185,8 +199,26 @@ export interface GraphQLClassifierOptions {
   readonly rememberedHashes?: number;
 }
 
+/**
+ * The budget a request draws on, and how much of it: one per operation, except that each auth root
+ * field counts on its own. Otherwise `a: login(…) b: login(…) …` (aliases) would try many passwords
+ * or codes for the price of one request.
+ */
+export interface GraphQLCharge {
+  readonly class: RateLimitClass;
+  readonly cost: number;
+}
+
 /** One GraphQL-over-HTTP request: a JSON body, a batch of them, or a GET's query string. */
-export type GraphQLClassifier = (request: unknown) => RateLimitClass;
+export type GraphQLClassifier = (request: unknown) => GraphQLCharge;
+
+interface OperationCharge {
+  readonly class: RateLimitClass;
+  /** Root fields of the auth class it runs. */
+  readonly authFields: number;
+}
+
+const GENERAL_OPERATION: OperationCharge = { class: 'general', authFields: 0 };
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
@@ -199,42 +231,47 @@ const asRecord = (value: unknown): Record<string, unknown> | undefined =>
  */
 export function createGraphQLClassifier(options: GraphQLClassifierOptions): GraphQLClassifier {
   const maxHashes = options.rememberedHashes ?? 10_000;
-  const hashes = new Map<string, RateLimitClass>();
+  const hashes = new Map<string, OperationCharge>();
 
-  function classifyOne(request: Record<string, unknown>): RateLimitClass {
+  function classifyOne(request: Record<string, unknown>): OperationCharge {
     const persisted = asRecord(asRecord(request['extensions'])?.['persistedQuery']);
     const hash = typeof persisted?.['sha256Hash'] === 'string' ? persisted['sha256Hash'] : undefined;
     const query = request['query'];
-    if (typeof query !== 'string') return (hash && hashes.get(hash)) || 'general';
+    if (typeof query !== 'string') return (hash && hashes.get(hash)) || GENERAL_OPERATION;
     let document: DocumentNode;
     try {
       document = parse(query, { noLocation: true, maxTokens: options.maxTokens });
     } catch {
-      return 'general';
+      return GENERAL_OPERATION;
     }
     const operationName = typeof request['operationName'] === 'string' ? request['operationName'] : undefined;
-    const classes = [...rootFieldsOf(document, operationName)].map((field) => graphqlFieldClasses[field] ?? 'general');
-    const chosen = strictest(classes, options.limits);
+    const classes = rootExecutionsOf(document, operationName).map((field) => graphqlFieldClasses[field] ?? 'general');
+    const charge: OperationCharge = {
+      class: strictest(classes, options.limits),
+      authFields: classes.filter((cls) => cls === 'auth').length,
+    };
     // Learnt only for a hash that is the document's: a mismatched pair must not relabel a hash.
     if (hash && createHash('sha256').update(query).digest('hex') === hash) {
       hashes.delete(hash);
-      hashes.set(hash, chosen);
+      hashes.set(hash, charge);
       for (const oldest of hashes.keys()) {
         if (hashes.size <= maxHashes) break;
         hashes.delete(oldest);
       }
     }
-    return chosen;
+    return charge;
   }
 
   return (request) => {
-    const requests = Array.isArray(request) ? request : [request];
-    return strictest(
-      requests.map((one) => {
-        const record = asRecord(one);
-        return record ? classifyOne(record) : 'general';
-      }),
+    const operations = (Array.isArray(request) ? request : [request]).map((one) => {
+      const record = asRecord(one);
+      return record ? classifyOne(record) : GENERAL_OPERATION;
+    });
+    const cls = strictest(
+      operations.map((operation) => operation.class),
       options.limits,
     );
+    const authFields = operations.reduce((sum, operation) => sum + operation.authFields, 0);
+    return { class: cls, cost: cls === 'auth' ? Math.max(1, authFields) : operations.length };
   };
 }

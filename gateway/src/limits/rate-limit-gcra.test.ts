@@ -54,6 +54,18 @@ describe('GCRA', () => {
     }
   });
 
+  it('charges a request worth several all at once, or not at all', () => {
+    const policy = minute(10);
+    const first = gcra(undefined, start, policy, 4);
+    expect(first.outcome).toMatchObject({ allowed: true, remaining: 6 });
+    const second = gcra(first.state, start, policy, 6);
+    expect(second.outcome).toMatchObject({ allowed: true, remaining: 0 });
+    const refused = gcra(first.state, start, policy, 7);
+    expect(refused.outcome).toMatchObject({ allowed: false, retryAfterMs: 6_000 });
+    expect(refused.state).toBe(first.state);
+    expect(gcra(undefined, start, policy, 11).outcome.allowed).toBe(false);
+  });
+
   it('stores nothing for a refused request', () => {
     let state: GcraState | undefined;
     for (let i = 0; i < 3; i += 1) state = gcra(state, start, minute(3)).state;

@@ -76,11 +76,14 @@ export interface GcraStep {
   readonly state: GcraState | undefined;
 }
 
-/** One request at `now` (ms) against the client's state (undefined: never seen, or whole again). */
-export function gcra(state: GcraState | undefined, now: number, policy: RateLimitPolicy): GcraStep {
+/**
+ * One request at `now` (ms) against the client's state (undefined: never seen, or whole again). A
+ * request may cost several (a GraphQL operation with several sign-in fields): all or nothing.
+ */
+export function gcra(state: GcraState | undefined, now: number, policy: RateLimitPolicy, cost = 1): GcraStep {
   // A clock that steps back never hands out budget.
   const ahead = state ? Math.max(0, state.aheadMs - Math.max(0, now - state.at)) : 0;
-  const next = ahead + emissionInterval(policy);
+  const next = ahead + cost * emissionInterval(policy);
   if (next > policy.windowMs + toleranceMs(policy)) {
     return { outcome: outcomeFrom(policy, false, ahead, next - policy.windowMs), state };
   }

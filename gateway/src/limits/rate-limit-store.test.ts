@@ -45,12 +45,15 @@ for (const [name, factory] of stores) {
       const store = await open(clock.now);
       const policy = minute(7);
       let state: GcraState | undefined;
-      // Bursts, pauses shorter and longer than one interval, a quiet minute.
-      for (const pause of [0, 0, 0, 0, 0, 0, 0, 0, 1_000, 8_571, 8_572, 30_000, 0, 0, 0, 61_000, 0, 0]) {
+      // Bursts, pauses shorter and longer than one interval, a quiet minute; now and then a request
+      // worth several (a GraphQL operation with several sign-in fields).
+      const pauses = [0, 0, 0, 0, 0, 0, 0, 0, 1_000, 8_571, 8_572, 30_000, 0, 0, 0, 61_000, 0, 0, 20_000, 0, 0];
+      for (const [i, pause] of pauses.entries()) {
+        const cost = i % 4 === 3 ? 3 : 1;
         clock.advance(pause);
-        const expected = gcra(state, clock.now(), policy);
+        const expected = gcra(state, clock.now(), policy, cost);
         state = expected.state;
-        const actual = await store.hit('client', policy);
+        const actual = await store.hit('client', policy, cost);
         expect(actual.allowed).toBe(expected.outcome.allowed);
         expect(actual.remaining).toBe(expected.outcome.remaining);
         expect(actual.resetMs).toBeCloseTo(expected.outcome.resetMs, 1);

@@ -11,9 +11,12 @@ import {
   type RateLimitPolicy,
 } from './rate-limit-gcra.js';
 
-/** Where the per-client GCRA state lives. `hit` counts one request and decides it atomically. */
+/**
+ * Where the per-client GCRA state lives. `hit` counts a request (worth `cost` requests, 1 unless
+ * said) and decides it atomically.
+ */
 export interface RateLimitStore {
-  hit(key: string, policy: RateLimitPolicy): Promise<RateLimitOutcome>;
+  hit(key: string, policy: RateLimitPolicy, cost?: number): Promise<RateLimitOutcome>;
   close(): Promise<void>;
 }
 
@@ -36,11 +39,11 @@ export class MemoryRateLimitStore implements RateLimitStore {
     this.lastSweep = now();
   }
 
-  async hit(key: string, policy: RateLimitPolicy): Promise<RateLimitOutcome> {
+  async hit(key: string, policy: RateLimitPolicy, cost = 1): Promise<RateLimitOutcome> {
     // Synchronous from read to write: concurrent requests in this process cannot interleave.
     const now = this.now();
     this.sweep(now);
-    const step = gcra(this.states.get(key), now, policy);
+    const step = gcra(this.states.get(key), now, policy, cost);
     if (step.outcome.allowed && step.state) {
       // Re-inserted so that Map order is least recently used first.
       this.states.delete(key);
@@ -80,6 +83,7 @@ const GCRA_SCRIPT = `
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local now = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
 if not now then
   local t = redis.call('TIME')
   now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -93,7 +97,7 @@ if state then
   local at = tonumber(string.sub(state, sep + 1))
   ahead = math.max(0, tonumber(string.sub(state, 1, sep - 1)) - math.max(0, now - at) / 1000)
 end
-local nxt = ahead + interval
+local nxt = ahead + cost * interval
 if nxt > window + tolerance then
   return {0, string.format('%.17g', ahead), string.format('%.17g', nxt - window)}
 end
@@ -145,12 +149,13 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
   }
 
-  async hit(key: string, policy: RateLimitPolicy): Promise<RateLimitOutcome> {
+  async hit(key: string, policy: RateLimitPolicy, cost = 1): Promise<RateLimitOutcome> {
     const args = [
       this.keyPrefix + key,
       String(policy.limit),
       String(policy.windowMs),
       this.options.now ? String(Math.round(this.options.now() * 1000)) : '',
+      String(cost),
     ];
     let reply: unknown;
     try {

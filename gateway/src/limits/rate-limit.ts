@@ -8,7 +8,13 @@ import { normaliseAddress } from '../../../lib/http/address-match.js';
 import type { Logger } from '../../../lib/logging/logger.js';
 import { renderError } from '../rest/families.js';
 import { familyForPath } from '../rest/router.js';
-import { classifyPath, createGraphQLClassifier, type RateLimitClass, type RateLimits } from './rate-limit-classes.js';
+import {
+  classifyPath,
+  createGraphQLClassifier,
+  type GraphQLCharge,
+  type RateLimitClass,
+  type RateLimits,
+} from './rate-limit-classes.js';
 import type { RateLimitOutcome, RateLimitPolicy } from './rate-limit-gcra.js';
 import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 
@@ -23,6 +29,8 @@ import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from '
  *   /64. A credential that fails verification counts against the address: it is refused later anyway.
  *   The auth budget is always the address's: sign-in routes ignore tokens, and one attached anyway
  *   must not open a fresh budget for password guessing per account the guesser owns.
+ * - Cost: one per request, except that a GraphQL operation pays one auth request per auth root field
+ *   it runs (rate-limit-classes.ts), so aliased sign-ins in one document are not free guesses.
  * - The admin budget is for admins and API clients; anyone else's admin requests (refused by the
  *   subgraphs) draw on their general budget, so that nobody gets the larger budget by asking for
  *   admin fields.
@@ -131,12 +139,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 
   /** Counts the request; undefined when the store failed (the request passes, without headers). */
-  async function consume(req: Request, requested: RateLimitClass) {
+  async function consume(req: Request, { class: requested, cost }: GraphQLCharge) {
     const principal = requested === 'auth' ? anonymous : await options.identify(req).catch(() => anonymous);
     const cls = effectiveClass(requested, principal);
     const policy: RateLimitPolicy = { limit: limits[cls], windowMs: RATE_LIMIT_WINDOW_MS };
     try {
-      const outcome = await store.hit(`${cls}:${clientKeyOf(principal, options.clientAddress(req))}`, policy);
+      const key = `${cls}:${clientKeyOf(principal, options.clientAddress(req))}`;
+      const outcome = await store.hit(key, policy, cost);
       return { cls, outcome };
     } catch (error) {
       warnStoreFailure(error);
@@ -145,20 +154,20 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 
   function limited(
-    classify: (req: Request) => RateLimitClass | 'unlimited',
+    classify: (req: Request) => GraphQLCharge | 'unlimited',
     refuse: (req: Request, res: Response, error: AppError) => void,
   ): RequestHandler {
     return async (req: Request, res: Response, next: NextFunction) => {
-      let requested: RateLimitClass | 'unlimited';
+      let charge: GraphQLCharge | 'unlimited';
       try {
-        requested = classify(req);
+        charge = classify(req);
       } catch (error) {
         // A classification bug must not take the API down: count it as general.
         logger.error({ err: error }, 'rate limit classification failed');
-        requested = 'general';
+        charge = { class: 'general', cost: 1 };
       }
-      if (requested === 'unlimited') return next();
-      const counted = await consume(req, requested);
+      if (charge === 'unlimited') return next();
+      const counted = await consume(req, charge);
       if (!counted) return next();
       setRateLimitHeaders(res, counted.outcome);
       if (counted.outcome.allowed) return next();
@@ -171,7 +180,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     http: limited(
       // `/graphql` is counted by the handler below, once its body tells the operation.
-      (req) => (isGraphQLPath(req.path) ? 'unlimited' : classifyPath(req.path)),
+      (req) => {
+        const cls = isGraphQLPath(req.path) ? 'unlimited' : classifyPath(req.path);
+        return cls === 'unlimited' ? cls : { class: cls, cost: 1 };
+      },
       (req, res, error) => {
         const rendered = renderError(familyForPath(req.path), error);
         res.status(rendered.status).json(rendered.body);
