@@ -61,6 +61,14 @@ describe('configuration', () => {
     ]);
   });
 
+  it('refuses private and loopback webhook receivers by default in production only', () => {
+    const production = { NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(32), PUBLIC_URL: 'https://id.example.com' };
+    expect(loadConfig(production).webhookAllowPrivateTargets).toBe(false);
+    expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhookAllowPrivateTargets).toBe(true);
+    expect(loadConfig({}).webhookAllowPrivateTargets).toBe(true);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).webhookAllowPrivateTargets).toBe(false);
+  });
+
   it('stops the process with a message naming the variable', async () => {
     const failure = await run('node', ['--import', '@swc-node/register/esm-register', 'gateway/src/all-in-one.ts'], {
       env: { ...process.env, PORT: 'not-a-port', REDIS_URL: 'http://nope' },

@@ -1,8 +1,15 @@
 import type { EntityManager } from '../db/orm.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 
+/** What the catalog subgraph records of its items: `catalog.system_created`, `catalog.site_deactivated`... */
+export type CatalogEventType = `catalog.${'system' | 'module' | 'company' | 'site'}_${
+  'created' | 'updated' | 'activated' | 'deactivated'}`;
+
 /** The events subgraphs record; the names are the webhook event types of seed 004 and our own. */
 export type EventType =
+  | CatalogEventType
+  | 'permission.granted'
+  | 'permission.revoked'
   | 'user.created'
   | 'user.updated'
   | 'user.deleted'

@@ -198,6 +198,49 @@ describe('GET /api/v1/admin/audit-logs', () => {
   });
 });
 
+describe('sign-outs and API clients', () => {
+  it('lists a sign-out as user.logout with the address and user agent', async () => {
+    const { userId, email } = await signUpAndSignIn('logout-agent');
+    const signedIn = await call(stack, 'POST', '/api/v1/auth/login', { body: { email, password: goodPassword } });
+    const token = String(signedIn.body['access_token']);
+    const out = await call(stack, 'POST', '/api/v1/auth/logout', { token, headers: { 'user-agent': 'logout-agent' } });
+    expect(out.status).toBe(200);
+    await stack.drainEvents();
+    const logouts = await auditLogs(systemAdmin.token, { user_id: userId, action: 'user.logout' });
+    expect(logouts.body.items).toHaveLength(1);
+    expect(logouts.body.items[0]).toMatchObject({
+      user_id: userId,
+      actor_id: userId,
+      ip_address: '127.0.0.1',
+      user_agent: 'logout-agent',
+    });
+  });
+
+  it('lists API client creation, key rotation and disabling as api_client.*, by the admin who did it', async () => {
+    const created = await stack.graphql<{ createApiClient: { client: { id: string } } }>(
+      'mutation { createApiClient(input: { name: "audited-service" }) { client { id } } }',
+      { token: systemAdmin.token },
+    );
+    expect(created.errors).toBeUndefined();
+    const clientId = created.data!.createApiClient.client.id;
+    for (const mutation of ['rotateApiClientKey(id: $id) { apiKey }', 'disableApiClient(id: $id) { disabledAt }']) {
+      const changed = await stack.graphql(`mutation ($id: ID!) { ${mutation} }`, {
+        token: systemAdmin.token,
+        variables: { id: clientId },
+      });
+      expect(changed.errors).toBeUndefined();
+    }
+    await stack.drainEvents();
+    const entries = await auditLogs(systemAdmin.token, { user_id: systemAdmin.id, limit: '100' });
+    const ofClient = entries.body.items.filter((e) => e.details['clientId'] === clientId);
+    expect(ofClient.map((e) => e.action)).toEqual(['api_client.disabled', 'api_client.rotated', 'api_client.created']);
+    expect(ofClient.every((e) => e.actor_id === systemAdmin.id && e.ip_address === '127.0.0.1')).toBe(true);
+    expect(ofClient[2]?.details).toMatchObject({ name: 'audited-service' });
+    const byAction = await auditLogs(systemAdmin.token, { action: 'api_client.rotated', limit: '100' });
+    expect(byAction.body.items.map((e) => e.details['clientId'])).toContain(clientId);
+  });
+});
+
 describe('events from the member subgraph', () => {
   it('audits a profile change as user.updated naming the changed fields, not their values', async () => {
     const user = await stack.createUser();

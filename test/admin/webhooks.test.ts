@@ -279,6 +279,29 @@ describe('webhook endpoints', () => {
     expect(verifyWithLibrary(rotated.secret, webhook!)).toBeTruthy();
     await setEnabled(loginEndpoint.endpoint.id, false);
   });
+
+  it('answers createWebhookEndpoint(input: {url, events, description}) with { id secret } as the issue writes it', async () => {
+    const created = ok(
+      await stack.graphql<{ createWebhookEndpoint: { id: string; secret: string } }>(
+        `mutation ($url: String!) {
+           createWebhookEndpoint(input: { url: $url, events: ["tenant.created"], description: "as issued" }) { id secret }
+         }`,
+        { token: admin.token, variables: { url: receiver.url } },
+      ),
+    ).createWebhookEndpoint;
+    expect(created.secret).toMatch(/^whsec_/);
+    // The id is the endpoint's: it reads, rotates and disables that endpoint.
+    expect(await endpoint(created.id)).toMatchObject({ id: created.id, url: receiver.url, description: 'as issued' });
+    const rotated = ok(
+      await stack.graphql<{ rotateWebhookEndpointSecret: { id: string; secret: string } }>(
+        'mutation ($id: ID!) { rotateWebhookEndpointSecret(id: $id) { id secret } }',
+        { token: admin.token, variables: { id: created.id } },
+      ),
+    ).rotateWebhookEndpointSecret;
+    expect(rotated.id).toBe(created.id);
+    expect(rotated.secret).not.toBe(created.secret);
+    await setEnabled(created.id, false);
+  });
 });
 
 describe('delivery', () => {
@@ -316,6 +339,68 @@ describe('delivery', () => {
       await retrying.close();
     }
   });
+
+  it('honours a redelivery requested while a worker is in the middle of an attempt', async () => {
+    const held = await startWebhookReceiver();
+    try {
+      let release = () => {};
+      held.queue({ status: 200, release: new Promise<void>((resolve) => (release = resolve)) });
+      const { endpoint: created } = await subscribe(['user.password_changed'], held.url);
+      await emit(stack, { type: 'user.password_changed', subjectUserId: randomUUID() });
+      // The receiver holds the first attempt open, so the worker holds the delivery: ask again now.
+      await held.waitFor((r) => r.length === 1);
+      const [inFlight] = (await deliveries(created.id)).items;
+      const asked = ok(
+        await stack.graphql<{ redeliverWebhook: Delivery }>(
+          `mutation ($id: ID!) { redeliverWebhook(deliveryId: $id) { ${DELIVERY_FIELDS} } }`,
+          { token: admin.token, variables: { id: inFlight!.id } },
+        ),
+      ).redeliverWebhook;
+      expect(asked.status).toBe('PENDING');
+      release();
+      // The attempt's result does not swallow the request: it is sent again, with the same webhook-id.
+      const received = await held.waitFor((r) => r.length === 2);
+      expect(received[1]?.webhookId).toBe(received[0]?.webhookId);
+      await expect
+        .poll(async () => (await deliveries(created.id)).items[0])
+        .toMatchObject({
+          status: 'DELIVERED',
+          attemptCount: 2,
+          attempts: [
+            expect.objectContaining({ manual: false }),
+            expect.objectContaining({ manual: true, succeeded: true }),
+          ],
+        });
+      await servicesOf(stack).webhooks.worker.drain();
+      expect(held.received).toHaveLength(2);
+      await setEnabled(created.id, false);
+    } finally {
+      await held.close();
+    }
+  });
+
+  it.each([302, 307])(
+    'does not follow a %i redirect: the attempt fails and the other receiver never hears of it',
+    async (status) => {
+      const [redirecting, elsewhere] = await Promise.all([startWebhookReceiver(), startWebhookReceiver()]);
+      try {
+        redirecting.answerWith({ status, headers: { location: elsewhere.url } });
+        const { endpoint: created } = await subscribe(['user.totp_enrolled'], redirecting.url);
+        await emit(stack, { type: 'user.totp_enrolled', subjectUserId: randomUUID() });
+        await expect.poll(async () => (await deliveries(created.id)).items[0]?.status).toBe('FAILED');
+        const [delivery] = (await deliveries(created.id)).items;
+        // The first attempt and each of the three retries.
+        expect(delivery?.attempts.map((a) => [a.statusCode, a.error, a.succeeded])).toEqual(
+          Array.from({ length: 4 }, () => [status, 'redirects are not followed', false]),
+        );
+        expect(redirecting.received).toHaveLength(4);
+        expect(elsewhere.received).toEqual([]);
+        await setEnabled(created.id, false);
+      } finally {
+        await Promise.all([redirecting.close(), elsewhere.close()]);
+      }
+    },
+  );
 
   it('never delivers an event whose transaction rolled back, and delivers one accepted twice once', async () => {
     const own = await startWebhookReceiver();
@@ -615,6 +700,34 @@ describe('SSRF guard (WEBHOOK_ALLOW_PRIVATE_TARGETS=false)', () => {
       expect(rebound.received).toEqual([]);
     } finally {
       await rebound.close();
+    }
+  });
+
+  it('refuses at send time an endpoint whose URL is a private IP literal (no lookup to guard)', async () => {
+    const literal = await startWebhookReceiver();
+    const em = guarded.subgraphs.admin.database.fork();
+    try {
+      // Written directly, as an endpoint created before the guard was on would be.
+      const row = em.create(WebhookEndpoint, {
+        url: literal.url,
+        events: ['user.deactivated'],
+        secretSealed: createSecretBox(guardedKey, WEBHOOK_SECRET_PURPOSE).seal(generateWebhookSecret()),
+      });
+      await em.flush();
+      expect(new URL(row.url).hostname).toBe('127.0.0.1');
+      await emit(guarded, { type: 'user.deactivated', subjectUserId: randomUUID() });
+      await expect
+        .poll(async () => (await deliveries(row.id, guarded, guardedAdmin.token)).items[0]?.status)
+        .toBe('FAILED');
+      const [delivery] = (await deliveries(row.id, guarded, guardedAdmin.token)).items;
+      expect(delivery?.attempts.map((a) => [a.statusCode, a.error])).toEqual([
+        [null, 'refused: 127.0.0.1 resolves to 127.0.0.1 (loopback)'],
+        [null, 'refused: 127.0.0.1 resolves to 127.0.0.1 (loopback)'],
+      ]);
+      expect(literal.received).toEqual([]);
+      await em.nativeUpdate(WebhookEndpoint, { id: row.id }, { enabled: false });
+    } finally {
+      await literal.close();
     }
   });
 });

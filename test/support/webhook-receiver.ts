@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 
 /** How the receiver answers one request. */
 export type Answer =
-  | { readonly status: number; readonly delayMs?: number }
+  | { readonly status: number; readonly delayMs?: number; readonly headers?: Readonly<Record<string, string>> }
+  /** Holds the request open until `release` settles, then answers `status`. */
+  | { readonly status: number; readonly release: Promise<unknown> }
   /** Drops the connection without answering. */
   | { readonly reset: true }
   /** Never answers (the sender must time out). */
@@ -75,8 +77,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       });
       if ('reset' in answer) {
         req.socket.destroy();
+      } else if ('release' in answer) {
+        void answer.release.finally(() => res.writeHead(answer.status).end());
       } else if (!('hang' in answer)) {
-        setTimeout(() => res.writeHead(answer.status).end(), answer.delayMs ?? 0);
+        setTimeout(() => res.writeHead(answer.status, answer.headers).end(), answer.delayMs ?? 0);
       }
     });
   });

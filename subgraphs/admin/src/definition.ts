@@ -13,6 +13,7 @@ import {
   ApplicationCensus,
   DailyActiveUser,
   DailyAuthentication,
+  TenantTally,
   UserCensus,
 } from './statistics/statistics.entities.js';
 import { StatisticsResolver } from './statistics/statistics.resolver.js';
@@ -87,6 +88,7 @@ export const adminSubgraph: SubgraphDefinition<AdminServices> = {
     ApplicationCensus,
     DailyActiveUser,
     DailyAuthentication,
+    TenantTally,
     WebhookEndpoint,
     WebhookDelivery,
     WebhookAttempt,

@@ -1,3 +1,4 @@
+import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import { resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, or, roleIn, scopeIn, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
@@ -61,7 +62,8 @@ function buildCatalogSchema(): Promise<SubgraphSchema> {
 
 export const catalogSubgraph: SubgraphDefinition<Record<string, never>> = {
   name: 'catalog',
-  entities: [System, Module, Company, Site, PermissionGrant],
+  // The outbox: catalog changes reach admin's audit log and webhooks (its relay starts with it).
+  entities: [System, Module, Company, Site, PermissionGrant, OutboxEvent],
   migrations,
   buildSchema: buildCatalogSchema,
   async create() {

@@ -114,7 +114,10 @@ export const adminAuditRoutes: readonly RouteDefinition[] = [
       total_users: z.number().int(),
       active_users_today: z.number().int().describe('Distinct accounts that signed in today'),
       total_applications: z.number().int(),
-      total_authentications_today: z.number().int().describe('Successful sign-ins today'),
+      total_authentications_today: z
+        .number()
+        .int()
+        .describe('Credential sign-ins today (API login or hosted page); an OAuth sign-in counts once'),
       top_applications: z.array(
         z.object({ app_id: z.string(), name: z.string().nullable(), authentications: z.number().int() }),
       ),

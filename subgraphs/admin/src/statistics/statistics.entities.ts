@@ -22,6 +22,23 @@ export class UserCensus {
   deletedAt?: Date | null;
 }
 
+/**
+ * How many accounts and applications exist per tenant ('' for none): kept by the ingest in the same
+ * transaction as each census change it follows (created, deleted, moved to another tenant), so the
+ * statistics read one row per tenant instead of counting the census.
+ */
+@Entity({ tableName: 'tenant_tally' })
+export class TenantTally {
+  @PrimaryKey({ type: 'text' })
+  tenantKey!: string;
+
+  @Property({ type: 'integer' })
+  users!: number;
+
+  @Property({ type: 'integer' })
+  applications!: number;
+}
+
 /** OAuth applications that exist (application.created, application.deleted), with their name. */
 @Entity({ tableName: 'application_census' })
 export class ApplicationCensus {

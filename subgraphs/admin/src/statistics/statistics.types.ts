@@ -8,7 +8,7 @@ export class ApplicationUsageType {
   @Field(() => String, { nullable: true })
   name!: string | null;
 
-  @Field(() => Int, { description: 'Successful sign-ins through the application today' })
+  @Field(() => Int, { description: 'Sign-ins through the application today (its code exchanges)' })
   authentications!: number;
 }
 
@@ -26,7 +26,10 @@ export class StatisticsType {
   @Field(() => Int, { description: 'OAuth applications that exist' })
   totalApplications!: number;
 
-  @Field(() => Int, { description: 'Successful sign-ins today' })
+  @Field(() => Int, {
+    description:
+      'Successful credential sign-ins today (API login or hosted page); an OAuth sign-in through the hosted page counts once',
+  })
   totalAuthenticationsToday!: number;
 
   @Field(() => [ApplicationUsageType], { description: 'The applications with the most sign-ins today (at most 5)' })

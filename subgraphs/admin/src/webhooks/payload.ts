@@ -1,5 +1,5 @@
 import type { RelayedEvent } from '../../../../lib/events/wire.js';
-import { applicationIdOf } from '../events/event-ingest.service.js';
+import { applicationIdOf } from '../events/event-fields.js';
 
 /** Payload keys that must never leave, whatever an event recorded (defence in depth). */
 const SECRET_KEY = /password|secret|token|hash|otp|code|credential|api_?key|private/i;

@@ -96,7 +96,8 @@ export class WebhookDeliveryService {
 
   /**
    * Sends a delivery again, with the same webhook-id, as soon as a worker is free; a failed or
-   * delivered one gets a fresh retry schedule. An attempt already in flight is not interrupted.
+   * delivered one gets a fresh retry schedule. An attempt already in flight is not interrupted, and
+   * the request still stands once it ends, whatever its outcome.
    */
   async redeliver(
     em: EntityManager,
@@ -109,18 +110,24 @@ export class WebhookDeliveryService {
       : null;
     if (!delivery) throw new AppError('NOT_FOUND', 'No such webhook delivery');
     if (!delivery.endpoint.$.enabled) throw new AppError('CONFLICT', 'The endpoint is disabled; enable it first');
-    Object.assign(delivery, { status: 'pending', retryStep: 0, nextAttemptAt: new Date(), redeliveryRequested: true });
-    auditWebhookChange(
-      em,
-      'webhook.redelivery_requested',
-      { userId: admin.userId, origin },
-      {
-        endpointId: delivery.endpoint.id,
-        deliveryId: delivery.id,
-        eventId: delivery.eventId,
-      },
-    );
-    await em.flush();
+    const schema = String(em.config.get('schema'));
+    await em.transactional(async (tx) => {
+      // One statement, counting the request: a worker in the middle of an attempt sees the count move
+      // when it records its result, and leaves the delivery due again (webhook-worker.ts).
+      await tx.execute(
+        `update "${schema}"."webhook_delivery" set status = 'pending', retry_step = 0, next_attempt_at = now(),
+           redelivery_requested = true, redelivery_requests = redelivery_requests + 1
+         where id = ?`,
+        [delivery.id],
+      );
+      auditWebhookChange(
+        tx,
+        'webhook.redelivery_requested',
+        { userId: admin.userId, origin },
+        { endpointId: delivery.endpoint.id, deliveryId: delivery.id, eventId: delivery.eventId },
+      );
+    });
+    await em.refresh(delivery);
     const attempts = await em.find(WebhookAttempt, { delivery: delivery.id }, { orderBy: { attemptedAt: 'asc' } });
     return { delivery, attempts };
   }

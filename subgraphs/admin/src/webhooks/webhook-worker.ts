@@ -25,6 +25,7 @@ interface ClaimedRow {
   body: string;
   retry_step: number;
   redelivery_requested: boolean;
+  redelivery_requests: number;
 }
 
 interface EndpointRow {
@@ -121,7 +122,7 @@ export class WebhookWorker {
          where d.status = 'pending' and d.next_attempt_at <= now()
            and (d.claimed_until is null or d.claimed_until < now()) and e.enabled
          order by d.next_attempt_at limit ? for update of d skip locked)
-       returning id, endpoint_id, body, retry_step, redelivery_requested`,
+       returning id, endpoint_id, body, retry_step, redelivery_requested, redelivery_requests`,
       [this.leaseSeconds, leaseToken, this.batchSize],
     );
   }
@@ -185,6 +186,7 @@ export class WebhookWorker {
         status: outcome.succeeded ? 'delivered' : exhausted ? 'failed' : 'pending',
         retry_step: step,
         delay_ms: outcome.succeeded || exhausted ? null : delays[step - 1],
+        redelivery_requests: row.redelivery_requests,
       };
     });
     await em.transactional(async (tx) => {
@@ -197,15 +199,23 @@ export class WebhookWorker {
            status_code int, error text, duration_ms int, succeeded boolean, manual boolean)`,
         [json],
       );
+      // The counter moved since the claim: an admin called redeliverWebhook while this attempt was in
+      // flight. That request stands (due now, on a fresh schedule) instead of being overwritten. `d` is
+      // the row as this statement locked it, so a request committed just before counts too.
+      const askedAgain = 'd.redelivery_requests <> x.redelivery_requests';
       const updated = await tx.execute<{ endpoint_id: string; status: string; succeeded: boolean }[]>(
         `${BACKGROUND_STATEMENT} update ${this.table('webhook_delivery')} d set
-           status = x.status, retry_step = x.retry_step, attempt_count = d.attempt_count + 1,
+           status = case when ${askedAgain} then 'pending' else x.status end,
+           retry_step = case when ${askedAgain} then 0 else x.retry_step end,
+           attempt_count = d.attempt_count + 1,
            last_attempt_at = x.attempted_at,
            delivered_at = case when x.succeeded then x.attempted_at else d.delivered_at end,
-           next_attempt_at = case when x.status = 'pending' then now() + x.delay_ms * interval '1 millisecond' end,
-           claimed_until = null, lease_token = null, redelivery_requested = false
+           next_attempt_at = case
+             when ${askedAgain} then now()
+             when x.status = 'pending' then now() + x.delay_ms * interval '1 millisecond' end,
+           claimed_until = null, lease_token = null, redelivery_requested = ${askedAgain}
          from jsonb_to_recordset(cast(? as jsonb)) as x(id uuid, attempted_at timestamptz, succeeded boolean,
-           status text, retry_step int, delay_ms int)
+           status text, retry_step int, delay_ms int, redelivery_requests int)
          where d.id = x.id and d.lease_token = ?
          returning d.endpoint_id, d.status, x.succeeded`,
         [json, leaseToken],

@@ -88,6 +88,7 @@ export class WebhookDelivery {
     | 'claimedUntil'
     | 'leaseToken'
     | 'redeliveryRequested'
+    | 'redeliveryRequests'
     | 'createdAt'
     | 'lastAttemptAt'
     | 'deliveredAt';
@@ -131,6 +132,13 @@ export class WebhookDelivery {
   /** The next attempt was asked for by an admin (`redeliverWebhook`). */
   @Property({ type: 'boolean' })
   redeliveryRequested: boolean = false;
+
+  /**
+   * Redeliveries asked for so far. A worker notes it when it claims the delivery: a different value
+   * when it records the result means an admin asked again during the attempt, which then still stands.
+   */
+  @Property({ type: 'integer' })
+  redeliveryRequests: number = 0;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -23,6 +23,7 @@ function systemAdmin(context: SubgraphContext): UserPrincipal {
 
 function withSecret(issued: IssuedWebhookSecret): WebhookEndpointSecretType {
   return Object.assign(new WebhookEndpointSecretType(), {
+    id: issued.endpoint.id,
     endpoint: WebhookEndpointType.from(issued.endpoint),
     secret: issued.secret,
   });

@@ -85,6 +85,9 @@ export class WebhookEndpointType {
 
 @ObjectType('WebhookEndpointSecret', { description: 'The signing secret is shown here once and never again' })
 export class WebhookEndpointSecretType {
+  @Field(() => ID, { description: "The endpoint's id (as endpoint.id)" })
+  id!: string;
+
   @Field(() => WebhookEndpointType)
   endpoint!: WebhookEndpointType;
 

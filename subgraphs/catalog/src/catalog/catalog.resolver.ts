@@ -1,5 +1,6 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
+import { actorOf } from '../events/catalog-events.js';
 import { CatalogStatus } from './catalog-status.js';
 import * as catalog from './catalog.service.js';
 import {
@@ -76,104 +77,104 @@ export class CatalogResolver {
   @Mutation(() => SystemType, { description: 'Creates a system under a fresh ST key' })
   async createSystem(
     @Arg('input', () => CreateSystemInput) input: CreateSystemInput,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<SystemType> {
-    return SystemType.from(await catalog.createSystem(em, input));
+    return SystemType.from(await catalog.createSystem(context.em, actorOf(context), input));
   }
 
   @Mutation(() => ModuleType, { description: 'Creates a module of a system under a fresh MD key' })
   async createModule(
     @Arg('input', () => CreateModuleInput) input: CreateModuleInput,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<ModuleType> {
-    return ModuleType.from(await catalog.createModule(em, input));
+    return ModuleType.from(await catalog.createModule(context.em, actorOf(context), input));
   }
 
   @Mutation(() => CompanyType, { description: 'Creates a company under a fresh CP key' })
   async createCompany(
     @Arg('input', () => CreateCompanyInput) input: CreateCompanyInput,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<CompanyType> {
-    return CompanyType.from(await catalog.createCompany(em, input));
+    return CompanyType.from(await catalog.createCompany(context.em, actorOf(context), input));
   }
 
   @Mutation(() => SiteType, { description: 'Creates a site of a company under a fresh ST key' })
   async createSite(
     @Arg('input', () => CreateSiteInput) input: CreateSiteInput,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<SiteType> {
-    return SiteType.from(await catalog.createSite(em, input));
+    return SiteType.from(await catalog.createSite(context.em, actorOf(context), input));
   }
 
   @Mutation(() => SystemType)
   async updateSystem(
     @Arg('key', () => String) key: string,
     @Arg('input', () => UpdateCatalogItemInput) input: UpdateCatalogItemInput,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<SystemType> {
-    return SystemType.from(await catalog.rename(em, 'system', key, input));
+    return SystemType.from(await catalog.rename(context.em, actorOf(context), 'system', key, input));
   }
 
   @Mutation(() => ModuleType)
   async updateModule(
     @Arg('key', () => String) key: string,
     @Arg('input', () => UpdateCatalogItemInput) input: UpdateCatalogItemInput,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<ModuleType> {
-    return ModuleType.from(await catalog.rename(em, 'module', key, input));
+    return ModuleType.from(await catalog.rename(context.em, actorOf(context), 'module', key, input));
   }
 
   @Mutation(() => CompanyType)
   async updateCompany(
     @Arg('key', () => String) key: string,
     @Arg('input', () => UpdateCatalogItemInput) input: UpdateCatalogItemInput,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<CompanyType> {
-    return CompanyType.from(await catalog.rename(em, 'company', key, input));
+    return CompanyType.from(await catalog.rename(context.em, actorOf(context), 'company', key, input));
   }
 
   @Mutation(() => SiteType)
   async updateSite(
     @Arg('key', () => String) key: string,
     @Arg('input', () => UpdateCatalogItemInput) input: UpdateCatalogItemInput,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<SiteType> {
-    return SiteType.from(await catalog.rename(em, 'site', key, input));
+    return SiteType.from(await catalog.rename(context.em, actorOf(context), 'site', key, input));
   }
 
   @Mutation(() => SystemType, { description: 'Refused (CONFLICT) to deactivate while grants name it' })
   async setSystemStatus(
     @Arg('key', () => String) key: string,
     @Arg('status', () => CatalogStatus) status: CatalogStatus,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<SystemType> {
-    return SystemType.from(await catalog.setStatus(em, 'system', key, status));
+    return SystemType.from(await catalog.setStatus(context.em, actorOf(context), 'system', key, status));
   }
 
   @Mutation(() => ModuleType, { description: 'Refused (CONFLICT) to deactivate while grants name it' })
   async setModuleStatus(
     @Arg('key', () => String) key: string,
     @Arg('status', () => CatalogStatus) status: CatalogStatus,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<ModuleType> {
-    return ModuleType.from(await catalog.setStatus(em, 'module', key, status));
+    return ModuleType.from(await catalog.setStatus(context.em, actorOf(context), 'module', key, status));
   }
 
   @Mutation(() => CompanyType, { description: 'Refused (CONFLICT) to deactivate while grants name it' })
   async setCompanyStatus(
     @Arg('key', () => String) key: string,
     @Arg('status', () => CatalogStatus) status: CatalogStatus,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<CompanyType> {
-    return CompanyType.from(await catalog.setStatus(em, 'company', key, status));
+    return CompanyType.from(await catalog.setStatus(context.em, actorOf(context), 'company', key, status));
   }
 
   @Mutation(() => SiteType, { description: 'Refused (CONFLICT) to deactivate while grants name it' })
   async setSiteStatus(
     @Arg('key', () => String) key: string,
     @Arg('status', () => CatalogStatus) status: CatalogStatus,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<SiteType> {
-    return SiteType.from(await catalog.setStatus(em, 'site', key, status));
+    return SiteType.from(await catalog.setStatus(context.em, actorOf(context), 'site', key, status));
   }
 }

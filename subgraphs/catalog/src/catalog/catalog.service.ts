@@ -1,6 +1,7 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/postgresql';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
+import { recordCatalogEvent, type CatalogActor } from '../events/catalog-events.js';
 import { PermissionGrant } from '../permission/permission-grant.entity.js';
 import { withUniqueKey, type KeyPrefix } from './business-key.js';
 import { CatalogStatus } from './catalog-status.js';
@@ -12,7 +13,8 @@ import { System } from './system.entity.js';
 
 /**
  * Systems, modules, companies and sites: creation under a fresh business key, renaming, status, and
- * paged lists. Items are never deleted; grants refer to them by key.
+ * paged lists. Items are never deleted; grants refer to them by key. Every change records its
+ * `catalog.<kind>_<change>` event in its own transaction (catalog-events.ts).
  */
 export interface CatalogEntities {
   system: System;
@@ -55,50 +57,95 @@ async function withParent<K extends CatalogKind>(em: EntityManager, kind: K, row
   return row;
 }
 
-export async function createSystem(em: EntityManager, input: { name: string }): Promise<System> {
-  const name = checkName(input.name);
-  return withUniqueKey(kinds.system.prefix, async (key) => insert(em, Object.assign(new System(), { key, name })));
+/** What an event says of an item: its id, key and name, and its parent's key (parent loaded). */
+function described(kind: CatalogKind, row: System | Company | Module | Site): Record<string, unknown> {
+  const parent =
+    kind === 'module'
+      ? { systemKey: (row as Module).system.key }
+      : kind === 'site'
+        ? { companyKey: (row as Site).company.key }
+        : {};
+  return { id: row.id, key: row.key, name: row.name, ...parent };
 }
 
-export async function createCompany(em: EntityManager, input: { name: string }): Promise<Company> {
-  const name = checkName(input.name);
-  return withUniqueKey(kinds.company.prefix, async (key) => insert(em, Object.assign(new Company(), { key, name })));
-}
+const eventType = (kind: CatalogKind, change: 'created' | 'updated' | 'activated' | 'deactivated') =>
+  `catalog.${kind}_${change}` as const;
 
-export async function createModule(em: EntityManager, input: { systemKey: string; name: string }): Promise<Module> {
+export async function createSystem(em: EntityManager, actor: CatalogActor, input: { name: string }): Promise<System> {
   const name = checkName(input.name);
-  const system = await findByKey(em, 'system', input.systemKey);
-  return withUniqueKey(kinds.module.prefix, async (key) =>
-    insert(em, Object.assign(new Module(), { key, name, system })),
+  return withUniqueKey(kinds.system.prefix, async (key) =>
+    insert(em, actor, 'system', Object.assign(new System(), { key, name })),
   );
 }
 
-export async function createSite(em: EntityManager, input: { companyKey: string; name: string }): Promise<Site> {
+export async function createCompany(em: EntityManager, actor: CatalogActor, input: { name: string }): Promise<Company> {
+  const name = checkName(input.name);
+  return withUniqueKey(kinds.company.prefix, async (key) =>
+    insert(em, actor, 'company', Object.assign(new Company(), { key, name })),
+  );
+}
+
+export async function createModule(
+  em: EntityManager,
+  actor: CatalogActor,
+  input: { systemKey: string; name: string },
+): Promise<Module> {
+  const name = checkName(input.name);
+  const system = await findByKey(em, 'system', input.systemKey);
+  return withUniqueKey(kinds.module.prefix, async (key) =>
+    insert(em, actor, 'module', Object.assign(new Module(), { key, name, system })),
+  );
+}
+
+export async function createSite(
+  em: EntityManager,
+  actor: CatalogActor,
+  input: { companyKey: string; name: string },
+): Promise<Site> {
   const name = checkName(input.name);
   const company = await findByKey(em, 'company', input.companyKey);
-  return withUniqueKey(kinds.site.prefix, async (key) => insert(em, Object.assign(new Site(), { key, name, company })));
+  return withUniqueKey(kinds.site.prefix, async (key) =>
+    insert(em, actor, 'site', Object.assign(new Site(), { key, name, company })),
+  );
 }
 
 /**
- * A native insert outside the unit of work: a key that loses a race leaves nothing behind in the
- * identity map, so the next attempt starts clean.
+ * A native insert outside the unit of work, and its event, in one transaction: a key that loses a
+ * race rolls both back and leaves nothing behind in the identity map, so the next attempt starts clean.
  */
-async function insert<E extends System | Company | Module | Site>(em: EntityManager, row: E): Promise<E> {
-  await em.insert(row);
+async function insert<E extends System | Company | Module | Site>(
+  em: EntityManager,
+  actor: CatalogActor,
+  kind: CatalogKind,
+  row: E,
+): Promise<E> {
+  await em.transactional(async (tx) => {
+    await tx.insert(row);
+    recordCatalogEvent(tx, actor, eventType(kind, 'created'), described(kind, row));
+  });
   return row;
 }
 
+/** Renames an item; the same name again changes nothing and records nothing. */
 export async function rename<K extends CatalogKind>(
   em: EntityManager,
+  actor: CatalogActor,
   kind: K,
   key: string,
   input: { name: string },
 ): Promise<CatalogEntities[K]> {
   const name = checkName(input.name);
-  const row = await findByKey(em, kind, key);
-  row.name = name;
-  await em.flush();
-  return withParent(em, kind, row);
+  return em.transactional(async (tx) => {
+    // FOR UPDATE: the event's previous name is the one this rename replaces, even under concurrency.
+    const row = await findByKey(tx, kind, key, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    await withParent(tx, kind, row);
+    if (row.name !== name) {
+      const previousName = row.name;
+      row.name = name;
+      recordCatalogEvent(tx, actor, eventType(kind, 'updated'), { ...described(kind, row), previousName });
+    }
+    return row;
+  });
 }
 
 /** The grants that name an item of this kind and key. Sites and systems share `ST`: the scope type tells. */
@@ -124,6 +171,7 @@ function grantsReferring(kind: CatalogKind, key: string): FilterQuery<Permission
  */
 export async function setStatus<K extends CatalogKind>(
   em: EntityManager,
+  actor: CatalogActor,
   kind: K,
   key: string,
   status: CatalogStatus,
@@ -140,9 +188,13 @@ export async function setStatus<K extends CatalogKind>(
         );
       }
     }
-    row.status = status;
-    await tx.flush();
-    return withParent(tx, kind, row);
+    await withParent(tx, kind, row);
+    if (row.status !== status) {
+      row.status = status;
+      const change = status === CatalogStatus.ACTIVE ? 'activated' : 'deactivated';
+      recordCatalogEvent(tx, actor, eventType(kind, change), { ...described(kind, row), status });
+    }
+    return row;
   });
 }
 

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { groupByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
+import { actorOf } from '../events/catalog-events.js';
 import type { PermissionGrant } from './permission-grant.entity.js';
 import { grantPermission, grantsOf, grantsOfMany, revokePermission } from './permission.service.js';
 import { CatalogUser, GrantPermissionInput, PermissionSnapshotType, PermissionType } from './permission.types.js';
@@ -24,14 +25,14 @@ export class PermissionAdminResolver {
   })
   async grantPermission(
     @Arg('input', () => GrantPermissionInput) input: GrantPermissionInput,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<PermissionType> {
-    return PermissionType.from(await grantPermission(em, input));
+    return PermissionType.from(await grantPermission(context.em, actorOf(context), input));
   }
 
   @Mutation(() => Boolean, { description: 'Removes a grant; false when there was none with this id' })
-  async revokePermission(@Arg('id', () => ID) id: string, @Ctx() { em }: SubgraphContext): Promise<boolean> {
-    return revokePermission(em, id);
+  async revokePermission(@Arg('id', () => ID) id: string, @Ctx() context: SubgraphContext): Promise<boolean> {
+    return revokePermission(context.em, actorOf(context), id);
   }
 
   @Query(() => PermissionSnapshotType, { description: "Every grant of one user, by the user's subject" })

@@ -5,6 +5,7 @@ import { AppError } from '../../../../lib/errors/index.js';
 import { CatalogStatus } from '../catalog/catalog-status.js';
 import { invalid } from '../catalog/catalog.rules.js';
 import { findByKey } from '../catalog/catalog.service.js';
+import { recordCatalogEvent, type CatalogActor } from '../events/catalog-events.js';
 import { PermissionGrant, type ScopeType } from './permission-grant.entity.js';
 
 export const ACTION_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
@@ -35,11 +36,29 @@ export function checkUserSub(userSub: string): string {
   return userSub;
 }
 
+/** What permission.granted and permission.revoked say of a grant. */
+function described(grant: Omit<PermissionGrant, 'createdAt' | 'updatedAt'>): Record<string, unknown> {
+  return {
+    grantId: grant.id,
+    userSub: grant.userSub,
+    scopeType: grant.scopeType,
+    scopeId: grant.scopeKey,
+    systemKey: grant.systemKey,
+    moduleKey: grant.moduleKey,
+    actions: grant.actions,
+  };
+}
+
 /**
  * Grants `actions` on a module of a system within a site or company. The same user, scope, system and
- * module granted again replaces the actions (one row per target: unique constraint + upsert).
+ * module granted again replaces the actions (one row per target: unique constraint + upsert); the
+ * event says whether it `replaced` an earlier grant.
  */
-export async function grantPermission(em: EntityManager, request: GrantRequest): Promise<PermissionGrant> {
+export async function grantPermission(
+  em: EntityManager,
+  actor: CatalogActor,
+  request: GrantRequest,
+): Promise<PermissionGrant> {
   const userSub = checkUserSub(request.userSub);
   const actions = checkActions(request.actions);
   return em.transactional(async (tx) => {
@@ -58,25 +77,57 @@ export async function grantPermission(em: EntityManager, request: GrantRequest):
     const now = new Date();
     // ON CONFLICT: a concurrent first grant of the same target waits for the other and then replaces
     // its actions, where a plain insert would fail on the unique constraint.
-    const [row] = await tx.execute<{ id: string }[]>(
+    // `xmax = 0`: the row was inserted by this statement, not updated (PostgreSQL's row version).
+    const [row] = await tx.execute<{ id: string; inserted: boolean }[]>(
       `insert into "${schema}"."permission_grant"
          (id, user_sub, scope_type, scope_key, system_key, module_key, actions, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, array[${actions.map(() => '?').join(', ')}]::text[], ?, ?)
        on conflict on constraint permission_grant_target_unique
        do update set actions = excluded.actions, updated_at = excluded.updated_at
-       returning id`,
+       returning id, (xmax = 0) as inserted`,
       // One placeholder per action: the driver would spread an array binding into a list anyway.
       [randomUUID(), userSub, request.scopeType, scope.key, system.key, module.key, ...actions, now, now],
     );
     if (!row) throw new Error('upsert returned no row');
-    return tx.findOneOrFail(PermissionGrant, { id: row.id }, { refresh: true });
+    const grant = await tx.findOneOrFail(PermissionGrant, { id: row.id }, { refresh: true });
+    recordCatalogEvent(tx, actor, 'permission.granted', { ...described(grant), replaced: !row.inserted }, userSub);
+    return grant;
   });
 }
 
-/** True when a grant was removed, false when there was none with this id. */
-export async function revokePermission(em: EntityManager, id: string): Promise<boolean> {
+interface GrantRow {
+  id: string;
+  user_sub: string;
+  scope_type: ScopeType;
+  scope_key: string;
+  system_key: string;
+  module_key: string;
+  actions: string[];
+}
+
+/** True when a grant was removed (and permission.revoked recorded), false when there was none with this id. */
+export async function revokePermission(em: EntityManager, actor: CatalogActor, id: string): Promise<boolean> {
   if (!uuid.test(id)) throw invalid('id', 'must be a UUID');
-  return (await em.nativeDelete(PermissionGrant, { id })) > 0;
+  return em.transactional(async (tx) => {
+    // One statement decides between concurrent revokes, and tells what was removed.
+    const [row] = await tx.execute<GrantRow[]>(
+      `delete from "${tx.config.get('schema')}"."permission_grant" where id = ?
+       returning id, user_sub, scope_type, scope_key, system_key, module_key, actions`,
+      [id],
+    );
+    if (!row) return false;
+    const grant = {
+      id: row.id,
+      userSub: row.user_sub,
+      scopeType: row.scope_type,
+      scopeKey: row.scope_key,
+      systemKey: row.system_key,
+      moduleKey: row.module_key,
+      actions: row.actions,
+    };
+    recordCatalogEvent(tx, actor, 'permission.revoked', described(grant), row.user_sub);
+    return true;
+  });
 }
 
 /** Every grant of one user, in one statement however many there are. */

@@ -1,0 +1,41 @@
+import type { Principal } from '../../../../lib/auth/principal.js';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import { recordEvent, type EventType, type RequestOrigin } from '../../../../lib/events/record.js';
+import type { SubgraphContext } from '../../../../lib/graphql/context.js';
+
+/** Who changes the catalog, and from where: what every catalog event records of its cause. */
+export interface CatalogActor {
+  readonly principal: Principal;
+  readonly origin?: RequestOrigin;
+}
+
+export const actorOf = (context: SubgraphContext): CatalogActor => ({
+  principal: context.principal,
+  origin: context.origin,
+});
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Adds a catalog event to the unit of work of `em`, to be written with the change in its
+ * transaction. A user acts as `actorUserId`; an API client (a service principal, which has no user)
+ * is named in the payload as `actorClientId`. Catalog items belong to no tenant, so the audit log
+ * shows these events to system admins only.
+ */
+export function recordCatalogEvent(
+  em: EntityManager,
+  actor: CatalogActor,
+  type: EventType,
+  payload: Record<string, unknown>,
+  /** The subject of a grant: identity's user id when the sub is one (no external IdP). */
+  subjectSub?: string,
+): void {
+  const { principal } = actor;
+  recordEvent(em, {
+    type,
+    actorUserId: principal.kind === 'user' ? principal.userId : null,
+    subjectUserId: subjectSub !== undefined && uuid.test(subjectSub) ? subjectSub : null,
+    ...(actor.origin ? { origin: actor.origin } : {}),
+    payload: principal.kind === 'service' ? { ...payload, actorClientId: principal.clientId } : payload,
+  });
+}
