@@ -24,6 +24,8 @@ export const errorCatalog = {
   TOTP_NOT_ENROLLED: { status: 409, message: 'No authenticator is enrolled' },
   NOT_CONFIGURED: { status: 501, message: 'This feature is not configured' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'A dependency is unavailable' },
+  /** The database refused or failed a statement (formatGraphQLError sets it; nobody throws it). */
+  DATABASE_ERROR: { status: 500, message: 'A database error occurred' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

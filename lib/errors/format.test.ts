@@ -1,4 +1,6 @@
+import { DriverException } from '@mikro-orm/postgresql';
 import { GraphQLError } from 'graphql';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { AppError } from './catalog.js';
 import { formatGraphQLError } from './format.js';
@@ -25,6 +27,24 @@ describe('GraphQL error formatting', () => {
       path: ['register'],
       extensions: { code: 'INTERNAL', http: { status: 500 } },
     });
+  });
+
+  it('masks a database failure as DATABASE_ERROR, also when wrapped, with nothing of its own', () => {
+    const failures = [
+      new DriverException(new Error('relation "member_profile" does not exist')),
+      new pg.DatabaseError('connection terminated', 0, 'error'),
+      new Error('while saving', { cause: new DriverException(new Error('deadlock detected')) }),
+    ];
+    for (const failure of failures) {
+      const raised = new GraphQLError(failure.message, { path: ['me'], originalError: failure });
+      expect(formatGraphQLError(raised.toJSON(), raised)).toEqual({
+        message: 'A database error occurred',
+        path: ['me'],
+        extensions: { code: 'DATABASE_ERROR', http: { status: 500 } },
+      });
+    }
+    const bug = new GraphQLError('x is undefined', { originalError: new TypeError('x is undefined') });
+    expect(formatGraphQLError(bug.toJSON(), bug).extensions).toEqual({ code: 'INTERNAL', http: { status: 500 } });
   });
 
   it('passes request errors through without echoing submitted values', () => {

@@ -1,5 +1,7 @@
+import { DriverException } from '@mikro-orm/postgresql';
 import type { GraphQLFormattedError } from 'graphql';
-import { errorCatalog, isErrorCode, statusOf } from './catalog.js';
+import pg from 'pg';
+import { errorCatalog, isErrorCode, statusOf, type ErrorCode } from './catalog.js';
 
 /** Codes that Apollo Server and graphql-js raise for malformed requests; safe to pass through. */
 const requestErrorCodes = new Set([
@@ -12,11 +14,22 @@ const requestErrorCodes = new Set([
   'BAD_REQUEST',
 ]);
 
+/** MikroORM wraps what the driver raises (SQL errors, lost connections, pool timeouts); raw pg may not. */
+function isDatabaseFailure(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth += 1) {
+    if (cause instanceof DriverException || cause instanceof pg.DatabaseError) return true;
+    cause = (cause as { originalError?: unknown }).originalError ?? cause.cause;
+  }
+  return false;
+}
+
 /**
- * Apollo `formatError`: catalog errors and request errors pass through; anything else (a bug, a
- * database error) becomes INTERNAL with no message, stack or details of its own.
+ * Apollo `formatError`: catalog errors and request errors pass through; anything else becomes
+ * DATABASE_ERROR (the database failed) or INTERNAL (a bug, a dependency), with no message, stack or
+ * details of its own. `error` is the raised error with its cause, when Apollo passes it; the log
+ * plugin (log-plugin.ts) records that cause.
  */
-export function formatGraphQLError(formatted: GraphQLFormattedError): GraphQLFormattedError {
+export function formatGraphQLError(formatted: GraphQLFormattedError, error?: unknown): GraphQLFormattedError {
   const code = formatted.extensions?.['code'];
   const details = formatted.extensions?.['details'];
   if (isErrorCode(code)) {
@@ -38,10 +51,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError): GraphQLFor
     }
     return { ...formatted, extensions };
   }
+  const masked: ErrorCode = isDatabaseFailure(error) ? 'DATABASE_ERROR' : 'INTERNAL';
   return {
-    message: errorCatalog.INTERNAL.message,
+    message: errorCatalog[masked].message,
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
-    extensions: { code: 'INTERNAL', http: { status: errorCatalog.INTERNAL.status } },
+    extensions: { code: masked, http: { status: statusOf(masked) } },
   };
 }

@@ -161,6 +161,35 @@ describe('with NODE_ENV=development', () => {
     expect(await memberAnswer(stack, 'GET', TOTP, { headers: asMember(member) })).toEqual(UNAUTHORIZED);
   });
 
+  it.each([
+    ['email', `dev-${randomUUID()}@example.com`],
+    ['phone', `+8869${String(Date.now() % 1e8).padStart(8, '0')}`],
+  ] as const)(
+    'logs the %s code instead of sending it (no transport configured); it confirms',
+    async (channel, target) => {
+      const member = await stack.createUser();
+      const started = await memberAnswer(stack, 'POST', `/api/v1/members/me/verifications/${channel}/start`, {
+        headers: asMember(member),
+        body: { target },
+      });
+      expect(started.status).toBe(200);
+      const line = logLines.find((l) => l['to'] === target);
+      expect(line).toMatchObject({ level: 40, channel: channel === 'email' ? 'email' : 'sms' });
+      const code = /\b(\d{6})\b/.exec(String(line?.['text']))?.[1];
+      const { challenge_id: challengeId } = started.body['data'] as { challenge_id: string };
+      expect(
+        await memberAnswer(stack, 'POST', `/api/v1/members/me/verifications/${channel}/confirm`, {
+          headers: asMember(member),
+          body: { challenge_id: challengeId, code },
+        }),
+      ).toEqual(memberOk(null));
+      const verified = channel === 'email' ? 'business_email_verified' : 'business_phone_verified';
+      expect(
+        (await memberAnswer(stack, 'GET', '/api/v1/members/me', { token: member.token })).body['data'],
+      ).toMatchObject({ [verified]: true });
+    },
+  );
+
   it("serves identity's token endpoint on its private port only", async () => {
     const member = await stack.createUser();
     const direct = await fetch(memberTokenUrl(stack), {

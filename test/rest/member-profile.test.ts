@@ -1,7 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memberRoutes } from '../../gateway/src/rest/member/index.js';
 import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
+import { MemberProfile } from '../../subgraphs/member/src/profile/member-profile.entity.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
-import { call } from './oauth-client.js';
+import { deleteMember, memberAnswer, memberError, unrevokedToken } from './member-client.js';
+import { call, signUp } from './oauth-client.js';
+import { png } from './picture-fixtures.js';
 
 /** seed 003 `GET`/`PATCH /api/v1/members/me` through the gateway: MemberMeData in the envelope. */
 let stack: TestStack;
@@ -43,6 +48,38 @@ describe('GET /api/v1/members/me', () => {
       expect(typeof response.body['message']).toBe('string');
       expect(Object.keys(response.body).sort()).toEqual(['code', 'message']);
     }
+  });
+
+  it('says origin local for a self-registered account and idp for one provisioned by subject', async () => {
+    const registered = await signUp(stack, 'members-origin');
+    expect(
+      (await call(stack, 'GET', '/api/v1/members/me', { token: registered.accessToken })).body['data'],
+    ).toMatchObject({ uid: registered.id, origin: 'local', status: 'active' });
+
+    const admin = await stack.createUser({ role: 'SYSTEM_ADMIN' });
+    const userSub = `idp-subject-${randomUUID()}`;
+    const provisioned = await stack.graphql<{ upsertUserBySub: { user: { id: string; tenantId: string } } }>(
+      'mutation ($input: ProvisionUserInput!) { upsertUserBySub(input: $input) { user { id tenantId } } }',
+      { token: admin.token, variables: { input: { userSub, email: `provisioned-${randomUUID()}@example.com` } } },
+    );
+    expect(provisioned.errors).toBeUndefined();
+    const account = provisioned.data!.upsertUserBySub.user;
+    const token = await unrevokedToken(stack, account);
+    expect((await call(stack, 'GET', '/api/v1/members/me', { token })).body['data']).toMatchObject({
+      uid: account.id,
+      origin: 'idp',
+      status: 'active',
+    });
+  });
+
+  it('says status disabled for a deactivated account whose token is still accepted', async () => {
+    const user = await stack.createUser();
+    await stack.subgraphs.identity.database.fork().nativeUpdate(UserAccount, { id: user.id }, { isActive: false });
+    const response = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+    expect({ status: response.status, data: response.body['data'] }).toMatchObject({
+      status: 200,
+      data: { uid: user.id, status: 'disabled', origin: 'local' },
+    });
   });
 
   it('answers 404 29301000 when the account behind a still-valid token is gone', async () => {
@@ -127,6 +164,46 @@ describe('PATCH /api/v1/members/me', () => {
     expect({ status: response.status, code: response.body['code'] }).toEqual({ status: 400, code: 10101000 });
   });
 
+  it('answers 404 29301000 for an account deleted since its token was issued, and writes nothing', async () => {
+    const user = await stack.createUser();
+    await deleteMember(stack, user);
+    const token = await unrevokedToken(stack, user);
+    expect(
+      await memberAnswer(stack, 'PATCH', '/api/v1/members/me', { token, body: { display_name: 'Ghost' } }),
+    ).toEqual(memberError(404, 29301000));
+    expect(await memberAnswer(stack, 'GET', '/api/v1/members/me', { token })).toEqual(memberError(404, 29301000));
+    // No orphan profile row for an account that is gone.
+    expect(await stack.subgraphs.member.database.fork().count(MemberProfile, { userId: user.id })).toBe(0);
+  });
+
+  it.each(['', null])(
+    'clears an uploaded profile picture with avatar %j, which then is no longer served',
+    async (avatar) => {
+      const user = await stack.createUser();
+      const form = new FormData();
+      form.append('file', new Blob([png([0, 128, 255])], { type: 'image/png' }), 'me.png');
+      const uploaded = await fetch(`${stack.gatewayUrl}/api/v1/users/me/profile-picture`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${user.token}` },
+        body: form,
+      });
+      expect(uploaded.status).toBe(200);
+      const before = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+      const picture = (before.body['data'] as { avatar?: string }).avatar;
+      expect(picture).toMatch(/\/media\/profile-pictures\//);
+      const servedBefore = await fetch(`${stack.gatewayUrl}${new URL(picture!).pathname}`);
+      expect(servedBefore.status).toBe(200);
+
+      const cleared = await call(stack, 'PATCH', '/api/v1/members/me', { token: user.token, body: { avatar } });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body['data']).not.toHaveProperty('avatar');
+      expect((await call(stack, 'GET', '/api/v1/members/me', { token: user.token })).body['data']).not.toHaveProperty(
+        'avatar',
+      );
+      expect((await fetch(`${stack.gatewayUrl}${new URL(picture!).pathname}`)).status).toBe(404);
+    },
+  );
+
   it('reports an enrolled authenticator as totp_enrolled', async () => {
     const user = await stack.createUser();
     const started = await stack.graphql<{ startTotpEnrollment: { otpauthUrl: string } }>(
@@ -145,5 +222,37 @@ describe('PATCH /api/v1/members/me', () => {
     expect(confirmed.errors).toBeUndefined();
     const response = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
     expect(response.body['data']).toMatchObject({ totp_enrolled: true });
+  });
+});
+
+describe('authentication of every /api/v1/members/me* route', () => {
+  const routes = memberRoutes.map((route) => [route.method.toUpperCase(), route.path] as const);
+
+  it('are exactly the twelve endpoints of seed 003', () => {
+    const seed = [
+      'GET /me',
+      'PATCH /me',
+      'POST /me/verifications/email/start',
+      'POST /me/verifications/email/confirm',
+      'POST /me/verifications/phone/start',
+      'POST /me/verifications/phone/confirm',
+      'GET /me/totp',
+      'POST /me/totp/enroll-start',
+      'POST /me/totp/enroll-confirm',
+      'POST /me/totp/verify',
+      'POST /me/totp/backup-codes',
+      'DELETE /me/totp',
+    ];
+    const declared = routes.map(([method, path]) => `${method} ${path.replace('/api/v1/members', '')}`);
+    expect(declared.sort()).toEqual(seed.sort());
+  });
+
+  it.each(routes)('%s %s answers 401 29501000 without a bearer or with a bad one', async (method, path) => {
+    const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+    expect(await memberAnswer(stack, method, path, { body })).toEqual(memberError(401, 29501000));
+    for (const authorization of ['Bearer not-a-token', 'Basic dXNlcjpwYXNz'])
+      expect(await memberAnswer(stack, method, path, { body, headers: { authorization } })).toEqual(
+        memberError(401, 29501000),
+      );
   });
 });

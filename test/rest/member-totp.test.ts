@@ -3,9 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupCode } from '../../subgraphs/identity/src/mfa/backup-code.entity.js';
 import { TotpFactor } from '../../subgraphs/identity/src/mfa/totp-factor.entity.js';
 import { Session } from '../../subgraphs/identity/src/session/session.entity.js';
-import { goodPassword, login } from '../identity/auth-helpers.js';
+import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
+import { codeOf, goodPassword, login } from '../identity/auth-helpers.js';
 import type { TestStack } from '../support/stack.js';
-import { callMember, memberAnswer, memberError, memberOk, startMemberStack } from './member-client.js';
+import {
+  callMember,
+  deleteMember,
+  memberAnswer,
+  memberError,
+  memberOk,
+  startMemberStack,
+  unrevokedToken,
+} from './member-client.js';
 import { signUp } from './oauth-client.js';
 
 /** seed 003 `/api/v1/members/me/totp*` through the gateway: exact envelopes and codes, real HTTP. */
@@ -33,6 +42,7 @@ const CODE_INVALID = memberError(403, 29505000);
 const NOT_FOUND = memberError(404, 29301000);
 const ALREADY_ENROLLED = memberError(409, 29303000);
 const NOT_ENROLLED = memberError(409, 29309000);
+const THROTTLED = memberError(429, 29604000);
 
 /** A code that stays inside the ±1 step window until the server sees it: avoid a step's last 2 s. */
 async function currentCode(secret: string): Promise<string> {
@@ -255,6 +265,63 @@ describe('POST /api/v1/members/me/totp/verify', () => {
   });
 });
 
+describe('POST /api/v1/members/me/totp/verify: wrong codes count towards the sign-in throttle', () => {
+  /** 8-digit codes that are none of the member's backup codes: certainly wrong. */
+  const wrongBackupCodes = (backupCodes: readonly string[], count: number) =>
+    Array.from({ length: count + backupCodes.length }, (_, i) => String(i).padStart(8, '0'))
+      .filter((code) => !backupCodes.includes(code))
+      .slice(0, count);
+
+  it('refuses the 6th attempt with 429 29604000 and Retry-After, even with a right code, and sign-in too', async () => {
+    const account = await signUp(stack, 'totp-throttle');
+    const { backupCodes } = await enroll(account.accessToken);
+    for (const code of wrongBackupCodes(backupCodes, 5))
+      expect(await verify(account.accessToken, { code })).toEqual(CODE_INVALID);
+
+    const throttled = await callMember(stack, 'POST', `${TOTP}/verify`, {
+      token: account.accessToken,
+      body: { code: backupCodes[0] },
+    });
+    expect({ status: throttled.status, body: throttled.body }).toEqual(THROTTLED);
+    const retryAfter = Number(throttled.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(30);
+    // The right code was not spent, no step-up was granted, and the password alone is throttled too.
+    expect((await status(account.accessToken)).body['data']).toMatchObject({ backup_codes_remaining: 10 });
+    expect(await disable(account.accessToken)).toEqual(CODE_INVALID);
+    expect(codeOf(await login(stack, account.email, goodPassword))).toBe('RATE_LIMITED');
+    const graphql = await stack.graphql('mutation ($c: String!) { verifyTotp(code: $c) }', {
+      token: account.accessToken,
+      variables: { c: backupCodes[1] },
+    });
+    expect(graphql.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { retryAfterSeconds: retryAfter },
+    });
+
+    // Once the throttle has run out, the right code works again.
+    await stack.subgraphs.identity.database
+      .fork()
+      .nativeUpdate(UserAccount, { id: account.id }, { throttledUntil: new Date(Date.now() - 1000) });
+    expect(await verify(account.accessToken, { code: backupCodes[0] })).toEqual(memberOk(null));
+  });
+
+  it('judges 10 wrong codes sent at once one by one: 5 × 403, then 5 × 429', async () => {
+    const member = await stack.createUser();
+    const { secret, backupCodes } = await enroll(member.token);
+    const guesses = [...wrongBackupCodes(backupCodes, 8), await wrongCode(secret), await wrongCode(secret)];
+    const answers = await Promise.all(guesses.map((code) => verify(member.token, { code })));
+    const tally = answers.reduce<Record<number, number>>(
+      (counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }),
+      {},
+    );
+    expect(tally).toEqual({ 403: 5, 429: 5 });
+    for (const answer of answers) expect([CODE_INVALID, THROTTLED]).toContainEqual(answer);
+    const account = await stack.subgraphs.identity.database.fork().findOneOrFail(UserAccount, member.id);
+    expect(account.failedLoginCount).toBe(5);
+  });
+});
+
 describe('POST /api/v1/members/me/totp/backup-codes', () => {
   it('issues 10 new codes; the old ones are refused, the new ones work', async () => {
     const member = await stack.createUser();
@@ -274,6 +341,13 @@ describe('POST /api/v1/members/me/totp/backup-codes', () => {
   it('answers 409 29309000 when no authenticator is enrolled', async () => {
     const member = await stack.createUser();
     expect(await regenerate(member.token)).toEqual(NOT_ENROLLED);
+  });
+
+  it('answers 404 29301000 for an account deleted since its token was issued', async () => {
+    const member = await stack.createUser();
+    await enroll(member.token);
+    await deleteMember(stack, member);
+    expect(await regenerate(await unrevokedToken(stack, member))).toEqual(NOT_FOUND);
   });
 });
 
@@ -313,6 +387,16 @@ describe('DELETE /api/v1/members/me/totp', () => {
   it('answers 409 29309000 when no authenticator is enrolled', async () => {
     const member = await stack.createUser();
     expect(await disable(member.token)).toEqual(NOT_ENROLLED);
+  });
+
+  it('answers 404 29301000 for an account deleted since its token was issued', async () => {
+    const member = await stack.createUser();
+    await enroll(member.token);
+    await deleteMember(stack, member);
+    const token = await unrevokedToken(stack, member);
+    expect(await disable(token)).toEqual(NOT_FOUND);
+    // Nor can such a token enroll a new authenticator for it.
+    expect(await enrollStart(token)).toEqual(NOT_FOUND);
   });
 });
 

@@ -10,10 +10,12 @@ export interface CaughtMail {
 
 /**
  * A real SMTP server (the `smtp-server` package) on a loopback port that keeps what it receives, so
- * tests see mail exactly as a relay would. `reject` makes it refuse the next messages with a 451.
+ * tests see mail exactly as a relay would. `reject(true)` makes it refuse messages with a 451.
  */
 export async function startMailCatcher() {
   const mails: CaughtMail[] = [];
+  /** Mails no `nextMailTo` has handed out yet, oldest first. */
+  const unclaimed: CaughtMail[] = [];
   const waiting: { to: string; resolve: (mail: CaughtMail) => void }[] = [];
   let rejecting = false;
   const server = new SMTPServer({
@@ -34,9 +36,13 @@ export async function startMailCatcher() {
           raw: Buffer.concat(chunks).toString('utf8'),
         };
         mails.push(mail);
-        for (const waiter of waiting.filter((w) => mail.to.includes(w.to))) {
+        // The first waiter for one of its recipients takes it; otherwise it waits for a taker.
+        const waiter = waiting.find((w) => mail.to.includes(w.to));
+        if (waiter) {
           waiting.splice(waiting.indexOf(waiter), 1);
           waiter.resolve(mail);
+        } else {
+          unclaimed.push(mail);
         }
         callback();
       });
@@ -47,19 +53,32 @@ export async function startMailCatcher() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     mails,
-    /** The next mail to `to` (one already received counts if nobody took it yet). */
+    /**
+     * The next mail to `to` that no earlier call took: the oldest one already received, else the
+     * next to arrive. Each mail is handed out once, so two calls never get the same code.
+     */
     nextMailTo(to: string, timeoutMs = 5_000): Promise<CaughtMail> {
+      const received = unclaimed.find((mail) => mail.to.includes(to));
+      if (received) {
+        unclaimed.splice(unclaimed.indexOf(received), 1);
+        return Promise.resolve(received);
+      }
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no mail to ${to} within ${timeoutMs} ms`)), timeoutMs);
-        waiting.push({
+        const waiter = {
           to,
-          resolve: (mail) => {
+          resolve: (mail: CaughtMail) => {
             clearTimeout(timer);
             resolve(mail);
           },
-        });
+        };
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(waiter), 1);
+          reject(new Error(`no mail to ${to} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiting.push(waiter);
       });
     },
+    /** While true, every message is refused with 451 (a relay that is temporarily unavailable). */
     reject(value: boolean) {
       rejecting = value;
     },

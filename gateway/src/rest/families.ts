@@ -39,7 +39,10 @@ export const memberErrorCodes: Record<ErrorCode, { readonly code: number; readon
   OTP_COOLDOWN: { code: 29604000, status: 429 },
   OTP_DAILY_LIMIT: { code: 29310000, status: 429 },
   NOT_CONFIGURED: { code: 29605000, status: 501 },
-  SERVICE_UNAVAILABLE: { code: 29201000, status: 500 },
+  // 資料庫錯誤 is the database failing; a dependency that refused (an SMS provider, say) is one more
+  // internal failure (系統內部錯誤): seed 003 documents only these two 500s.
+  DATABASE_ERROR: { code: 29201000, status: 500 },
+  SERVICE_UNAVAILABLE: { code: 29601000, status: 500 },
   INTERNAL: { code: 29601000, status: 500 },
 };
 /** seed 003: a required field is missing (distinct from a malformed one). */

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { AppError } from '../../../../lib/errors/index.js';
-import { MemberMeDocument, MemberUpdateMeDocument, type UpdateMyProfileInput } from '../../generated/graphql.js';
+import {
+  MemberExistsDocument,
+  MemberMeDocument,
+  MemberUpdateMeDocument,
+  type UpdateMyProfileInput,
+} from '../../generated/graphql.js';
 import { withLegacyFieldNames } from '../oauth/field-names.js';
 import { defineRoute, type RouteDefinition, type RouteInput } from '../route.js';
 import { memberMeData, memberRouteErrors, toMemberMeData } from './shapes.js';
@@ -67,9 +72,12 @@ export const profileRoutes: readonly RouteDefinition[] = [
     errors: {
       ...memberRouteErrors,
       400: '10101000: a field is malformed (nothing is changed)',
-      404: '29301000: the member does not exist',
+      404: '29301000: the member does not exist (nothing is changed)',
     },
     async handle({ body, graphql }) {
+      // Before writing: a profile row for an account that is gone would be an orphan nobody removes.
+      const { me } = await graphql(MemberExistsDocument);
+      if (!me) throw new AppError('NOT_FOUND', 'The member does not exist');
       try {
         await graphql(MemberUpdateMeDocument, { input: toProfileInput(body) });
       } catch (error) {

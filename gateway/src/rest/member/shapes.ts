@@ -4,7 +4,7 @@ import type { MemberMeFieldsFragment } from '../../generated/graphql.js';
 /** Errors every seed 003 route documents. */
 export const memberRouteErrors = {
   401: '29501000: no valid bearer token (or, in development only, no X-Tenant-ID + X-UID)',
-  500: '29201000 database unavailable; 29601000 internal error',
+  500: '29201000 database error; 29601000 internal error',
   501: '29605000: the feature is not configured here',
 } as const;
 

@@ -14,7 +14,7 @@ const tags = ['member: totp'];
 /** The refusals every seed 003 TOTP route documents. */
 const common = {
   401: '29501000: no Bearer token (or, in development only, no X-Tenant-ID + X-UID), or it is invalid',
-  500: '29601000: internal error (29201000: database error)',
+  500: '29201000 database error; 29601000 internal error',
   501: '29605000: not configured',
 } as const;
 const notEnrolled = '29309000: no authenticator is enrolled';
@@ -82,7 +82,11 @@ export const totpRoutes: readonly RouteDefinition[] = [
       period_seconds: z.number().int(),
       expires_in: z.number().int(),
     }),
-    errors: { ...common, 409: '29303000: an authenticator is already enrolled' },
+    errors: {
+      ...common,
+      404: '29301000: the member does not exist',
+      409: '29303000: an authenticator is already enrolled',
+    },
     async handle({ graphql }) {
       const { startTotpEnrollment: e } = await graphql(MemberTotpEnrollStartDocument);
       return {
@@ -132,8 +136,10 @@ export const totpRoutes: readonly RouteDefinition[] = [
     errors: {
       ...common,
       400: missingOrMalformed,
-      403: '29505000: the code is wrong or already used',
+      403: '29505000: the code is wrong or already used (it counts towards the sign-in throttle)',
       409: notEnrolled,
+      // Not in the seed's list: wrong codes count like wrong passwords, or a stolen token could guess on.
+      429: '29604000: too many failed sign-ins or codes; the account is throttled (`Retry-After`)',
     },
     async handle({ body, graphql }) {
       await graphql(MemberTotpVerifyDocument, { code: body.code });

@@ -21,7 +21,7 @@ const startErrors = {
   ...memberRouteErrors,
   400: '10101000 target is malformed; 29104000 target is missing',
   429: '29604000 a code was sent for this purpose within the cooldown (`Retry-After`); 29310000 daily limit per member or per address reached',
-  500: '29201000 database unavailable; 29601000 internal error (also: the provider refused the message)',
+  500: '29201000 database error; 29601000 internal error, or the e-mail/SMS provider refused the message (nothing is sent, the previous code stays valid)',
   501: '29605000: no transport for this channel (SMTP_URL / SMS_WEBHOOK_URL) outside development',
 };
 const confirmErrors = {

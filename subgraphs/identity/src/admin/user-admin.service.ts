@@ -1,4 +1,4 @@
-import { ref, type ObjectQuery } from '@mikro-orm/postgresql';
+import { LockMode, ref, type ObjectQuery } from '@mikro-orm/postgresql';
 import type { Role, ServicePrincipal, UserPrincipal } from '../../../../lib/auth/principal.js';
 import { containsPattern } from '../../../../lib/db/like.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
@@ -141,20 +141,25 @@ export class UserAdminService {
     const account = await this.manageable(em, admin, userId);
     if (account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(em, account.id);
     const tenantId = account.tenant.id;
-    em.assign(account, {
-      deletedAt: new Date(),
-      isActive: false,
-      email: `deleted-${account.id}@deleted.invalid`,
-      username: null,
-      displayName: null,
-      passwordHash: null,
-      externalSub: null,
+    // One transaction: the erasure, the removed second factor and `user.deleted` commit together.
+    await em.transactional(async (tx) => {
+      // The account row first, as verifyTotp takes it: the two cannot deadlock over the factor.
+      // (A query, not tx.lock: MikroORM 6's lockPessimistic leaves out the configured schema.)
+      await tx.findOneOrFail(UserAccount, { id: account.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      tx.assign(account, {
+        deletedAt: new Date(),
+        isActive: false,
+        email: `deleted-${account.id}@deleted.invalid`,
+        username: null,
+        displayName: null,
+        passwordHash: null,
+        externalSub: null,
+      });
+      await tx.nativeDelete(BackupCode, { user: account.id });
+      await tx.nativeDelete(TotpFactor, { user: account.id });
+      await this.sessions.revokeUserSessions(tx, account.id, 'deleted');
+      recordEvent(tx, { type: 'user.deleted', tenantId, actorUserId: admin.userId, subjectUserId: account.id, origin });
     });
-    await em.nativeDelete(BackupCode, { user: account.id });
-    await em.nativeDelete(TotpFactor, { user: account.id });
-    await this.sessions.revokeUserSessions(em, account.id, 'deleted');
-    recordEvent(em, { type: 'user.deleted', tenantId, actorUserId: admin.userId, subjectUserId: account.id, origin });
-    await em.flush();
   }
 
   private scope(reader: UserPrincipal | ServicePrincipal): ObjectQuery<UserAccount> {

@@ -1,6 +1,5 @@
 import type { MfaTickets } from './mfa-ticket.js';
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
@@ -13,7 +12,7 @@ import type { SessionService } from '../session/session.service.js';
 import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../user/password.js';
 import { passwordProblems } from '../user/password-policy.js';
 import { UserAccount } from '../user/user.entity.js';
-import { recordFailedSignIn } from './login-throttle.js';
+import { countFailedSignIn, throttledRefusal, throttledUntil } from './login-throttle.js';
 
 export interface IssuedTokens {
   readonly accessToken: string;
@@ -108,25 +107,23 @@ export class AuthService {
     if (!account?.passwordHash) {
       // Same work as a wrong password: a hash verification and the failure-count update (of no row).
       await verifyPassword(await decoyPasswordHash(), request.password);
-      await recordFailedSignIn(em, account?.id ?? randomUUID());
-      recordEvent(em, {
-        type: 'user.login_failed',
-        subjectUserId: account?.id ?? null,
+      await countFailedSignIn(em, {
+        account: account ? { id: account.id, tenantId: account.tenant.id } : null,
         origin,
         payload: { email, reason: 'unknown_account' },
       });
-      await em.flush();
       throw new AppError('INVALID_CREDENTIALS');
     }
     const tenantId = account.tenant.id;
     const now = new Date();
-    if (account.throttledUntil && account.throttledUntil > now) {
+    const throttled = throttledUntil(account, now);
+    if (throttled) {
       recordEvent(em, { type: 'user.login_throttled', tenantId, subjectUserId: account.id, origin });
       await em.flush();
-      throw this.throttled(account.throttledUntil);
+      throw throttledRefusal(throttled);
     }
     if (!(await verifyPassword(account.passwordHash, request.password))) {
-      await this.countFailedSignIn(em, account, origin, 'wrong_password');
+      await this.countFailure(em, account, origin, 'wrong_password');
       throw new AppError('INVALID_CREDENTIALS');
     }
     if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
@@ -153,10 +150,11 @@ export class AuthService {
     const passwordHash = account?.passwordHash;
     if (!account || !passwordHash || !this.mfaTickets.redeem(ticket, () => passwordHash)) throw invalid;
     const now = new Date();
-    if (account.throttledUntil && account.throttledUntil > now) {
+    const throttled = throttledUntil(account, now);
+    if (throttled) {
       recordEvent(em, { type: 'user.login_throttled', tenantId: account.tenant.id, subjectUserId: account.id, origin });
       await em.flush();
-      throw this.throttled(account.throttledUntil);
+      throw throttledRefusal(throttled);
     }
     if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
     if (!code) throw new AppError('VALIDATION_FAILED', 'totpCode is required', { details: { required: true } });
@@ -217,17 +215,14 @@ export class AuthService {
     origin: RequestOrigin,
   ): Promise<void> {
     const account = await em.findOneOrFail(UserAccount, { id: principal.userId }, { populate: ['passwordHash'] });
-    if (account.throttledUntil && account.throttledUntil > new Date()) throw this.throttled(account.throttledUntil);
+    const throttled = throttledUntil(account);
+    if (throttled) throw throttledRefusal(throttled);
     if (!account.passwordHash || !(await verifyPassword(account.passwordHash, passwords.current))) {
-      const outcome = await recordFailedSignIn(em, account.id);
-      recordEvent(em, {
-        type: 'user.login_failed',
-        tenantId: principal.tenantId,
-        subjectUserId: account.id,
+      await countFailedSignIn(em, {
+        account: { id: account.id, tenantId: principal.tenantId },
         origin,
-        payload: { reason: 'wrong_current_password', failures: outcome.failures },
+        payload: { reason: 'wrong_current_password' },
       });
-      await em.flush();
       throw new AppError('VALIDATION_FAILED', 'currentPassword is not correct', {
         details: { fields: [{ field: 'currentPassword', message: 'is not correct' }] },
       });
@@ -266,42 +261,15 @@ export class AuthService {
     }
     const method = await this.totp.consume(em, factor, code);
     if (method) return ['pwd', 'otp'];
-    await this.countFailedSignIn(em, account, origin, 'wrong_otp');
+    await this.countFailure(em, account, origin, 'wrong_otp');
     throw new AppError('OTP_INVALID');
   }
 
-  /** A wrong password or second factor: counted towards the throttle and recorded, committed now. */
-  private async countFailedSignIn(
-    em: EntityManager,
-    account: UserAccount,
-    origin: RequestOrigin,
-    reason: 'wrong_password' | 'wrong_otp',
-  ): Promise<void> {
-    const tenantId = account.tenant.id;
-    const outcome = await recordFailedSignIn(em, account.id);
-    recordEvent(em, {
-      type: 'user.login_failed',
-      tenantId,
-      subjectUserId: account.id,
+  private countFailure(em: EntityManager, account: UserAccount, origin: RequestOrigin, reason: string) {
+    return countFailedSignIn(em, {
+      account: { id: account.id, tenantId: account.tenant.id },
       origin,
-      payload: { reason, failures: outcome.failures },
-    });
-    if (outcome.throttledUntil) {
-      recordEvent(em, {
-        type: 'user.login_throttled',
-        tenantId,
-        subjectUserId: account.id,
-        origin,
-        payload: { until: outcome.throttledUntil.toISOString() },
-      });
-    }
-    await em.flush();
-  }
-
-  private throttled(until: Date): AppError {
-    const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-    return new AppError('RATE_LIMITED', 'Too many failed sign-ins; try again later', {
-      details: { retryAfterSeconds },
+      payload: { reason },
     });
   }
 

@@ -1,9 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
+import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
 
 /**
  * Per-account brute-force throttle, independent of per-client rate limits (an attacker rotating IPs
  * still hits it). From the 5th consecutive failure the account refuses sign-in for 30 s, doubling
- * with each further failure up to 15 min. A success resets it.
+ * with each further failure up to 15 min. A success resets it. Wrong passwords and wrong second
+ * factors count alike, at sign-in and at step-up (verifyTotp).
  */
 export const THROTTLE_AFTER_FAILURES = 5;
 const FIRST_THROTTLE_SECONDS = 30;
@@ -22,9 +26,10 @@ export interface FailureOutcome {
 
 /**
  * Counts a failure in one statement, so concurrent wrong guesses are all counted (no lost update),
- * and starts the throttle when the count calls for it.
+ * and starts the throttle when the count calls for it. Use countFailedSignIn, which also records
+ * the events in the same transaction.
  */
-export async function recordFailedSignIn(em: EntityManager, userId: string): Promise<FailureOutcome> {
+async function recordFailedSignIn(em: EntityManager, userId: string): Promise<FailureOutcome> {
   const schema = em.config.get('schema');
   const [row] = await em.execute<{ failed_login_count: number }[]>(
     `update "${schema}"."user_account" set failed_login_count = failed_login_count + 1 where id = ? returning failed_login_count`,
@@ -36,4 +41,51 @@ export async function recordFailedSignIn(em: EntityManager, userId: string): Pro
   const throttledUntil = new Date(Date.now() + seconds * 1000);
   await em.execute(`update "${schema}"."user_account" set throttled_until = ? where id = ?`, [throttledUntil, userId]);
   return { failures, throttledUntil };
+}
+
+export interface FailedSignIn {
+  /** Null for an unknown e-mail address: the same statements run, on no row. */
+  readonly account: { readonly id: string; readonly tenantId: string } | null;
+  readonly origin: RequestOrigin;
+  /** Why it failed (`reason`) and what else the audit entry should say. */
+  readonly payload: Record<string, unknown>;
+}
+
+/**
+ * A failed sign-in (or step-up): counted towards the throttle and recorded as `user.login_failed`,
+ * plus `user.login_throttled` when it starts a throttle. One transaction: the counter and its events
+ * commit together or not at all (transactional outbox).
+ */
+export async function countFailedSignIn(em: EntityManager, failure: FailedSignIn): Promise<FailureOutcome> {
+  const { account, origin } = failure;
+  return em.transactional(async (tx) => {
+    const outcome = await recordFailedSignIn(tx, account?.id ?? randomUUID());
+    const subject = { tenantId: account?.tenantId ?? null, subjectUserId: account?.id ?? null, origin };
+    recordEvent(tx, {
+      type: 'user.login_failed',
+      ...subject,
+      payload: { ...failure.payload, ...(account ? { failures: outcome.failures } : {}) },
+    });
+    if (outcome.throttledUntil) {
+      recordEvent(tx, {
+        type: 'user.login_throttled',
+        ...subject,
+        payload: { until: outcome.throttledUntil.toISOString() },
+      });
+    }
+    return outcome;
+  });
+}
+
+/** The throttle's end, when it is still running. */
+export function throttledUntil(account: { readonly throttledUntil?: Date | null }, now = new Date()): Date | null {
+  return account.throttledUntil && account.throttledUntil > now ? account.throttledUntil : null;
+}
+
+/** RATE_LIMITED with `details.retryAfterSeconds` (the REST layer sends it as Retry-After). */
+export function throttledRefusal(until: Date): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
+  return new AppError('RATE_LIMITED', 'Too many failed sign-ins; try again later', {
+    details: { retryAfterSeconds },
+  });
 }

@@ -32,7 +32,7 @@ export class TotpResolver {
     description: 'Checks an authenticator (6 digits) or backup code (8 digits); allows disableTotp for 10 minutes',
   })
   async verifyTotp(@Arg('code') code: string, @Ctx() context: SubgraphContext): Promise<boolean> {
-    await this.totp.verify(context.em, signedInUser(context), code);
+    await this.totp.verify(context.em, signedInUser(context), code, context.origin);
     return true;
   }
 

@@ -1,9 +1,10 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { countFailedSignIn, throttledRefusal, throttledUntil } from '../auth/login-throttle.js';
 import { Session } from '../session/session.entity.js';
 import { UserAccount } from '../user/user.entity.js';
 import { BackupCode } from './backup-code.entity.js';
@@ -64,7 +65,7 @@ export class TotpService {
 
   /** A new secret, pending until confirmed; restarting replaces a pending one. */
   async enrollStart(em: EntityManager, userId: string): Promise<TotpEnrollment> {
-    const account = await em.findOneOrFail(UserAccount, { id: userId });
+    const account = await this.liveAccount(em, userId);
     const existing = await em.findOne(TotpFactor, { user: userId });
     if (existing?.confirmedAt) throw new AppError('TOTP_ALREADY_ENROLLED');
     const secret = newTotpSecret();
@@ -128,21 +129,49 @@ export class TotpService {
     });
   }
 
-  /** Step-up: a correct code marks the current session as recently verified. */
-  async verify(em: EntityManager, principal: UserPrincipal, code: string): Promise<void> {
-    const factor = await this.confirmedFactor(em, principal.userId);
-    if (!factor) throw new AppError('TOTP_NOT_ENROLLED');
-    if (!(await this.consume(em, factor, code))) throw new AppError('OTP_INVALID');
-    await em.nativeUpdate(Session, { id: principal.sessionId, user: principal.userId }, { stepUpAt: new Date() });
+  /**
+   * Step-up: a correct code marks the current session as recently verified. A wrong one counts
+   * towards the account's sign-in throttle, and a throttled account is refused whatever the code: a
+   * stolen access token must not buy unlimited guesses at the factor that guards disableTotp. The
+   * account row is locked meanwhile, so concurrent guesses are judged one after the other and none
+   * slips past the throttle the previous ones started.
+   */
+  async verify(em: EntityManager, principal: UserPrincipal, code: string, origin: RequestOrigin): Promise<void> {
+    const refusal = await em.transactional(async (tx): Promise<AppError | null> => {
+      const factor = await this.confirmedFactor(tx, principal.userId);
+      // Deleting an account removes its factor: a gone account is not enrolled either.
+      if (!factor) return new AppError('TOTP_NOT_ENROLLED');
+      const account = await tx.findOneOrFail(
+        UserAccount,
+        { id: principal.userId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
+      const throttled = throttledUntil(account);
+      if (throttled) return throttledRefusal(throttled);
+      if (!(await this.consume(tx, factor, code))) {
+        await countFailedSignIn(tx, {
+          account: { id: account.id, tenantId: principal.tenantId },
+          origin,
+          payload: { reason: 'wrong_step_up_code' },
+        });
+        return new AppError('OTP_INVALID');
+      }
+      await tx.nativeUpdate(Session, { id: principal.sessionId, user: principal.userId }, { stepUpAt: new Date() });
+      return null;
+    });
+    // Thrown after the commit: the counted failure must not roll back with the refusal.
+    if (refusal) throw refusal;
   }
 
   async regenerateBackupCodes(em: EntityManager, userId: string): Promise<string[]> {
+    await this.liveAccount(em, userId);
     if (!(await this.confirmedFactor(em, userId))) throw new AppError('TOTP_NOT_ENROLLED');
     return em.transactional((tx) => this.replaceBackupCodes(tx, userId));
   }
 
   /** Needs a verifyTotp in this very session within STEP_UP_MAX_AGE_MS: a stolen token alone cannot. */
   async disable(em: EntityManager, principal: UserPrincipal, origin: RequestOrigin): Promise<void> {
+    await this.liveAccount(em, principal.userId);
     if (!(await this.confirmedFactor(em, principal.userId))) throw new AppError('TOTP_NOT_ENROLLED');
     const session = await em.findOne(Session, { id: principal.sessionId, user: principal.userId });
     const since = new Date(Date.now() - STEP_UP_MAX_AGE_MS);
@@ -160,6 +189,16 @@ export class TotpService {
         origin,
       });
     });
+  }
+
+  /**
+   * The caller's account, or NOT_FOUND when it is gone (deleted by an administrator while a token
+   * of it is still accepted somewhere): asked first, so that is what the caller hears.
+   */
+  private async liveAccount(em: EntityManager, userId: string): Promise<UserAccount> {
+    const account = await em.findOne(UserAccount, { id: userId, deletedAt: null });
+    if (!account) throw new AppError('NOT_FOUND', 'The member does not exist');
+    return account;
   }
 
   /** The user's confirmed factor (with its sealed secret), or null. */

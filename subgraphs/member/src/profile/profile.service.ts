@@ -204,11 +204,19 @@ export async function updateOwnProfile(
       profile.businessEmailVerifiedAt = null;
     if (changes.businessPhone !== undefined && changes.businessPhone !== profile.businessPhone)
       profile.businessPhoneVerifiedAt = null;
-    // One avatar source: an explicit URL replaces the uploaded picture (see explicitAvatarOver).
-    if (typeof changes.avatarUrl === 'string')
-      changes.avatarUrl = await explicitAvatarOver(tx, owner.userId, changes.avatarUrl);
-    const changed = (Object.keys(changes) as (keyof ProfileChanges)[]).filter((key) => changes[key] !== profile[key]);
-    tx.assign(profile, changes);
+    // One avatar source: an explicit URL replaces the uploaded picture, clearing removes it too.
+    let pictureRemoved = false;
+    if (changes.avatarUrl !== undefined)
+      ({ avatarUrl: changes.avatarUrl, pictureRemoved } = await explicitAvatarOver(
+        tx,
+        owner.userId,
+        changes.avatarUrl,
+      ));
+    const changed: string[] = (Object.keys(changes) as (keyof ProfileChanges)[]).filter(
+      (key) => changes[key] !== profile[key],
+    );
+    if (pictureRemoved && !changed.includes('avatarUrl')) changed.push('avatarUrl');
+    tx.assign(profile, pictureRemoved ? { ...changes, updatedAt: now } : changes);
     recordProfileUpdate(tx, owner, changed);
     return profile;
   });

@@ -114,7 +114,7 @@ export class VerificationService {
     owner: ProfileOwner,
     purpose: VerificationPurpose,
     rawTarget: string | null | undefined,
-    now: Date = new Date(),
+    clock: () => Date = () => new Date(),
   ): Promise<StartedChallenge> {
     const channel = channels[purpose];
     if (rawTarget === undefined || rawTarget === null || rawTarget.trim() === '') throw required('target');
@@ -129,13 +129,10 @@ export class VerificationService {
       // Member first, then address: every start takes them in this order, so two cannot deadlock.
       await lockKey(tx, `verification:member:${owner.userId}`);
       await lockKey(tx, `verification:target:${target}`);
+      // Read once the locks are held: a start that waited for another one is later than it, so the
+      // cooldown never counts against it the time it spent waiting.
+      const now = clock();
       await this.checkLimits(tx, owner, purpose, target, now);
-      // Only the newest code for a purpose works: an older one still in someone's inbox dies now.
-      await tx.nativeUpdate(
-        VerificationChallenge,
-        { userId: owner.userId, purpose, consumedAt: null, expiresAt: { $gt: now } },
-        { expiresAt: now },
-      );
       const created = tx.create(VerificationChallenge, {
         userId: owner.userId,
         tenantId: owner.tenantId,
@@ -152,12 +149,38 @@ export class VerificationService {
     try {
       await send(channel.message(target, code, Math.ceil(this.limits.ttlSeconds / 60)));
     } catch (error) {
-      // Undelivered: forget it, so it neither blocks a retry (cooldown) nor counts toward the limits.
+      // Undelivered: forget it, so it neither blocks a retry (cooldown) nor counts toward the limits,
+      // and the code the member already has keeps working.
       await em.fork().nativeDelete(VerificationChallenge, { id: challenge.id });
       this.logger.error({ err: error, channel: channel.name }, 'verification code not delivered');
       throw new AppError('SERVICE_UNAVAILABLE', `The ${channel.label} could not be reached; try again later`);
     }
+    await this.supersedeOlder(em.fork(), challenge);
     return { challengeId: challenge.id, expiresIn: this.limits.ttlSeconds };
+  }
+
+  /**
+   * Only the newest delivered code for a purpose works: older ones still in someone's inbox die once
+   * this one has arrived (not before, or a failed delivery would leave the member with no code).
+   * "Older" is by (createdAt, id), one order for every start, so of two delivered at once the later
+   * survives whichever finishes first.
+   */
+  private async supersedeOlder(em: EntityManager, challenge: VerificationChallenge): Promise<void> {
+    const now = new Date();
+    await em.nativeUpdate(
+      VerificationChallenge,
+      {
+        userId: challenge.userId,
+        purpose: challenge.purpose,
+        consumedAt: null,
+        expiresAt: { $gt: now },
+        $or: [
+          { createdAt: { $lt: challenge.createdAt } },
+          { createdAt: challenge.createdAt, id: { $lt: challenge.id } },
+        ],
+      },
+      { expiresAt: now },
+    );
   }
 
   private async checkLimits(
