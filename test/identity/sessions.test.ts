@@ -234,11 +234,12 @@ describe('brute-force throttle', () => {
     expect(codeOf(await login(stack, email, goodPassword))).toBeUndefined();
   });
 
-  it('counts every one of many concurrent wrong guesses', async () => {
+  it('counts every one of concurrent wrong guesses (no lost update)', async () => {
     const { email } = await signUp();
-    await Promise.all(Array.from({ length: 8 }, (_, i) => login(stack, email, `parallel-${i}-guess`)));
+    // Below the threshold, so every guess gets a verdict; a burst past it is throttle-race.test.ts.
+    await Promise.all(Array.from({ length: 4 }, (_, i) => login(stack, email, `parallel-${i}-guess`)));
     const account = await stack.subgraphs.identity.database.fork().findOneOrFail(UserAccount, { email });
-    expect(account.failedLoginCount).toBe(8);
-    expect(account.throttledUntil?.getTime()).toBeGreaterThan(Date.now());
+    expect(account.failedLoginCount).toBe(4);
+    expect(account.throttledUntil ?? null).toBeNull();
   });
 });

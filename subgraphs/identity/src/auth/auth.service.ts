@@ -12,13 +12,26 @@ import type { SessionService } from '../session/session.service.js';
 import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../user/password.js';
 import { passwordProblems } from '../user/password-policy.js';
 import { UserAccount } from '../user/user.entity.js';
-import { countFailedSignIn, throttledRefusal, throttledUntil } from './login-throttle.js';
+import {
+  checkCredentials,
+  countFailedSignIn,
+  lockAccountForCheck,
+  throttledRefusal,
+  throttledUntil,
+} from './login-throttle.js';
 
 export interface IssuedTokens {
   readonly accessToken: string;
   readonly refreshToken: string;
   readonly expiresIn: number;
   readonly account: UserAccount;
+}
+
+/** A sign-in committed, its access token not signed yet. */
+interface SignedIn {
+  readonly account: UserAccount;
+  readonly session: Session;
+  readonly refreshToken: string;
 }
 
 export interface RegisterRequest {
@@ -96,46 +109,46 @@ export class AuthService {
   }
 
   /**
-   * An unknown email and a wrong password answer alike and take alike (a decoy hash is verified).
-   * A throttled account is refused before its password is even checked. With a confirmed
-   * authenticator the right password alone gets MFA_REQUIRED (not a failure: the client asks for the
-   * code); a wrong code counts as a failed sign-in.
+   * An unknown email and a wrong password answer alike and take alike (a decoy hash is verified, the
+   * same statements run on no row). A throttled account is refused before its password is even
+   * checked. With a confirmed authenticator the right password alone gets MFA_REQUIRED (not a
+   * failure: the client asks for the code); a wrong code counts as a failed sign-in. Judged under
+   * the account lock (checkCredentials), so concurrent guesses cannot outrun the throttle.
    */
   async login(em: EntityManager, request: LoginRequest, origin: RequestOrigin): Promise<IssuedTokens> {
     const email = normaliseEmail(request.email);
-    const account = await em.findOne(UserAccount, { email }, { populate: ['passwordHash', 'tenant'] });
-    if (!account?.passwordHash) {
-      // Same work as a wrong password: a hash verification and the failure-count update (of no row).
-      await verifyPassword(await decoyPasswordHash(), request.password);
-      await countFailedSignIn(em, {
-        account: account ? { id: account.id, tenantId: account.tenant.id } : null,
-        origin,
-        payload: { email, reason: 'unknown_account' },
-      });
-      throw new AppError('INVALID_CREDENTIALS');
-    }
-    const tenantId = account.tenant.id;
-    const now = new Date();
-    const throttled = throttledUntil(account, now);
-    if (throttled) {
-      recordEvent(em, { type: 'user.login_throttled', tenantId, subjectUserId: account.id, origin });
-      await em.flush();
-      throw throttledRefusal(throttled);
-    }
-    if (!(await verifyPassword(account.passwordHash, request.password))) {
-      await this.countFailure(em, account, origin, 'wrong_password');
-      throw new AppError('INVALID_CREDENTIALS');
-    }
-    if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
-    const amr = await this.secondFactor(em, account, request.totpCode, origin);
-    if (needsRehash(account.passwordHash)) account.passwordHash = await hashPassword(request.password);
-    return this.signedIn(em, account, amr, origin, now);
+    const { account, session, refreshToken } = await checkCredentials(em, async (tx) => {
+      const account = await lockAccountForCheck(tx, { email });
+      if (!account?.passwordHash) {
+        // Same work as a wrong password: a hash verification and the failure-count update (of no row).
+        await verifyPassword(await decoyPasswordHash(), request.password);
+        await countFailedSignIn(tx, {
+          account: account ? { id: account.id, tenantId: account.tenant.id } : null,
+          origin,
+          payload: { email, reason: 'unknown_account' },
+        });
+        return new AppError('INVALID_CREDENTIALS');
+      }
+      const now = new Date();
+      const refusal = this.throttled(tx, account, origin, now);
+      if (refusal) return refusal;
+      if (!(await verifyPassword(account.passwordHash, request.password))) {
+        await this.countFailure(tx, account, origin, 'wrong_password');
+        return new AppError('INVALID_CREDENTIALS');
+      }
+      if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
+      const amr = await this.secondFactor(tx, account, request.totpCode, origin);
+      if (amr instanceof AppError) return amr;
+      if (needsRehash(account.passwordHash)) account.passwordHash = await hashPassword(request.password);
+      return this.signedIn(tx, account, amr, origin, now);
+    });
+    return this.issue(account, session, refreshToken);
   }
 
   /**
    * The second step of a sign-in that answered MFA_REQUIRED: its `details.mfaTicket` and a code from
    * the authenticator (or a backup code). The ticket stands in for the password, so clients need not
-   * keep it; it lasts 5 minutes and dies with a password change.
+   * keep it; it lasts 5 minutes and dies with a password change. Judged under the account lock.
    */
   async completeMfaSignIn(
     em: EntityManager,
@@ -146,43 +159,44 @@ export class AuthService {
     const invalid = new AppError('INVALID_TOKEN', 'The sign-in ticket is invalid or expired; sign in again');
     const accountId = this.mfaTickets.accountOf(ticket);
     if (!accountId) throw invalid;
-    const account = await em.findOne(UserAccount, { id: accountId }, { populate: ['passwordHash', 'tenant'] });
-    const passwordHash = account?.passwordHash;
-    if (!account || !passwordHash || !this.mfaTickets.redeem(ticket, () => passwordHash)) throw invalid;
-    const now = new Date();
-    const throttled = throttledUntil(account, now);
-    if (throttled) {
-      recordEvent(em, { type: 'user.login_throttled', tenantId: account.tenant.id, subjectUserId: account.id, origin });
-      await em.flush();
-      throw throttledRefusal(throttled);
-    }
-    if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
-    if (!code) throw new AppError('VALIDATION_FAILED', 'totpCode is required', { details: { required: true } });
-    const amr = await this.secondFactor(em, account, code, origin);
-    return this.signedIn(em, account, amr, origin, now);
+    const { account, session, refreshToken } = await checkCredentials(em, async (tx) => {
+      const account = await lockAccountForCheck(tx, { id: accountId });
+      const passwordHash = account?.passwordHash;
+      if (!account || !passwordHash || !this.mfaTickets.redeem(ticket, () => passwordHash)) throw invalid;
+      const now = new Date();
+      const refusal = this.throttled(tx, account, origin, now);
+      if (refusal) return refusal;
+      if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
+      if (!code) throw new AppError('VALIDATION_FAILED', 'totpCode is required', { details: { required: true } });
+      const amr = await this.secondFactor(tx, account, code, origin);
+      if (amr instanceof AppError) return amr;
+      return this.signedIn(tx, account, amr, origin, now);
+    });
+    return this.issue(account, session, refreshToken);
   }
 
-  /** The tail of every successful sign-in: counters reset, a session opened, the event recorded. */
-  private async signedIn(
-    em: EntityManager,
-    account: UserAccount,
-    amr: string[],
-    origin: RequestOrigin,
-    now: Date,
-  ): Promise<IssuedTokens> {
+  /** RATE_LIMITED (recorded as `user.login_throttled`) while the account's throttle runs. */
+  private throttled(tx: EntityManager, account: UserAccount, origin: RequestOrigin, now: Date): AppError | null {
+    const until = throttledUntil(account, now);
+    if (!until) return null;
+    recordEvent(tx, { type: 'user.login_throttled', tenantId: account.tenant.id, subjectUserId: account.id, origin });
+    return throttledRefusal(until);
+  }
+
+  /** The tail of every successful sign-in, in its transaction: counters reset, a session opened, the event recorded. */
+  private signedIn(tx: EntityManager, account: UserAccount, amr: string[], origin: RequestOrigin, now: Date): SignedIn {
     account.failedLoginCount = 0;
     account.throttledUntil = null;
     account.lastLoginAt = now;
-    const { session, refreshToken } = this.sessions.open(em, account, amr, origin);
-    recordEvent(em, {
+    const { session, refreshToken } = this.sessions.open(tx, account, amr, origin);
+    recordEvent(tx, {
       type: 'user.login',
       tenantId: account.tenant.id,
       actorUserId: account.id,
       subjectUserId: account.id,
       origin,
     });
-    await em.flush();
-    return this.issue(account, session, refreshToken);
+    return { account, session, refreshToken };
   }
 
   async refresh(em: EntityManager, refreshToken: string, origin: RequestOrigin): Promise<IssuedTokens> {
@@ -205,8 +219,9 @@ export class AuthService {
   }
 
   /**
-   * The current password must be right (wrong guesses count towards the throttle). Every other
-   * session of the user ends; the one that changed the password stays signed in.
+   * The current password must be right (wrong guesses count towards the throttle, judged under the
+   * account lock). Every other session of the user ends; the one that changed the password stays
+   * signed in.
    */
   async changePassword(
     em: EntityManager,
@@ -214,43 +229,50 @@ export class AuthService {
     passwords: { current: string; next: string },
     origin: RequestOrigin,
   ): Promise<void> {
-    const account = await em.findOneOrFail(UserAccount, { id: principal.userId }, { populate: ['passwordHash'] });
-    const throttled = throttledUntil(account);
-    if (throttled) throw throttledRefusal(throttled);
-    if (!account.passwordHash || !(await verifyPassword(account.passwordHash, passwords.current))) {
-      await countFailedSignIn(em, {
-        account: { id: account.id, tenantId: principal.tenantId },
+    await checkCredentials(em, async (tx) => {
+      const account = await lockAccountForCheck(tx, { id: principal.userId });
+      if (!account) throw new AppError('NOT_FOUND', 'The member does not exist');
+      const throttled = throttledUntil(account);
+      if (throttled) return throttledRefusal(throttled);
+      if (!account.passwordHash || !(await verifyPassword(account.passwordHash, passwords.current))) {
+        await countFailedSignIn(tx, {
+          account: { id: account.id, tenantId: principal.tenantId },
+          origin,
+          payload: { reason: 'wrong_current_password' },
+        });
+        return new AppError('VALIDATION_FAILED', 'currentPassword is not correct', {
+          details: { fields: [{ field: 'currentPassword', message: 'is not correct' }] },
+        });
+      }
+      const problems = passwordProblems(passwords.next, { email: account.email });
+      if (passwords.next === passwords.current) problems.push('must differ from the current password');
+      if (problems.length > 0) throw invalidPassword(problems, 'newPassword');
+      account.passwordHash = await hashPassword(passwords.next);
+      account.failedLoginCount = 0;
+      account.throttledUntil = null;
+      await this.sessions.revokeUserSessions(tx, account.id, 'password_changed', principal.sessionId);
+      recordEvent(tx, {
+        type: 'user.password_changed',
+        tenantId: principal.tenantId,
+        actorUserId: account.id,
+        subjectUserId: account.id,
         origin,
-        payload: { reason: 'wrong_current_password' },
       });
-      throw new AppError('VALIDATION_FAILED', 'currentPassword is not correct', {
-        details: { fields: [{ field: 'currentPassword', message: 'is not correct' }] },
-      });
-    }
-    const problems = passwordProblems(passwords.next, { email: account.email });
-    if (passwords.next === passwords.current) problems.push('must differ from the current password');
-    if (problems.length > 0) throw invalidPassword(problems, 'newPassword');
-    account.passwordHash = await hashPassword(passwords.next);
-    account.failedLoginCount = 0;
-    await this.sessions.revokeUserSessions(em, account.id, 'password_changed', principal.sessionId);
-    recordEvent(em, {
-      type: 'user.password_changed',
-      tenantId: principal.tenantId,
-      actorUserId: account.id,
-      subjectUserId: account.id,
-      origin,
+      return undefined;
     });
-    await em.flush();
   }
 
-  /** The methods (amr) of a sign-in whose password was right: adds `otp` when a factor is enrolled. */
+  /**
+   * The methods (amr) of a sign-in whose password was right: adds `otp` when a factor is enrolled.
+   * A wrong code is counted and returned as OTP_INVALID, to be thrown once the count is committed.
+   */
   private async secondFactor(
-    em: EntityManager,
+    tx: EntityManager,
     account: UserAccount,
     code: string | null | undefined,
     origin: RequestOrigin,
-  ): Promise<string[]> {
-    const factor = await this.totp.confirmedFactor(em, account.id);
+  ): Promise<string[] | AppError> {
+    const factor = await this.totp.confirmedFactor(tx, account.id);
     if (!factor) return ['pwd'];
     if (!code) {
       // The ticket lets the client send the code alone next (completeMfaSignIn).
@@ -259,10 +281,10 @@ export class AuthService {
         : undefined;
       throw new AppError('MFA_REQUIRED', undefined, mfaTicket ? { details: { mfaTicket } } : {});
     }
-    const method = await this.totp.consume(em, factor, code);
+    const method = await this.totp.consume(tx, factor, code);
     if (method) return ['pwd', 'otp'];
-    await this.countFailure(em, account, origin, 'wrong_otp');
-    throw new AppError('OTP_INVALID');
+    await this.countFailure(tx, account, origin, 'wrong_otp');
+    return new AppError('OTP_INVALID');
   }
 
   private countFailure(em: EntityManager, account: UserAccount, origin: RequestOrigin, reason: string) {

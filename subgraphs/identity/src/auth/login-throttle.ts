@@ -1,13 +1,19 @@
+import { LockMode, TransactionPropagation } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { UserAccount } from '../user/user.entity.js';
 
 /**
  * Per-account brute-force throttle, independent of per-client rate limits (an attacker rotating IPs
  * still hits it). From the 5th consecutive failure the account refuses sign-in for 30 s, doubling
  * with each further failure up to 15 min. A success resets it. Wrong passwords and wrong second
  * factors count alike, at sign-in and at step-up (verifyTotp).
+ *
+ * Every check of an account's credentials runs in one transaction that first locks the account row
+ * (lockAccountForCheck), reads the throttle under the lock, verifies, then counts or resets: without
+ * the lock a burst of concurrent guesses would all pass the throttle before any of them was counted.
  */
 export const THROTTLE_AFTER_FAILURES = 5;
 const FIRST_THROTTLE_SECONDS = 30;
@@ -54,27 +60,60 @@ export interface FailedSignIn {
 /**
  * A failed sign-in (or step-up): counted towards the throttle and recorded as `user.login_failed`,
  * plus `user.login_throttled` when it starts a throttle. One transaction: the counter and its events
- * commit together or not at all (transactional outbox).
+ * commit together or not at all (transactional outbox). It joins the caller's transaction (the one
+ * holding the account lock) rather than nesting a savepoint.
  */
 export async function countFailedSignIn(em: EntityManager, failure: FailedSignIn): Promise<FailureOutcome> {
   const { account, origin } = failure;
-  return em.transactional(async (tx) => {
-    const outcome = await recordFailedSignIn(tx, account?.id ?? randomUUID());
-    const subject = { tenantId: account?.tenantId ?? null, subjectUserId: account?.id ?? null, origin };
-    recordEvent(tx, {
-      type: 'user.login_failed',
-      ...subject,
-      payload: { ...failure.payload, ...(account ? { failures: outcome.failures } : {}) },
-    });
-    if (outcome.throttledUntil) {
+  return em.transactional(
+    async (tx) => {
+      const outcome = await recordFailedSignIn(tx, account?.id ?? randomUUID());
+      const subject = { tenantId: account?.tenantId ?? null, subjectUserId: account?.id ?? null, origin };
       recordEvent(tx, {
-        type: 'user.login_throttled',
+        type: 'user.login_failed',
         ...subject,
-        payload: { until: outcome.throttledUntil.toISOString() },
+        payload: { ...failure.payload, ...(account ? { failures: outcome.failures } : {}) },
       });
-    }
-    return outcome;
+      if (outcome.throttledUntil) {
+        recordEvent(tx, {
+          type: 'user.login_throttled',
+          ...subject,
+          payload: { until: outcome.throttledUntil.toISOString() },
+        });
+      }
+      return outcome;
+    },
+    { propagation: TransactionPropagation.REQUIRED },
+  );
+}
+
+/**
+ * The account a credential check is about (with its password hash), its row locked until the
+ * transaction ends and re-read, so the throttle state is the one the previous checks left. Taken
+ * before any other row (factor, backup codes, sessions), as verifyTotp and account deletion do, so
+ * that none of them deadlock. A query, not `tx.lock()`: MikroORM 6's lockPessimistic leaves out the
+ * configured schema. No row (unknown e-mail) locks nothing, in the same statement.
+ */
+export function lockAccountForCheck(tx: EntityManager, where: { readonly id: string } | { readonly email: string }) {
+  return tx.findOne(UserAccount, where, {
+    populate: ['passwordHash'],
+    lockMode: LockMode.PESSIMISTIC_WRITE,
+    refresh: true,
   });
+}
+
+/**
+ * Runs a credential check in one transaction and throws its refusal after the commit. The check
+ * returns (not throws) a refusal that has something to commit, a counted failure or a recorded
+ * event; an error it throws rolls everything back.
+ */
+export async function checkCredentials<T>(
+  em: EntityManager,
+  check: (tx: EntityManager) => Promise<T | AppError>,
+): Promise<T> {
+  const verdict = await em.transactional(check);
+  if (verdict instanceof AppError) throw verdict;
+  return verdict;
 }
 
 /** The throttle's end, when it is still running. */
