@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationSession } from '../../subgraphs/identity/src/oauth/application-session.entity.js';
 import { AuthorizationCode } from '../../subgraphs/identity/src/oauth/authorization-code.entity.js';
 import { hashOpaqueToken } from '../../subgraphs/identity/src/oauth/client-credentials.js';
 import type { TestStack } from '../support/stack.js';
@@ -15,6 +16,7 @@ import {
   rest,
   startFlowStack,
   type RegisteredApplication,
+  type TokenPair,
 } from './flow.js';
 
 /** The token endpoints: `POST /oauth/token` (RFC 6749) and seed 004's JSON `POST /api/v1/auth/token`. */
@@ -136,6 +138,34 @@ describe('authorization_code at POST /oauth/token', () => {
     expect(refreshed).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     // The user's own sign-in is untouched.
     expect(await meStatus(stack, user.token)).toBe(200);
+  });
+
+  it('lets one of several concurrent exchanges of a code succeed, and revokes what it issued', async () => {
+    for (let round = 0; round < 6; round += 1) {
+      const user = await stack.createUser();
+      const grant = await codeFor(stack, app, user.token);
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => formToken(stack, { ...codeGrant(grant), ...post(app) })),
+      );
+      const statuses = answers.map((a) => a.status);
+      const winners = answers.filter((a) => a.status === 200);
+      expect(winners, `round ${round}: ${statuses.join(' ')}`).toHaveLength(1);
+      for (const loser of answers.filter((a) => a.status !== 200)) {
+        expect(loser).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      }
+      const won = winners[0]!.body as unknown as TokenPair;
+      expect(await meStatus(stack, won.access_token), `round ${round}: access token`).toBe(401);
+      const refreshed = await formToken(stack, {
+        grant_type: 'refresh_token',
+        refresh_token: won.refresh_token,
+        ...post(app),
+      });
+      expect(refreshed, `round ${round}: refresh token`).toMatchObject({
+        status: 400,
+        body: { error: 'invalid_grant' },
+      });
+      expect(await meStatus(stack, user.token)).toBe(200);
+    }
   });
 
   it('refuses a wrong PKCE verifier, a missing one, and a verifier for a code issued without a challenge', async () => {
@@ -296,6 +326,32 @@ describe('refresh_token', () => {
     expect(after).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
+  it('rotates once when one token is presented concurrently, and the successor works', async () => {
+    for (let round = 0; round < 4; round += 1) {
+      const user = await stack.createUser();
+      const first = await exchange(stack, app, await codeFor(stack, app, user.token));
+      const answers = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          formToken(stack, { grant_type: 'refresh_token', refresh_token: first.refresh_token, ...post(app) }),
+        ),
+      );
+      const winners = answers.filter((a) => a.status === 200);
+      expect(winners, `round ${round}: ${answers.map((a) => a.status).join(' ')}`).toHaveLength(1);
+      // Inside the concurrent-use window the losers are refused without ending the session.
+      for (const loser of answers.filter((a) => a.status !== 200)) {
+        expect(loser).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      }
+      const second = winners[0]!.body as unknown as TokenPair;
+      expect(await meStatus(stack, second.access_token)).toBe(200);
+      const next = await formToken(stack, {
+        grant_type: 'refresh_token',
+        refresh_token: second.refresh_token,
+        ...post(app),
+      });
+      expect(next).toMatchObject({ status: 200, body: { token_type: 'Bearer' } });
+    }
+  });
+
   it("is never accepted by the first-party refresh, which would hand out the user's full role", async () => {
     const user = await stack.createUser();
     const tokens = await exchange(stack, app, await codeFor(stack, app, user.token));
@@ -394,6 +450,35 @@ describe('revoking a consent', () => {
     expect((await rest(stack, 'DELETE', `/api/v1/users/me/applications/${app.id}`, { token: user.token })).status).toBe(
       404,
     );
+  });
+
+  it('leaves no live session when it races a code exchange', async () => {
+    for (let round = 0; round < 8; round += 1) {
+      const user = await stack.createUser();
+      const grant = await codeFor(stack, app, user.token);
+      const [exchanged, revoked] = await Promise.all([
+        formToken(stack, { ...codeGrant(grant), ...post(app) }),
+        rest(stack, 'DELETE', `/api/v1/users/me/applications/${app.id}`, { token: user.token }),
+      ]);
+      expect(revoked.status, `round ${round}`).toBe(200);
+      if (exchanged.status === 200) {
+        // The exchange committed first: the revocation ended what it issued.
+        const tokens = exchanged.body as unknown as TokenPair;
+        expect(await meStatus(stack, tokens.access_token), `round ${round}: access token`).toBe(401);
+        const refreshed = await formToken(stack, {
+          grant_type: 'refresh_token',
+          refresh_token: tokens.refresh_token,
+          ...post(app),
+        });
+        expect(refreshed, `round ${round}: refresh token`).toMatchObject({ status: 400 });
+      } else {
+        expect(exchanged, `round ${round}`).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+      }
+      const live = await stack.subgraphs.identity.database
+        .fork()
+        .count(ApplicationSession, { user: user.id, session: { revokedAt: null } });
+      expect(live, `round ${round}: live application sessions`).toBe(0);
+    }
   });
 
   it('is also there in GraphQL', async () => {

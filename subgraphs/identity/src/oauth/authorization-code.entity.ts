@@ -48,7 +48,7 @@ export class AuthorizationCode {
   @Property({ type: 'timestamptz', nullable: true })
   usedAt?: Date | null;
 
-  /** The session its exchange opened; written together with usedAt, before that session exists. */
+  /** The session its exchange opened; written with usedAt, in the transaction that opens it. */
   @Property({ type: 'uuid', nullable: true })
   issuedSessionId?: string | null;
 }

@@ -1,9 +1,11 @@
+import { LockMode } from '@mikro-orm/postgresql';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
 import type { SessionService } from '../session/session.service.js';
 import { isApplicationSession, revokeApplicationSessions } from './application-sessions.js';
+import { OAuthApplication } from './application.entity.js';
 import { AuthorizationCode } from './authorization-code.entity.js';
 import { ApplicationConsent } from './consent.entity.js';
 
@@ -24,35 +26,39 @@ export class ConsentService {
 
   /**
    * Withdraws the consent: codes not yet exchanged are voided and every session the application
-   * holds for the user ends, so its access and refresh tokens stop working at once.
+   * holds for the user ends, so its access and refresh tokens stop working at once. The consent row
+   * is locked as a code exchange locks it (TokenService.redeemCode): an exchange in flight commits
+   * first and its session is ended here, or it waits and finds the consent gone.
    */
   async revoke(em: EntityManager, user: UserPrincipal, applicationId: string, origin: RequestOrigin): Promise<void> {
     await this.refuseApplicationTokens(em, user);
-    const consent = uuidPattern.test(applicationId)
-      ? await em.findOne(
-          ApplicationConsent,
-          { user: user.userId, application: { id: applicationId, deletedAt: null } },
-          { populate: ['application'] },
-        )
-      : null;
-    if (!consent) throw new AppError('NOT_FOUND', 'This application is not authorized');
-    em.remove(consent);
-    await em.nativeDelete(AuthorizationCode, { user: user.userId, application: applicationId, usedAt: null });
-    await revokeApplicationSessions(
-      em,
-      this.sessions,
-      { application: applicationId, user: user.userId },
-      'consent_revoked',
-    );
-    recordEvent(em, {
-      type: 'application.revoked',
-      tenantId: user.tenantId,
-      actorUserId: user.userId,
-      subjectUserId: user.userId,
-      origin,
-      payload: { applicationId, name: consent.application.getEntity().name },
+    const notAuthorized = () => new AppError('NOT_FOUND', 'This application is not authorized');
+    if (!uuidPattern.test(applicationId)) throw notAuthorized();
+    await em.transactional(async (tx) => {
+      const consent = await tx.findOne(
+        ApplicationConsent,
+        { user: user.userId, application: applicationId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      const application = consent ? await tx.findOne(OAuthApplication, { id: applicationId, deletedAt: null }) : null;
+      if (!consent || !application) throw notAuthorized();
+      tx.remove(consent);
+      await tx.nativeDelete(AuthorizationCode, { user: user.userId, application: applicationId, usedAt: null });
+      await revokeApplicationSessions(
+        tx,
+        this.sessions,
+        { application: applicationId, user: user.userId },
+        'consent_revoked',
+      );
+      recordEvent(tx, {
+        type: 'application.revoked',
+        tenantId: user.tenantId,
+        actorUserId: user.userId,
+        subjectUserId: user.userId,
+        origin,
+        payload: { applicationId, name: application.name },
+      });
     });
-    await em.flush();
   }
 
   private async refuseApplicationTokens(em: EntityManager, user: UserPrincipal): Promise<void> {

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/postgresql';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
 import { Session } from '../session/session.entity.js';
@@ -24,6 +25,14 @@ export interface TokenRequest {
   readonly codeVerifier?: string | null;
   readonly refreshToken?: string | null;
   readonly scope?: string | null;
+}
+
+/** What a code exchange or a rotation committed; its access token is signed after the commit. */
+interface IssuedGrant {
+  readonly account: UserAccount;
+  readonly session: Session;
+  readonly scopes: readonly string[];
+  readonly refreshToken: string;
 }
 
 export interface IssuedApplicationTokens {
@@ -80,6 +89,14 @@ export class TokenService {
     return application;
   }
 
+  /**
+   * One transaction on one connection decides the exchange. The consent row is locked first (the
+   * order ConsentService.revoke locks in), then the code row: of concurrent exchanges of one code the
+   * first claims it and commits its session, grant and refresh token together; every other one waits
+   * on the locks, finds the code used and revokes that committed session (RFC 6749 §4.1.2). A consent
+   * revocation waits for an exchange in flight and then ends its session, or the exchange waits for
+   * the revocation and finds the consent (and the code) gone.
+   */
   private async redeemCode(
     em: EntityManager,
     application: OAuthApplication,
@@ -88,71 +105,82 @@ export class TokenService {
   ): Promise<IssuedApplicationTokens> {
     if (!request.code) throw oauthError('invalid_request', 'code is required');
     if (!request.redirectUri) throw oauthError('invalid_request', 'redirect_uri is required');
-    const row = await em.findOne(
-      AuthorizationCode,
-      { codeHash: hashOpaqueToken(request.code) },
-      { populate: ['user', 'user.tenant', 'approvedIn'] },
-    );
+    const codeHash = hashOpaqueToken(request.code);
     const invalid = (why: string) => oauthError('invalid_grant', `The authorization code ${why}`);
-    if (!row) throw invalid('is invalid');
-    if (row.usedAt) {
-      // RFC 6749 §4.1.2: a code used twice was leaked; what it bought is withdrawn.
-      await this.revokeIssuedSession(em, row, 'authorization_code_replay');
-      throw invalid('was already used; the tokens issued for it have been revoked');
-    }
-    const now = new Date();
-    if (row.application.id !== application.id) throw invalid('was issued to another client');
-    if (row.redirectUri !== request.redirectUri) throw invalid('was issued for another redirect_uri');
-    if (row.expiresAt <= now) throw invalid('has expired');
-    if (row.codeChallenge) {
-      if (!request.codeVerifier || !verifierMatches(request.codeVerifier, row.codeChallenge)) {
-        throw invalid('does not match the code_verifier');
+    const outcome = await em.transactional(async (tx): Promise<IssuedGrant | AppError> => {
+      // Whose code it is (that never changes) names the consent row to lock before the code row.
+      const found = await tx.findOne(AuthorizationCode, { codeHash });
+      if (!found) throw invalid('is invalid');
+      const consent = await tx.findOne(
+        ApplicationConsent,
+        { user: found.user.id, application: found.application.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      const row = await tx.findOne(
+        AuthorizationCode,
+        { id: found.id },
+        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+      );
+      // Voided by a consent revocation that committed while this waited.
+      if (!row) throw invalid('is invalid');
+      if (row.usedAt) {
+        // RFC 6749 §4.1.2: a code used twice was leaked; what it bought is withdrawn. The exchange
+        // that used it has committed (it held these locks), so its session is there to revoke.
+        await this.revokeIssuedSession(tx, row, 'authorization_code_replay');
+        return invalid('was already used; the tokens issued for it have been revoked');
       }
-    } else if (request.codeVerifier) {
-      // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is a downgrade attempt.
-      throw invalid('was issued without a code_challenge');
-    }
-    const approvedIn = row.approvedIn.getEntity();
-    if (approvedIn.revokedAt || approvedIn.expiresAt <= now) throw invalid('belongs to a session that has ended');
-    const account = row.user.getEntity();
-    if (!account.isActive) throw invalid('belongs to a disabled account');
-    const consent = await em.findOne(ApplicationConsent, { user: account.id, application: application.id });
-    if (!consent || !covers(consent.scopes, row.scopes)) throw invalid('was issued under a withdrawn consent');
+      const now = new Date();
+      if (row.application.id !== application.id) throw invalid('was issued to another client');
+      if (row.redirectUri !== request.redirectUri) throw invalid('was issued for another redirect_uri');
+      if (row.expiresAt <= now) throw invalid('has expired');
+      if (row.codeChallenge) {
+        if (!request.codeVerifier || !verifierMatches(request.codeVerifier, row.codeChallenge)) {
+          throw invalid('does not match the code_verifier');
+        }
+      } else if (request.codeVerifier) {
+        // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is a downgrade attempt.
+        throw invalid('was issued without a code_challenge');
+      }
+      await tx.populate(row, ['user', 'user.tenant', 'approvedIn']);
+      const approvedIn = row.approvedIn.getEntity();
+      if (approvedIn.revokedAt || approvedIn.expiresAt <= now) throw invalid('belongs to a session that has ended');
+      const account = row.user.getEntity();
+      if (!account.isActive) throw invalid('belongs to a disabled account');
+      if (!consent || !covers(consent.scopes, row.scopes)) throw invalid('was issued under a withdrawn consent');
 
-    // The conditional update decides between concurrent exchanges; it names the session up front so
-    // that a replay arriving later can end it.
-    const sessionId = randomUUID();
-    const claimed = await em.nativeUpdate(
-      AuthorizationCode,
-      { id: row.id, usedAt: null },
-      { usedAt: now, issuedSessionId: sessionId },
-    );
-    if (claimed !== 1) throw invalid('was already used');
-    const session = em.create(Session, {
-      id: sessionId,
-      user: account,
-      amr: approvedIn.amr,
-      authTime: approvedIn.authTime,
-      expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_MS),
-      ipAddress: origin.ipAddress,
-      userAgent: origin.userAgent,
+      const session = tx.create(Session, {
+        user: account,
+        amr: approvedIn.amr,
+        authTime: approvedIn.authTime,
+        expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_MS),
+        ipAddress: origin.ipAddress,
+        userAgent: origin.userAgent,
+      });
+      row.usedAt = now;
+      row.issuedSessionId = session.id;
+      const grant = tx.create(ApplicationSession, { session, application, user: account, scopes: row.scopes });
+      const refreshToken = this.issueRefreshToken(tx, grant, session.expiresAt);
+      consent.lastUsedAt = now;
+      // Statistics count sign-ins per application from these.
+      recordEvent(tx, {
+        type: 'user.login',
+        tenantId: account.tenant.id,
+        actorUserId: account.id,
+        subjectUserId: account.id,
+        origin,
+        payload: { applicationId: application.id, sessionId: session.id },
+      });
+      return { account, session, scopes: row.scopes, refreshToken };
     });
-    const grant = em.create(ApplicationSession, { session, application, user: account, scopes: row.scopes });
-    const refreshToken = this.issueRefreshToken(em, grant, session.expiresAt);
-    consent.lastUsedAt = now;
-    // Statistics count sign-ins per application from these.
-    recordEvent(em, {
-      type: 'user.login',
-      tenantId: account.tenant.id,
-      actorUserId: account.id,
-      subjectUserId: account.id,
-      origin,
-      payload: { applicationId: application.id, sessionId },
-    });
-    await em.flush();
-    return this.sign(account, session, application, row.scopes, refreshToken);
+    // A replay's revocation is committed before it is refused.
+    if (outcome instanceof AppError) throw outcome;
+    return this.sign(application, outcome);
   }
 
+  /**
+   * Rotation in one transaction: the presented token's row is locked, so of concurrent uses one
+   * rotates and the others wait and find it used; its successor is committed together with the claim.
+   */
   private async refresh(
     em: EntityManager,
     application: OAuthApplication,
@@ -160,43 +188,43 @@ export class TokenService {
     origin: RequestOrigin,
   ): Promise<IssuedApplicationTokens> {
     if (!request.refreshToken) throw oauthError('invalid_request', 'refresh_token is required');
-    const row = await em.findOne(
-      ApplicationRefreshToken,
-      { tokenHash: hashOpaqueToken(request.refreshToken) },
-      { populate: ['grant', 'grant.session', 'grant.user', 'grant.user.tenant'] },
-    );
+    const tokenHash = hashOpaqueToken(request.refreshToken);
     const invalid = (why: string) => oauthError('invalid_grant', `The refresh token ${why}`);
-    if (!row) throw invalid('is invalid');
-    const grant = row.grant.getEntity();
-    const session = grant.session.getEntity();
-    const account = grant.user.getEntity();
-    // Not rotated: the rightful client may still hold it, and a stranger learns nothing from trying.
-    if (grant.application.id !== application.id) throw invalid('was issued to another client');
-    const now = new Date();
-    if (row.usedAt) {
-      if (now.getTime() - row.usedAt.getTime() < CONCURRENT_USE_WINDOW_MS) throw invalid('was already used');
-      await this.sessions.revokeSession(em, session, 'refresh_token_reuse');
-      recordEvent(em, {
-        type: 'session.refresh_reuse_detected',
-        tenantId: account.tenant.id,
-        subjectUserId: account.id,
-        origin,
-        payload: { sessionId: session.id, applicationId: application.id },
-      });
-      await em.flush();
-      throw invalid('was already used; the session has been ended');
-    }
-    if (session.revokedAt || session.expiresAt <= now || row.expiresAt <= now || !account.isActive) {
-      throw invalid('belongs to a session that has ended');
-    }
-    const scopes = this.narrowedScopes(grant.scopes, request.scope);
-    const claimed = await em.nativeUpdate(ApplicationRefreshToken, { id: row.id, usedAt: null }, { usedAt: now });
-    if (claimed !== 1) throw invalid('was already used');
-    session.lastUsedAt = now;
-    const refreshToken = this.issueRefreshToken(em, grant, session.expiresAt);
-    await em.nativeUpdate(ApplicationConsent, { user: account.id, application: application.id }, { lastUsedAt: now });
-    await em.flush();
-    return this.sign(account, session, application, scopes, refreshToken);
+    const outcome = await em.transactional(async (tx): Promise<IssuedGrant | AppError> => {
+      const row = await tx.findOne(ApplicationRefreshToken, { tokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!row) throw invalid('is invalid');
+      await tx.populate(row, ['grant', 'grant.session', 'grant.user', 'grant.user.tenant']);
+      const grant = row.grant.getEntity();
+      const session = grant.session.getEntity();
+      const account = grant.user.getEntity();
+      // Not rotated: the rightful client may still hold it, and a stranger learns nothing from trying.
+      if (grant.application.id !== application.id) throw invalid('was issued to another client');
+      const now = new Date();
+      if (row.usedAt) {
+        if (now.getTime() - row.usedAt.getTime() < CONCURRENT_USE_WINDOW_MS) throw invalid('was already used');
+        await this.sessions.revokeSession(tx, session, 'refresh_token_reuse');
+        recordEvent(tx, {
+          type: 'session.refresh_reuse_detected',
+          tenantId: account.tenant.id,
+          subjectUserId: account.id,
+          origin,
+          payload: { sessionId: session.id, applicationId: application.id },
+        });
+        return invalid('was already used; the session has been ended');
+      }
+      if (session.revokedAt || session.expiresAt <= now || row.expiresAt <= now || !account.isActive) {
+        throw invalid('belongs to a session that has ended');
+      }
+      const scopes = this.narrowedScopes(grant.scopes, request.scope);
+      row.usedAt = now;
+      session.lastUsedAt = now;
+      const refreshToken = this.issueRefreshToken(tx, grant, session.expiresAt);
+      await tx.nativeUpdate(ApplicationConsent, { user: account.id, application: application.id }, { lastUsedAt: now });
+      return { account, session, scopes, refreshToken };
+    });
+    // A reuse's revocation is committed before it is refused.
+    if (outcome instanceof AppError) throw outcome;
+    return this.sign(application, outcome);
   }
 
   /** RFC 6749 §6: a refresh may ask for less than was granted, never for more. */
@@ -214,7 +242,6 @@ export class TokenService {
     const session = await em.findOne(Session, { id: code.issuedSessionId });
     if (!session) return;
     await this.sessions.revokeSession(em, session, reason);
-    await em.flush();
   }
 
   private issueRefreshToken(em: EntityManager, grant: ApplicationSession, expiresAt: Date): string {
@@ -227,13 +254,8 @@ export class TokenService {
    * Signed after the commit (the signing key is read on another connection). An application's
    * token never carries an administrator's role: it acts for the user as a plain user.
    */
-  private async sign(
-    account: UserAccount,
-    session: Session,
-    application: OAuthApplication,
-    scopes: readonly string[],
-    refreshToken: string,
-  ): Promise<IssuedApplicationTokens> {
+  private async sign(application: OAuthApplication, issued: IssuedGrant): Promise<IssuedApplicationTokens> {
+    const { account, session, scopes } = issued;
     const access = await this.signingKeys.signAccessToken({
       userId: account.id,
       tenantId: account.tenant.id,
@@ -246,7 +268,7 @@ export class TokenService {
     });
     return {
       accessToken: access.token,
-      refreshToken,
+      refreshToken: issued.refreshToken,
       expiresIn: access.expiresIn,
       scopes,
       allowedOrigins: application.allowedOrigins,
