@@ -200,9 +200,12 @@ describe('POST /api/v1/auth/authorize', () => {
 });
 
 describe('page-facing GraphQL', () => {
-  const PROMPT = `query ($clientId: String!, $redirectUri: String!, $scope: String) {
-    applicationForAuthorization(clientId: $clientId, redirectUri: $redirectUri, scope: $scope) {
+  const PROMPT = `query ($clientId: String!, $redirectUri: String!, $scope: String, $responseType: String, $state: String) {
+    applicationForAuthorization(
+      clientId: $clientId, redirectUri: $redirectUri, scope: $scope, responseType: $responseType, state: $state
+    ) {
       applicationId clientId name clientType redirectUriRegistered alreadyAuthorized unknownScopes
+      refusal { redirectTo error state }
       requestedScopes { name description }
       theme { primaryColor secondaryColor logoUrl backgroundImageUrl }
     }
@@ -215,7 +218,13 @@ describe('page-facing GraphQL', () => {
     const themed = await registerApplication(stack, {
       theme: { primary_color: '#123456', logo_url: 'https://cdn.example.com/l.png' },
     });
-    const variables = { clientId: themed.clientId, redirectUri: callback, scope: 'read nonsense' };
+    const variables = {
+      clientId: themed.clientId,
+      redirectUri: callback,
+      scope: 'read nonsense',
+      responseType: 'code',
+      state: 'st',
+    };
     const anonymous = await stack.graphql<{ applicationForAuthorization: Record<string, unknown> }>(PROMPT, {
       variables,
     });
@@ -228,6 +237,12 @@ describe('page-facing GraphQL', () => {
       redirectUriRegistered: true,
       alreadyAuthorized: false,
       unknownScopes: ['nonsense'],
+      // Refused whatever the user decides: the page sends the browser back at once.
+      refusal: {
+        redirectTo: `${callback}?error=invalid_scope&error_description=Unknown+scope%3A+nonsense&state=st&iss=${encodeURIComponent(issuer)}`,
+        error: 'invalid_scope',
+        state: 'st',
+      },
       requestedScopes: [{ name: 'read', description: expect.any(String) as string }],
       theme: {
         primaryColor: '#123456',
@@ -242,7 +257,7 @@ describe('page-facing GraphQL', () => {
       token: user.token,
       variables: { ...variables, scope: 'read' },
     });
-    expect(after.data?.applicationForAuthorization.alreadyAuthorized).toBe(true);
+    expect(after.data?.applicationForAuthorization).toMatchObject({ alreadyAuthorized: true, refusal: null });
     const wider = await stack.graphql<{ applicationForAuthorization: { alreadyAuthorized: boolean } }>(PROMPT, {
       token: user.token,
       variables: { ...variables, scope: 'read write' },
@@ -251,7 +266,8 @@ describe('page-facing GraphQL', () => {
     const elsewhere = await stack.graphql<{ applicationForAuthorization: { redirectUriRegistered: boolean } }>(PROMPT, {
       variables: { ...variables, redirectUri: 'https://evil.example.com/' },
     });
-    expect(elsewhere.data?.applicationForAuthorization.redirectUriRegistered).toBe(false);
+    // Never a refusal to redirect to an address the application has not registered.
+    expect(elsewhere.data?.applicationForAuthorization).toMatchObject({ redirectUriRegistered: false, refusal: null });
     const unknown = await stack.graphql(PROMPT, { variables: { ...variables, clientId: 'mga_nobody' } });
     expect(unknown.data).toEqual({ applicationForAuthorization: null });
   });
@@ -275,5 +291,69 @@ describe('page-facing GraphQL', () => {
     expect(new URL(denied.data!.authorizeApplication['redirectTo']!).searchParams.get('error')).toBe('access_denied');
     const anonymous = await stack.graphql(AUTHORIZE, { variables: { input } });
     expect(anonymous.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('GET /oauth/authorize (the hosted pages)', () => {
+  const page = (params: Record<string, string | undefined>, cookie?: string) => {
+    const defined = Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined);
+    return fetch(`${stack.gatewayUrl}/oauth/authorize?${new URLSearchParams(defined).toString()}`, {
+      redirect: 'manual',
+      headers: cookie ? { cookie } : {},
+    });
+  };
+  const request = () => ({
+    response_type: 'code',
+    client_id: app.clientId,
+    redirect_uri: callback,
+    scope: 'read',
+    state: 'xyz',
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+  });
+  const refusedWith = async (answer: Response, error: string) => {
+    expect(answer.status).toBe(303);
+    const location = new URL(answer.headers.get('location')!);
+    expect(`${location.origin}${location.pathname}`).toBe(callback);
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      error,
+      error_description: expect.any(String) as string,
+      state: 'xyz',
+      iss: issuer,
+    });
+  };
+
+  it('sends a request that no sign-in or consent could make valid straight back with its error', async () => {
+    const publicApp = await registerApplication(stack, { client_type: 'public' });
+    const cases: [Record<string, string | undefined>, string][] = [
+      [{ ...request(), scope: 'read nonsense' }, 'invalid_scope'],
+      [{ ...request(), response_type: 'token' }, 'unsupported_response_type'],
+      [{ ...request(), response_type: undefined }, 'invalid_request'],
+      [{ ...request(), code_challenge_method: 'plain' }, 'invalid_request'],
+      [
+        { ...request(), client_id: publicApp.clientId, code_challenge: undefined, code_challenge_method: undefined },
+        'invalid_request',
+      ],
+    ];
+    for (const [params, error] of cases) await refusedWith(await page(params), error);
+
+    // Signed in, an unknown scope is refused before the consent page, and nothing is consented.
+    const user = await stack.createUser();
+    await refusedWith(
+      await page({ ...request(), scope: 'read nonsense' }, `mg_session=${user.token}`),
+      'invalid_scope',
+    );
+    expect((await rest(stack, 'GET', '/api/v1/users/me/applications', { token: user.token })).body).toEqual({
+      applications: [],
+    });
+  });
+
+  it('still shows the sign-in page for a valid request, and never redirects to an unregistered URI', async () => {
+    const valid = await page(request());
+    expect(valid.status).toBe(200);
+    expect(await valid.text()).toContain('<h1>Sign in</h1>');
+    const elsewhere = await page({ ...request(), scope: 'nonsense', redirect_uri: 'https://attacker.example/cb' });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.headers.get('location')).toBeNull();
   });
 });

@@ -118,6 +118,10 @@ export function createAuthorizePages(options: AuthorizePagesOptions): Router {
         clientId: params.client_id ?? '',
         redirectUri: params.redirect_uri ?? '',
         scope: params.scope ?? null,
+        responseType: params.response_type ?? null,
+        state: params.state ?? null,
+        codeChallenge: params.code_challenge ?? null,
+        codeChallengeMethod: params.code_challenge_method ?? null,
       },
     );
     return applicationForAuthorization;
@@ -127,7 +131,11 @@ export function createAuthorizePages(options: AuthorizePagesOptions): Router {
     sendPage(res, { title, theme: checkTheme(found?.theme), status, body: errorPage(title, message) });
   }
 
-  /** Checks the application and redirect URI first: without both, nothing may redirect anywhere. */
+  /**
+   * Checks the application and redirect URI first: without both, nothing may redirect anywhere. Then
+   * a request that no sign-in or consent could make valid (response_type, PKCE, an unknown scope) goes
+   * back to the application at once with its error, as seed 004's POST endpoint answers it.
+   */
   async function checkedPrompt(req: Request, res: Response, params: FlowParams, caller: Authenticated) {
     if (!params.client_id || !params.redirect_uri) {
       refuse(res, 'Incomplete request', 'The application did not say who it is or where to return.');
@@ -146,6 +154,10 @@ export function createAuthorizePages(options: AuthorizePagesOptions): Router {
         400,
         found,
       );
+      return undefined;
+    }
+    if (found.refusal) {
+      res.redirect(303, found.refusal.redirectTo);
       return undefined;
     }
     return found;

@@ -19,15 +19,29 @@ export class AuthorizationResolver {
 
   @Query(() => AuthorizationPromptType, {
     nullable: true,
-    description: 'What a consent page shows for an authorization request; null for an unknown client_id',
+    description:
+      'What a consent page shows for an authorization request; null for an unknown client_id. Pass every ' +
+      'parameter of the request: a request no decision can make valid comes back with a refusal to redirect to',
   })
   async applicationForAuthorization(
     @Ctx() context: SubgraphContext,
     @Arg('clientId') clientId: string,
     @Arg('redirectUri') redirectUri: string,
     @Arg('scope', () => String, { nullable: true }) scope: string | null,
+    @Arg('responseType', () => String, { nullable: true }) responseType: string | null,
+    @Arg('state', () => String, { nullable: true }) state: string | null,
+    @Arg('codeChallenge', () => String, { nullable: true }) codeChallenge: string | null,
+    @Arg('codeChallengeMethod', () => String, { nullable: true }) codeChallengeMethod: string | null,
   ): Promise<AuthorizationPromptType | null> {
-    const prompt = await this.authorization.prompt(context.em, context.principal, { clientId, redirectUri, scope });
+    const prompt = await this.authorization.prompt(context.em, context.principal, {
+      clientId,
+      redirectUri,
+      scope,
+      responseType,
+      state,
+      codeChallenge,
+      codeChallengeMethod,
+    });
     return prompt ? AuthorizationPromptType.from(prompt) : null;
   }
 

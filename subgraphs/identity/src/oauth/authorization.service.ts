@@ -44,7 +44,17 @@ export interface AuthorizationPrompt {
   readonly requestedScopes: readonly { readonly name: ApplicationScope; readonly description: string }[];
   readonly unknownScopes: readonly string[];
   readonly alreadyAuthorized: boolean;
+  /**
+   * Set when the request cannot be approved whatever the user does (response_type, PKCE, scope):
+   * the browser goes back at once with the error, before any sign-in or consent page.
+   */
+  readonly refusal: AuthorizationOutcome | null;
 }
+
+/** A request's checked parameters, or the redirectable error (RFC 6749 §4.1.2.1) that refuses it. */
+type CheckedRequest =
+  | { readonly ok: true; readonly scopes: ApplicationScope[]; readonly challenge: string | null }
+  | { readonly ok: false; readonly error: OAuthErrorCode; readonly description: string };
 
 export function findActiveApplication(em: EntityManager, clientId: string): Promise<OAuthApplication | null> {
   return em.findOne(OAuthApplication, { clientId, deletedAt: null });
@@ -61,7 +71,7 @@ export class AuthorizationService {
   async prompt(
     em: EntityManager,
     principal: Principal,
-    request: { clientId: string; redirectUri: string; scope?: string | null },
+    request: Omit<AuthorizationRequest, 'denied'>,
   ): Promise<AuthorizationPrompt | null> {
     const application = await findActiveApplication(em, request.clientId);
     if (!application) return null;
@@ -70,12 +80,15 @@ export class AuthorizationService {
       principal.kind === 'user' && unknown.length === 0
         ? await em.findOne(ApplicationConsent, { user: principal.userId, application: application.id })
         : null;
+    const redirectUriRegistered = isRegisteredRedirectUri(application.redirectUris, request.redirectUri);
+    const checked = redirectUriRegistered ? this.check(application, request) : null;
     return {
       application,
-      redirectUriRegistered: isRegisteredRedirectUri(application.redirectUris, request.redirectUri),
+      redirectUriRegistered,
       requestedScopes: scopes.map((name) => ({ name, description: APPLICATION_SCOPES[name] })),
       unknownScopes: unknown,
       alreadyAuthorized: consent !== null && covers(consent.scopes, scopes),
+      refusal: checked && !checked.ok ? this.refusal(request, checked.error, checked.description) : null,
     };
   }
 
@@ -112,33 +125,10 @@ export class AuthorizationService {
     if (await isApplicationSession(em, user.sessionId)) {
       throw new AppError('FORBIDDEN', "An application's token cannot approve authorizations");
     }
-    const state = request.state ?? null;
-    const refuse = (error: OAuthErrorCode, description: string): AuthorizationOutcome => ({
-      redirectTo: redirectWith(request.redirectUri, {
-        error,
-        error_description: description,
-        state,
-        iss: this.issuer,
-      }),
-      code: null,
-      state,
-      error,
-      errorDescription: description,
-    });
-
-    if (request.denied) return refuse('access_denied', 'The user denied the request');
-    if (!request.responseType) return refuse('invalid_request', 'response_type is required');
-    if (request.responseType !== 'code') {
-      return refuse('unsupported_response_type', 'Only response_type=code is supported');
-    }
-    const pkce = checkChallenge(
-      request.codeChallenge,
-      request.codeChallengeMethod,
-      application.clientType === 'public',
-    );
-    if (!pkce.ok) return refuse('invalid_request', pkce.description);
-    const { scopes, unknown } = parseScope(request.scope);
-    if (unknown.length > 0) return refuse('invalid_scope', `Unknown scope: ${unknown.join(' ')}`);
+    if (request.denied) return this.refusal(request, 'access_denied', 'The user denied the request');
+    const checked = this.check(application, request);
+    if (!checked.ok) return this.refusal(request, checked.error, checked.description);
+    const { scopes, challenge } = checked;
 
     await this.recordConsent(em, user, application, scopes, origin);
     const code = mintOpaqueToken();
@@ -149,16 +139,55 @@ export class AuthorizationService {
       approvedIn: user.sessionId,
       redirectUri: request.redirectUri,
       scopes,
-      codeChallenge: pkce.challenge,
+      codeChallenge: challenge,
       expiresAt: new Date(Date.now() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
     });
     await em.flush();
+    const state = request.state ?? null;
     return {
       redirectTo: redirectWith(request.redirectUri, { code: code.token, state, iss: this.issuer }),
       code: code.token,
       state,
       error: null,
       errorDescription: null,
+    };
+  }
+
+  /**
+   * What the user's decision cannot change, checked in the order RFC 6749 §4.1.2.1 lists the errors:
+   * response_type, then PKCE (RFC 7636 §4.4.1; public clients must send a challenge), then scope.
+   */
+  private check(application: OAuthApplication, request: Omit<AuthorizationRequest, 'denied'>): CheckedRequest {
+    if (!request.responseType) return { ok: false, error: 'invalid_request', description: 'response_type is required' };
+    if (request.responseType !== 'code') {
+      return { ok: false, error: 'unsupported_response_type', description: 'Only response_type=code is supported' };
+    }
+    const pkce = checkChallenge(
+      request.codeChallenge,
+      request.codeChallengeMethod,
+      application.clientType === 'public',
+    );
+    if (!pkce.ok) return { ok: false, error: 'invalid_request', description: pkce.description };
+    const { scopes, unknown } = parseScope(request.scope);
+    if (unknown.length > 0) {
+      return { ok: false, error: 'invalid_scope', description: `Unknown scope: ${unknown.join(' ')}` };
+    }
+    return { ok: true, scopes, challenge: pkce.challenge };
+  }
+
+  /** The redirect that refuses a request: error, error_description, state and iss (RFC 9207). */
+  private refusal(
+    request: Pick<AuthorizationRequest, 'redirectUri' | 'state'>,
+    error: OAuthErrorCode,
+    description: string,
+  ): AuthorizationOutcome {
+    const state = request.state ?? null;
+    return {
+      redirectTo: redirectWith(request.redirectUri, { error, error_description: description, state, iss: this.issuer }),
+      code: null,
+      state,
+      error,
+      errorDescription: description,
     };
   }
 

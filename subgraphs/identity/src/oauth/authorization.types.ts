@@ -45,6 +45,14 @@ export class AuthorizationPromptType {
   @Field({ description: "The signed-in caller's consent already covers the requested scopes" })
   alreadyAuthorized!: boolean;
 
+  @Field(() => AuthorizationResultType, {
+    nullable: true,
+    description:
+      'Set when the request is refused whatever the user decides (response_type, PKCE, scope): redirect the ' +
+      'browser to refusal.redirectTo at once, before any sign-in or consent page. Null while redirectUriRegistered is false',
+  })
+  refusal!: AuthorizationResultType | null;
+
   static from(prompt: AuthorizationPrompt): AuthorizationPromptType {
     const { application } = prompt;
     return Object.assign(new AuthorizationPromptType(), {
@@ -58,6 +66,7 @@ export class AuthorizationPromptType {
       requestedScopes: prompt.requestedScopes.map((s) => Object.assign(new ScopeDescriptionType(), s)),
       unknownScopes: [...prompt.unknownScopes],
       alreadyAuthorized: prompt.alreadyAuthorized,
+      refusal: prompt.refusal ? AuthorizationResultType.from(prompt.refusal) : null,
     });
   }
 }
