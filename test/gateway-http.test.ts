@@ -97,8 +97,17 @@ describe('gateway HTTP surface', () => {
       const metadata = (await (await fetch(`${stack.gatewayUrl}${path}`)).json()) as Record<string, unknown>;
       expect(metadata).toMatchObject({
         issuer: 'http://127.0.0.1:0',
-        id_token_signing_alg_values_supported: ['ES256'],
+        access_token_signing_alg_values_supported: ['ES256'],
       });
+      // No ID tokens, no UserInfo: none of OpenID Connect Discovery's provider-only values.
+      for (const absent of [
+        'id_token_signing_alg_values_supported',
+        'subject_types_supported',
+        'claims_supported',
+        'userinfo_endpoint',
+      ]) {
+        expect(metadata, `${path} ${absent}`).not.toHaveProperty(absent);
+      }
     }
     const metadata = (await (await fetch(`${stack.gatewayUrl}/.well-known/openid-configuration`)).json()) as {
       jwks_uri: string;

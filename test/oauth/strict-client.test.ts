@@ -71,6 +71,8 @@ describe('discovery', () => {
         legacy_authorization_endpoint: `${stack.gatewayUrl}/api/v1/auth/authorize`,
         legacy_token_endpoint: `${stack.gatewayUrl}/api/v1/auth/token`,
       });
+      // No ID tokens are issued, so no ID-token signing algorithm is claimed.
+      expect(as.id_token_signing_alg_values_supported).toBeUndefined();
     }
   });
 

@@ -7,9 +7,14 @@ export const AUTHORIZATION_ENDPOINT_PATH = '/oauth/authorize';
 export const TOKEN_ENDPOINT_PATH = '/oauth/token';
 
 /**
- * Authorization-server metadata (RFC 8414), served as OpenID discovery too. It lists only what this
- * server does: the authorization code flow with PKCE (S256) for registered applications, and
- * refresh-token rotation. No ID tokens are issued: access tokens are RFC 9068-style JWTs.
+ * Authorization-server metadata (RFC 8414). It lists only what this server does: the authorization
+ * code flow with PKCE (S256) for registered applications, and refresh-token rotation. It is served at
+ * `/.well-known/oauth-authorization-server` and, for clients that only look there, at
+ * `/.well-known/openid-configuration` (RFC 8414 §5: that name is reused for general OAuth 2.0
+ * metadata). This server is not an OpenID Provider: it issues no ID tokens and has no UserInfo
+ * endpoint, so OpenID Connect Discovery's provider-only values (`id_token_signing_alg_values_supported`,
+ * `subject_types_supported`, `claims_supported`, `userinfo_endpoint`) are left out, not claimed.
+ * Access tokens are RFC 9068-style JWTs, verifiable with the keys at `jwks_uri`.
  */
 export function authorizationServerMetadata(issuer: string) {
   return {
@@ -26,24 +31,8 @@ export function authorizationServerMetadata(issuer: string) {
     scopes_supported: ['read', 'write'],
     // RFC 9207: every authorization response carries `iss`, against mix-up attacks.
     authorization_response_iss_parameter_supported: true,
-    subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
+    // Not defined by RFC 8414: the algorithm that signs the access tokens.
     access_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
-    claims_supported: [
-      'iss',
-      'sub',
-      'aud',
-      'exp',
-      'iat',
-      'jti',
-      'sid',
-      'tid',
-      'role',
-      'scope',
-      'amr',
-      'auth_time',
-      'client_id',
-    ],
     service_documentation: `${issuer}/openapi.json`,
     // seed 004's JSON endpoints: the POST authorization endpoint (bearer token of the user, answers 302)
     // and the token endpoint taking a JSON body with client_secret_post.
