@@ -173,6 +173,31 @@ describe('who may manage applications', () => {
     expect(denied.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 
+  it('refuses a user who is not an administrator every route of an existing application, changing nothing', async () => {
+    const app = await registerApplication(stack);
+    const user = await stack.createUser();
+    const refused = {
+      status: 403,
+      body: { error: 'forbidden', message: 'You are not allowed to do this', details: {} },
+    };
+    const path = `/api/v1/applications/${app.id}`;
+    for (const [method, route, body] of [
+      ['GET', path, undefined],
+      ['PUT', path, { app_name: 'Taken over', redirect_uris: ['https://evil.example.com/cb'] }],
+      ['DELETE', path, undefined],
+      ['POST', `${path}/regenerate-secret`, undefined],
+    ] as const) {
+      const answer = await rest(stack, method, route, { token: user.token, ...(body ? { body } : {}) });
+      expect(answer, `${method} ${route}`).toEqual(expect.objectContaining(refused));
+    }
+    const detail = await rest(stack, 'GET', path, { token: app.adminToken });
+    expect(detail).toMatchObject({ status: 200, body: { app_name: expect.stringMatching(/^App /) as string } });
+    expect(detail.body['redirect_uris']).toEqual([callback]);
+    // The secret was not regenerated: the registered one still authenticates the client.
+    const grant = await codeFor(stack, app, user.token);
+    await exchange(stack, app, grant);
+  });
+
   it("lets a group admin manage its own tenant's applications only", async () => {
     const other = await registerApplication(stack);
     const groupAdmin = await createAdmin(stack, 'GROUP_ADMIN', `tenant-${Date.now()}`);
@@ -186,9 +211,22 @@ describe('who may manage applications', () => {
     expect((await rest(stack, 'GET', `/api/v1/applications/${other.id}`, { token: groupAdmin.token })).status).toBe(
       404,
     );
-    expect((await rest(stack, 'DELETE', `/api/v1/applications/${other.id}`, { token: groupAdmin.token })).status).toBe(
-      404,
-    );
+    // Another tenant's application is not there for it: every route answers 404 and changes nothing.
+    const notFound = { status: 404, body: { error: 'not_found', message: 'No such application', details: {} } };
+    const path = `/api/v1/applications/${other.id}`;
+    for (const [method, route, body] of [
+      ['GET', path, undefined],
+      ['PUT', path, { app_name: 'Taken over' }],
+      ['DELETE', path, undefined],
+      ['POST', `${path}/regenerate-secret`, undefined],
+    ] as const) {
+      const answer = await rest(stack, method, route, { token: groupAdmin.token, ...(body ? { body } : {}) });
+      expect(answer, `${method} ${route}`).toEqual(expect.objectContaining(notFound));
+    }
+    const untouched = await rest(stack, 'GET', path, { token: other.adminToken });
+    expect(untouched).toMatchObject({ status: 200, body: { app_name: expect.stringMatching(/^App /) as string } });
+    const user = await stack.createUser();
+    await exchange(stack, other, await codeFor(stack, other, user.token));
   });
 });
 

@@ -10,11 +10,23 @@ import { startTestStack, type TestStack, type TestUser } from '../support/stack.
 
 /**
  * The hosted sign-in and consent pages in a real browser: Debian's Chromium driven by playwright-core.
- * CI installs Chromium (.ci/run); a machine without /usr/bin/chromium skips this file, saying so.
+ * CI installs Chromium (.ci/run) and sets CI, and there a missing /usr/bin/chromium fails this file:
+ * a silent skip would hide a regression. Elsewhere a machine without it skips the file, saying so.
  */
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+const inCi = Boolean(process.env['CI']);
+const runBrowserTests = haveChromium || inCi;
+if (!runBrowserTests) console.warn(`browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+
+/** The application's theme images, served to the browser by request interception (no network needed). */
+const LOGO_URL = 'https://cdn.example.com/browser-test/logo.png';
+const BACKGROUND_URL = 'https://cdn.example.com/browser-test/background.png';
+// A 1×1 PNG.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 let stack: TestStack;
 let browser: Browser;
@@ -25,7 +37,10 @@ let callbackUrl: string;
 const arrivals: URL[] = [];
 
 beforeAll(async () => {
-  if (!haveChromium) return;
+  if (!runBrowserTests) return;
+  if (!haveChromium) {
+    throw new Error(`${CHROMIUM} is missing and CI is set: .ci/run installs Chromium from Debian's packages`);
+  }
   callback = createServer((req, res) => {
     arrivals.push(new URL(req.url ?? '/', callbackUrl));
     res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Back at the app</title><p>ok</p>');
@@ -47,7 +62,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (callback ? callback.close(() => resolve()) : resolve()));
 });
 
-async function createApplication(name: string) {
+async function createApplication(name: string, theme: Record<string, string> = {}) {
   const created = await stack.graphql<{
     createApplication: { clientId: string; clientSecret: string; application: { id: string } };
   }>(
@@ -61,7 +76,7 @@ async function createApplication(name: string) {
           name,
           description: `${name} wants to know who you are.`,
           redirectUris: [callbackUrl],
-          theme: { primaryColor: '#0a7d4f', secondaryColor: '#334155' },
+          theme: { primaryColor: '#0a7d4f', secondaryColor: '#334155', ...theme },
         },
       },
     },
@@ -118,26 +133,54 @@ async function signIn(page: Page, email: string, password = goodPassword) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-describe.skipIf(!haveChromium)('hosted sign-in and consent pages (Chromium)', () => {
+/** The page wears the application's theme: both colours, the logo and the background image, loaded. */
+async function expectThemed(page: Page) {
+  // A string: these files are type-checked without the DOM library.
+  const look = await page.evaluate<Record<string, unknown>>(`(() => {
+    const style = (selector) => getComputedStyle(document.querySelector(selector));
+    const logo = document.querySelector('img.logo');
+    return {
+      primary: style('main').borderTopColor,
+      secondary: style('p.lead').color,
+      background: style('body').backgroundImage,
+      logo: logo ? { src: logo.src, loaded: logo.complete && logo.naturalWidth > 0 } : null,
+    };
+  })()`);
+  expect(look).toEqual({
+    primary: 'rgb(10, 125, 79)',
+    secondary: 'rgb(51, 65, 85)',
+    background: `url("${BACKGROUND_URL}")`,
+    // Loaded: the Content-Security-Policy lets the page show the application's images.
+    logo: { src: LOGO_URL, loaded: true },
+  });
+}
+
+describe.skipIf(!runBrowserTests)('hosted sign-in and consent pages (Chromium)', () => {
   it('signs in, asks for consent on a themed page, and lands on the redirect URI with a code that works', async () => {
-    const app = await createApplication('Browser Test App');
+    const app = await createApplication('Browser Test App', { logoUrl: LOGO_URL, backgroundImageUrl: BACKGROUND_URL });
     const person = await signUp();
     const { verifier, challenge } = pkce();
     const state = randomBytes(12).toString('base64url');
     const context = await browser.newContext();
+    const images: string[] = [];
+    await context.route('https://cdn.example.com/**', async (route) => {
+      images.push(route.request().url());
+      await route.fulfill({ status: 200, contentType: 'image/png', body: PNG });
+    });
     const page = await context.newPage();
     try {
       await page.goto(authorizeUrl(app.clientId, state, challenge));
       await expect.poll(() => page.title()).toBe('Sign in to Browser Test App');
-      // Themed with the application's colour.
-      const accent = await page.evaluate<string>("getComputedStyle(document.querySelector('main')).borderTopColor");
-      expect(accent).toBe('rgb(10, 125, 79)');
+      // Themed with the application's colours, logo and background image.
+      await expectThemed(page);
+      expect(new Set(images)).toEqual(new Set([LOGO_URL, BACKGROUND_URL]));
 
       await signIn(page, person.email, 'not the password');
       await expect.poll(() => page.getByRole('alert').textContent()).toContain('not right');
       await signIn(page, person.email);
 
       await expect.poll(() => page.title()).toBe('Allow Browser Test App?');
+      await expectThemed(page);
       expect(await page.getByText(`Signed in as ${person.email}`).count()).toBe(1);
       const cookies = await context.cookies();
       const session = cookies.find((c) => c.name === 'mg_session');
@@ -216,6 +259,25 @@ describe.skipIf(!haveChromium)('hosted sign-in and consent pages (Chromium)', ()
       expect(response?.status()).toBe(400);
       expect(await page.title()).toBe('Unregistered return address');
       expect(page.url()).toContain('/oauth/authorize');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('sends a request with an unknown scope straight back with invalid_scope, before any sign-in', async () => {
+    const app = await createApplication('Scope App');
+    const page = await browser.newPage();
+    try {
+      const url = new URL(authorizeUrl(app.clientId, 'scope-state', pkce().challenge));
+      url.searchParams.set('scope', 'read admin');
+      await page.goto(url.toString());
+      await page.waitForURL((landed) => landed.href.startsWith(callbackUrl));
+      const landed = new URL(page.url());
+      expect(landed.searchParams.get('error')).toBe('invalid_scope');
+      expect(landed.searchParams.get('state')).toBe('scope-state');
+      // The issuer is PUBLIC_URL, which names port 0 in tests.
+      expect(landed.searchParams.get('iss')).toBe('http://127.0.0.1:0');
+      expect(landed.searchParams.get('code')).toBeNull();
     } finally {
       await page.close();
     }
