@@ -12,6 +12,7 @@ import {
   registerApplication,
   rest,
   startFlowStack,
+  type RegisteredApplication,
 } from './flow.js';
 
 /** seed 004 `/api/v1/applications*` and the GraphQL behind them, through the gateway. */
@@ -159,6 +160,29 @@ describe('registering an application', () => {
   });
 });
 
+/** GET, PUT (a takeover attempt), DELETE and regenerate-secret of one application, each as `token`. */
+async function expectEveryRouteAnswers(id: string, token: string, expected: { status: number; body: unknown }) {
+  const path = `/api/v1/applications/${id}`;
+  for (const [method, route, body] of [
+    ['GET', path, undefined],
+    ['PUT', path, { app_name: 'Taken over', redirect_uris: ['https://evil.example.com/cb'] }],
+    ['DELETE', path, undefined],
+    ['POST', `${path}/regenerate-secret`, undefined],
+  ] as const) {
+    const answer = await rest(stack, method, route, { token, ...(body ? { body } : {}) });
+    expect(answer, `${method} ${route}`).toEqual(expect.objectContaining(expected));
+  }
+}
+
+/** Still there as registered, as its own admin sees it. */
+async function expectUntouched(app: RegisteredApplication) {
+  const detail = await rest(stack, 'GET', `/api/v1/applications/${app.id}`, { token: app.adminToken });
+  expect(detail).toMatchObject({
+    status: 200,
+    body: { app_name: expect.stringMatching(/^App /) as string, redirect_uris: [callback] },
+  });
+}
+
 describe('who may manage applications', () => {
   it('refuses a user who is not an administrator (403) and a caller without a token (401)', async () => {
     const user = await stack.createUser();
@@ -176,23 +200,11 @@ describe('who may manage applications', () => {
   it('refuses a user who is not an administrator every route of an existing application, changing nothing', async () => {
     const app = await registerApplication(stack);
     const user = await stack.createUser();
-    const refused = {
+    await expectEveryRouteAnswers(app.id, user.token, {
       status: 403,
       body: { error: 'forbidden', message: 'You are not allowed to do this', details: {} },
-    };
-    const path = `/api/v1/applications/${app.id}`;
-    for (const [method, route, body] of [
-      ['GET', path, undefined],
-      ['PUT', path, { app_name: 'Taken over', redirect_uris: ['https://evil.example.com/cb'] }],
-      ['DELETE', path, undefined],
-      ['POST', `${path}/regenerate-secret`, undefined],
-    ] as const) {
-      const answer = await rest(stack, method, route, { token: user.token, ...(body ? { body } : {}) });
-      expect(answer, `${method} ${route}`).toEqual(expect.objectContaining(refused));
-    }
-    const detail = await rest(stack, 'GET', path, { token: app.adminToken });
-    expect(detail).toMatchObject({ status: 200, body: { app_name: expect.stringMatching(/^App /) as string } });
-    expect(detail.body['redirect_uris']).toEqual([callback]);
+    });
+    await expectUntouched(app);
     // The secret was not regenerated: the registered one still authenticates the client.
     const grant = await codeFor(stack, app, user.token);
     await exchange(stack, app, grant);
@@ -208,23 +220,12 @@ describe('who may manage applications', () => {
     expect(own.status).toBe(201);
     const listed = await rest(stack, 'GET', '/api/v1/applications', { token: groupAdmin.token });
     expect((listed.body['applications'] as { id: string }[]).map((a) => a.id)).toEqual([own.body['id']]);
-    expect((await rest(stack, 'GET', `/api/v1/applications/${other.id}`, { token: groupAdmin.token })).status).toBe(
-      404,
-    );
     // Another tenant's application is not there for it: every route answers 404 and changes nothing.
-    const notFound = { status: 404, body: { error: 'not_found', message: 'No such application', details: {} } };
-    const path = `/api/v1/applications/${other.id}`;
-    for (const [method, route, body] of [
-      ['GET', path, undefined],
-      ['PUT', path, { app_name: 'Taken over' }],
-      ['DELETE', path, undefined],
-      ['POST', `${path}/regenerate-secret`, undefined],
-    ] as const) {
-      const answer = await rest(stack, method, route, { token: groupAdmin.token, ...(body ? { body } : {}) });
-      expect(answer, `${method} ${route}`).toEqual(expect.objectContaining(notFound));
-    }
-    const untouched = await rest(stack, 'GET', path, { token: other.adminToken });
-    expect(untouched).toMatchObject({ status: 200, body: { app_name: expect.stringMatching(/^App /) as string } });
+    await expectEveryRouteAnswers(other.id, groupAdmin.token, {
+      status: 404,
+      body: { error: 'not_found', message: 'No such application', details: {} },
+    });
+    await expectUntouched(other);
     const user = await stack.createUser();
     await exchange(stack, other, await codeFor(stack, other, user.token));
   });

@@ -40,8 +40,9 @@ export class ConsentService {
         { user: user.userId, application: applicationId },
         { lockMode: LockMode.PESSIMISTIC_WRITE },
       );
-      const application = consent ? await tx.findOne(OAuthApplication, { id: applicationId, deletedAt: null }) : null;
-      if (!consent || !application) throw notAuthorized();
+      if (!consent) throw notAuthorized();
+      const application = await tx.findOne(OAuthApplication, { id: applicationId, deletedAt: null });
+      if (!application) throw notAuthorized();
       tx.remove(consent);
       await tx.nativeDelete(AuthorizationCode, { user: user.userId, application: applicationId, usedAt: null });
       await revokeApplicationSessions(
