@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../../../lib/auth/access-token.js';
 import type { RevocationFeedEntry, SessionRevocations } from '../../../../lib/auth/revocation.js';
@@ -58,40 +59,41 @@ export class SessionService {
    * without revoking (see CONCURRENT_USE_WINDOW_MS).
    */
   async rotate(em: EntityManager, presented: string, origin: RequestOrigin): Promise<RotatedSession> {
-    const row = await em.findOne(
-      RefreshToken,
-      { tokenHash: hashRefreshToken(presented) },
-      { populate: ['session', 'session.user', 'session.user.tenant'] },
-    );
-    if (!row) throw new AppError('INVALID_TOKEN', 'The refresh token is invalid');
-    const session = row.session.getEntity();
-    const account = session.user.getEntity();
-    const now = new Date();
-    if (row.usedAt && now.getTime() - row.usedAt.getTime() < CONCURRENT_USE_WINDOW_MS) {
-      throw new AppError('INVALID_TOKEN', 'The refresh token was already used');
-    }
-    if (row.usedAt) {
-      await this.revokeSession(em, session, 'refresh_token_reuse');
-      recordEvent(em, {
-        type: 'session.refresh_reuse_detected',
-        tenantId: account.tenant.id,
-        subjectUserId: account.id,
-        origin,
-        payload: { sessionId: session.id },
-      });
-      await em.flush();
-      throw new AppError('INVALID_TOKEN', 'The refresh token was already used; the session has been ended');
-    }
-    if (session.revokedAt || session.expiresAt <= now || row.expiresAt <= now || !account.isActive) {
-      throw new AppError('INVALID_TOKEN', 'The session has ended');
-    }
-    // The conditional update is the arbiter between concurrent uses of the same token.
-    const claimed = await em.nativeUpdate(RefreshToken, { id: row.id, usedAt: null }, { usedAt: now });
-    if (claimed !== 1) throw new AppError('INVALID_TOKEN', 'The refresh token was already used');
-    session.lastUsedAt = now;
-    const refreshToken = this.issueRefreshToken(em, session);
-    await em.flush();
-    return { session, account, refreshToken };
+    const tokenHash = hashRefreshToken(presented);
+    // One transaction holding the token's row: the claim and the successor commit together (a
+    // failed write cannot leave the client with a spent token and no successor), and a concurrent
+    // use of the same token waits, then finds it used.
+    const outcome = await em.transactional(async (tx): Promise<RotatedSession | AppError> => {
+      const row = await tx.findOne(RefreshToken, { tokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!row) throw new AppError('INVALID_TOKEN', 'The refresh token is invalid');
+      await tx.populate(row, ['session', 'session.user', 'session.user.tenant']);
+      const session = row.session.getEntity();
+      const account = session.user.getEntity();
+      const now = new Date();
+      if (row.usedAt && now.getTime() - row.usedAt.getTime() < CONCURRENT_USE_WINDOW_MS) {
+        throw new AppError('INVALID_TOKEN', 'The refresh token was already used');
+      }
+      if (row.usedAt) {
+        await this.revokeSession(tx, session, 'refresh_token_reuse');
+        recordEvent(tx, {
+          type: 'session.refresh_reuse_detected',
+          tenantId: account.tenant.id,
+          subjectUserId: account.id,
+          origin,
+          payload: { sessionId: session.id },
+        });
+        // Returned, not thrown: the revocation commits before the refusal.
+        return new AppError('INVALID_TOKEN', 'The refresh token was already used; the session has been ended');
+      }
+      if (session.revokedAt || session.expiresAt <= now || row.expiresAt <= now || !account.isActive) {
+        throw new AppError('INVALID_TOKEN', 'The session has ended');
+      }
+      row.usedAt = now;
+      session.lastUsedAt = now;
+      return { session, account, refreshToken: this.issueRefreshToken(tx, session) };
+    });
+    if (outcome instanceof AppError) throw outcome;
+    return outcome;
   }
 
   /** Ends one session: its refresh tokens stop working and the gateway refuses its access tokens. */
