@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { decodeJwt } from 'jose';
 import { generate } from 'otplib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -238,6 +239,9 @@ describe.skipIf(!runBrowserTests)('hosted sign-in and consent pages (Chromium)',
         .fill(await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 }));
       await page.getByRole('button', { name: 'Verify' }).click();
       await expect.poll(() => page.title()).toBe('Allow MFA App?');
+      // The page's session was opened with both factors, and its token says so.
+      const session = (await context.cookies()).find((c) => c.name === 'mg_session');
+      expect(decodeJwt(session!.value)['amr']).toEqual(['pwd', 'otp']);
       await page.getByRole('button', { name: 'Deny' }).click();
       await page.waitForURL((url) => url.href.startsWith(callbackUrl));
       const landed = new URL(page.url());
