@@ -120,6 +120,31 @@ describe('POST /internal/users/upsert-by-sub', () => {
     });
   });
 
+  it('ends the sessions of an account it deactivates, so its tokens stop working at once', async () => {
+    const sub = `idp-${marker}-leaver`;
+    const email = `leaver-${marker}@example.com`;
+    const { id } = (await post('/internal/users/upsert-by-sub', { user_sub: sub, email })).body as { id: string };
+    // A password set through a setup ticket opens a real session.
+    const ticket = await stack.graphql<{ issuePasswordSetup: { token: string } }>(
+      'mutation ($u: ID!) { issuePasswordSetup(userId: $u) { token } }',
+      { token: admin.token, variables: { u: id } },
+    );
+    const signedIn = await stack.graphql<{ completePasswordSetup: { accessToken: string } }>(
+      'mutation ($t: String!) { completePasswordSetup(token: $t, newPassword: "orchid-lantern-drifts-4") { accessToken } }',
+      { variables: { t: ticket.data!.issuePasswordSetup.token } },
+    );
+    const token = signedIn.data!.completePasswordSetup.accessToken;
+    const me = () =>
+      fetch(`${stack.gatewayUrl}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (response) => response.status,
+      );
+    expect(await me()).toBe(200);
+
+    const deactivated = await post('/internal/users/upsert-by-sub', { user_sub: sub, email, is_active: false });
+    expect(deactivated).toMatchObject({ status: 200, body: { id, is_active: false } });
+    expect(await me()).toBe(401);
+  });
+
   it('answers 409 {detail: conflict} for the email of another subject', async () => {
     expect(
       await post('/internal/users/upsert-by-sub', { user_sub: `idp-${marker}-other`, email: first.email }),

@@ -92,7 +92,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         userAdmin: new UserAdminService(sessions),
         tenants: new TenantService(),
         apiClients,
-        provisioning: new ProvisioningService(),
+        provisioning: new ProvisioningService(sessions),
         passwordSetup,
         totp,
         // Plain http redirect URIs on any host in development and test only.

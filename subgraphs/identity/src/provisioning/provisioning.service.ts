@@ -6,6 +6,7 @@ import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
 import { normaliseEmail } from '../auth/auth.service.js';
 import { ensureDefaultTenant } from '../bootstrap.js';
+import type { SessionService } from '../session/session.service.js';
 import { UserAccount } from '../user/user.entity.js';
 
 export const DIRECTORY_MAX_LIMIT = 1000;
@@ -29,6 +30,8 @@ export interface Provisioned {
  * person sets one.
  */
 export class ProvisioningService {
+  constructor(private readonly sessions: SessionService) {}
+
   async directory(em: EntityManager, query: { keyword?: string | null; limit: number; offset: number }) {
     if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > DIRECTORY_MAX_LIMIT) {
       throw new AppError('VALIDATION_FAILED', `limit must be between 1 and ${DIRECTORY_MAX_LIMIT}`);
@@ -77,6 +80,10 @@ export class ProvisioningService {
       account.email = email;
       if (request.username !== undefined) account.username = request.username?.trim() || null;
       if (request.displayName !== undefined) account.displayName = request.displayName?.trim() || null;
+      // Deactivating ends every session, as an admin's setUserActive does: tokens stop at once.
+      if (request.isActive === false && account.isActive) {
+        await this.sessions.revokeUserSessions(em, account.id, 'deactivated');
+      }
       if (request.isActive != null) account.isActive = request.isActive;
       recordEvent(em, {
         type: 'user.updated',
