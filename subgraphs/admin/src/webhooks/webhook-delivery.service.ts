@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { RequestOrigin } from '../../../../lib/events/record.js';
 import type { RelayedEvent } from '../../../../lib/events/wire.js';
@@ -9,7 +10,7 @@ import { webhookBody } from './payload.js';
 import { auditWebhookChange } from './webhook-audit.js';
 import type { WebhookEndpointService } from './webhook-endpoint.service.js';
 import { WebhookAttempt, WebhookDelivery, type DeliveryStatus } from './webhook.entities.js';
-import { invalid, isUuid } from './webhook-endpoint.service.js';
+import { invalid } from './webhook-endpoint.service.js';
 
 export const DELIVERY_PAGE_MAX = 100;
 

@@ -1,6 +1,7 @@
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { RequestOrigin } from '../../../../lib/events/record.js';
 import { assertPublicHost, ForbiddenTargetError } from './address-guard.js';
@@ -25,10 +26,6 @@ export interface IssuedWebhookSecret {
 const MAX_URL_LENGTH = 2048;
 const MAX_EVENTS = 100;
 const MAX_DESCRIPTION = 500;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids come from clients as GraphQL IDs: anything that is not a uuid is simply not found. */
-export const isUuid = (id: string) => UUID.test(id);
 
 export function invalid(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', `${field} ${message}`, { details: { fields: [{ field, message }] } });

@@ -1,5 +1,6 @@
 import type { Principal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { recordEvent, type EventType, type RequestOrigin } from '../../../../lib/events/record.js';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
 
@@ -13,8 +14,6 @@ export const actorOf = (context: SubgraphContext): CatalogActor => ({
   principal: context.principal,
   origin: context.origin,
 });
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Adds a catalog event to the unit of work of `em`, to be written with the change in its
@@ -34,7 +33,7 @@ export function recordCatalogEvent(
   recordEvent(em, {
     type,
     actorUserId: principal.kind === 'user' ? principal.userId : null,
-    subjectUserId: subjectSub !== undefined && uuid.test(subjectSub) ? subjectSub : null,
+    subjectUserId: subjectSub !== undefined && isUuid(subjectSub) ? subjectSub : null,
     ...(actor.origin ? { origin: actor.origin } : {}),
     payload: principal.kind === 'service' ? { ...payload, actorClientId: principal.clientId } : payload,
   });

@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { CatalogStatus } from '../catalog/catalog-status.js';
 import { invalid } from '../catalog/catalog.rules.js';
@@ -10,7 +11,6 @@ import { PermissionGrant, type ScopeType } from './permission-grant.entity.js';
 
 export const ACTION_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 export const USER_SUB_MAX = 255;
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GrantRequest {
   readonly userSub: string;
@@ -107,7 +107,7 @@ interface GrantRow {
 
 /** True when a grant was removed (and permission.revoked recorded), false when there was none with this id. */
 export async function revokePermission(em: EntityManager, actor: CatalogActor, id: string): Promise<boolean> {
-  if (!uuid.test(id)) throw invalid('id', 'must be a UUID');
+  if (!isUuid(id)) throw invalid('id', 'must be a UUID');
   return em.transactional(async (tx) => {
     // One statement decides between concurrent revokes, and tells what was removed.
     const [row] = await tx.execute<GrantRow[]>(

@@ -1,5 +1,6 @@
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
 import type { SessionService } from '../session/session.service.js';
@@ -14,8 +15,6 @@ export interface IssuedApplicationSecret {
   /** Shown once; only its hash is kept. Null for a public client, which has none. */
   readonly clientSecret: string | null;
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Registration of OAuth applications. System admins manage every application; a group admin manages
@@ -36,7 +35,7 @@ export class ApplicationService {
   }
 
   async get(em: EntityManager, admin: UserPrincipal, id: string): Promise<OAuthApplication> {
-    const application = uuidPattern.test(id)
+    const application = isUuid(id)
       ? await em.findOne(OAuthApplication, { id, deletedAt: null, ...this.tenantScope(admin) })
       : null;
     if (!application) throw new AppError('NOT_FOUND', 'No such application');

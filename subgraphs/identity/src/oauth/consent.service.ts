@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/postgresql';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
 import type { SessionService } from '../session/session.service.js';
@@ -8,8 +9,6 @@ import { isApplicationSession, revokeApplicationSessions } from './application-s
 import { OAuthApplication } from './application.entity.js';
 import { AuthorizationCode } from './authorization-code.entity.js';
 import { ApplicationConsent } from './consent.entity.js';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The user's side of authorizations: what they allowed, and taking it back. */
 export class ConsentService {
@@ -33,7 +32,7 @@ export class ConsentService {
   async revoke(em: EntityManager, user: UserPrincipal, applicationId: string, origin: RequestOrigin): Promise<void> {
     await this.refuseApplicationTokens(em, user);
     const notAuthorized = () => new AppError('NOT_FOUND', 'This application is not authorized');
-    if (!uuidPattern.test(applicationId)) throw notAuthorized();
+    if (!isUuid(applicationId)) throw notAuthorized();
     await em.transactional(async (tx) => {
       const consent = await tx.findOne(
         ApplicationConsent,

@@ -1,13 +1,12 @@
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { alignByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { UserAccount } from './user.entity.js';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads of accounts; one batched query per request however many users a query touches. */
 export class UserDirectory {
   byId(context: SubgraphContext, id: string): Promise<UserAccount | undefined> {
-    if (!uuidPattern.test(id)) return Promise.resolve(undefined);
+    if (!isUuid(id)) return Promise.resolve(undefined);
     return requestLoader<string, UserAccount | undefined>(context, 'identity.userById', (ids) =>
       this.loadMany(context.em, ids),
     ).load(id);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { MemberProfile } from '../profile/member-profile.entity.js';
 import { recordProfileUpdate } from '../profile/profile-events.js';
@@ -93,7 +94,6 @@ export class ProfilePictureService {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /** The picture a URL names, if it is still the member's current one; with its bytes when asked. */
@@ -104,7 +104,7 @@ export async function findPicture(
   options: { withBytes: boolean },
 ): Promise<ProfilePicture | null> {
   // Malformed ids name nothing (and must not reach PostgreSQL as a uuid).
-  if (!UUID.test(userId) || !SHA256.test(sha256)) return null;
+  if (!isUuid(userId) || !SHA256.test(sha256)) return null;
   return em.findOne(
     ProfilePicture,
     { userId: userId.toLowerCase(), sha256 },

@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { constantTimeEqual } from '../../../../lib/crypto/constant-time.js';
 import type { KeyedHasher } from '../../../../lib/crypto/keyed-hash.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
 import type { MemberProfile } from '../profile/member-profile.entity.js';
@@ -85,8 +86,6 @@ function required(field: string): AppError {
 function malformed(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', `${field} ${message}`, { details: { fields: [{ field, message }] } });
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Serializes the starts that count against one key (a member, an address) across replicas. */
 async function lockKey(tx: EntityManager, key: string): Promise<void> {
@@ -228,7 +227,7 @@ export class VerificationService {
     if (!challengeId) throw required('challenge_id');
     if (code === undefined || code === null || code === '') throw required('code');
     if (!/^\d{6}$/.test(code)) throw malformed('code', 'must be 6 digits');
-    if (!uuidPattern.test(challengeId)) throw new AppError('NOT_FOUND', 'No such verification challenge');
+    if (!isUuid(challengeId)) throw new AppError('NOT_FOUND', 'No such verification challenge');
 
     const verdict = await em.transactional(async (tx): Promise<Verdict> => {
       const challenge = await tx.findOne(
