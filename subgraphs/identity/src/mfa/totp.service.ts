@@ -1,10 +1,16 @@
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
-import { countFailedSignIn, throttledRefusal, throttledUntil } from '../auth/login-throttle.js';
+import {
+  checkCredentials,
+  countFailedSignIn,
+  lockAccountForCheck,
+  throttledRefusal,
+  throttledUntil,
+} from '../auth/login-throttle.js';
 import { Session } from '../session/session.entity.js';
 import { UserAccount } from '../user/user.entity.js';
 import { BackupCode } from './backup-code.entity.js';
@@ -137,15 +143,12 @@ export class TotpService {
    * slips past the throttle the previous ones started.
    */
   async verify(em: EntityManager, principal: UserPrincipal, code: string, origin: RequestOrigin): Promise<void> {
-    const refusal = await em.transactional(async (tx): Promise<AppError | null> => {
+    await checkCredentials(em, async (tx): Promise<AppError | null> => {
       const factor = await this.confirmedFactor(tx, principal.userId);
       // Deleting an account removes its factor: a gone account is not enrolled either.
       if (!factor) return new AppError('TOTP_NOT_ENROLLED');
-      const account = await tx.findOneOrFail(
-        UserAccount,
-        { id: principal.userId },
-        { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-      );
+      const account = await lockAccountForCheck(tx, { id: principal.userId });
+      if (!account) throw new Error(`enrolled factor without its account ${principal.userId}`);
       const throttled = throttledUntil(account);
       if (throttled) return throttledRefusal(throttled);
       if (!(await this.consume(tx, factor, code))) {
@@ -159,8 +162,6 @@ export class TotpService {
       await tx.nativeUpdate(Session, { id: principal.sessionId, user: principal.userId }, { stepUpAt: new Date() });
       return null;
     });
-    // Thrown after the commit: the counted failure must not roll back with the refusal.
-    if (refusal) throw refusal;
   }
 
   async regenerateBackupCodes(em: EntityManager, userId: string): Promise<string[]> {
