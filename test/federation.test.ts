@@ -47,24 +47,33 @@ async function giveDataToEverySubgraph(user: TestUser, label: string) {
   );
 }
 
-/** Asks a subgraph directly for extension fields of users, as the gateway would. */
-function entities(
-  subgraph: 'member' | 'catalog' | 'admin',
-  users: readonly { id: string; tenantId: string }[],
-  token: string,
-) {
+/** What identity seals for each user (their @requires), as the caller may read it; null where refused. */
+async function accessFactsOf(users: readonly { id: string }[], token: string): Promise<(string | null)[]> {
+  const response = await stack.graphql<{ _entities: ({ accessFacts: string | null } | null)[] }>(
+    'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { accessFacts } } }',
+    {
+      url: stack.subgraphs.identity.url,
+      token,
+      variables: { r: users.map((u) => ({ __typename: 'User', id: u.id })) },
+    },
+  );
+  return users.map((_, i) => response.data?._entities[i]?.accessFacts ?? null);
+}
+
+/** Asks a subgraph directly for extension fields of users, as the gateway would (facts from identity first). */
+async function entities(subgraph: 'member' | 'catalog' | 'admin', users: readonly { id: string }[], token: string) {
   const selection = {
     member: 'memberProfile { displayName }',
     catalog: 'permissions { actions }',
     admin: 'auditTrail(limit: 3) { action }',
   }[subgraph];
+  const facts = await accessFactsOf(users, token);
   return stack.graphql<{ _entities: Record<string, unknown>[] }>(
     `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id ${selection} } } }`,
     {
       url: stack.subgraphs[subgraph].url,
       token,
-      // The gateway sends catalog's @requires fields too; a fixture user's sub is its id.
-      variables: { r: users.map((u) => ({ __typename: 'User', id: u.id, sub: u.id, tenantId: u.tenantId })) },
+      variables: { r: users.map((u, i) => ({ __typename: 'User', id: u.id, accessFacts: facts[i] })) },
     },
   );
 }

@@ -21,10 +21,14 @@ describe('checked-in schema artifacts', () => {
   it('every subgraph extends the User entity that identity owns', async () => {
     const artifacts = await composeFromCode();
     expect(artifacts.subgraphs.identity).toMatch(/type User\s+@key\(fields: "id"\)/);
+    // Identity seals a user's tenant and subject for the others, hidden from the client API.
+    expect(artifacts.subgraphs.identity).toMatch(/accessFacts: String @inaccessible/);
+    expect(artifacts.api).not.toMatch(/accessFacts/);
     for (const name of ['member', 'catalog', 'admin'] as const) {
       expect(artifacts.subgraphs[name]).toMatch(/type User\s+@key\(fields: "id"\)/);
-      // tenantId among the required fields (catalog also requires `sub`, which names a user's grants).
-      expect(artifacts.subgraphs[name]).toMatch(/@requires\(fields: "(?:[^"]* )?tenantId(?: [^"]*)?"\)/);
+      // They authorize by those sealed facts, never by a tenantId or sub the caller could write.
+      expect(artifacts.subgraphs[name]).toMatch(/@requires\(fields: "accessFacts"\)/);
+      expect(artifacts.subgraphs[name]).not.toMatch(/@requires\(fields: "[^"]*(tenantId|sub)/);
     }
   });
 

@@ -8,6 +8,12 @@ export const ACCESS_TOKEN_ALGORITHM = 'ES256';
 export const ACCESS_TOKEN_TTL_SECONDS = 1800;
 /** Service tokens live only inside the gateway → subgraph hop; the gateway re-checks keys far more often. */
 export const SERVICE_TOKEN_TTL_SECONDS = 300;
+/**
+ * How far ahead of this process's clock a token's `iat` may be: the drift tolerated between the
+ * machine that signed it and this one. A token from further in the future was not issued by a
+ * healthy identity (a clock gone wrong, or a key used outside it) and is refused.
+ */
+export const CLOCK_SKEW_SECONDS = 60;
 
 export interface AccessTokenVerifier {
   verify(token: string): Promise<UserPrincipal | ServicePrincipal>;
@@ -37,6 +43,9 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
           algorithms: [ACCESS_TOKEN_ALGORITHM],
           requiredClaims: ['sub', 'exp', 'iat', 'jti'],
         });
+        if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+          throw new AppError('INVALID_TOKEN', 'The token was issued in the future');
+        }
         // A service token (an API client's, minted by identity for the gateway's calls downstream).
         if (typeof payload['client_id'] === 'string' && payload['sid'] === undefined) {
           const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';

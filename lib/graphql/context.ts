@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Principal, UserPrincipal } from '../auth/principal.js';
+import type { UserFactsSeal } from '../auth/user-facts.js';
 import { AppError } from '../errors/index.js';
 import type { EntityManager } from '../db/orm.js';
 import type { RequestOrigin } from '../events/record.js';
@@ -15,6 +16,8 @@ export interface SubgraphContext {
   readonly origin: RequestOrigin;
   readonly logger: Logger;
   readonly loaders: Map<string, DataLoader<unknown, unknown>>;
+  /** Seals (identity) and opens (member, catalog, admin) the facts other subgraphs authorize by. */
+  readonly userFacts: UserFactsSeal;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createAccessTokenVerifier } from '../auth/access-token.js';
 import type { SessionRevocations } from '../auth/revocation.js';
+import { createUserFactsSeal } from '../auth/user-facts.js';
 import { subgraphUrl, type AppConfig } from '../config/env.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../db/orm.js';
 import type { Logger } from '../logging/logger.js';
@@ -58,6 +59,8 @@ export async function launchSubgraph<TServices>(
       schema: instance.schema.schema,
       database,
       verifier,
+      revocations: options.revocations,
+      userFacts: createUserFactsSeal(options.secretKey),
       logger,
       host: options.host,
       port: options.port,

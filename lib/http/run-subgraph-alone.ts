@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { loadConfigOrExit, subgraphUrl, type SubgraphName } from '../config/env.js';
-import { createSharedRevocations } from '../auth/revocation.js';
+import { createSharedRevocations, PollingRevocations } from '../auth/revocation.js';
 import { resolveSecretKey } from '../crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { startOutboxRelay } from '../events/start-relay.js';
@@ -19,8 +19,11 @@ export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, `pg-${name}`)), maxConnections: 4 });
-  // With REDIS_URL every gateway sees revocations at once; without, gateways follow identity's feed.
-  const revocations = createSharedRevocations(config.redisUrl, logger);
+  // Ended sessions: with REDIS_URL every process sees them at once; without, each follows identity's
+  // feed (identity too, for its other replicas' revocations), as a gateway does.
+  const revocations = config.redisUrl
+    ? createSharedRevocations(config.redisUrl, logger)
+    : new PollingRevocations(new URL('/sessions/revocations', subgraphUrl(config, 'identity')).toString(), logger);
   const secretKey = await resolveSecretKey(config);
   const launched = await launchSubgraph<unknown>(subgraphDefinitions[name], {
     config,

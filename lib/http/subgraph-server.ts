@@ -5,7 +5,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { bearerToken, type AccessTokenVerifier } from '../auth/access-token.js';
+import { verifyLiveToken } from '../auth/live-token.js';
 import { anonymous, type Principal } from '../auth/principal.js';
+import type { SessionRevocations } from '../auth/revocation.js';
+import type { UserFactsSeal } from '../auth/user-facts.js';
 import type { SubgraphDatabase } from '../db/orm.js';
 import { AppError, formatGraphQLError } from '../errors/index.js';
 import { logUnexpectedErrors } from '../errors/log-plugin.js';
@@ -20,6 +23,9 @@ export interface SubgraphServerOptions {
   readonly schema: GraphQLSchema;
   readonly database: SubgraphDatabase;
   readonly verifier: AccessTokenVerifier;
+  /** Ended sessions: their tokens are refused here too, not only at the gateway. */
+  readonly revocations: SessionRevocations;
+  readonly userFacts: UserFactsSeal;
   readonly logger: Logger;
   readonly host: string;
   readonly port: number;
@@ -111,7 +117,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
         let principal: Principal = anonymous;
         try {
           const token = bearerToken(req.headers.authorization);
-          if (token) principal = await options.verifier.verify(token);
+          if (token) principal = await verifyLiveToken(token, options.verifier, options.revocations);
         } catch (error) {
           throw error instanceof AppError ? error.toRequestError() : error;
         }
@@ -122,6 +128,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
           origin: originFromGateway(req.headers),
           logger: options.logger.child({ requestId }),
           loaders: new Map(),
+          userFacts: options.userFacts,
         };
       },
     }),

@@ -288,10 +288,11 @@ describe('the outbox relay', () => {
   it('sends an event a dead relay had claimed once its lease runs out', async () => {
     const subject = randomUUID();
     const em = stack.subgraphs.identity.database.fork();
+    // A relay claimed it and died before sending: the lease holds it for now… (written claimed, so the
+    // stack's own relays cannot take it between the insert and the claim)
     const event = recordEvent(em, { type: 'user.updated', subjectUserId: subject });
+    event.claimedUntil = new Date(Date.now() + 60_000);
     await em.flush();
-    // A relay claimed it and died before sending: the lease holds it for now…
-    await em.nativeUpdate(OutboxEvent, { id: event.id }, { claimedUntil: new Date(Date.now() + 60_000) });
     await stack.drainEvents();
     expect(await stack.subgraphs.admin.database.fork().count(AuditEntry, { subjectUserId: subject })).toBe(0);
     // …and once the lease has run out, another relay sends it.

@@ -1,6 +1,7 @@
 import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { AppError } from '../../../../lib/errors/index.js';
 import { groupByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
+import { verifiedUserReference } from '../../../../lib/graphql/user-reference.js';
 import { AuditEntry } from './audit-entry.entity.js';
 import { AdminUser, AUDIT_TRAIL_MAX, AuditEntryType } from './audit.types.js';
 
@@ -9,7 +10,7 @@ export class AdminUserResolver {
   @FieldResolver(() => [AuditEntryType], {
     description: `Latest audit entries about this user, newest first (at most ${AUDIT_TRAIL_MAX})`,
   })
-  @Directive('@requires(fields: "tenantId")')
+  @Directive('@requires(fields: "accessFacts")')
   async auditTrail(
     @Root() user: AdminUser,
     @Ctx() context: SubgraphContext,
@@ -37,6 +38,10 @@ export class AdminUserResolver {
 
 export const adminReferenceResolvers = {
   User: {
-    __resolveReference: (reference: { id: string; tenantId?: string }) => Object.assign(new AdminUser(), reference),
+    // Only the key and identity's sealed facts are believed; field rules guard what is read.
+    __resolveReference: (representation: { id?: unknown; accessFacts?: unknown }, context: SubgraphContext) => {
+      const user = verifiedUserReference(representation, context);
+      return user && Object.assign(new AdminUser(), user);
+    },
   },
 };

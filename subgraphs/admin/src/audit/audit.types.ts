@@ -74,13 +74,17 @@ export class AuditLogFilterInput {
 @ObjectType('AuditLogPage')
 export class AuditLogPageType extends numberedPageOf(AuditEntryType, { items: 'Newest first' }) {}
 
+/** Identity's User, extended here; its tenant comes sealed by identity (lib/auth/user-facts.ts). */
 @ObjectType('User')
 @Directive('@key(fields: "id")')
 export class AdminUser {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => String, { nullable: true })
   @Directive('@external')
-  tenantId!: string;
+  accessFacts?: string | null;
+
+  /** From the verified facts only (lib/graphql/user-reference.ts); not a field of this subgraph. */
+  tenantId?: string;
 }

@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AppError } from '../../../../lib/errors/index.js';
 import { groupByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
+import { verifiedUserReference } from '../../../../lib/graphql/user-reference.js';
 import { actorOf } from '../events/catalog-events.js';
 import type { PermissionGrant } from './permission-grant.entity.js';
 import { grantPermission, grantsOf, grantsOfMany, revokePermission } from './permission.service.js';
@@ -9,10 +11,13 @@ import { CatalogUser, GrantPermissionInput, PermissionSnapshotType, PermissionTy
 export class CatalogUserResolver {
   @FieldResolver(() => [PermissionType])
   async permissions(@Root() user: CatalogUser, @Ctx() context: SubgraphContext): Promise<PermissionType[]> {
+    // Grants are keyed by subject, which only identity's sealed facts tell.
+    const sub = user.sub;
+    if (sub === undefined) throw new AppError('FORBIDDEN', "The user's subject could not be verified");
     // One statement for every user of the request.
     const rows = await requestLoader<string, PermissionGrant[]>(context, 'catalog.grantsBySub', async (subs) =>
       groupByKey(subs, await grantsOfMany(context.em, subs), (g) => g.userSub),
-    ).load(user.sub);
+    ).load(sub);
     return rows.map((row) => PermissionType.from(row));
   }
 }
@@ -50,8 +55,10 @@ export class PermissionAdminResolver {
 
 export const catalogReferenceResolvers = {
   User: {
-    // Only keys and @requires fields arrive here; field rules guard what is read.
-    __resolveReference: (reference: { id: string; sub?: string; tenantId?: string }) =>
-      Object.assign(new CatalogUser(), reference),
+    // Only the key and identity's sealed facts are believed; field rules guard what is read.
+    __resolveReference: (representation: { id?: unknown; accessFacts?: unknown }, context: SubgraphContext) => {
+      const user = verifiedUserReference(representation, context);
+      return user && Object.assign(new CatalogUser(), user);
+    },
   },
 };

@@ -77,22 +77,25 @@ export class GrantPermissionInput implements GrantRequest {
   actions!: string[];
 }
 
-/** Identity's User, extended here; `sub` names the user's grants, `tenantId` scopes admins. */
+/**
+ * Identity's User, extended here; `sub` names the user's grants, `tenantId` scopes admins. Both come
+ * sealed by identity (`accessFacts`, lib/auth/user-facts.ts), never from what the caller claims.
+ */
 @ObjectType('User')
 @Directive('@key(fields: "id")')
 export class CatalogUser {
   @Field(() => ID)
   id!: string;
 
-  @Field()
+  @Field(() => String, { nullable: true })
   @Directive('@external')
-  sub!: string;
+  accessFacts?: string | null;
 
-  @Field(() => ID)
-  @Directive('@external')
-  tenantId!: string;
+  /** From the verified facts only (lib/graphql/user-reference.ts); not fields of this subgraph. */
+  sub?: string;
+  tenantId?: string;
 
   @Field(() => [PermissionType], { description: 'Permission grants held by this user' })
-  @Directive('@requires(fields: "sub tenantId")')
+  @Directive('@requires(fields: "accessFacts")')
   permissions?: PermissionType[];
 }

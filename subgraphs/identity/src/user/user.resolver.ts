@@ -1,4 +1,4 @@
-import { Ctx, Query, Resolver } from 'type-graphql';
+import { Ctx, Directive, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { signedInUser, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { UserDirectory } from './user.service.js';
 import { UserType } from './user.types.js';
@@ -11,6 +11,15 @@ export class UserResolver {
   async me(@Ctx() context: SubgraphContext): Promise<UserType | null> {
     const account = await this.users.byId(context, signedInUser(context).userId);
     return account ? UserType.from(account) : null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The user's tenant and subject sealed for member, catalog and admin (their @requires)",
+  })
+  @Directive('@inaccessible')
+  accessFacts(@Root() user: UserType, @Ctx() context: SubgraphContext): string {
+    return context.userFacts.seal({ id: user.id, tenantId: user.tenantId, sub: user.sub });
   }
 }
 

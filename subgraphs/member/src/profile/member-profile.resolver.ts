@@ -1,5 +1,6 @@
 import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import { alignByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
+import { verifiedUserReference } from '../../../../lib/graphql/user-reference.js';
 import { MemberProfile } from './member-profile.entity.js';
 import { SharingPreferencesType } from '../sharing/sharing-preferences.types.js';
 import { MemberProfileType, MemberUser } from './member-profile.types.js';
@@ -21,7 +22,7 @@ export class MemberUserResolver {
   @FieldResolver(() => SharingPreferencesType, {
     description: 'What the user lets applications see; the defaults for a user who never changed them',
   })
-  @Directive('@requires(fields: "tenantId")')
+  @Directive('@requires(fields: "accessFacts")')
   async sharingPreferences(@Root() user: MemberUser, @Ctx() context: SubgraphContext): Promise<SharingPreferencesType> {
     // A new entity carries the column defaults: one source for them.
     return SharingPreferencesType.from((await profileOf(user, context)) ?? new MemberProfile());
@@ -30,7 +31,10 @@ export class MemberUserResolver {
 
 export const memberReferenceResolvers = {
   User: {
-    // Only keys and @requires fields arrive here; field rules guard what is read.
-    __resolveReference: (reference: { id: string; tenantId?: string }) => Object.assign(new MemberUser(), reference),
+    // Only the key and identity's sealed facts are believed; field rules guard what is read.
+    __resolveReference: (representation: { id?: unknown; accessFacts?: unknown }, context: SubgraphContext) => {
+      const user = verifiedUserReference(representation, context);
+      return user && Object.assign(new MemberUser(), user);
+    },
   },
 };

@@ -75,18 +75,24 @@ export class MemberProfileType {
   }
 }
 
-/** Identity's User, extended here; `tenantId` comes from identity so shield can scope admins. */
+/**
+ * Identity's User, extended here. Its tenant comes sealed by identity (`accessFacts`, see
+ * lib/auth/user-facts.ts) so shield can scope admins without believing the caller.
+ */
 @ObjectType('User')
 @Directive('@key(fields: "id")')
 export class MemberUser {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => ID)
+  @Field(() => String, { nullable: true })
   @Directive('@external')
-  tenantId!: string;
+  accessFacts?: string | null;
+
+  /** From the verified facts only (lib/graphql/user-reference.ts); not a field of this subgraph. */
+  tenantId?: string;
 
   @Field(() => MemberProfileType, { nullable: true, description: 'The member profile, if the user has one' })
-  @Directive('@requires(fields: "tenantId")')
+  @Directive('@requires(fields: "accessFacts")')
   memberProfile?: MemberProfileType | null;
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createUserFactsSeal, USER_FACTS_TTL_SECONDS } from './user-facts.js';
+
+const key = 'k'.repeat(43);
+const facts = { id: '6f1c2a52-86d5-4d5e-9a37-0d3f0f2bb001', tenantId: 'tenant-b', sub: 'ext|42' };
+
+describe('sealed user facts', () => {
+  it('open to the facts that were sealed, for the same user only', () => {
+    const seal = createUserFactsSeal(key);
+    const sealed = seal.seal(facts);
+    expect(sealed).not.toContain('tenant-b');
+    expect(seal.open(sealed, facts.id)).toEqual(facts);
+    expect(seal.open(sealed, '6f1c2a52-86d5-4d5e-9a37-0d3f0f2bb002')).toBeUndefined();
+  });
+
+  it('refuse anything not sealed by the same key, or altered', () => {
+    const sealed = createUserFactsSeal(key).seal(facts);
+    expect(createUserFactsSeal('z'.repeat(43)).open(sealed, facts.id)).toBeUndefined();
+    const [version, iv, tag, body] = sealed.split('.') as [string, string, string, string];
+    const flipped = Buffer.from(body, 'base64url');
+    flipped[0] = flipped[0]! ^ 1;
+    expect(createUserFactsSeal(key).open([version, iv, tag, flipped.toString('base64url')].join('.'), facts.id)).toBe(
+      undefined,
+    );
+    for (const junk of [undefined, null, 42, {}, '', 'v1.a.b.c', 'x'.repeat(5000)])
+      expect(createUserFactsSeal(key).open(junk, facts.id)).toBeUndefined();
+  });
+
+  it(`expire after ${USER_FACTS_TTL_SECONDS} s`, () => {
+    let now = Date.parse('2026-12-04T12:00:00Z');
+    const seal = createUserFactsSeal(key, () => now);
+    const sealed = seal.seal(facts);
+    now += (USER_FACTS_TTL_SECONDS - 1) * 1000;
+    expect(seal.open(sealed, facts.id)).toEqual(facts);
+    now += 1000;
+    expect(seal.open(sealed, facts.id)).toBeUndefined();
+  });
+});
