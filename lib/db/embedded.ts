@@ -1,16 +1,25 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /**
- * The embedded default: PGlite (PostgreSQL compiled to WASM) served over the PostgreSQL wire protocol
- * on a loopback port, so MikroORM's ordinary postgresql driver talks to it unchanged.
+ * The embedded default: PGlite (PostgreSQL compiled to WASM) served over the PostgreSQL wire protocol,
+ * so MikroORM's ordinary postgresql driver talks to it unchanged.
+ *
+ * PGlite accepts any user without a password, so it listens on no TCP port: only on a Unix socket in
+ * a fresh directory of mode 0700, which no other OS user can enter (node-postgres reaches it with the
+ * directory as `host`, as libpq does).
  *
  * PGlite has one backend: connections share it and queries are queued. Every pool that connects
  * must stay within `maxConnections`, and no code may await a second connection inside a transaction.
  */
 export interface EmbeddedPostgres {
+  /** `postgres://postgres@<socket directory, percent-encoded>/postgres`. */
   readonly url: string;
+  /** The directory holding the socket (mode 0700, removed by `stop()`). */
+  readonly socketDir: string;
   readonly db: PGlite;
   /** Writes a tarball of the data directory (used to give tests a pre-migrated database). */
   dump(): Promise<Blob>;
@@ -25,28 +34,51 @@ export interface EmbeddedPostgresOptions {
   readonly maxConnections: number;
 }
 
+/** The name clients look for in the `host` directory (PostgreSQL's default port, 5432). */
+const SOCKET_NAME = '.s.PGSQL.5432';
+const PREFIX = 'membergraph-pg-';
+/** A Unix socket path holds at most 103 bytes on macOS, 107 on Linux. */
+const MAX_SOCKET_PATH = 100;
+
+/** A new directory only this OS user can enter, short enough for a socket path. */
+async function privateSocketDir(): Promise<string> {
+  const fits = (base: string) => join(base, `${PREFIX}XXXXXX`, SOCKET_NAME).length <= MAX_SOCKET_PATH;
+  const dir = await mkdtemp(join(fits(tmpdir()) ? tmpdir() : '/tmp', PREFIX));
+  await chmod(dir, 0o700); // mkdtemp already creates 0700; say it.
+  return dir;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
   });
-  const server = new PGLiteSocketServer({
-    db,
-    host: '127.0.0.1',
-    port: 0,
-    maxConnections: options.maxConnections,
-  });
-  await server.start();
-  // getServerConn() answers "host:port".
-  const url = `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`;
+  const socketDir = await privateSocketDir();
+  const socketPath = join(socketDir, SOCKET_NAME);
+  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: options.maxConnections });
+  try {
+    await server.start();
+    await chmod(socketPath, 0o600);
+  } catch (error) {
+    await server.stop();
+    await db.close();
+    await rm(socketDir, { recursive: true, force: true });
+    throw error;
+  }
+  const url = `postgres://postgres@${encodeURIComponent(socketDir)}/postgres?sslmode=disable`;
   return {
     url,
+    socketDir,
     db,
     dump: async () => await db.dumpDataDir('none'),
     async stop() {
-      await server.stop();
-      await db.close();
+      try {
+        await server.stop();
+        await db.close();
+      } finally {
+        await rm(socketDir, { recursive: true, force: true });
+      }
     },
   };
 }
