@@ -6,8 +6,10 @@ import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
 import { BackupCode } from '../mfa/backup-code.entity.js';
 import { TotpFactor } from '../mfa/totp-factor.entity.js';
+import { voidOpenTickets } from '../password-setup/password-setup.service.js';
 import type { SessionService } from '../session/session.service.js';
 import { Tenant } from '../tenant/tenant.entity.js';
+import { lockAccount } from '../user/service-reach.js';
 import { UserAccount } from '../user/user.entity.js';
 
 export const USER_PAGE_MAX_LIMIT = 100;
@@ -30,7 +32,8 @@ export interface UserPage {
  * What administrators may do to accounts. A system admin acts on every tenant; a group admin only on
  * its own tenant, never grants SYSTEM_ADMIN and never touches a system admin. Nobody changes their
  * own role or disables themselves, and the last active system admin cannot be demoted or disabled.
- * Changes end the user's sessions, since their tokens carry the old role, tenant or state.
+ * Changes end the user's sessions, since their tokens carry the old role, tenant or state; a role
+ * change also voids unused password-setup tickets.
  */
 export class UserAdminService {
   constructor(private readonly sessions: SessionService) {}
@@ -72,25 +75,34 @@ export class UserAdminService {
   }
 
   async setRole(em: EntityManager, admin: UserPrincipal, userId: string, role: Role, origin: RequestOrigin) {
-    const account = await this.manageable(em, admin, userId);
+    const found = await this.manageable(em, admin, userId);
     if (admin.role !== 'SYSTEM_ADMIN' && role === 'SYSTEM_ADMIN') {
       throw new AppError('FORBIDDEN', 'Only a system administrator can grant SYSTEM_ADMIN');
     }
-    if (account.role === role) return account;
-    if (account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(em, account.id);
-    const previous = account.role;
-    account.role = role;
-    await this.sessions.revokeUserSessions(em, account.id, 'role_changed');
-    recordEvent(em, {
-      type: 'user.role_changed',
-      tenantId: account.tenant.id,
-      actorUserId: admin.userId,
-      subjectUserId: account.id,
-      origin,
-      payload: { from: previous, to: role },
+    // On the locked row, re-read: a password setup or provisioning change in flight for this account
+    // (they take the same lock) finishes first, under the old role, or sees the new one.
+    return em.transactional(async (tx) => {
+      const account = await lockAccount(tx, { id: found.id, deletedAt: null });
+      if (!account) throw new AppError('NOT_FOUND', 'No such user');
+      this.refuseUnmanageable(admin, account);
+      if (account.role === role) return account;
+      if (account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(tx, account.id);
+      const previous = account.role;
+      account.role = role;
+      // A ticket issued under the old role (a service may issue one for an ordinary account) must not
+      // sign in under the new one, as the sessions below must not.
+      await voidOpenTickets(tx, account.id);
+      await this.sessions.revokeUserSessions(tx, account.id, 'role_changed');
+      recordEvent(tx, {
+        type: 'user.role_changed',
+        tenantId: account.tenant.id,
+        actorUserId: admin.userId,
+        subjectUserId: account.id,
+        origin,
+        payload: { from: previous, to: role },
+      });
+      return account;
     });
-    await em.flush();
-    return account;
   }
 
   async setActive(em: EntityManager, admin: UserPrincipal, userId: string, isActive: boolean, origin: RequestOrigin) {
@@ -170,11 +182,15 @@ export class UserAdminService {
 
   private async manageable(em: EntityManager, admin: UserPrincipal, userId: string): Promise<UserAccount> {
     const account = await this.get(em, admin, userId);
+    this.refuseUnmanageable(admin, account);
+    return account;
+  }
+
+  private refuseUnmanageable(admin: UserPrincipal, account: UserAccount): void {
     if (account.id === admin.userId) throw new AppError('FORBIDDEN', 'You cannot change your own role or state');
     if (admin.role !== 'SYSTEM_ADMIN' && account.role === 'SYSTEM_ADMIN') {
       throw new AppError('FORBIDDEN', 'Only a system administrator can manage a system administrator');
     }
-    return account;
   }
 
   private async keepOneSystemAdmin(em: EntityManager, leaving: string): Promise<void> {

@@ -2,11 +2,13 @@ import { UniqueConstraintViolationException, type ObjectQuery } from '@mikro-orm
 import type { Principal } from '../../../../lib/auth/principal.js';
 import { containsPattern } from '../../../../lib/db/like.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
 import { normaliseEmail } from '../auth/auth.service.js';
 import { ensureDefaultTenant } from '../bootstrap.js';
 import type { SessionService } from '../session/session.service.js';
+import { assertServiceMayChange, lockAccount } from '../user/service-reach.js';
 import { UserAccount } from '../user/user.entity.js';
 
 export const DIRECTORY_MAX_LIMIT = 1000;
@@ -71,60 +73,112 @@ export class ProvisioningService {
   ): Promise<Provisioned> {
     const userSub = request.userSub.trim();
     const email = normaliseEmail(request.email);
-    const existing = await em.findOne(UserAccount, { externalSub: userSub }, { populate: ['tenant'] });
-    const actor = caller.kind === 'user' ? caller.userId : null;
-    const clientId = caller.kind === 'service' ? caller.clientId : null;
-    let account: UserAccount;
-    if (existing) {
-      account = existing;
-      account.email = email;
-      if (request.username !== undefined) account.username = request.username?.trim() || null;
-      if (request.displayName !== undefined) account.displayName = request.displayName?.trim() || null;
-      // Deactivating ends every session, as an admin's setUserActive does: tokens stop at once.
-      if (request.isActive === false && account.isActive) {
-        await this.sessions.revokeUserSessions(em, account.id, 'deactivated');
-      }
-      if (request.isActive != null) account.isActive = request.isActive;
-      recordEvent(em, {
-        type: 'user.updated',
-        tenantId: account.tenant.id,
-        actorUserId: actor,
-        subjectUserId: account.id,
-        origin,
-        payload: { userSub, clientId },
-      });
-    } else {
-      const tenant = await ensureDefaultTenant(em);
-      account = em.create(UserAccount, {
-        tenant,
-        email,
-        externalSub: userSub,
-        username: request.username?.trim() || null,
-        displayName: request.displayName?.trim() || null,
-        isActive: request.isActive ?? true,
-      });
-      recordEvent(em, {
-        type: 'user.created',
-        tenantId: tenant.id,
-        actorUserId: actor,
-        subjectUserId: account.id,
-        origin,
-        payload: { userSub, clientId },
-      });
-    }
     try {
-      await em.flush();
+      const updated = await em.transactional((tx) => this.update(tx, caller, userSub, email, request, origin));
+      if (updated) return { account: updated, action: 'updated' };
+      return { account: await this.create(em, caller, userSub, email, request, origin), action: 'created' };
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
-        const field = /username/.test(error.message)
-          ? 'username'
-          : /external_sub/.test(error.message)
-            ? 'user_sub'
-            : 'email';
-        throw new AppError('CONFLICT', `Another account already has this ${field}`, { details: { field } });
-      }
-      throw error;
+      throw asConflict(error);
     }
-    return { account, action: existing ? 'updated' : 'created' };
   }
+
+  /**
+   * The subject's account, changed on its locked row (null when the subject has none yet). A service
+   * may not change an administrator's (service-reach.ts); asking for what is already there changes
+   * nothing, so an identity provider's sync of an administrator stays idempotent.
+   */
+  private async update(
+    tx: EntityManager,
+    caller: Principal,
+    userSub: string,
+    email: string,
+    request: ProvisionRequest,
+    origin: RequestOrigin,
+  ): Promise<UserAccount | null> {
+    const account = await lockAccount(tx, { externalSub: userSub });
+    if (!account) return null;
+    const next = {
+      email,
+      username: request.username === undefined ? (account.username ?? null) : request.username?.trim() || null,
+      displayName:
+        request.displayName === undefined ? (account.displayName ?? null) : request.displayName?.trim() || null,
+      isActive: request.isActive ?? account.isActive,
+    };
+    const changes =
+      next.email !== account.email ||
+      next.username !== (account.username ?? null) ||
+      next.displayName !== (account.displayName ?? null) ||
+      next.isActive !== account.isActive;
+    if (changes) assertServiceMayChange(caller, account);
+    const deactivating = account.isActive && !next.isActive;
+    tx.assign(account, next);
+    // Written before any session ends: an address or username of another account refuses the
+    // request here, and the revocations (published at once) are not left behind by a rollback.
+    await tx.flush();
+    // Deactivating ends every session, as an admin's setUserActive does: tokens stop at once.
+    if (deactivating) await this.sessions.revokeUserSessions(tx, account.id, 'deactivated');
+    recordEvent(tx, {
+      type: 'user.updated',
+      tenantId: account.tenant.id,
+      actorUserId: caller.kind === 'user' ? caller.userId : null,
+      subjectUserId: account.id,
+      origin,
+      payload: { userSub, clientId: caller.kind === 'service' ? caller.clientId : null },
+    });
+    return account;
+  }
+
+  /** A new (ordinary) account for the subject, in the default tenant; nobody's role comes from here. */
+  private async create(
+    em: EntityManager,
+    caller: Principal,
+    userSub: string,
+    email: string,
+    request: ProvisionRequest,
+    origin: RequestOrigin,
+  ): Promise<UserAccount> {
+    await refuseAnotherAccountsId(em, userSub);
+    const tenant = await ensureDefaultTenant(em);
+    const account = em.create(UserAccount, {
+      tenant,
+      email,
+      externalSub: userSub,
+      username: request.username?.trim() || null,
+      displayName: request.displayName?.trim() || null,
+      isActive: request.isActive ?? true,
+    });
+    recordEvent(em, {
+      type: 'user.created',
+      tenantId: tenant.id,
+      actorUserId: caller.kind === 'user' ? caller.userId : null,
+      subjectUserId: account.id,
+      origin,
+      payload: { userSub, clientId: caller.kind === 'service' ? caller.clientId : null },
+    });
+    await em.flush();
+    return account;
+  }
+}
+
+/**
+ * An account's `sub` is its external subject or, without one, its id, and permission grants are
+ * keyed by `sub`. A subject that is the id of an account without one (an administrator signed up
+ * here, say, or a deleted account whose grants remain) would give the new account that account's
+ * subject and grants. No lock: an id never changes, and an account only loses its external subject
+ * (when an administrator deletes it), never gains one.
+ */
+async function refuseAnotherAccountsId(em: EntityManager, userSub: string): Promise<void> {
+  if (!isUuid(userSub)) return;
+  if ((await em.count(UserAccount, { id: userSub, externalSub: null })) > 0) throw subConflict();
+}
+
+const subConflict = () =>
+  new AppError('CONFLICT', 'Another account already has this user_sub', { details: { field: 'user_sub' } });
+
+/** A unique column another account holds, as a CONFLICT naming the field. */
+function asConflict(error: unknown): unknown {
+  if (!(error instanceof UniqueConstraintViolationException)) return error;
+  if (/external_sub/.test(error.message)) return subConflict();
+  const field = /username/.test(error.message) ? 'username' : 'email';
+  return new AppError('CONFLICT', `Another account already has this ${field}`, { details: { field } });
 }
