@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '../../lib/config/env.js';
+import { guardAgainstUncaughtErrors } from '../../lib/errors/uncaught.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { startStack } from './stack.js';
 
 /** `npm start`: the whole graph in one process, on the embedded database unless DATABASE_URL is set. */
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'membergraph');
+guardAgainstUncaughtErrors(logger);
 const began = performance.now();
 const stack = await startStack({ config, logger });
 const seconds = ((performance.now() - began) / 1000).toFixed(1);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createSharedRevocations, PollingRevocations } from '../../lib/auth/revocation.js';
 import { loadConfigOrExit, subgraphNames, subgraphUrl, type SubgraphName } from '../../lib/config/env.js';
+import { guardAgainstUncaughtErrors } from '../../lib/errors/uncaught.js';
 import { listen } from '../../lib/http/listen.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { createGateway } from './server.js';
@@ -9,6 +10,7 @@ import { readSupergraph } from './supergraph-file.js';
 /** The gateway alone (production): subgraphs are reached at IDENTITY_URL, MEMBER_URL, ... */
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'gateway');
+guardAgainstUncaughtErrors(logger);
 const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, subgraphUrl(config, name)])) as Record<
   SubgraphName,
   string

@@ -9,18 +9,23 @@ import { createAccessTokenVerifier } from '../../lib/auth/access-token.js';
 import { anonymous } from '../../lib/auth/principal.js';
 import type { SessionRevocations } from '../../lib/auth/revocation.js';
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../lib/config/env.js';
-import { AppError, errorCatalog, formatGraphQLError } from '../../lib/errors/index.js';
+import { AppError, formatGraphQLError } from '../../lib/errors/index.js';
 import { logUnexpectedErrors } from '../../lib/errors/log-plugin.js';
 import type { Logger } from '../../lib/logging/logger.js';
 import { addressMatcher } from '../../lib/http/address-match.js';
 import { CLIENT_IP_HEADER, originAtGateway } from '../../lib/http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../lib/http/request-id.js';
+import { runInRequestScope } from '../../lib/http/request-scope.js';
 import { graphqlBodyLimitBytes } from '../../lib/http/subgraph-server.js';
 import { createApiClientAuthenticator } from './auth/api-clients.js';
 import { authenticate } from './auth/authenticate.js';
 import { createMemberAuthenticator } from './auth/development-fallback.js';
 import type { GatewayContext } from './context.js';
 import { serveMetadata } from './discovery/metadata.js';
+import { graphqlClientErrors } from './http/client-errors.js';
+import { jsonBody } from './http/json-body.js';
+import { refuseBodiesOver } from './http/body-limit.js';
+import { closeConnectionsAnsweredEarly } from './http/unread-body.js';
 import { introspectionPolicy } from './limits/introspection.js';
 import { queryLimits } from './limits/query-limits.js';
 import { createGatewayRateLimiter } from './limits/rate-limit.js';
@@ -30,7 +35,7 @@ import { mountTokenEndpoint } from './rest/oauth/token-endpoint.js';
 import { createAuthorizePages } from './pages/authorize-pages.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
 import type { RouteDefinition } from './rest/route.js';
-import { createRestLayer, type Authenticated, type RestLayerOptions } from './rest/router.js';
+import { clientErrorsByPath, createRestLayer, type Authenticated, type RestLayerOptions } from './rest/router.js';
 import { legacyRoutes } from './rest/routes.js';
 
 export interface GatewayOptions {
@@ -177,11 +182,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Any answer given before the request's body was read closes its connection (unread-body.ts).
+  app.use(closeConnectionsAnsweredEarly);
   app.use(metrics.httpMiddleware);
   app.use((req, res, next) => {
     res.locals['requestId'] = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.set(REQUEST_ID_HEADER, requestIdOf(res));
-    next();
+    // An error nothing caught is then this request's failure (lib/errors/uncaught.ts).
+    runInRequestScope({ requestId: requestIdOf(res), res }, next);
   });
   // Every route below is rate limited except health, metrics, JWKS, discovery and OpenAPI.
   app.use(rateLimits.http);
@@ -289,10 +297,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   app.use(rest);
 
+  // Room for setMyProfilePicture's base64 picture.
+  const graphqlBodyLimit = graphqlBodyLimitBytes(config.profilePictureMaxBytes);
   app.use(
     '/graphql',
-    // Room for setMyProfilePicture's base64 picture.
-    express.json({ limit: graphqlBodyLimitBytes(config.profilePictureMaxBytes) }),
+    // A body over the limit is refused as soon as that is known, not after reading all of it.
+    refuseBodiesOver(graphqlBodyLimit, jsonBody({ limit: graphqlBodyLimit })),
+    // A body it refused (too large, another charset or encoding, not JSON) is the client's: a 4xx.
+    graphqlClientErrors,
     rateLimits.graphql,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -307,15 +319,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
   );
 
+  // Raised before any route took the request (a picture URL's broken %-encoding): the client's, a 4xx.
+  app.use(clientErrorsByPath(logger));
   app.use((error: unknown, _req: Request, res: express.Response, _next: express.NextFunction) => {
-    // body-parser's refusals of a /graphql body (too large, not JSON) are the client's, not ours.
-    const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 500;
-    if (status === 413 || status === 400) {
-      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED';
-      const message = status === 413 ? errorCatalog.PAYLOAD_TOO_LARGE.message : 'The request body is not valid JSON';
-      res.status(status).json({ errors: [{ message, extensions: { code, http: { status } } }] });
-      return;
-    }
     logger.error({ err: error }, 'unhandled gateway error');
     res.status(500).json({ error: 'internal', message: 'Internal error', details: {} });
   });

@@ -15,6 +15,10 @@ export const errorCatalog = {
   CONFLICT: { status: 409, message: 'The resource conflicts with an existing one' },
   VALIDATION_FAILED: { status: 422, message: 'The input is invalid' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  /** A request that cannot be read at all: undecodable bytes, a path with broken %-encoding. */
+  BAD_REQUEST: { status: 400, message: 'The request is malformed' },
+  /** A body in a charset or Content-Encoding the gateway does not read. */
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body is in an unsupported format' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   OTP_COOLDOWN: { status: 429, message: 'A code was sent recently; wait before asking again' },
   OTP_DAILY_LIMIT: { status: 429, message: 'The daily verification limit is reached' },

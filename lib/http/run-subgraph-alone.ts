@@ -4,6 +4,7 @@ import { loadConfigOrExit, subgraphUrl, type SubgraphName } from '../config/env.
 import { createSharedRevocations, PollingRevocations } from '../auth/revocation.js';
 import { resolveSecretKey } from '../crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
+import { guardAgainstUncaughtErrors } from '../errors/uncaught.js';
 import { startOutboxRelay } from '../events/start-relay.js';
 import { createLogger } from '../logging/logger.js';
 import { subgraphDefinitions } from '../../subgraphs/registry.js';
@@ -16,6 +17,7 @@ import { launchSubgraph } from './launch-subgraph.js';
 export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config, name);
+  guardAgainstUncaughtErrors(logger);
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, `pg-${name}`)), maxConnections: 4 });

@@ -32,10 +32,11 @@ export function introspectionPolicy(isProduction: boolean): ApolloServerPlugin<G
         async didResolveOperation({ operation, document, contextValue }) {
           if (!operation || !selectsIntrospection(operation.selectionSet, document)) return;
           if (hasRole(contextValue.principal, 'SYSTEM_ADMIN')) return;
+          // Refused before execution: the response's HTTP status is the refusal's (401/403), not 500.
           throw new AppError(
             contextValue.principal.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN',
             'Introspection is available to system administrators only',
-          );
+          ).toRequestError();
         },
       };
     },

@@ -1,5 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { AppConfig } from '../../../lib/config/env.js';
+import { operationGuard } from './operation-guard.js';
 
 /**
  * Abuse limits on every GraphQL document, before planning: depth, aliases, tokens, directives and a
@@ -7,13 +8,21 @@ import type { AppConfig } from '../../../lib/config/env.js';
  */
 export function queryLimits(config: AppConfig) {
   const limits = config.queryLimits;
-  return new ApolloArmor({
+  const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // graphql-js counts tokens itself (parseOptions below): armor's counter throws from a plugin hook
+    // outside Apollo's parse error handling, which turned every syntax error into a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost },
     // Field suggestions reveal the schema to people who may not introspect it.
     blockFieldSuggestion: { enabled: config.isProduction },
   }).protect();
+  return {
+    ...armor,
+    // Over the limit is a syntax error (GRAPHQL_PARSE_FAILED, 400), raised before the parser goes on.
+    parseOptions: { maxTokens: limits.maxTokens },
+    plugins: [...armor.plugins, operationGuard()],
+  };
 }

@@ -1,8 +1,9 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { DocumentNode } from 'graphql';
 import { anonymous, type Principal } from '../../../lib/auth/principal.js';
 import { AppError } from '../../../lib/errors/index.js';
 import type { Logger } from '../../../lib/logging/logger.js';
+import { clientRequestError } from '../http/client-errors.js';
 import {
   PageAuthorizationPromptDocument,
   PageAuthorizeDocument,
@@ -34,6 +35,8 @@ export interface AuthorizePagesOptions {
 }
 
 type Prompt = NonNullable<PageAuthorizationPromptQuery['applicationForAuthorization']>;
+
+const startAgain = 'Go back to the application and start again.';
 
 const FLOW_FIELDS = [
   'response_type',
@@ -257,6 +260,11 @@ export function createAuthorizePages(options: AuthorizePagesOptions): Router {
       try {
         await work(req, res);
       } catch (error) {
+        // Refused as the request's own fault (a NUL in a parameter, say): it cannot go on, but nothing failed.
+        if (error instanceof AppError && error.status < 500) {
+          if (!res.headersSent) refuse(res, 'Invalid request', startAgain, error.status === 422 ? 400 : error.status);
+          return;
+        }
         options.logger.error({ err: error }, 'authorization page failed');
         if (!res.headersSent) refuse(res, 'Something went wrong', 'Try again later.', 500);
       }
@@ -364,8 +372,18 @@ export function createAuthorizePages(options: AuthorizePagesOptions): Router {
         if (found) await decide(req, res, params, caller, action === 'deny');
         return;
       }
-      refuse(res, 'Unknown action', 'Go back to the application and start again.');
+      refuse(res, 'Unknown action', startAgain);
     }),
   );
+  // A form the body parser refused (too large, another charset): a page for the browser, not JSON.
+  const unreadableForm: ErrorRequestHandler = (error, _req, res, next) => {
+    const refusal = clientRequestError(error);
+    if (!refusal) {
+      next(error);
+      return;
+    }
+    refuse(res, 'Invalid request', startAgain, refusal.code === 'VALIDATION_FAILED' ? 400 : refusal.status);
+  };
+  router.use(AUTHORIZE_PATH, unreadableForm);
   return router;
 }

@@ -35,6 +35,9 @@ export const memberErrorCodes: Record<ErrorCode, { readonly code: number; readon
   VALIDATION_FAILED: { code: 10101000, status: 400 },
   // seed 003 documents no 413: too large is a malformed parameter there.
   PAYLOAD_TOO_LARGE: { code: 10101000, status: 400 },
+  // Nor 415: a body it cannot read, in whatever way, is a malformed parameter as well.
+  BAD_REQUEST: { code: 10101000, status: 400 },
+  UNSUPPORTED_MEDIA_TYPE: { code: 10101000, status: 400 },
   RATE_LIMITED: { code: 29604000, status: 429 },
   OTP_COOLDOWN: { code: 29604000, status: 429 },
   OTP_DAILY_LIMIT: { code: 29310000, status: 429 },

@@ -1,9 +1,12 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import type { DocumentNode } from 'graphql';
 import { type z } from 'zod';
 import { anonymous, type Principal } from '../../../lib/auth/principal.js';
 import { AppError, isErrorCode } from '../../../lib/errors/index.js';
 import type { Logger } from '../../../lib/logging/logger.js';
+import { clientRequestError } from '../http/client-errors.js';
+import { jsonBody } from '../http/json-body.js';
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../http/storable-text.js';
 import { asAppError, renderError, renderSuccess, type RestFamily } from './families.js';
 import type { AuthScheme, RouteDefinition } from './route.js';
 
@@ -50,13 +53,18 @@ export function throwIfErrors(result: ExecutionResult): Record<string, unknown> 
     const code = ext['code'];
     const details = (ext['details'] as Record<string, unknown> | undefined) ?? {};
     if (isErrorCode(code) && code !== 'INTERNAL') throw new AppError(code, first.message, { details });
+    // A value the gateway refused (a NUL in a string, an Int beyond 32 bits): the caller's input.
+    if (code === 'BAD_USER_INPUT') throw new AppError('VALIDATION_FAILED', first.message, { details });
     // Anything else (a graphql-js validation error of our own document, say) is our bug.
     throw new AppError('INTERNAL', undefined, { cause: new Error(first.message) });
   }
   return result.data ?? {};
 }
 
-function validationError(family: RestFamily, issues: readonly z.core.$ZodIssue[], where: string): AppError {
+/** One problem with one part of a request: a zod issue, or the shared rules' own. */
+type Issue = Pick<z.core.$ZodIssue, 'code' | 'path' | 'message'>;
+
+function validationError(family: RestFamily, issues: readonly Issue[], where: string): AppError {
   const fields = issues.map((issue) => ({
     field: [where, ...issue.path.map(String)].join('.'),
     message: issue.message,
@@ -73,7 +81,20 @@ function validationError(family: RestFamily, issues: readonly z.core.$ZodIssue[]
   });
 }
 
+/**
+ * Validates one part of the request (params, query, body) against the route's schema, after the
+ * rule every part of every route shares, declared schema or not: no string the database cannot
+ * store (storable-text.ts).
+ */
 function parsePart<S extends z.ZodType>(family: RestFamily, schema: S | undefined, value: unknown, where: string) {
+  const unstorable = findUnstorableText(value);
+  if (unstorable) {
+    throw validationError(
+      family,
+      [{ code: 'invalid_format', path: unstorable, message: UNSTORABLE_TEXT_MESSAGE }],
+      where,
+    );
+  }
   if (!schema) return undefined;
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationError(family, parsed.error.issues, where);
@@ -94,7 +115,7 @@ function sendError(res: Response, family: RestFamily, error: AppError, logger: L
  */
 export function createRestLayer(options: RestLayerOptions): Router {
   const router = express.Router();
-  const json = express.json({ limit: '1mb' });
+  const json = jsonBody({ limit: '1mb' });
 
   for (const route of options.routes) {
     router[route.method](route.path, json, async (req, res) => {
@@ -132,7 +153,8 @@ export function createRestLayer(options: RestLayerOptions): Router {
     });
   }
 
-  // Unknown paths and unparseable bodies answer in the dialect of the path they were sent to.
+  // Unknown paths, and requests refused before any route ran (unreadable bodies, broken path
+  // encoding: client-errors.ts), answer in the dialect of the path they were sent to.
   router.use(['/internal', '/api/v1'], (req, res) => {
     const path = req.baseUrl + req.path;
     sendError(
@@ -143,17 +165,26 @@ export function createRestLayer(options: RestLayerOptions): Router {
     );
   });
   router.use((error: unknown, req: Request, res: Response, _next: express.NextFunction) => {
-    const family = familyForPath(req.baseUrl + req.path);
-    const parseFailed =
-      typeof error === 'object' && error !== null && 'type' in error && error.type === 'entity.parse.failed';
     sendError(
       res,
-      family,
-      parseFailed ? new AppError('VALIDATION_FAILED', 'The request body is not valid JSON') : asAppError(error),
+      familyForPath(req.baseUrl + req.path),
+      clientRequestError(error) ?? asAppError(error),
       options.logger,
     );
   });
   return router;
+}
+
+/**
+ * The same client mistakes raised outside the REST layer (a picture URL with broken %-encoding),
+ * answered in the dialect of their path; anything else goes on to the final handler (a 500).
+ */
+export function clientErrorsByPath(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    const refusal = clientRequestError(error);
+    if (refusal) sendError(res, familyForPath(req.baseUrl + req.path), refusal, logger);
+    else next(error);
+  };
 }
 
 export const anonymousAuthenticator: Authenticator = async () => ({ principal: anonymous });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { CatalogStatus, ProvisionAction, ScopeType } from '../../generated/graphql.js';
+import { GRAPHQL_INT_MAX } from '../paging.js';
 
 /** seed 000 spells statuses, scope types and actions in lower case; GraphQL enums are upper case. */
 const statuses: Record<CatalogStatus, 'active' | 'inactive'> = { ACTIVE: 'active', INACTIVE: 'inactive' };
@@ -17,7 +18,7 @@ export const toLegacyAction = (action: ProvisionAction) => actions[action];
 export function pagingQuery(defaultLimit: number) {
   return {
     limit: z.coerce.number().int().min(1).max(1000).default(defaultLimit).describe('1 to 1000'),
-    offset: z.coerce.number().int().min(0).default(0).describe('0 or more'),
+    offset: z.coerce.number().int().min(0).max(GRAPHQL_INT_MAX).default(0).describe('0 or more'),
   };
 }
 

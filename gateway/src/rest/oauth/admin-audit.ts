@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OAuthAuditLogsDocument, OAuthStatisticsDocument } from '../../generated/graphql.js';
+import { pageNumber } from '../paging.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
 
 const tags = ['oauth: admin'];
@@ -56,7 +57,7 @@ export const adminAuditRoutes: readonly RouteDefinition[] = [
       action: z.string().max(100).optional(),
       start_date: dateBound('start').optional().describe('Inclusive'),
       end_date: dateBound('end').optional().describe('Inclusive for a date, exclusive for a date-time'),
-      page: z.coerce.number().int().min(1).default(1),
+      page: pageNumber(),
       limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
     response: z.object({

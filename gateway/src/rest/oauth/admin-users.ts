@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OAuthAdminUserDocument, OAuthAdminUsersDocument, OAuthSetUserRoleDocument } from '../../generated/graphql.js';
+import { pageNumber } from '../paging.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
 import { adminUserResponse, legacyRole, toAdminUserResponse, toGraphQLRole } from './shapes.js';
 
@@ -19,7 +20,7 @@ export const adminUserRoutes: readonly RouteDefinition[] = [
     summary: 'Users the caller administers, oldest first (a group admin: its own tenant only)',
     tags,
     query: z.object({
-      page: z.coerce.number().int().min(1).default(1),
+      page: pageNumber(),
       limit: z.coerce.number().int().min(1).max(100).default(20),
       role: legacyRole.optional(),
       search: z.string().max(200).optional().describe('Part of an email, username, full name or subject id'),

@@ -8,11 +8,13 @@ export type UploadOutcome =
   | { readonly kind: 'too_large'; readonly maxBytes: number }
   | { readonly kind: 'missing' }
   | { readonly kind: 'ambiguous' }
+  | { readonly kind: 'too_many_parts' }
   | { readonly kind: 'malformed' };
 
 /** Room for multipart boundaries, part headers and a few small fields around the file. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 const FILE_FIELD = 'file';
+const LIMITS = { files: 4, fields: 16, parts: 20, fieldSize: 16 * 1024 } as const;
 
 interface Candidate {
   readonly name: string;
@@ -23,6 +25,10 @@ interface Candidate {
  * A multipart/form-data request body, read only when the route asks (after authentication), so an
  * anonymous caller's upload is never buffered. The picture is the part named `file`, else the only
  * file part; parts beyond `maxBytes` are cut off by busboy rather than buffered.
+ *
+ * Every stream busboy hands out gets an error listener: a body that ends mid-part makes busboy
+ * destroy the open file stream with "Unexpected end of form", and an emitter's error with no
+ * listener is thrown out of the event loop, ending the process for everyone.
  */
 export class MultipartUpload {
   constructor(
@@ -32,9 +38,11 @@ export class MultipartUpload {
 
   read(): Promise<UploadOutcome> {
     const { req, maxBytes } = this;
+    // The whole body, not only the file: a chunked body declares no length, and busboy reads and
+    // drops skipped parts (a huge field) to their end, however long.
+    const maxBodyBytes = maxBytes + MULTIPART_OVERHEAD;
     const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD)
-      return Promise.resolve({ kind: 'too_large', maxBytes });
+    if (Number.isFinite(declared) && declared > maxBodyBytes) return Promise.resolve({ kind: 'too_large', maxBytes });
 
     return new Promise((resolve) => {
       let parser: busboy.Busboy;
@@ -42,7 +50,7 @@ export class MultipartUpload {
         parser = busboy({
           headers: req.headers,
           // busboy signals `limit` on reaching fileSize, so one byte more tells "over" from "exactly".
-          limits: { fileSize: maxBytes + 1, files: 4, fields: 16, parts: 20, fieldSize: 16 * 1024 },
+          limits: { ...LIMITS, fileSize: maxBytes + 1 },
         });
       } catch {
         // No boundary, or not multipart at all.
@@ -50,16 +58,27 @@ export class MultipartUpload {
         return;
       }
       let settled = false;
+      let received = 0;
+      const count = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > maxBodyBytes) settle({ kind: 'too_large', maxBytes });
+      };
       const settle = (outcome: UploadOutcome) => {
         if (settled) return;
         settled = true;
-        // Whatever is left is read and dropped by Node once the answer is sent; nothing more is kept.
+        req.off('data', count);
         req.unpipe(parser);
+        // Whatever is left unread is the answer's business: it closes the connection
+        // (gateway/src/http/unread-body.ts). The parser and its open file stream are let go, once
+        // busboy is out of the callback that settled (it still touches its file stream after `limit`).
+        if (outcome.kind !== 'file') process.nextTick(() => parser.destroy());
         resolve(outcome);
       };
       let chosen: Candidate | undefined;
       let fileParts = 0;
       parser.on('file', (name, stream) => {
+        // Its error is the parser's as well (reported below); this listener only keeps it caught.
+        stream.on('error', () => undefined);
         fileParts += 1;
         // The first file part, until one named `file` comes: that one wins.
         const take = !chosen || (name === FILE_FIELD && chosen.name !== FILE_FIELD);
@@ -74,7 +93,12 @@ export class MultipartUpload {
         });
         stream.on('limit', () => settle({ kind: 'too_large', maxBytes }));
       });
+      // Past a limit busboy skips the rest silently; a form it did not read whole is refused. (It
+      // reports reaching the parts limit, so a form of exactly LIMITS.parts parts is refused too.)
+      for (const limit of ['partsLimit', 'filesLimit', 'fieldsLimit'] as const)
+        parser.on(limit, () => settle({ kind: 'too_many_parts' }));
       parser.on('close', () => {
+        // An error comes before `close`, and has settled already.
         if (!chosen) return settle({ kind: 'missing' });
         if (chosen.name !== FILE_FIELD && fileParts > 1) return settle({ kind: 'ambiguous' });
         const bytes = Buffer.concat(chosen.chunks);
@@ -86,6 +110,7 @@ export class MultipartUpload {
       req.on('close', () => {
         if (!req.complete) settle({ kind: 'malformed' });
       });
+      req.on('data', count);
       req.pipe(parser);
     });
   }

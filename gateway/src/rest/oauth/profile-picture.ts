@@ -30,6 +30,8 @@ function pictureBytes(outcome: UploadOutcome): Buffer {
       throw refusedFile('is missing or empty: send the picture as a multipart/form-data file part named file');
     case 'ambiguous':
       throw refusedFile('is ambiguous: send one file part, or name the picture part file');
+    case 'too_many_parts':
+      throw refusedFile('could not be read: the multipart/form-data body has too many parts');
     case 'malformed':
       throw refusedFile('could not be read: the multipart/form-data body is malformed');
   }
