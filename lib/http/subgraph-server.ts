@@ -12,6 +12,7 @@ import type { UserFactsSeal } from '../auth/user-facts.js';
 import type { SubgraphDatabase } from '../db/orm.js';
 import { AppError, formatGraphQLError } from '../errors/index.js';
 import { logUnexpectedErrors } from '../errors/log-plugin.js';
+import { operationGuard } from '../graphql/operation-guard.js';
 import type { SubgraphContext } from '../graphql/context.js';
 import type { Logger } from '../logging/logger.js';
 import { listen, type Listening } from './listen.js';
@@ -87,6 +88,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       accessLog(),
+      // A NUL or lone surrogate refused here too, not left to PostgreSQL's error (a 500).
+      operationGuard<SubgraphContext>(),
       logUnexpectedErrors<SubgraphContext>((context) => context.logger ?? options.logger),
     ],
     logger: options.logger,

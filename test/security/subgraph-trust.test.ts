@@ -211,3 +211,19 @@ describe('tokens at a subgraph port', () => {
     expect((await stack.graphql('{ me { id } }', { token: skewed })).errors).toBeUndefined();
   });
 });
+
+describe('input a subgraph cannot store, sent to its port', () => {
+  it('refuses a NUL or a lone surrogate as BAD_USER_INPUT (400), before the database sees it', async () => {
+    const user = await stack.createUser();
+    for (const displayName of ['a\u0000b', 'a\ud800b']) {
+      const response = await stack.graphql(
+        'mutation ($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { displayName } }',
+        { url: stack.subgraphs.member.url, token: user.token, variables: { input: { displayName } } },
+      );
+      expect(response.status).toBe(400);
+      expect(response.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    }
+    const row = await stack.subgraphs.member.database.fork().findOne(MemberProfile, { userId: user.id });
+    expect(row?.displayName ?? null).toBeNull();
+  });
+});

@@ -1,6 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { AppConfig } from '../../../lib/config/env.js';
-import { operationGuard } from './operation-guard.js';
+import { operationGuard } from '../../../lib/graphql/operation-guard.js';
 
 /**
  * Abuse limits on every GraphQL document, before planning: depth, aliases, tokens, directives and a

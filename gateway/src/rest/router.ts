@@ -5,8 +5,9 @@ import { anonymous, type Principal } from '../../../lib/auth/principal.js';
 import { AppError, isErrorCode } from '../../../lib/errors/index.js';
 import type { Logger } from '../../../lib/logging/logger.js';
 import { clientRequestError } from '../http/client-errors.js';
+import { refuseBodiesOver } from '../http/body-limit.js';
 import { jsonBody } from '../http/json-body.js';
-import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../http/storable-text.js';
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../../../lib/http/storable-text.js';
 import { asAppError, renderError, renderSuccess, type RestFamily } from './families.js';
 import type { AuthScheme, RouteDefinition } from './route.js';
 
@@ -84,7 +85,7 @@ function validationError(family: RestFamily, issues: readonly Issue[], where: st
 /**
  * Validates one part of the request (params, query, body) against the route's schema, after the
  * rule every part of every route shares, declared schema or not: no string the database cannot
- * store (storable-text.ts).
+ * store (lib/http/storable-text.ts).
  */
 function parsePart<S extends z.ZodType>(family: RestFamily, schema: S | undefined, value: unknown, where: string) {
   const unstorable = findUnstorableText(value);
@@ -109,13 +110,19 @@ function sendError(res: Response, family: RestFamily, error: AppError, logger: L
   res.status(rendered.status).json(rendered.body);
 }
 
+/** The largest JSON body a REST route reads (the picture upload is multipart, read by its route). */
+const REST_BODY_LIMIT_BYTES = 1024 * 1024;
+
 /**
  * The REST compatibility layer: one Express route per declaration; bodies validated before anything
  * runs; responses stripped to the declared shape; every error in the path's own legacy dialect.
  */
 export function createRestLayer(options: RestLayerOptions): Router {
   const router = express.Router();
-  const json = jsonBody({ limit: '1mb' });
+  const limitedJson = refuseBodiesOver(REST_BODY_LIMIT_BYTES, jsonBody({ limit: REST_BODY_LIMIT_BYTES }));
+  // Only what is parsed as JSON is held to its limit; the picture upload reads its multipart body itself.
+  const json: express.RequestHandler = (req, res, next) =>
+    req.is('application/json') ? limitedJson(req, res, next) : next();
 
   for (const route of options.routes) {
     router[route.method](route.path, json, async (req, res) => {

@@ -307,14 +307,28 @@ describe('batching', () => {
         }),
       );
     }
+    // What the gateway sends for @requires(fields: "accessFacts"): identity's sealed facts of each user.
+    const facts = await stack.graphql<{ _entities: { accessFacts: string }[] }>(
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { accessFacts } } }',
+      {
+        url: stack.subgraphs.identity.url,
+        token: admin.token,
+        variables: { r: users.map((u) => ({ __typename: 'User', id: u.id })) },
+      },
+    );
     const before = stack.subgraphs.catalog.database.statementCount();
     const response = await stack.graphql<{ _entities: { id: string; permissions: { userSub: string }[] }[] }>(
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { id permissions { userSub } } } }',
       {
         url: stack.subgraphs.catalog.url,
         token: admin.token,
-        // What the gateway sends for @requires(fields: "sub tenantId"); fixture users' sub is their id.
-        variables: { r: users.map((u) => ({ __typename: 'User', id: u.id, sub: u.id, tenantId: u.tenantId })) },
+        variables: {
+          r: users.map((u, i) => ({
+            __typename: 'User',
+            id: u.id,
+            accessFacts: facts.data?._entities[i]?.accessFacts,
+          })),
+        },
       },
     );
     const statements = stack.subgraphs.catalog.database.statementCount() - before;

@@ -28,9 +28,9 @@ function hasUnstorableLiteral(document: DocumentNode): boolean {
 
 /**
  * What the gateway cannot plan is the client's mistake, answered 400 before planning rather than as
- * the executor's 500: an operation name the document does not hold, a subscription (the gateway
+ * the executor's 500 (subgraphs run it too, for a caller who reaches their port directly): an operation name the document does not hold, a subscription (the gateway
  * serves none), and a NUL or unpaired surrogate in any string literal or variable (PostgreSQL cannot
- * store them; see storable-text.ts), the last as BAD_USER_INPUT like any other refused value.
+ * store them; see lib/http/storable-text.ts), the last as BAD_USER_INPUT like any other refused value.
  */
 export function operationGuard<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {
