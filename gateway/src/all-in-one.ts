@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '../../lib/config/env.js';
+import { loadConfigOrExit, startOrExit } from '../../lib/config/env.js';
+import { developmentKeyFile } from '../../lib/crypto/secret-key.js';
 import { guardAgainstUncaughtErrors } from '../../lib/errors/uncaught.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { startStack } from './stack.js';
@@ -9,7 +10,8 @@ const config = loadConfigOrExit();
 const logger = createLogger(config, 'membergraph');
 guardAgainstUncaughtErrors(logger);
 const began = performance.now();
-const stack = await startStack({ config, logger });
+// A SECRET_KEY that does not open the database's secrets ends the start like a bad variable.
+const stack = await startOrExit(() => startStack({ config, logger }));
 const seconds = ((performance.now() - began) / 1000).toFixed(1);
 process.stdout.write(
   [
@@ -21,6 +23,12 @@ process.stdout.write(
     `  subgraphs                 ${Object.values(stack.subgraphs)
       .map((s) => `${s.name} ${s.url}`)
       .join(', ')}`,
+    // The sealed secrets (signing keys, TOTP seeds) open only with this key: say where it lives.
+    ...(config.secretKey
+      ? []
+      : [
+          `  development SECRET_KEY    ${developmentKeyFile(config)}  (SECRET_KEY is not set: keep this file with the data)`,
+        ]),
     '',
   ].join('\n'),
 );

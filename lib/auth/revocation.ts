@@ -85,11 +85,13 @@ export class PollingRevocations extends MemoryRevocations {
     private readonly feedUrl: string,
     private readonly logger: Logger,
     intervalMs = 2_000,
+    /** Identity follows its own feed: it cannot answer before it listens, so it waits one interval. */
+    pollAtOnce = true,
   ) {
     super();
     this.timer = setInterval(() => void this.poll(), intervalMs);
     this.timer.unref();
-    void this.poll();
+    if (pollAtOnce) void this.poll();
   }
 
   private async poll(): Promise<void> {

@@ -262,6 +262,23 @@ export function loadConfigOrExit(): AppConfig {
 }
 
 /**
+ * Entry points wrap their start in this: a ConfigError found only while starting (a SECRET_KEY that
+ * does not open the secrets already in the database) stops the process as a bad variable does, its
+ * message on stderr and exit code 1, instead of as a crash logged with a stack trace.
+ */
+export async function startOrExit<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/**
  * @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata addresses
  * (AWS, GCP, Azure) from every process. We never phone home: call before constructing a gateway.
  */

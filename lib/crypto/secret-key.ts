@@ -12,7 +12,7 @@ export async function resolveSecretKey(
 ): Promise<string> {
   if (config.secretKey) return config.secretKey;
   if (config.isProduction) throw new Error('SECRET_KEY is required when NODE_ENV=production');
-  const file = join(config.dataDir, 'secret.key');
+  const file = developmentKeyFile(config);
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {
@@ -21,4 +21,13 @@ export async function resolveSecretKey(
     await writeFile(file, `${key}\n`, { mode: 0o600, flag: 'wx' }).catch(async () => undefined);
     return (await readFile(file, 'utf8')).trim();
   }
+}
+
+/**
+ * Where the development key is kept when SECRET_KEY is unset: in DATA_DIR even when the data itself
+ * is in PostgreSQL at DATABASE_URL, so the key must travel with DATA_DIR or the sealed secrets in
+ * that database (signing keys, TOTP seeds, webhook secrets) can no longer be opened.
+ */
+export function developmentKeyFile(config: Pick<AppConfig, 'dataDir'>): string {
+  return join(config.dataDir, 'secret.key');
 }

@@ -4,6 +4,7 @@ import { loadConfigOrExit, subgraphNames } from '../config/env.js';
 import { createLogger } from '../logging/logger.js';
 import { subgraphDefinitions } from '../../subgraphs/registry.js';
 import { startEmbeddedPostgres } from './embedded.js';
+import { withMigrationLock } from './migration-lock.js';
 import { openSubgraphDatabase } from './orm.js';
 
 /**
@@ -28,8 +29,11 @@ try {
       migrate: false,
     });
     try {
-      const pending = await database.orm.getMigrator().getPendingMigrations();
-      const applied = pending.length > 0 ? await database.orm.getMigrator().up() : [];
+      // Under the same lock as a starting subgraph: running this while replicas start is safe.
+      const applied = await withMigrationLock(database.orm, { schema: name, logger }, async () => {
+        const pending = await database.orm.getMigrator().getPendingMigrations();
+        return pending.length > 0 ? await database.orm.getMigrator().up() : [];
+      });
       console.log(
         applied.length > 0
           ? `${name}: applied ${applied.map((m) => m.name).join(', ')}`

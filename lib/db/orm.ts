@@ -1,6 +1,7 @@
 import { MikroORM, ReflectMetadataProvider, type EntityManager } from '@mikro-orm/postgresql';
 import { Migrator, type Migration } from '@mikro-orm/migrations';
 import type { Logger } from '../logging/logger.js';
+import { withMigrationLock } from './migration-lock.js';
 
 export type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -70,7 +71,13 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
       if (!query.sql?.startsWith(BACKGROUND_STATEMENT)) statements += 1;
     });
   if (options.migrate !== false) {
-    await orm.getMigrator().up();
+    try {
+      // Replicas starting together must not migrate the same schema at once (migration-lock.ts).
+      await withMigrationLock(orm, options, () => orm.getMigrator().up());
+    } catch (error) {
+      await orm.close(true);
+      throw error;
+    }
     options.logger.debug({ schema: options.schema }, 'migrations applied');
   }
   return {

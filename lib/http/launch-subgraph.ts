@@ -2,6 +2,8 @@ import { createAccessTokenVerifier } from '../auth/access-token.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import { createUserFactsSeal } from '../auth/user-facts.js';
 import { subgraphUrl, type AppConfig } from '../config/env.js';
+import { assertSealedSecretsOpen } from '../crypto/sealed-secrets.js';
+import { developmentKeyFile } from '../crypto/secret-key.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../db/orm.js';
 import type { Logger } from '../logging/logger.js';
 import type { SubgraphDefinition } from './subgraph-definition.js';
@@ -47,6 +49,8 @@ export async function launchSubgraph<TServices>(
       secretKey: options.secretKey,
       revocations: options.revocations,
     });
+    // Before onStart, which may seal new secrets (a first signing key) under the key it was given.
+    assertSealedSecretsOpen(definition.name, (await instance.sealedSecrets?.()) ?? [], keySource(options.config));
     await instance.onStart?.();
     const verifier =
       instance.verifier ??
@@ -86,4 +90,11 @@ export async function launchSubgraph<TServices>(
 
 export function identityJwksUrl(config: AppConfig): URL {
   return new URL('/.well-known/jwks.json', subgraphUrl(config, 'identity'));
+}
+
+/** Said in a refusal when SECRET_KEY is unset: the key then comes from a file, which may be the culprit. */
+function keySource(config: AppConfig): string | undefined {
+  return config.secretKey
+    ? undefined
+    : `SECRET_KEY is not set: the development key in ${developmentKeyFile(config)} was used`;
 }

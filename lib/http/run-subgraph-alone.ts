@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
-import { loadConfigOrExit, subgraphUrl, type SubgraphName } from '../config/env.js';
+import { loadConfigOrExit, startOrExit, subgraphUrl, type SubgraphName } from '../config/env.js';
 import { createSharedRevocations, PollingRevocations } from '../auth/revocation.js';
-import { resolveSecretKey } from '../crypto/secret-key.js';
+import { developmentKeyFile, resolveSecretKey } from '../crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { guardAgainstUncaughtErrors } from '../errors/uncaught.js';
 import { startOutboxRelay } from '../events/start-relay.js';
@@ -25,17 +25,36 @@ export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
   // feed (identity too, for its other replicas' revocations), as a gateway does.
   const revocations = config.redisUrl
     ? createSharedRevocations(config.redisUrl, logger)
-    : new PollingRevocations(new URL('/sessions/revocations', subgraphUrl(config, 'identity')).toString(), logger);
+    : new PollingRevocations(
+        new URL('/sessions/revocations', subgraphUrl(config, 'identity')).toString(),
+        logger,
+        undefined,
+        name !== 'identity',
+      );
   const secretKey = await resolveSecretKey(config);
-  const launched = await launchSubgraph<unknown>(subgraphDefinitions[name], {
-    config,
-    logger,
-    databaseUrl: config.databaseUrl ?? embedded!.url,
-    poolMax: embedded ? 3 : config.dbPoolMax,
-    secretKey,
-    revocations,
-    host: config.host,
-    port: config.subgraphs[name].port,
+  if (!config.secretKey) {
+    // The sealed secrets in the database open only with this key: say where it is kept.
+    logger.info({ file: developmentKeyFile(config) }, 'SECRET_KEY is not set: development key used');
+  }
+  // A refusal to start (a SECRET_KEY that does not open the database's secrets) exits with its
+  // message on stderr, once the embedded database is closed cleanly.
+  const launched = await startOrExit(async () => {
+    try {
+      return await launchSubgraph<unknown>(subgraphDefinitions[name], {
+        config,
+        logger,
+        databaseUrl: config.databaseUrl ?? embedded!.url,
+        poolMax: embedded ? 3 : config.dbPoolMax,
+        secretKey,
+        revocations,
+        host: config.host,
+        port: config.subgraphs[name].port,
+      });
+    } catch (error) {
+      await revocations.close();
+      await embedded?.stop();
+      throw error;
+    }
   });
   // Events go to admin at ADMIN_URL; a relay in every replica, sharing the work.
   const relay = startOutboxRelay(subgraphDefinitions[name], launched, {

@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { AccessTokenVerifier } from '../auth/access-token.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import type { AppConfig, SubgraphName } from '../config/env.js';
+import type { SealedSecretSample } from '../crypto/sealed-secrets.js';
 import type { MigrationEntry, SubgraphDatabase } from '../db/orm.js';
 import type { SubgraphSchema } from '../graphql/subgraph-schema.js';
 import type { Logger } from '../logging/logger.js';
@@ -21,6 +22,12 @@ export interface SubgraphInstance<TServices = unknown> {
   readonly routes?: (app: Express) => void;
   /** Largest GraphQL request body, when more than the default 1 MB. */
   readonly jsonLimitBytes?: number;
+  /**
+   * The newest secret of each kind this subgraph keeps sealed under SECRET_KEY. The launcher opens
+   * each after migrations, before onStart, and refuses to start when one does not open: a process
+   * with another SECRET_KEY would otherwise start and fail every request that needs them.
+   */
+  readonly sealedSecrets?: () => Promise<readonly SealedSecretSample[]>;
   /** Work at start (bootstrap data, ensure keys); runs after migrations, before listening. */
   readonly onStart?: () => Promise<void>;
   readonly onStop?: () => Promise<void>;

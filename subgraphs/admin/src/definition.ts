@@ -104,6 +104,7 @@ export const adminSubgraph: SubgraphDefinition<AdminServices> = {
       routes(app) {
         eventIngestRoute(app, { ingest, database, secretKey, logger });
       },
+      sealedSecrets: async () => [await webhooks.newestSealedSecret()].filter((sample) => sample !== undefined),
       onStart: async () => webhooks.worker.start(),
       onStop: () => webhooks.worker.stop(),
       services: { ingest, webhooks },

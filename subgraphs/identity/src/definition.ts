@@ -101,6 +101,11 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         consents: new ConsentService(sessions),
         tokens: new TokenService(signingKeys, sessions),
       }),
+      // MFA tickets are sealed too, but live minutes and are never stored: nothing to check there.
+      async sealedSecrets() {
+        const samples = [await signingKeys.newestSealedSecret(), await totp.newestSealedSecret(database.fork())];
+        return samples.filter((sample) => sample !== undefined);
+      },
       async onStart() {
         await ensureDefaultTenant(database.fork());
         if (config.bootstrapAdmin) await ensureBootstrapAdmin(database.fork(), config.bootstrapAdmin, logger);

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../../../../lib/config/env.js';
+import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.js';
 import { createSecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
@@ -6,6 +7,7 @@ import type { FreshEventsListener } from '../events/event-ingest.service.js';
 import { webhookSettings } from './settings.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { WebhookEndpointService } from './webhook-endpoint.service.js';
+import { WebhookEndpoint } from './webhook.entities.js';
 import { WebhookWorker } from './webhook-worker.js';
 
 export interface Webhooks {
@@ -15,6 +17,8 @@ export interface Webhooks {
   readonly worker: WebhookWorker;
   /** For EventIngestService.onFreshEvents: deliveries are created in the ingest transaction. */
   readonly onFreshEvents: FreshEventsListener;
+  /** The newest endpoint secret as stored, for the start-up check that SECRET_KEY opens it. */
+  newestSealedSecret(): Promise<SealedSecretSample | undefined>;
 }
 
 /** Secrets are sealed under their own key derived from SECRET_KEY (lib/crypto/secret-box.ts). */
@@ -45,6 +49,15 @@ export function createWebhooks(runtime: {
       // The transaction's own event manager (a clone per transaction): wake the worker once the new
       // deliveries are committed and visible, instead of at its next poll.
       tx.getEventManager().registerSubscriber({ afterTransactionCommit: () => worker.wake() });
+    },
+    async newestSealedSecret() {
+      // The endpoint changed last: a rotation seals a new secret and touches updatedAt.
+      const [newest] = await runtime.database
+        .fork()
+        .find(WebhookEndpoint, {}, { orderBy: { updatedAt: 'desc' }, limit: 1, populate: ['secretSealed'] });
+      if (!newest) return undefined;
+      const sealedAt = newest.secretRotatedAt ?? newest.createdAt;
+      return { kind: 'webhook secrets', sealedAt, sealed: newest.secretSealed, box: secrets };
     },
   };
 }

@@ -16,6 +16,7 @@ import {
   SERVICE_TOKEN_TTL_SECONDS,
 } from '../../../../lib/auth/access-token.js';
 import type { Role } from '../../../../lib/auth/principal.js';
+import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { SigningKey } from './signing-key.entity.js';
@@ -105,6 +106,17 @@ export class SigningKeyService {
       if (!current.kids.has(header.kid) && Date.now() - current.at > UNKNOWN_KID_RELOAD_MS) current = await load();
       return current.resolve(header, token);
     };
+  }
+
+  /** The newest private key as stored, for the start-up check that SECRET_KEY opens it. */
+  async newestSealedSecret(): Promise<SealedSecretSample | undefined> {
+    const [newest] = await this.em().find(
+      SigningKey,
+      {},
+      { orderBy: { createdAt: 'desc' }, limit: 1, populate: ['privateJwkSealed'] },
+    );
+    if (!newest) return undefined;
+    return { kind: 'signing keys', sealedAt: newest.createdAt, sealed: newest.privateJwkSealed, box: this.box };
   }
 
   async jwks(): Promise<JSONWebKeySet> {
