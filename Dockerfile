@@ -8,6 +8,8 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# Packages the lockfile links from vendor/ (a patched graphql-shield) must be there before npm ci.
+COPY vendor ./vendor
 # No dependency needs its install script; skipping them keeps the install the same across npm versions.
 RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
@@ -21,6 +23,7 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY vendor ./vendor
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
@@ -31,6 +34,8 @@ WORKDIR /app
 # package.json stays: its "type": "module" is what makes Node load dist/**/*.js as ES modules.
 COPY package.json package-lock.json ./
 COPY --from=deps /app/node_modules ./node_modules
+# node_modules links vendored packages into vendor/.
+COPY --from=deps /app/vendor ./vendor
 COPY --from=build /app/dist ./dist
 # The gateway reads schema/supergraph.graphql at runtime (relative to dist/gateway/src).
 COPY schema/*.graphql ./schema/

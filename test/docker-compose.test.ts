@@ -375,6 +375,15 @@ describe('Dockerfile', () => {
     expect(argsOf(runtime, 'CMD').at(-1)).toContain('dist/gateway/src/main.js');
   });
 
+  it('has the vendored packages the lockfile links wherever it installs, and at runtime', () => {
+    const lock = JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { link?: boolean }> };
+    const linked = Object.values(lock.packages).some((entry) => entry.link);
+    expect(linked, 'package-lock.json links vendor/graphql-shield').toBe(true);
+    for (const stage of stages.filter((s) => argsOf(s, 'RUN').some((run) => /\bnpm ci\b/.test(run))))
+      expect(argsOf(stage, 'COPY'), stage.name).toContainEqual(expect.stringMatching(/^vendor\b/));
+    expect(argsOf(runtime, 'COPY')).toContainEqual(expect.stringMatching(/--from=\S+\s+\S*vendor/));
+  });
+
   it('keeps local installs, builds and data out of the build context', () => {
     const ignored = readRepoFile('.dockerignore')
       .split(/\r?\n/)

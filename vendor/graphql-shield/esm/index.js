@@ -1,0 +1,2 @@
+export { shield } from './shield.js';
+export { rule, inputRule, allow, deny, and, chain, race, or, not, } from './constructors.js';
