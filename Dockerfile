@@ -15,6 +15,7 @@ RUN --mount=type=cache,target=/root/.npm npm ci --ignore-scripts --no-audit --no
 COPY tsconfig.json tsconfig.build.json ./
 COPY lib ./lib
 COPY gateway ./gateway
+COPY bin ./bin
 COPY subgraphs ./subgraphs
 COPY schema ./schema
 RUN npm run build

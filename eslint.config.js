@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layerBoundaries } from './eslint/layer-boundaries.js';
 
 export default tseslint.config(
   {
@@ -32,6 +33,14 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
       // type-graphql resolvers and MikroORM entities are classes whose members are read by decorators.
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  {
+    // The layers (eslint/layer-boundaries.js); test/lint-boundaries.test.ts shows the rule bites.
+    files: ['**/*.ts'],
+    plugins: { membergraph: { rules: { 'layer-boundaries': layerBoundaries } } },
+    rules: {
+      'membergraph/layer-boundaries': ['error', { root: import.meta.dirname, composers: ['gateway/src/stack.ts'] }],
     },
   },
   {

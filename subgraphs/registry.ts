@@ -1,5 +1,5 @@
 import type { SubgraphName } from '../lib/config/env.js';
-import type { SubgraphDefinition } from '../lib/http/subgraph-definition.js';
+import type { SubgraphDefinition } from '../lib/subgraph-runtime/subgraph-definition.js';
 import { adminSubgraph } from './admin/src/definition.js';
 import { catalogSubgraph } from './catalog/src/definition.js';
 import { identitySubgraph } from './identity/src/definition.js';

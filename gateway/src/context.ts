@@ -1,5 +1,5 @@
 import type { Principal } from '../../lib/auth/principal.js';
-import type { RequestOrigin } from '../../lib/events/record.js';
+import type { RequestOrigin } from '../../lib/http/origin.js';
 import type { Logger } from '../../lib/logging/logger.js';
 
 /** Per-request gateway context: who is calling and what to forward to subgraphs. */

@@ -16,7 +16,7 @@ import { addressMatcher } from '../../lib/http/address-match.js';
 import { CLIENT_IP_HEADER, originAtGateway } from '../../lib/http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../../lib/http/request-id.js';
 import { runInRequestScope } from '../../lib/http/request-scope.js';
-import { graphqlBodyLimitBytes } from '../../lib/http/subgraph-server.js';
+import { graphqlBodyLimitBytes } from '../../lib/subgraph-runtime/subgraph-server.js';
 import { createApiClientAuthenticator } from './auth/api-clients.js';
 import { authenticate } from './auth/authenticate.js';
 import { createMemberAuthenticator } from './auth/development-fallback.js';

@@ -6,7 +6,7 @@ import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
 import type { OutboxRelay } from '../../lib/events/relay.js';
 import { startOutboxRelay } from '../../lib/events/start-relay.js';
-import { launchSubgraph, type LaunchedSubgraph } from '../../lib/http/launch-subgraph.js';
+import { launchSubgraph, type LaunchedSubgraph } from '../../lib/subgraph-runtime/launch-subgraph.js';
 import { listen, type Listening } from '../../lib/http/listen.js';
 import type { Logger } from '../../lib/logging/logger.js';
 import { subgraphDefinitions } from '../../subgraphs/registry.js';

@@ -1,4 +1,5 @@
 import type { EntityManager } from '../db/orm.js';
+import type { RequestOrigin } from '../http/origin.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 
 /** What the catalog subgraph records of its items: `catalog.system_created`, `catalog.site_deactivated`... */
@@ -35,12 +36,6 @@ export type EventType =
   | 'application.deleted'
   | 'application.authorized'
   | 'application.revoked';
-
-/** Where a request came from, as the gateway saw it. */
-export interface RequestOrigin {
-  readonly ipAddress: string | null;
-  readonly userAgent: string | null;
-}
 
 export interface EventRecord {
   readonly type: EventType;

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger.js';
-import type { LaunchedSubgraph } from '../http/launch-subgraph.js';
-import type { SubgraphDefinition } from '../http/subgraph-definition.js';
+import type { LaunchedSubgraph } from '../subgraph-runtime/launch-subgraph.js';
+import type { SubgraphDefinition } from '../subgraph-runtime/subgraph-definition.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { OutboxRelay } from './relay.js';
 

@@ -3,7 +3,7 @@ import type { Principal, UserPrincipal } from '../auth/principal.js';
 import type { UserFactsSeal } from '../auth/user-facts.js';
 import { AppError } from '../errors/index.js';
 import type { EntityManager } from '../db/orm.js';
-import type { RequestOrigin } from '../events/record.js';
+import type { RequestOrigin } from '../http/origin.js';
 import type { Logger } from '../logging/logger.js';
 
 /** What every subgraph resolver and shield rule receives. Built once per request. */

@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { normaliseAddress } from './address-match.js';
-import type { RequestOrigin } from '../events/record.js';
+
+/** Where a request came from, as the gateway saw it. */
+export interface RequestOrigin {
+  readonly ipAddress: string | null;
+  readonly userAgent: string | null;
+}
 
 /**
  * The gateway decides who the client is (its socket address) and tells subgraphs in this header.

@@ -12,7 +12,7 @@ import { SecretKeyMismatchError } from '../../lib/crypto/sealed-secrets.js';
 import { createSecretBox } from '../../lib/crypto/secret-box.js';
 import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
-import { launchSubgraph } from '../../lib/http/launch-subgraph.js';
+import { launchSubgraph } from '../../lib/subgraph-runtime/launch-subgraph.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { startStack } from '../../gateway/src/stack.js';
 import { adminSubgraph } from '../../subgraphs/admin/src/definition.js';

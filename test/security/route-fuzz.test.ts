@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphqlBodyLimitBytes } from '../../lib/http/subgraph-server.js';
+import { graphqlBodyLimitBytes } from '../../lib/subgraph-runtime/subgraph-server.js';
 import { legacyRoutes } from '../../gateway/src/rest/routes.js';
 import { createClient, type ClientKeys } from '../rest/internal-client.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';

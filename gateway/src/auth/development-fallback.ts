@@ -5,7 +5,7 @@ import { anonymous } from '../../../lib/auth/principal.js';
 import type { SessionRevocations } from '../../../lib/auth/revocation.js';
 import type { AppConfig } from '../../../lib/config/env.js';
 import { AppError } from '../../../lib/errors/index.js';
-import type { RequestOrigin } from '../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../lib/http/origin.js';
 import { CLIENT_IP_HEADER } from '../../../lib/http/origin.js';
 import type { Logger } from '../../../lib/logging/logger.js';
 import type { Authenticated, Authenticator } from '../rest/router.js';

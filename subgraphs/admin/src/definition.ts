@@ -1,7 +1,7 @@
 import { resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, roleIn, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
-import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.js';
+import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
 import { AuditEntry } from './audit/audit-entry.entity.js';
 import { AuditLogResolver } from './audit/audit-log.resolver.js';
 import { AdminUserResolver, adminReferenceResolvers } from './audit/audit.resolver.js';

@@ -1,4 +1,5 @@
-import { runSubgraphAlone } from '../../../lib/http/run-subgraph-alone.js';
+import { runSubgraphAlone } from '../../../lib/subgraph-runtime/run-subgraph-alone.js';
+import { adminSubgraph } from './definition.js';
 
 /** Starts the admin subgraph alone: `node dist/subgraphs/admin/src/main.js`. */
-await runSubgraphAlone('admin');
+await runSubgraphAlone(adminSubgraph);

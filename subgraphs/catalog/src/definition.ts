@@ -2,7 +2,7 @@ import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import { resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, or, roleIn, scopeIn, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
-import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.js';
+import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
 import { CatalogResolver } from './catalog/catalog.resolver.js';
 import { Company } from './catalog/company.entity.js';
 import { Module } from './catalog/module.entity.js';

@@ -1,4 +1,5 @@
-import { runSubgraphAlone } from '../../../lib/http/run-subgraph-alone.js';
+import { runSubgraphAlone } from '../../../lib/subgraph-runtime/run-subgraph-alone.js';
+import { catalogSubgraph } from './definition.js';
 
 /** Starts the catalog subgraph alone: `node dist/subgraphs/catalog/src/main.js`. */
-await runSubgraphAlone('catalog');
+await runSubgraphAlone(catalogSubgraph);

@@ -1,7 +1,7 @@
 import { createAccessTokenVerifier } from '../../../lib/auth/access-token.js';
 import { createSecretBox } from '../../../lib/crypto/secret-box.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
-import type { SubgraphDefinition } from '../../../lib/http/subgraph-definition.js';
+import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
 import { UserAdminService } from './admin/user-admin.service.js';
 import { ApiClient } from './api-client/api-client.entity.js';
 import { ApiClientService } from './api-client/api-client.service.js';

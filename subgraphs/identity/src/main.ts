@@ -1,4 +1,5 @@
-import { runSubgraphAlone } from '../../../lib/http/run-subgraph-alone.js';
+import { runSubgraphAlone } from '../../../lib/subgraph-runtime/run-subgraph-alone.js';
+import { identitySubgraph } from './definition.js';
 
 /** Starts the identity subgraph alone: `node dist/subgraphs/identity/src/main.js`. */
-await runSubgraphAlone('identity');
+await runSubgraphAlone(identitySubgraph);

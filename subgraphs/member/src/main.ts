@@ -1,4 +1,5 @@
-import { runSubgraphAlone } from '../../../lib/http/run-subgraph-alone.js';
+import { runSubgraphAlone } from '../../../lib/subgraph-runtime/run-subgraph-alone.js';
+import { memberSubgraph } from './definition.js';
 
 /** Starts the member subgraph alone: `node dist/subgraphs/member/src/main.js`. */
-await runSubgraphAlone('member');
+await runSubgraphAlone(memberSubgraph);

@@ -1,5 +1,5 @@
 import type { EntityManager } from '../../../../lib/db/orm.js';
-import type { RequestOrigin } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 
 export type WebhookAuditAction =

@@ -3,7 +3,7 @@ import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
-import type { RequestOrigin } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import type { RelayedEvent } from '../../../../lib/events/wire.js';
 import { subscribes } from './event-types.js';
 import { webhookBody } from './payload.js';

@@ -3,7 +3,7 @@ import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
-import type { RequestOrigin } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { assertPublicHost, ForbiddenTargetError } from './address-guard.js';
 import { ALL_EVENTS, isSubscribableEvent } from './event-types.js';
 import { generateWebhookSecret } from './signing.js';

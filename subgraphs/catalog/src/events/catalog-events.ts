@@ -1,7 +1,8 @@
 import type { Principal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
-import { recordEvent, type EventType, type RequestOrigin } from '../../../../lib/events/record.js';
+import { recordEvent, type EventType } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
 
 /** Who changes the catalog, and from where: what every catalog event records of its cause. */

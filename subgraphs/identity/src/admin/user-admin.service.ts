@@ -3,7 +3,8 @@ import type { Role, ServicePrincipal, UserPrincipal } from '../../../../lib/auth
 import { containsPattern } from '../../../../lib/db/like.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
-import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { recordEvent } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { BackupCode } from '../mfa/backup-code.entity.js';
 import { TotpFactor } from '../mfa/totp-factor.entity.js';
 import { voidOpenTickets } from '../password-setup/password-setup.service.js';

@@ -3,7 +3,8 @@ import { constantTimeEqual } from '../../../../lib/crypto/constant-time.js';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
-import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { recordEvent } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { parseCidr } from '../../../../lib/http/address-match.js';
 import { ApiClient } from './api-client.entity.js';
 

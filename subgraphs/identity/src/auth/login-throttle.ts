@@ -2,7 +2,8 @@ import { LockMode, TransactionPropagation } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
-import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { recordEvent } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { UserAccount } from '../user/user.entity.js';
 
 /**

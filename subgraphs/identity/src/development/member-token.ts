@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { z } from 'zod';
 import type { EntityManager, SubgraphDatabase } from '../../../../lib/db/orm.js';
-import type { RequestOrigin } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { originFromGateway } from '../../../../lib/http/origin.js';
 import type { IssuedAccessToken, SigningKeyService } from '../keys/signing-key.service.js';
 import type { SessionService } from '../session/session.service.js';

@@ -4,7 +4,8 @@ import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.j
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
-import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { recordEvent } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import {
   checkCredentials,
   countFailedSignIn,

@@ -1,7 +1,8 @@
 import { LockMode } from '@mikro-orm/postgresql';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
-import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { recordEvent } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
 import { Session } from '../session/session.entity.js';
 import { CONCURRENT_USE_WINDOW_MS, SESSION_MAX_AGE_MS, type SessionService } from '../session/session.service.js';

@@ -2,7 +2,8 @@ import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
-import { recordEvent, type RequestOrigin } from '../../../../lib/events/record.js';
+import { recordEvent } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { Tenant } from './tenant.entity.js';
 
 /** Tenants are created and listed by system administrators. */

@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { recordEvent } from '../../../../lib/events/record.js';
-import type { ProfileOwner } from './profile.service.js';
+import type { ProfileOwner } from './profile-owner.js';
 
 /**
  * `user.updated` for a member's own change, in the transaction of the change. Only the names of the

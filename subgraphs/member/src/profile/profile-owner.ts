@@ -1,6 +1,13 @@
-import type { RequestOrigin } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { signedInUser, type SubgraphContext } from '../../../../lib/graphql/context.js';
-import type { ProfileOwner } from './profile.service.js';
+
+/** The member whose own profile a change is to, and where the request came from. */
+export interface ProfileOwner {
+  readonly userId: string;
+  readonly tenantId: string;
+  /** Where the request came from, for the audit trail. */
+  readonly origin?: RequestOrigin;
+}
 
 /**
  * The signed-in member a self-service mutation acts for, and where the request came from (for the

@@ -1,12 +1,12 @@
 import { LockMode } from '@mikro-orm/postgresql';
 import { z } from 'zod';
-import type { RequestOrigin } from '../../../../lib/events/record.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { explicitAvatarOver } from '../picture/explicit-avatar.js';
 import type { Gender } from './gender.js';
 import { MemberProfile } from './member-profile.entity.js';
 import { recordProfileUpdate } from './profile-events.js';
+import type { ProfileOwner } from './profile-owner.js';
 
 /**
  * Self-service profile updates: the rules for each field and the write. Absent (undefined) leaves a
@@ -160,13 +160,6 @@ export function validateProfileUpdate(input: ProfileUpdate, now: Date = new Date
     });
   }
   return changes;
-}
-
-export interface ProfileOwner {
-  readonly userId: string;
-  readonly tenantId: string;
-  /** Where the request came from, for the audit trail. */
-  readonly origin?: RequestOrigin;
 }
 
 /**

@@ -2,7 +2,8 @@ import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { MemberProfile } from '../profile/member-profile.entity.js';
 import { recordProfileUpdate } from '../profile/profile-events.js';
-import { ensureProfile, type ProfileOwner } from '../profile/profile.service.js';
+import type { ProfileOwner } from '../profile/profile-owner.js';
+import { ensureProfile } from '../profile/profile.service.js';
 
 /** seed 004 `/users/me/permissions`: what a member lets the applications they sign in to see. */
 export const SHARING_FIELDS = [

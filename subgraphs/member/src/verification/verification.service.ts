@@ -8,8 +8,10 @@ import { AppError } from '../../../../lib/errors/index.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
 import type { MemberProfile } from '../profile/member-profile.entity.js';
 import { recordProfileUpdate } from '../profile/profile-events.js';
-import { checkEmail, checkPhone, ensureProfile, type ProfileOwner } from '../profile/profile.service.js';
-import { requireSender, type CodeDelivery, type OutgoingCode } from './delivery/code-delivery.js';
+import type { ProfileOwner } from '../profile/profile-owner.js';
+import { checkEmail, checkPhone, ensureProfile } from '../profile/profile.service.js';
+import { requireSender, type CodeDelivery } from './delivery/code-delivery.js';
+import type { OutgoingCode } from './delivery/sender.js';
 import { VerificationChallenge, VerificationPurpose } from './verification-challenge.entity.js';
 
 export interface VerificationLimits {

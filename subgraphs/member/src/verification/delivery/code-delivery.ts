@@ -2,17 +2,8 @@ import type { AppConfig } from '../../../../../lib/config/env.js';
 import { AppError } from '../../../../../lib/errors/index.js';
 import type { Logger } from '../../../../../lib/logging/logger.js';
 import { smsWebhookSender } from './sms-webhook.js';
+import type { Sender } from './sender.js';
 import { smtpMailer } from './smtp-mailer.js';
-
-/** A code on its way to an address. `text` is the whole message; it contains the code. */
-export interface OutgoingCode {
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-}
-
-/** Sends one message; throws when the transport did not accept it. */
-export type Sender = (message: OutgoingCode) => Promise<void>;
 
 export interface CodeDelivery {
   /** Undefined: no transport for this channel here (NOT_CONFIGURED before anything is stored). */

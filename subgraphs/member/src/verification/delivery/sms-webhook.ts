@@ -1,4 +1,4 @@
-import type { Sender } from './code-delivery.js';
+import type { Sender } from './sender.js';
 
 /**
  * SMS through the operator's HTTP provider: `POST <SMS_WEBHOOK_URL>` with `{"to", "message"}`. Any 2xx

@@ -1,5 +1,5 @@
 import { createTransport } from 'nodemailer';
-import type { Sender } from './code-delivery.js';
+import type { Sender } from './sender.js';
 
 /**
  * Mail over SMTP (`smtp://user:pass@host:587`, `smtps://…:465`). Pooled: codes arrive in bursts and a

@@ -15,9 +15,9 @@ import { logUnexpectedErrors } from '../errors/log-plugin.js';
 import { operationGuard } from '../graphql/operation-guard.js';
 import type { SubgraphContext } from '../graphql/context.js';
 import type { Logger } from '../logging/logger.js';
-import { listen, type Listening } from './listen.js';
-import { originFromGateway } from './origin.js';
-import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { listen, type Listening } from '../http/listen.js';
+import { originFromGateway } from '../http/origin.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js';
 
 export interface SubgraphServerOptions {
   readonly name: string;

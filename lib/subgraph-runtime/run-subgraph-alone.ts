@@ -1,20 +1,22 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
-import { loadConfigOrExit, startOrExit, subgraphUrl, type SubgraphName } from '../config/env.js';
+import { loadConfigOrExit, startOrExit, subgraphUrl } from '../config/env.js';
 import { createSharedRevocations, PollingRevocations } from '../auth/revocation.js';
 import { developmentKeyFile, resolveSecretKey } from '../crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { guardAgainstUncaughtErrors } from '../errors/uncaught.js';
 import { startOutboxRelay } from '../events/start-relay.js';
 import { createLogger } from '../logging/logger.js';
-import { subgraphDefinitions } from '../../subgraphs/registry.js';
 import { launchSubgraph } from './launch-subgraph.js';
+import type { SubgraphDefinition } from './subgraph-definition.js';
 
 /**
  * One subgraph as its own process (what docker-compose runs). With DATABASE_URL it uses that server;
  * without, an embedded database of its own under DATA_DIR/pg-<name> (a subgraph reads only its schema).
+ * Each subgraph's main.ts hands over its own definition, so a process loads only its own domain.
  */
-export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
+export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>): Promise<void> {
+  const { name } = definition;
   const config = loadConfigOrExit();
   const logger = createLogger(config, name);
   guardAgainstUncaughtErrors(logger);
@@ -40,7 +42,7 @@ export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
   // message on stderr, once the embedded database is closed cleanly.
   const launched = await startOrExit(async () => {
     try {
-      return await launchSubgraph<unknown>(subgraphDefinitions[name], {
+      return await launchSubgraph<unknown>(definition, {
         config,
         logger,
         databaseUrl: config.databaseUrl ?? embedded!.url,
@@ -57,7 +59,7 @@ export async function runSubgraphAlone(name: SubgraphName): Promise<void> {
     }
   });
   // Events go to admin at ADMIN_URL; a relay in every replica, sharing the work.
-  const relay = startOutboxRelay(subgraphDefinitions[name], launched, {
+  const relay = startOutboxRelay(definition, launched, {
     adminGraphqlUrl: subgraphUrl(config, 'admin'),
     secretKey,
     logger,

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { join, resolve } from 'node:path';
-import { loadConfigOrExit, subgraphNames } from '../config/env.js';
-import { createLogger } from '../logging/logger.js';
-import { subgraphDefinitions } from '../../subgraphs/registry.js';
-import { startEmbeddedPostgres } from './embedded.js';
-import { withMigrationLock } from './migration-lock.js';
-import { openSubgraphDatabase } from './orm.js';
+import { loadConfigOrExit, subgraphNames } from '../lib/config/env.js';
+import { createLogger } from '../lib/logging/logger.js';
+import { subgraphDefinitions } from '../subgraphs/registry.js';
+import { startEmbeddedPostgres } from '../lib/db/embedded.js';
+import { withMigrationLock } from '../lib/db/migration-lock.js';
+import { openSubgraphDatabase } from '../lib/db/orm.js';
 
 /**
  * `npm run migrate`: applies every subgraph's pending migrations to DATABASE_URL, or to the embedded

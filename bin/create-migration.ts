@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { readdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, subgraphNames, type SubgraphName } from '../config/env.js';
-import { createLogger } from '../logging/logger.js';
-import { subgraphDefinitions } from '../../subgraphs/registry.js';
-import { startEmbeddedPostgres } from './embedded.js';
-import { openSubgraphDatabase } from './orm.js';
+import { loadConfig, subgraphNames, type SubgraphName } from '../lib/config/env.js';
+import { createLogger } from '../lib/logging/logger.js';
+import { subgraphDefinitions } from '../subgraphs/registry.js';
+import { startEmbeddedPostgres } from '../lib/db/embedded.js';
+import { openSubgraphDatabase } from '../lib/db/orm.js';
 
 /**
  * `npm run migration:create -- <subgraph> [--blank]`: diffs the subgraph's entities against its
@@ -19,7 +19,7 @@ if (!subgraphNames.includes(name as SubgraphName)) {
 }
 const subgraph = name as SubgraphName;
 const definition = subgraphDefinitions[subgraph];
-const dir = fileURLToPath(new URL(`../../subgraphs/${subgraph}/src/migrations/`, import.meta.url));
+const dir = fileURLToPath(new URL(`../subgraphs/${subgraph}/src/migrations/`, import.meta.url));
 const logger = createLogger(loadConfig({ LOG_LEVEL: 'warn' }), 'migrations');
 const pg = await startEmbeddedPostgres({ maxConnections: 2 });
 try {
