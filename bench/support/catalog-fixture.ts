@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { insertAccountWithToken } from '../../subgraphs/identity/src/user/account-fixture.js';
+import { insertAccountWithToken } from '../../test/support/account-fixture.js';
 import type { BenchStack } from './stack.js';
 
 /** A subject with many grants and an API client allowed to read them (the snapshot scenario). */

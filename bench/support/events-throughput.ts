@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Stack } from '../../gateway/src/stack.js';
 import { recordEvent } from '../../lib/events/record.js';
-import { insertAccountWithToken } from '../../subgraphs/identity/src/user/account-fixture.js';
+import { insertAccountWithToken } from '../../test/support/account-fixture.js';
 import { graphqlAs } from './harness.js';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../lib/config/env.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { EPHEMERAL_PORTS, startStack, type Stack } from '../../gateway/src/stack.js';
-import { insertAccountWithToken } from '../../subgraphs/identity/src/user/account-fixture.js';
+import { insertAccountWithToken } from '../../test/support/account-fixture.js';
 
 const BENCH_PASSWORD = 'bench-harness-passphrase-42';
 

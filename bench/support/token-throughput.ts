@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Stack } from '../../gateway/src/stack.js';
-import { insertAccountWithToken } from '../../subgraphs/identity/src/user/account-fixture.js';
+import { insertAccountWithToken } from '../../test/support/account-fixture.js';
 import { summarise, timedEach, type LatencySample } from './harness.js';
 
 /*

@@ -1,6 +1,6 @@
 import { generate } from 'otplib';
 import type { Stack } from '../../gateway/src/stack.js';
-import { insertAccountWithToken } from '../../subgraphs/identity/src/user/account-fixture.js';
+import { insertAccountWithToken } from '../../test/support/account-fixture.js';
 import { graphqlAs, summarise, timedEach, type LatencySample } from './harness.js';
 
 /**

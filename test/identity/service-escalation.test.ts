@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../lib/auth/principal.js';
 import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
 import { PasswordSetupTicket } from '../../subgraphs/identity/src/password-setup/password-setup-ticket.entity.js';
-import { insertAccountWithToken } from '../../subgraphs/identity/src/user/account-fixture.js';
+import { insertAccountWithToken } from '../support/account-fixture.js';
 import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
 import { createClient, forbidden, internal, type ClientKeys } from '../rest/internal-client.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';

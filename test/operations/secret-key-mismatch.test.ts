@@ -19,7 +19,7 @@ import { adminSubgraph } from '../../subgraphs/admin/src/definition.js';
 import { WebhookEndpoint } from '../../subgraphs/admin/src/webhooks/webhook.entities.js';
 import { WEBHOOK_SECRET_PURPOSE } from '../../subgraphs/admin/src/webhooks/webhooks.js';
 import { identitySubgraph } from '../../subgraphs/identity/src/definition.js';
-import { insertAccountWithToken } from '../../subgraphs/identity/src/user/account-fixture.js';
+import { insertAccountWithToken } from '../support/account-fixture.js';
 import { createRealDatabase, realDatabaseUrl, type TestDatabase } from '../support/database.js';
 
 /**

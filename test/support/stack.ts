@@ -8,7 +8,7 @@ import type { Role } from '../../lib/auth/principal.js';
 import { loadConfig } from '../../lib/config/env.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { EPHEMERAL_PORTS, startStack, type Stack, type StackOptions } from '../../gateway/src/stack.js';
-import { insertAccountWithToken, type FixtureAccount } from '../../subgraphs/identity/src/user/account-fixture.js';
+import { insertAccountWithToken, type FixtureAccount } from './account-fixture.js';
 import { createRealDatabase, realDatabaseUrl } from './database.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {

@@ -1,13 +1,13 @@
-import { recordEvent } from '../../../../lib/events/record.js';
+import { recordEvent } from '../../lib/events/record.js';
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../../../lib/auth/principal.js';
-import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
-import type { SigningKeyService } from '../keys/signing-key.service.js';
-import { Session } from '../session/session.entity.js';
-import { SESSION_MAX_AGE_MS } from '../session/session.service.js';
-import { DEFAULT_TENANT_SLUG, Tenant } from '../tenant/tenant.entity.js';
-import { hashPassword } from './password.js';
-import { UserAccount } from './user.entity.js';
+import type { Role } from '../../lib/auth/principal.js';
+import type { SubgraphDatabase } from '../../lib/db/orm.js';
+import type { SigningKeyService } from '../../subgraphs/identity/src/keys/signing-key.service.js';
+import { Session } from '../../subgraphs/identity/src/session/session.entity.js';
+import { SESSION_MAX_AGE_MS } from '../../subgraphs/identity/src/session/session.service.js';
+import { DEFAULT_TENANT_SLUG, Tenant } from '../../subgraphs/identity/src/tenant/tenant.entity.js';
+import { hashPassword } from '../../subgraphs/identity/src/user/password.js';
+import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
 
 export interface FixtureAccount {
   readonly id: string;
