@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../lib/config/env.js';
@@ -67,6 +70,29 @@ describe('configuration', () => {
     expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' }).webhookAllowPrivateTargets).toBe(true);
     expect(loadConfig({}).webhookAllowPrivateTargets).toBe(true);
     expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'false' }).webhookAllowPrivateTargets).toBe(false);
+  });
+
+  it('reads any variable from a file named by <NAME>_FILE (Docker and Kubernetes secrets)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'membergraph-config-'));
+    const secret = 's'.repeat(48);
+    await writeFile(join(dir, 'secret_key'), `${secret}\n`);
+    await writeFile(join(dir, 'database_url'), 'postgres://app:pw@db:5432/app');
+    const config = loadConfig({
+      SECRET_KEY_FILE: join(dir, 'secret_key'),
+      DATABASE_URL_FILE: join(dir, 'database_url'),
+    });
+    expect(config.secretKey).toBe(secret);
+    expect(config.databaseUrl).toBe('postgres://app:pw@db:5432/app');
+    // Both forms at once, or a file that is not there, name the variable.
+    expect(problemsOf({ SECRET_KEY: secret, SECRET_KEY_FILE: join(dir, 'secret_key') })).toEqual([
+      'SECRET_KEY_FILE: set SECRET_KEY or SECRET_KEY_FILE, not both',
+    ]);
+    expect(problemsOf({ REDIS_URL_FILE: join(dir, 'missing') })).toEqual([
+      `REDIS_URL_FILE: cannot read ${join(dir, 'missing')} (ENOENT)`,
+    ]);
+    // The file's content is validated like the variable itself.
+    await writeFile(join(dir, 'short'), 'too short');
+    expect(problemsOf({ SECRET_KEY_FILE: join(dir, 'short') })).toEqual(['SECRET_KEY: must be at least 32 characters']);
   });
 
   it('stops the process with a message naming the variable', async () => {

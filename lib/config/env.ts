@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCidr } from '../http/address-match.js';
+import { withFileVariables } from './file-variables.js';
 
 /**
  * The configuration contract. This is the only module that reads `process.env`: everything else
@@ -180,9 +181,12 @@ function crossVariableProblems(source: Record<string, string | undefined>): stri
 }
 
 /** Parses and validates the environment once. Throws a ConfigError naming every bad variable. */
-export function loadConfig(source: Record<string, string | undefined> = process.env): AppConfig {
+export function loadConfig(environment: Record<string, string | undefined> = process.env): AppConfig {
+  const files = withFileVariables(environment, Object.keys(envSchema.shape));
+  const source = files.values;
   const parsed = envSchema.safeParse(source);
   const problems = [
+    ...files.problems,
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
     ...crossVariableProblems(source),
   ];
