@@ -391,3 +391,26 @@ describe('Dockerfile', () => {
     for (const entry of ['node_modules', 'dist', '.data', '.git']) expect(ignored, entry).toContain(entry);
   });
 });
+
+// ---- router.yaml (Apollo Router in place of the gateway) ----
+
+describe('router.yaml', () => {
+  interface RouterConfig {
+    readonly override_subgraph_url?: Record<string, string>;
+    readonly headers?: { readonly all?: { readonly request?: readonly { propagate?: { named?: string } }[] } };
+    readonly include_subgraph_errors?: { readonly all?: boolean };
+  }
+  const router = parse(readRepoFile('router.yaml')) as RouterConfig;
+
+  it('sends Router to the subgraph URLs docker-compose gives the gateway', () => {
+    const gatewayEnvironment = resolvedEnvironment('gateway', operatorShell);
+    for (const name of subgraphServices)
+      expect(router.override_subgraph_url?.[name], name).toBe(gatewayEnvironment[`${name.toUpperCase()}_URL`]);
+  });
+
+  it('passes the caller’s token and request id on, and subgraph error codes back', () => {
+    const propagated = (router.headers?.all?.request ?? []).map((rule) => rule.propagate?.named);
+    expect(propagated).toEqual(expect.arrayContaining(['authorization', 'x-request-id']));
+    expect(router.include_subgraph_errors?.all).toBe(true);
+  });
+});
