@@ -24,10 +24,33 @@ describe('configuration', () => {
     expect(config.port).toBe(4000);
     expect(config.dataDir).toBe('./.data');
     expect(config.databaseUrl).toBeUndefined();
-    expect(config.rateLimits).toEqual({ general: 100, auth: 10, admin: 1000 });
+    expect(config.rateLimits).toEqual({ general: 100, auth: 10, admin: 1000, internal: 60_000 });
+    expect(config.sessionLifetimes).toEqual({ absoluteSeconds: 30 * 86_400, idleSeconds: 7 * 86_400 });
     expect(config.publicUrl).toBe('http://127.0.0.1:4000');
     expect(Object.values(config.subgraphs).map((s) => s.port)).toEqual([4001, 4002, 4003, 4004]);
     expect(config.webhookRetryDelaysMs.reduce((a, b) => a + b, 0)).toBeGreaterThan(3 * 3600_000);
+  });
+
+  it('reads session lifetimes and the internal budget, and refuses ones that are not positive whole numbers', () => {
+    const config = loadConfig({
+      SESSION_ABSOLUTE_LIFETIME_SECONDS: '3600',
+      SESSION_IDLE_LIFETIME_SECONDS: '600',
+      RATE_LIMIT_INTERNAL_PER_MINUTE: '120000',
+    });
+    expect(config.sessionLifetimes).toEqual({ absoluteSeconds: 3600, idleSeconds: 600 });
+    expect(config.rateLimits.internal).toBe(120_000);
+    const named = problemsOf({
+      SESSION_ABSOLUTE_LIFETIME_SECONDS: '0',
+      SESSION_IDLE_LIFETIME_SECONDS: '1.5',
+      RATE_LIMIT_INTERNAL_PER_MINUTE: 'lots',
+    }).map((p) => p.split(':')[0]);
+    expect(named).toEqual(
+      expect.arrayContaining([
+        'SESSION_ABSOLUTE_LIFETIME_SECONDS',
+        'SESSION_IDLE_LIFETIME_SECONDS',
+        'RATE_LIMIT_INTERNAL_PER_MINUTE',
+      ]),
+    );
   });
 
   it('puts subgraph ports beside the gateway port unless set, so stacks can run side by side', () => {

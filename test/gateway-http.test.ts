@@ -40,9 +40,11 @@ describe('gateway HTTP surface', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
     expect(text).toMatch(
-      /membergraph_http_request_duration_seconds_count\{family="graphql",method="POST",status="200"\} [1-9]/,
+      /membergraph_http_request_duration_seconds_count\{service="gateway",method="POST",route="\/graphql",status="200"\} [1-9]/,
     );
-    expect(text).toMatch(/membergraph_graphql_operations_total\{operation_type="query",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(
+      /membergraph_graphql_operation_duration_seconds_count\{service="gateway",operation="other",operation_type="query"\} [1-9]/,
+    );
   });
 
   it('serves Apollo Sandbox to a browser on GET /graphql', async () => {

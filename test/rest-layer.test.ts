@@ -158,8 +158,8 @@ describe('REST compatibility layer machinery', () => {
       expect((await call('GET', '/internal/probe/items/bad-key')).status).toBe(422);
     });
 
-    it('answers unknown paths with {"detail": "not_found"}', async () => {
-      expect(await call('GET', '/internal/nowhere')).toEqual({ status: 404, body: { detail: 'not_found' } });
+    it('answers unknown paths with {"detail": "Not Found"}, as FastAPI did', async () => {
+      expect(await call('GET', '/internal/nowhere')).toEqual({ status: 404, body: { detail: 'Not Found' } });
     });
   });
 

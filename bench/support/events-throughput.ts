@@ -72,7 +72,6 @@ export async function eventsThroughput(stack: Stack, events: number): Promise<Ev
           type: EVENT_TYPE,
           actorUserId: actorId,
           subjectUserId: randomUUID(),
-          payload: { sequence: i },
         });
       }
     });

@@ -53,6 +53,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       RATE_LIMIT_GENERAL_PER_MINUTE: '1000000',
       RATE_LIMIT_AUTH_PER_MINUTE: '1000000',
       RATE_LIMIT_ADMIN_PER_MINUTE: '1000000',
+      RATE_LIMIT_INTERNAL_PER_MINUTE: '1000000',
     });
     stack = await startStack({ config, logger: createLogger(config, 'bench'), inMemory: true });
     const identity = { database: stack.subgraphs.identity.database, signingKeys: stack.identity.signingKeys };

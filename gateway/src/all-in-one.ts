@@ -13,13 +13,17 @@ const began = performance.now();
 // A SECRET_KEY that does not open the database's secrets ends the start like a bad variable.
 const stack = await startOrExit(() => startStack({ config, logger }));
 const seconds = ((performance.now() - began) / 1000).toFixed(1);
+// Every component's metrics in one place: the gateway's port, or METRICS_PORT's listener.
+const metricsUrl = stack.metrics
+  ? `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${stack.metrics.port}/metrics`
+  : `${stack.gatewayUrl}/metrics`;
 process.stdout.write(
   [
     '',
     `membergraph is up in ${seconds}s (${stack.embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL at DATABASE_URL'})`,
     `  GraphQL + Apollo Sandbox  ${stack.gatewayUrl}/graphql`,
     `  REST (legacy contracts)   ${stack.gatewayUrl}/internal/*, ${stack.gatewayUrl}/api/v1/*  (OpenAPI: ${stack.gatewayUrl}/openapi.json)`,
-    `  health / ready / metrics  ${stack.gatewayUrl}/health  ${stack.gatewayUrl}/ready  ${stack.gatewayUrl}/metrics`,
+    `  health / ready / metrics  ${stack.gatewayUrl}/health  ${stack.gatewayUrl}/ready  ${metricsUrl}`,
     `  subgraphs                 ${Object.values(stack.subgraphs)
       .map((s) => `${s.name} ${s.url}`)
       .join(', ')}`,

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
 import { createSharedRevocations, PollingRevocations } from '../../lib/auth/revocation.js';
-import { loadConfigOrExit, subgraphNames, subgraphUrl, type SubgraphName } from '../../lib/config/env.js';
+import { loadConfigOrExit, startOrExit, subgraphNames, subgraphUrl, type SubgraphName } from '../../lib/config/env.js';
 import { guardAgainstUncaughtErrors } from '../../lib/errors/uncaught.js';
 import { listen } from '../../lib/http/listen.js';
 import { createLogger } from '../../lib/logging/logger.js';
+import { Registry } from '../../lib/observability/metrics.js';
+import { startMetricsListener } from '../../lib/observability/metrics-listener.js';
 import { createGateway } from './server.js';
 import { readSupergraph } from './supergraph-file.js';
 
@@ -15,23 +17,37 @@ const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, subgr
   SubgraphName,
   string
 >;
-// Redis makes a logout effective at once on every replica; without it, follow identity's feed.
+// Redis makes a logout effective at once on every replica; without it, and while it is away,
+// identity's feed within its interval.
+const revocationFeed = new URL('/sessions/revocations', subgraphUrls.identity).toString();
 const revocations = config.redisUrl
-  ? createSharedRevocations(config.redisUrl, logger)
-  : new PollingRevocations(new URL('/sessions/revocations', subgraphUrls.identity).toString(), logger);
+  ? createSharedRevocations(config.redisUrl, logger, { url: revocationFeed })
+  : new PollingRevocations(revocationFeed, logger);
+// /metrics on the gateway's port, or with METRICS_PORT on a listener of its own.
+const metricsRegistry = new Registry();
 const gateway = await createGateway({
   config,
   logger,
   supergraphSdl: await readSupergraph(),
   subgraphUrls,
   revocations,
+  metricsRegistry,
 });
-const http = await listen(gateway.app, config.port, config.host);
-logger.info({ port: http.port }, 'gateway listening');
+// A port in use stops the process with one line naming its variable (PORT, METRICS_PORT).
+const http = await startOrExit(() =>
+  listen(gateway.app, config.port, config.host, { component: 'the gateway', variable: 'PORT' }),
+);
+const { metricsPort } = config;
+const metrics =
+  metricsPort === undefined
+    ? undefined
+    : await startOrExit(() => startMetricsListener(metricsRegistry, metricsPort, config.host));
+logger.info({ port: http.port, metricsPort: metrics?.port }, 'gateway listening');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void http
       .close()
+      .then(() => metrics?.close())
       .then(() => gateway.stop())
       .then(() => process.exit(0));
   });

@@ -6,9 +6,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express, type Request } from 'express';
 import { print } from 'graphql';
 import { createAccessTokenVerifier } from '../../lib/auth/access-token.js';
+import { createRefreshTokenTags } from '../../lib/auth/refresh-token-tag.js';
 import { anonymous } from '../../lib/auth/principal.js';
 import type { SessionRevocations } from '../../lib/auth/revocation.js';
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../lib/config/env.js';
+import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
 import { AppError, formatGraphQLError } from '../../lib/errors/index.js';
 import { logUnexpectedErrors } from '../../lib/errors/log-plugin.js';
 import type { Logger } from '../../lib/logging/logger.js';
@@ -21,21 +23,32 @@ import { createApiClientAuthenticator } from './auth/api-clients.js';
 import { authenticate } from './auth/authenticate.js';
 import { createMemberAuthenticator } from './auth/development-fallback.js';
 import type { GatewayContext } from './context.js';
-import { serveMetadata } from './discovery/metadata.js';
+import { serveMetadata, TOKEN_ENDPOINT_PATH } from './discovery/metadata.js';
 import { graphqlClientErrors } from './http/client-errors.js';
+import { browserCors, createOriginRegistry } from './http/cors.js';
+import { NO_STORE_HEADERS } from './http/no-store.js';
 import { jsonBody } from './http/json-body.js';
 import { refuseBodiesOver } from './http/body-limit.js';
 import { closeConnectionsAnsweredEarly } from './http/unread-body.js';
 import { introspectionPolicy } from './limits/introspection.js';
 import { queryLimits } from './limits/query-limits.js';
 import { createGatewayRateLimiter } from './limits/rate-limit.js';
-import { createMetrics } from './observability/metrics.js';
+import { createClientVerifier, createCredentialOwner } from './limits/rate-limit-credentials.js';
+import { createMetrics, notePrincipal, type Registry } from './observability/metrics.js';
+import { readiness } from './observability/readiness.js';
+import { notFound } from './http/not-found.js';
 import { mountProfilePictures } from './rest/oauth/profile-picture-http.js';
 import { mountTokenEndpoint } from './rest/oauth/token-endpoint.js';
 import { createAuthorizePages } from './pages/authorize-pages.js';
 import { buildOpenApiDocument } from './rest/openapi.js';
 import type { RouteDefinition } from './rest/route.js';
-import { clientErrorsByPath, createRestLayer, type Authenticated, type RestLayerOptions } from './rest/router.js';
+import {
+  browserPaths,
+  clientErrorsByPath,
+  createRestLayer,
+  type Authenticated,
+  type RestLayerOptions,
+} from './rest/router.js';
 import { legacyRoutes } from './rest/routes.js';
 
 export interface GatewayOptions {
@@ -48,6 +61,8 @@ export interface GatewayOptions {
   readonly routes?: readonly RouteDefinition[];
   /** Sessions that ended early: their access tokens are refused here. */
   readonly revocations: SessionRevocations;
+  /** The process's metrics registry (in `npm start` the subgraphs record into it too). */
+  readonly metricsRegistry?: Registry;
 }
 
 export interface Gateway {
@@ -72,14 +87,18 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
  * A request's credential is verified once, whoever asks first (the rate limiter, then the route);
  * a refusal is remembered too, so the route answers it.
  */
-function oncePerRequest<T>(work: (req: Request) => Promise<T>): (req: Request) => Promise<T> {
+function oncePerRequest<T extends Authenticated>(work: (req: Request) => Promise<T>): (req: Request) => Promise<T> {
   const done = new WeakMap<Request, Promise<T>>();
   return (req) => {
     let result = done.get(req);
     if (!result) {
       result = work(req);
-      // Whoever awaits it handles a refusal; this only keeps an unawaited one from being unhandled.
-      result.catch(() => undefined);
+      // Who it is goes in the request's log line. Whoever awaits it handles a refusal; this only
+      // keeps an unawaited one from being unhandled.
+      result.then(
+        (caller) => notePrincipal(req, caller.principal),
+        () => undefined,
+      );
       done.set(req, result);
     }
     return result;
@@ -93,7 +112,7 @@ function subgraphBaseUrl(graphqlUrl: string): string {
 /** The public process: GraphQL (Apollo Gateway), REST compatibility layer, health, metrics, JWKS. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
-  const metrics = createMetrics();
+  const metrics = createMetrics({ registry: options.metricsRegistry, logger, routes: options.routes ?? legacyRoutes });
   const trustedProxy = addressMatcher(config.trustedProxies);
   const verifier = createAccessTokenVerifier({
     issuer: config.publicUrl,
@@ -104,11 +123,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) =>
-      new ForwardingDataSource({
-        url: options.subgraphUrls[name as SubgraphName],
-        // Hash-first requests keep big documents off the wire after the first time.
-        apq: true,
-      }),
+      metrics.measureSubgraph(
+        name,
+        new ForwardingDataSource({
+          url: options.subgraphUrls[name as SubgraphName],
+          // Hash-first requests keep big documents off the wire after the first time.
+          apq: true,
+        }),
+      ),
     logger,
   });
 
@@ -140,6 +162,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const originOf = (req: Request) => originAtGateway(req.socket.remoteAddress, req.headers, trustedProxy);
   const contextFor = (req: Request, res: express.Response, caller: Authenticated): GatewayContext => {
     const requestId = requestIdOf(res);
+    notePrincipal(req, caller.principal);
     return {
       principal: caller.principal,
       requestId,
@@ -154,7 +177,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   /** `X-Client-Key` + `X-API-Key` (seed 000); a bearer token is not accepted in their place. */
   const asApiClient = oncePerRequest((req): Promise<Authenticated> =>
-    authenticateClient({ headers: req.headers, clientAddress: originOf(req).ipAddress, path: req.path }),
+    authenticateClient({ headers: req.headers, clientAddress: originOf(req).ipAddress }),
   );
   /** A user's bearer token; an invalid one is refused (RFC 6750), never downgraded to anonymous. */
   const asBearer = oncePerRequest(async (req): Promise<Authenticated> => {
@@ -177,6 +200,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // The same verification the route then reuses (oncePerRequest), not a second one.
     identify: async (req) => (await (req.headers['x-client-key'] ? asApiClient(req) : asBearer(req))).principal,
     clientAddress: (req) => originOf(req).ipAddress,
+    onRefusal: metrics.countRateLimitRefusal,
+    // Token requests and refreshes: the application or session they prove (read of SECRET_KEY's tag
+    // for refresh tokens, identity's check for client secrets), else the address.
+    credentialOwner: createCredentialOwner({
+      refreshTokens: createRefreshTokenTags(await resolveSecretKey(config)),
+      verifyClient: createClientVerifier({
+        verifyUrl: new URL('/oauth-clients/verify', options.subgraphUrls.identity).toString(),
+      }),
+    }),
   });
 
   const app = express();
@@ -191,31 +223,27 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // An error nothing caught is then this request's failure (lib/errors/uncaught.ts).
     runInRequestScope({ requestId: requestIdOf(res), res }, next);
   });
+  const routes = options.routes ?? legacyRoutes;
+  // Browser applications of registered origins: the token endpoints and the bearer-token routes.
+  // Before the rate limits, so that preflights cost nothing and a 429 is readable too.
+  app.use(
+    browserCors(
+      [...browserPaths(routes), { path: TOKEN_ENDPOINT_PATH, methods: ['post'] }],
+      createOriginRegistry({
+        url: new URL('/applications/origins', options.subgraphUrls.identity).toString(),
+        logger,
+      }),
+    ),
+  );
   // Every route below is rate limited except health, metrics, JWKS, discovery and OpenAPI.
   app.use(rateLimits.http);
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/ready', async (_req, res) => {
-    const checks = await Promise.all(
-      Object.entries(options.subgraphUrls).map(async ([name, url]) => {
-        try {
-          const answer = await fetch(`${subgraphBaseUrl(url)}/ready`, { signal: AbortSignal.timeout(2_000) });
-          return [name, answer.ok ? 'ready' : 'unavailable'] as const;
-        } catch {
-          return [name, 'unreachable'] as const;
-        }
-      }),
-    );
-    const ready = checks.every(([, state]) => state === 'ready');
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'unavailable', subgraphs: Object.fromEntries(checks) });
-  });
-  app.get('/metrics', async (_req, res) => {
-    res.set('Content-Type', metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  app.get('/ready', readiness(options.subgraphUrls, logger));
+  // With METRICS_PORT, /metrics is served on that listener instead (main.ts, stack.ts).
+  if (config.metricsPort === undefined) app.get('/metrics', metrics.serve);
 
   app.get(
     ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'],
@@ -236,7 +264,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
   });
 
-  const routes = options.routes ?? legacyRoutes;
   const openApi = buildOpenApiDocument(routes, config.publicUrl);
   app.get('/openapi.json', (_req, res) => {
     res.json(openApi);
@@ -301,6 +328,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const graphqlBodyLimit = graphqlBodyLimitBytes(config.profilePictureMaxBytes);
   app.use(
     '/graphql',
+    // Answers may carry tokens and secrets (login, refreshToken, createApiClient...): none is kept by
+    // a cache, whatever the operation (RFC 6749 §5.1). GET serves Sandbox, which browsers may cache.
+    ((req, res, next) => {
+      if (req.method === 'POST') res.set(NO_STORE_HEADERS);
+      next();
+    }) satisfies express.RequestHandler,
     // A body over the limit is refused as soon as that is known, not after reading all of it.
     refuseBodiesOver(graphqlBodyLimit, jsonBody({ limit: graphqlBodyLimit })),
     // A body it refused (too large, another charset or encoding, not JSON) is the client's: a 4xx.
@@ -311,6 +344,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         try {
           // Services call GraphQL with their client keys; people with a bearer token.
           const caller = req.headers['x-client-key'] ? await asApiClient(req) : await asBearer(req);
+          caller.authorizePath?.('/graphql');
           return contextFor(req, res, caller);
         } catch (error) {
           throw error instanceof AppError ? error.toRequestError() : error;
@@ -319,6 +353,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
   );
 
+  // A path nothing above answers (the REST families answer their own): JSON, not Express's HTML page.
+  app.use(notFound);
   // Raised before any route took the request (a picture URL's broken %-encoding): the client's, a 4xx.
   app.use(clientErrorsByPath(logger));
   app.use((error: unknown, _req: Request, res: express.Response, _next: express.NextFunction) => {

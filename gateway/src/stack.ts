@@ -9,6 +9,8 @@ import { startOutboxRelay } from '../../lib/events/start-relay.js';
 import { launchSubgraph, type LaunchedSubgraph } from '../../lib/subgraph-runtime/launch-subgraph.js';
 import { listen, type Listening } from '../../lib/http/listen.js';
 import type { Logger } from '../../lib/logging/logger.js';
+import { Registry } from '../../lib/observability/metrics.js';
+import { startMetricsListener } from '../../lib/observability/metrics-listener.js';
 import { subgraphDefinitions } from '../../subgraphs/registry.js';
 import type { IdentityServices } from '../../subgraphs/identity/src/definition.js';
 import { createGateway, type Gateway, type GatewayOptions } from './server.js';
@@ -44,6 +46,10 @@ export interface Stack {
   readonly identity: IdentityServices;
   readonly databaseUrl: string;
   readonly embedded: EmbeddedPostgres | undefined;
+  /** The one registry of the process: gateway and subgraphs record into it, the gateway serves it. */
+  readonly metricsRegistry: Registry;
+  /** The /metrics listener when METRICS_PORT is set (then /metrics is not on the gateway's port). */
+  readonly metrics: Listening | undefined;
   /** Hands every committed outbox event to admin now, instead of at the relays' next poll. */
   drainEvents(): Promise<number>;
   stop(): Promise<void>;
@@ -75,11 +81,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     const poolMax = embedded ? EMBEDDED_POOL_PER_SUBGRAPH : config.dbPoolMax;
     const secretKey = await resolveSecretKey(config);
-    // Identity and the gateway share it: in this process, or in Redis for every replica.
-    const revocations = createSharedRevocations(config.redisUrl, logger);
+    // One registry for the whole process, served by the gateway (or on METRICS_PORT), not by each subgraph.
+    const metricsRegistry = new Registry();
+    const subgraphs = {} as Record<SubgraphName, LaunchedSubgraph>;
+    // Identity and the gateway share it: in this process, or in Redis for every replica, with
+    // identity's feed (listening once launched below) to fall back on while Redis is away.
+    const revocations = createSharedRevocations(config.redisUrl, logger, {
+      url: () => subgraphs.identity && new URL('/sessions/revocations', subgraphs.identity.url).toString(),
+    });
     started.push({ close: () => revocations.close() });
 
-    const subgraphs = {} as Record<SubgraphName, LaunchedSubgraph>;
     for (const name of subgraphNames) {
       const launched = await launchSubgraph<unknown>(subgraphDefinitions[name], {
         config,
@@ -90,6 +101,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         revocations,
         host: '127.0.0.1',
         port: config.subgraphs[name].port,
+        metrics: { registry: metricsRegistry, onApiPort: false },
         ...(name === 'identity' ? {} : { jwksUrl: new URL('/.well-known/jwks.json', subgraphs.identity.url) }),
       });
       subgraphs[name] = launched;
@@ -117,11 +129,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       supergraphSdl: await readSupergraph(),
       subgraphUrls: Object.fromEntries(subgraphNames.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
       revocations,
+      metricsRegistry,
       ...(options.routes ? { routes: options.routes } : {}),
     });
     started.push({ close: () => gateway.stop() });
-    const http = await listen(gateway.app, config.port, config.host);
+    const http = await listen(gateway.app, config.port, config.host, { component: 'the gateway', variable: 'PORT' });
     started.push(http);
+    const metrics =
+      config.metricsPort === undefined
+        ? undefined
+        : await startMetricsListener(metricsRegistry, config.metricsPort, config.host);
+    if (metrics) started.push(metrics);
 
     return {
       gatewayUrl: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${http.port}`,
@@ -131,6 +149,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       identity: subgraphs.identity.services as IdentityServices,
       databaseUrl,
       embedded,
+      metricsRegistry,
+      metrics,
       async drainEvents() {
         let total = 0;
         for (const relay of relays) total += await relay.drain();

@@ -1,11 +1,14 @@
-import { Redis } from 'ioredis';
-import { AppError } from '../errors/index.js';
+import { FailureStreak } from '../logging/failure-streak.js';
 import type { Logger } from '../logging/logger.js';
+import { RedisRevocations, ResilientRevocations } from './redis-revocations.js';
+
+export { RedisRevocations, ResilientRevocations } from './redis-revocations.js';
 
 /**
  * Sessions that ended before their access tokens did (logout, password change, refresh-token reuse).
- * Identity writes; the gateway checks every authenticated request. An entry lives until the last
- * access token its session could have issued has expired.
+ * Identity writes once the database has committed the end (the truth: its revocation feed reads
+ * it); the gateway and the subgraphs check every authenticated request. An entry lives until the
+ * last access token its session could have issued has expired.
  */
 export interface SessionRevocations {
   revoke(sessionId: string, untilEpochSeconds: number): Promise<void>;
@@ -27,6 +30,20 @@ export class MemoryRevocations implements SessionRevocations {
     return until !== undefined && until > Date.now() / 1000;
   }
 
+  /** The live entries, e.g. to write back into a Redis that restarted empty. */
+  entries(): [sessionId: string, untilEpochSeconds: number][] {
+    this.prune();
+    return [...this.until];
+  }
+
+  /**
+   * Whether this copy alone may say that a session has NOT ended. As a fallback for Redis it holds
+   * only what this process revoked itself, so no; one following identity's feed may (below).
+   */
+  async upToDate(): Promise<boolean> {
+    return false;
+  }
+
   async close(): Promise<void> {
     this.until.clear();
   }
@@ -37,76 +54,96 @@ export class MemoryRevocations implements SessionRevocations {
   }
 }
 
-const redisKey = (sessionId: string) => `membergraph:revoked-session:${sessionId}`;
-
-/** Replicas (REDIS_URL): one key per revoked session, expiring by itself. */
-export class RedisRevocations implements SessionRevocations {
-  private readonly redis: Redis;
-
-  constructor(url: string, logger: Logger) {
-    this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true });
-    this.redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
-  }
-
-  async revoke(sessionId: string, untilEpochSeconds: number): Promise<void> {
-    await this.redis.set(redisKey(sessionId), '1', 'EXAT', Math.ceil(untilEpochSeconds));
-  }
-
-  async isRevoked(sessionId: string): Promise<boolean> {
-    try {
-      return (await this.redis.exists(redisKey(sessionId))) === 1;
-    } catch (error) {
-      // Fail closed: a token whose session cannot be checked is not accepted.
-      throw new AppError('SERVICE_UNAVAILABLE', 'Session state is unavailable', { cause: error });
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
-  }
-}
-
 export interface RevocationFeedEntry {
   readonly sessionId: string;
   readonly until: number;
   readonly revokedAt: string;
 }
 
+/** Identity's feed; a function when identity listens only later (the all-in-one process). */
+export type RevocationFeedUrl = string | (() => string | undefined);
+
+export interface RevocationFeedOptions {
+  readonly url: RevocationFeedUrl;
+  readonly intervalMs?: number;
+  /** Identity follows its own feed: it cannot answer before it listens, so it waits one interval. */
+  readonly pollAtOnce?: boolean;
+}
+
+const FEED_TIMEOUT_MS = 2_000;
 /**
- * A gateway on its own without Redis: it follows identity's revocation feed every few seconds. A
- * revoked session's tokens are then refused within that interval rather than at once; run Redis
- * to make it immediate across replicas.
+ * Each poll asks again for at least this much of the recent past: a session's `revokedAt` is set
+ * before its transaction commits, so a slow commit can land behind entries already seen. Entries
+ * repeat harmlessly, and an older cursor (catching up) still moves on page by page.
+ */
+const FEED_OVERLAP_MS = 30_000;
+
+/**
+ * Follows identity's revocation feed every few seconds: a revoked session's tokens are then refused
+ * within that interval rather than at once. A gateway or subgraph without Redis uses it alone; with
+ * Redis it runs in the background as the warm fallback for when Redis is away (ResilientRevocations).
  */
 export class PollingRevocations extends MemoryRevocations {
-  private cursor = new Date(Date.now() - 3_600_000).toISOString();
+  private cursor = Date.now() - 3_600_000;
+  private lastPolledAt: number | undefined;
+  private inFlight: Promise<void> | undefined;
   private readonly timer: NodeJS.Timeout;
+  /** An outage of the feed is one warning and one line when it ends, not a stack trace every poll. */
+  private readonly feedHealth: FailureStreak;
 
   constructor(
-    private readonly feedUrl: string,
+    private readonly feedUrl: RevocationFeedUrl,
     private readonly logger: Logger,
-    intervalMs = 2_000,
-    /** Identity follows its own feed: it cannot answer before it listens, so it waits one interval. */
+    private readonly intervalMs = 2_000,
     pollAtOnce = true,
   ) {
     super();
+    this.feedHealth = new FailureStreak(logger, {
+      failing: 'revocation feed unavailable',
+      recovered: 'revocation feed available again',
+    });
     this.timer = setInterval(() => void this.poll(), intervalMs);
     this.timer.unref();
     if (pollAtOnce) void this.poll();
   }
 
-  private async poll(): Promise<void> {
+  /** Up to date when a poll succeeded within a few intervals; otherwise it polls once more to be. */
+  override async upToDate(): Promise<boolean> {
+    if (this.fresh()) return true;
+    await this.poll();
+    return this.fresh();
+  }
+
+  /** Polls now; callers arriving while a poll is under way wait for that one. */
+  poll(): Promise<void> {
+    this.inFlight ??= this.fetchEntries().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private fresh(): boolean {
+    return this.lastPolledAt !== undefined && Date.now() - this.lastPolledAt <= 3 * this.intervalMs + FEED_TIMEOUT_MS;
+  }
+
+  private async fetchEntries(): Promise<void> {
+    const feedUrl = typeof this.feedUrl === 'string' ? this.feedUrl : this.feedUrl();
+    if (!feedUrl) return;
     try {
-      const answer = await fetch(`${this.feedUrl}?since=${encodeURIComponent(this.cursor)}`, {
-        signal: AbortSignal.timeout(2_000),
+      const since = new Date(Math.min(this.cursor, Date.now() - FEED_OVERLAP_MS)).toISOString();
+      const answer = await fetch(`${feedUrl}?since=${encodeURIComponent(since)}`, {
+        signal: AbortSignal.timeout(FEED_TIMEOUT_MS),
       });
       if (!answer.ok) throw new Error(`revocation feed answered ${answer.status}`);
       const entries = (await answer.json()) as RevocationFeedEntry[];
       for (const entry of entries) {
         await this.revoke(entry.sessionId, entry.until);
-        if (entry.revokedAt > this.cursor) this.cursor = entry.revokedAt;
+        this.cursor = Math.max(this.cursor, Date.parse(entry.revokedAt));
       }
+      this.lastPolledAt = Date.now();
+      this.feedHealth.succeeded();
     } catch (error) {
-      this.logger.warn({ err: error }, 'revocation feed unavailable');
+      this.feedHealth.failed(error, { feedUrl });
     }
   }
 
@@ -116,6 +153,19 @@ export class PollingRevocations extends MemoryRevocations {
   }
 }
 
-export function createSharedRevocations(redisUrl: string | undefined, logger: Logger): SessionRevocations {
-  return redisUrl ? new RedisRevocations(redisUrl, logger) : new MemoryRevocations();
+/**
+ * The store of ended sessions that identity and the gateway share. Without REDIS_URL, this one
+ * process's memory. With it, Redis for every replica, and, while Redis is away, this process's own
+ * copy: what it revoked itself plus identity's feed when `feed` is given (ResilientRevocations).
+ */
+export function createSharedRevocations(
+  redisUrl: string | undefined,
+  logger: Logger,
+  feed?: RevocationFeedOptions,
+): SessionRevocations {
+  if (!redisUrl) return new MemoryRevocations();
+  const local = feed
+    ? new PollingRevocations(feed.url, logger, feed.intervalMs, feed.pollAtOnce)
+    : new MemoryRevocations();
+  return new ResilientRevocations(new RedisRevocations(redisUrl, logger), local, logger);
 }

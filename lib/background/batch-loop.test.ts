@@ -115,3 +115,35 @@ describe('BatchLoop', () => {
     expect(warnings[0]).toMatchObject({ retryInMs: 10 });
   });
 });
+
+describe('BatchLoop while its work fails', () => {
+  it('warns without a stack trace, then says how many tries failed once the work succeeds again', async () => {
+    const { lines, logger } = capturedLogger();
+    let calls = 0;
+    const loop = new BatchLoop({
+      purpose: 'reach the far side',
+      logger,
+      batchSize: 10,
+      intervalMs: 1,
+      runBatch: async () => {
+        calls += 1;
+        if (calls <= 4) throw new Error('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:4004') });
+        return 0;
+      },
+    });
+    loop.start();
+    await until(() => calls >= 5, 5_000);
+    await loop.stop();
+    expect(lines.filter((line) => line['level'] === 40)).toEqual([
+      expect.objectContaining({
+        msg: 'could not reach the far side',
+        failures: 1,
+        error: 'fetch failed: connect ECONNREFUSED 127.0.0.1:4004',
+      }),
+    ]);
+    expect(JSON.stringify(lines)).not.toMatch(/"stack"/);
+    expect(lines.filter((line) => line['msg'] === 'can reach the far side again')).toEqual([
+      expect.objectContaining({ level: 30, failures: 4 }),
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { FailureStreak } from '../logging/failure-streak.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface BatchLoopOptions {
@@ -18,8 +19,9 @@ const MAX_BACKOFF_MS = 30_000;
 
 /**
  * The loop behind the outbox relay and the webhook worker: poll, drain full batches back to back,
- * back off exponentially (to 30 s) while the work fails, warn once per run of failures, and let
- * callers wake it early, drain it (tests, shutdown) and stop it after the batch in flight.
+ * back off exponentially (to 30 s) while the work fails, warn once per run of failures and say how
+ * many when it ends (lib/logging/failure-streak.ts), and let callers wake it early, drain it (tests,
+ * shutdown) and stop it after the batch in flight.
  */
 export class BatchLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -28,8 +30,14 @@ export class BatchLoop {
   private wakeRequested = false;
   private failures = 0;
   private lastCleanup = 0;
+  private readonly streak: FailureStreak;
 
-  constructor(private readonly options: BatchLoopOptions) {}
+  constructor(private readonly options: BatchLoopOptions) {
+    this.streak = new FailureStreak(options.logger, {
+      failing: `could not ${options.purpose}`,
+      recovered: `can ${options.purpose} again`,
+    });
+  }
 
   start(): void {
     this.stopped = false;
@@ -83,6 +91,7 @@ export class BatchLoop {
       this.wakeRequested = false;
       const handled = await this.options.runBatch();
       this.failures = 0;
+      this.streak.succeeded();
       if (handled === this.options.batchSize || this.wakeRequested) delay = 0;
       if (cleanup && Date.now() - this.lastCleanup > cleanupEveryMs) {
         this.lastCleanup = Date.now();
@@ -91,9 +100,7 @@ export class BatchLoop {
     } catch (error) {
       this.failures += 1;
       delay = Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** this.failures);
-      // The first failure in a row is worth a warning; the rest would only repeat it.
-      const level = this.failures === 1 ? 'warn' : 'debug';
-      this.options.logger[level]({ err: error, retryInMs: delay }, `could not ${this.options.purpose}`);
+      this.streak.failed(error, { retryInMs: delay });
     }
     this.schedule(delay);
   }

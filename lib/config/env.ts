@@ -24,6 +24,8 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port.default(4000),
+  // Unset: /metrics is served on the API port (the gateway's, or a lone subgraph's).
+  METRICS_PORT: port.optional(),
   PUBLIC_URL: optionalUrl,
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: optionalUrl.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
@@ -71,6 +73,10 @@ const envSchema = z.object({
   RATE_LIMIT_GENERAL_PER_MINUTE: positiveInt.default(100),
   RATE_LIMIT_AUTH_PER_MINUTE: positiveInt.default(10),
   RATE_LIMIT_ADMIN_PER_MINUTE: positiveInt.default(1000),
+  // Services call /internal/* in batches: 1,000 a second per API client before anything is refused.
+  RATE_LIMIT_INTERNAL_PER_MINUTE: positiveInt.default(60_000),
+  SESSION_ABSOLUTE_LIFETIME_SECONDS: positiveInt.default(30 * 86_400),
+  SESSION_IDLE_LIFETIME_SECONDS: positiveInt.default(7 * 86_400),
   WEBHOOK_RETRY_DELAYS_MS: z
     .string()
     .default('60000,300000,1800000,7200000,21600000')
@@ -107,6 +113,8 @@ export interface AppConfig {
   readonly isProduction: boolean;
   readonly host: string;
   readonly port: number;
+  /** A listener of its own for /metrics (then absent from the API port), so it is not published with the API. */
+  readonly metricsPort: number | undefined;
   readonly publicUrl: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
@@ -133,7 +141,14 @@ export interface AppConfig {
     readonly maxAttempts: number;
   };
   readonly profilePictureMaxBytes: number;
-  readonly rateLimits: { readonly general: number; readonly auth: number; readonly admin: number };
+  readonly rateLimits: {
+    readonly general: number;
+    readonly auth: number;
+    readonly admin: number;
+    readonly internal: number;
+  };
+  /** A session ends this long after sign-in, or once it was not refreshed for `idleSeconds`. */
+  readonly sessionLifetimes: { readonly absoluteSeconds: number; readonly idleSeconds: number };
   readonly webhookRetryDelaysMs: readonly number[];
   /** Longest a webhook request may take, response included. */
   readonly webhookTimeoutMs: number;
@@ -197,6 +212,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     isProduction: e.NODE_ENV === 'production',
     host: e.HOST,
     port: e.PORT,
+    metricsPort: e.METRICS_PORT,
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
@@ -225,6 +241,11 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       general: e.RATE_LIMIT_GENERAL_PER_MINUTE,
       auth: e.RATE_LIMIT_AUTH_PER_MINUTE,
       admin: e.RATE_LIMIT_ADMIN_PER_MINUTE,
+      internal: e.RATE_LIMIT_INTERNAL_PER_MINUTE,
+    },
+    sessionLifetimes: {
+      absoluteSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
+      idleSeconds: e.SESSION_IDLE_LIFETIME_SECONDS,
     },
     webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,

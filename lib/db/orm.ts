@@ -1,6 +1,7 @@
 import { MikroORM, ReflectMetadataProvider, type EntityManager } from '@mikro-orm/postgresql';
 import { Migrator, type Migration } from '@mikro-orm/migrations';
 import type { Logger } from '../logging/logger.js';
+import { commitWatcher } from './after-commit.js';
 import { withMigrationLock } from './migration-lock.js';
 
 export type { EntityManager } from '@mikro-orm/postgresql';
@@ -34,8 +35,23 @@ export interface SubgraphDatabase {
    * (O(1) statements per request) while the outbox relay polls in the background.
    */
   statementCount(): number;
+  /** The connection pool now (metrics): connections lent out, callers waiting, size limit. */
+  pool(): PoolState;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface PoolState {
+  readonly inUse: number;
+  readonly waiting: number;
+  readonly max: number;
+}
+
+/** The part of knex's tarn pool that the metrics read (knex types its client as `any`). */
+interface TarnPool {
+  readonly max: number;
+  numUsed(): number;
+  numPendingAcquires(): number;
 }
 
 export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Promise<SubgraphDatabase> {
@@ -46,6 +62,8 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     metadataProvider: ReflectMetadataProvider,
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     extensions: [Migrator],
+    // Lets work wait for a commit (after-commit.ts), e.g. publishing an ended session to Redis.
+    subscribers: [commitWatcher],
     migrations: {
       tableName: 'mikro_orm_migrations',
       migrationsList: options.migrations.map((m) => ({ name: m.name, class: m.class as never })),
@@ -84,6 +102,14 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     orm,
     fork: () => orm.em.fork(),
     statementCount: () => statements,
+    pool() {
+      const pool = (orm.em.getConnection().getKnex().client as { pool?: TarnPool }).pool;
+      return {
+        inUse: pool?.numUsed() ?? 0,
+        waiting: pool?.numPendingAcquires() ?? 0,
+        max: pool?.max ?? options.poolMax,
+      };
+    },
     async ping() {
       await orm.em.getConnection().execute('select 1');
     },

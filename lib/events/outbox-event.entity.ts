@@ -15,7 +15,7 @@ export class OutboxEvent {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
 
-  /** e.g. user.created, user.login, user.login_failed (see lib/events/types.ts). */
+  /** e.g. user.created, user.login, user.login_failed (declared in lib/events/catalog.ts). */
   @Property({ type: 'text' })
   type!: string;
 

@@ -1,56 +1,36 @@
 import type { EntityManager } from '../db/orm.js';
 import type { RequestOrigin } from '../http/origin.js';
+import type { EventPayload, EventType } from './catalog.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 
-/** What the catalog subgraph records of its items: `catalog.system_created`, `catalog.site_deactivated`... */
-export type CatalogEventType = `catalog.${'system' | 'module' | 'company' | 'site'}_${
-  'created' | 'updated' | 'activated' | 'deactivated'}`;
-
-/** The events subgraphs record; the names are the webhook event types of seed 004 and our own. */
-export type EventType =
-  | CatalogEventType
-  | 'permission.granted'
-  | 'permission.revoked'
-  | 'user.created'
-  | 'user.updated'
-  | 'user.deleted'
-  | 'user.login'
-  | 'user.login_failed'
-  | 'user.login_throttled'
-  | 'user.logout'
-  | 'user.password_changed'
-  | 'user.role_changed'
-  | 'user.activated'
-  | 'user.deactivated'
-  | 'user.tenant_changed'
-  | 'user.totp_enrolled'
-  | 'user.totp_disabled'
-  | 'session.refresh_reuse_detected'
-  | 'tenant.created'
-  | 'user.password_setup_issued'
-  | 'api_client.created'
-  | 'api_client.rotated'
-  | 'api_client.disabled'
-  | 'application.created'
-  | 'application.updated'
-  | 'application.deleted'
-  | 'application.authorized'
-  | 'application.revoked';
-
-export interface EventRecord {
-  readonly type: EventType;
+/** What every event records besides its type and payload (the outbox row's columns). */
+interface EventEnvelope {
   readonly tenantId?: string | null;
   readonly actorUserId?: string | null;
   readonly subjectUserId?: string | null;
   readonly origin?: RequestOrigin;
-  readonly payload?: Record<string, unknown>;
 }
+
+/** The fields of P that the catalog declares required. */
+type RequiredKey<P> = { [K in keyof P]-?: Record<never, never> extends Pick<P, K> ? never : K }[keyof P];
+
+/** A payload may be left out only where the catalog declares no field of it required. */
+type PayloadField<T extends EventType> = [RequiredKey<EventPayload<T>>] extends [never]
+  ? { readonly payload?: EventPayload<T> }
+  : { readonly payload: EventPayload<T> };
+
+/** An event of type T as a subgraph records it: its payload is the one lib/events/catalog.ts declares. */
+export type EventRecordOf<T extends EventType> = EventEnvelope & { readonly type: T } & PayloadField<T>;
+
+/** Any event a subgraph may record. */
+export type EventRecord = { [T in EventType]: EventRecordOf<T> }[EventType];
 
 /**
  * Adds an event to the unit of work of `em`: it is written by the same flush, inside the same
- * transaction, as the change it describes.
+ * transaction, as the change it describes. Typed by the event catalog: an unknown type, or a payload
+ * the catalog does not declare for the type, does not compile.
  */
-export function recordEvent(em: EntityManager, event: EventRecord): OutboxEvent {
+export function recordEvent<T extends EventType>(em: EntityManager, event: EventRecordOf<T>): OutboxEvent {
   const row = em.create(OutboxEvent, {
     type: event.type,
     tenantId: event.tenantId ?? null,

@@ -1,8 +1,8 @@
-import { BACKGROUND_STATEMENT, type SubgraphDatabase } from '../db/orm.js';
+import { BACKGROUND_STATEMENT, type EntityManager, type SubgraphDatabase } from '../db/orm.js';
 import { BatchLoop } from '../background/batch-loop.js';
 import type { Logger } from '../logging/logger.js';
 import { RELAY_SIGNATURE_HEADER, relaySigner } from './relay-signature.js';
-import type { RelayBatch, RelayedEvent } from './wire.js';
+import { relayAnswer, type RelayBatch, type RelayedEvent } from './wire.js';
 
 export interface OutboxRelayOptions {
   readonly source: string;
@@ -18,6 +18,11 @@ export interface OutboxRelayOptions {
   readonly leaseSeconds?: number;
   /** Published events are kept this long (for investigation), then deleted. */
   readonly retainPublishedDays?: number;
+  /**
+   * How long an event admin refused (its event catalog does not declare it: admin older than this
+   * subgraph, or a bug) waits before it is offered again; it stays unpublished meanwhile.
+   */
+  readonly refusedRetrySeconds?: number;
 }
 
 interface OutboxRow {
@@ -46,6 +51,20 @@ function toWire(row: OutboxRow): RelayedEvent {
   };
 }
 
+/** The ids of `batch` that admin's answer refuses (none from an answer without the list). */
+function refusedIn(answer: string, batch: RelayBatch): ReadonlySet<string> {
+  let body: unknown;
+  try {
+    body = JSON.parse(answer);
+  } catch {
+    return new Set();
+  }
+  const read = relayAnswer.safeParse(body);
+  const sent = new Set(batch.events.map((event) => event.id));
+  // Only ids of this batch: an answer can park nothing else.
+  return new Set(read.success ? (read.data.refused ?? []).filter((id) => sent.has(id)) : []);
+}
+
 /**
  * Moves a subgraph's committed outbox events to the admin subgraph, at least once, in commit order
  * per batch. Batches are claimed with `FOR UPDATE SKIP LOCKED` plus a lease, so replicas share the
@@ -56,6 +75,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly leaseSeconds: number;
   private readonly retainDays: number;
+  private readonly refusedRetrySeconds: number;
   private readonly sign: (body: string) => string;
   private readonly table: string;
   private readonly loop: BatchLoop;
@@ -64,6 +84,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 200;
     this.leaseSeconds = options.leaseSeconds ?? 30;
     this.retainDays = options.retainPublishedDays ?? 7;
+    this.refusedRetrySeconds = options.refusedRetrySeconds ?? 900;
     this.sign = relaySigner(options.secretKey).sign;
     this.table = `"${String(options.database.orm.config.get('schema'))}"."outbox_event"`;
     this.loop = new BatchLoop({
@@ -103,8 +124,9 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     const ids = rows.map((row) => row.id);
     const events = rows.map(toWire).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+    let refused: ReadonlySet<string>;
     try {
-      await this.send({ source: this.options.source, events });
+      refused = await this.send({ source: this.options.source, events });
     } catch (error) {
       // Let another attempt (this relay's next, or another replica's) take them at once.
       await em.execute(
@@ -113,14 +135,32 @@ export class OutboxRelay {
       );
       throw error;
     }
-    await em.execute(
-      `${BACKGROUND_STATEMENT} update ${this.table} set published_at = now(), claimed_until = null where id in (${ids.map(() => '?').join(',')})`,
-      ids,
-    );
+    const published = ids.filter((id) => !refused.has(id));
+    if (published.length > 0) {
+      await em.execute(
+        `${BACKGROUND_STATEMENT} update ${this.table} set published_at = now(), claimed_until = null where id in (${published.map(() => '?').join(',')})`,
+        published,
+      );
+    }
+    if (refused.size > 0) await this.park(em, [...refused]);
     return rows.length;
   }
 
-  private async send(batch: RelayBatch): Promise<void> {
+  /** Parked by a longer lease: later events go on, and admin is asked again once the lease ends. */
+  private async park(em: EntityManager, ids: readonly string[]): Promise<void> {
+    await em.execute(
+      `${BACKGROUND_STATEMENT} update ${this.table} set claimed_until = now() + make_interval(secs => ?)
+       where id in (${ids.map(() => '?').join(',')}) and published_at is null`,
+      [this.refusedRetrySeconds, ...ids],
+    );
+    this.options.logger.warn(
+      { events: ids, retryInSeconds: this.refusedRetrySeconds },
+      'admin refused events its event catalog does not declare; kept in the outbox',
+    );
+  }
+
+  /** Sends a batch; returns the ids admin refused. */
+  private async send(batch: RelayBatch): Promise<ReadonlySet<string>> {
     const body = JSON.stringify(batch);
     const response = await fetch(this.options.target, {
       method: 'POST',
@@ -130,6 +170,7 @@ export class OutboxRelay {
     });
     const answer = await response.text();
     if (!response.ok) throw new Error(`admin answered ${response.status}: ${answer.slice(0, 200)}`);
+    return refusedIn(answer, batch);
   }
 
   private async cleanup(): Promise<void> {

@@ -22,3 +22,12 @@ export function resolverContainer(
     },
   };
 }
+
+/**
+ * Services are absent when a schema is only printed (composition); resolvers never run then, so a
+ * factory unwraps each service with this and fails loudly if one is missing when it does run.
+ */
+export function required<T>(service: T | undefined): T {
+  if (!service) throw new Error('service missing: the schema was built without its services');
+  return service;
+}

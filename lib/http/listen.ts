@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { ConfigError } from '../config/env.js';
 
 export interface Listening {
   readonly server: Server;
@@ -9,10 +10,26 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** Listens and resolves with the bound port (port 0 picks a free one). */
-export async function listen(app: Express, port: number, host: string): Promise<Listening> {
+/** Who listens, for the message when the port is taken: "the gateway" and the variable "PORT". */
+export interface ListenerName {
+  readonly component: string;
+  readonly variable: string;
+}
+
+/**
+ * Listens and resolves with the bound port (port 0 picks a free one). A port already in use is a
+ * ConfigError naming the variable that chose it: entry points stop with that one line (startOrExit).
+ */
+export async function listen(app: Express, port: number, host: string, name: ListenerName): Promise<Listening> {
   const server = app.listen(port, host);
-  await once(server, 'listening');
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    throw new ConfigError([
+      `${name.variable}: ${host}:${port} is already in use by another process; ${name.component} listens there (set ${name.variable} to a free port)`,
+    ]);
+  }
   // Keep-alive longer than the gateway's agent timeout so pooled sockets are not cut mid-request.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -1,13 +1,21 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { AppConfig } from '../config/env.js';
 
 export type { Logger } from 'pino';
 
-/** One structured logger per process; children carry `service` and `requestId`. */
+/** Where log lines go: process.stdout unless told (tests capture them); `isTTY` when a terminal. */
+export type LogDestination = DestinationStream & { readonly isTTY?: boolean };
+
+/**
+ * One structured logger per process; children carry `service` and `requestId`. Lines are JSON, one
+ * per line, for whatever collects them; in development on a terminal they are made readable
+ * (pino-pretty, in-process) for the person watching.
+ */
 export function createLogger(
-  config: Pick<AppConfig, 'logLevel'>,
+  config: Pick<AppConfig, 'logLevel'> & Partial<Pick<AppConfig, 'env'>>,
   service: string,
-  destination?: DestinationStream,
+  destination?: LogDestination,
 ): Logger {
   const options = {
     level: config.logLevel,
@@ -26,5 +34,12 @@ export function createLogger(
       censor: '[redacted]',
     },
   };
+  const out: LogDestination = destination ?? process.stdout;
+  if (config.env === 'development' && out.isTTY === true) {
+    return pino(
+      options,
+      pretty({ destination: out, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
+    );
+  }
   return destination ? pino(options, destination) : pino(options);
 }

@@ -5,7 +5,10 @@ import { subgraphUrl, type AppConfig } from '../config/env.js';
 import { assertSealedSecretsOpen } from '../crypto/sealed-secrets.js';
 import { developmentKeyFile } from '../crypto/secret-key.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../db/orm.js';
+import { OutboxEvent } from '../events/outbox-event.entity.js';
 import type { Logger } from '../logging/logger.js';
+import { watchDatabase } from '../observability/database-metrics.js';
+import { Registry, serviceMetrics } from '../observability/metrics.js';
 import type { SubgraphDefinition } from './subgraph-definition.js';
 import { startSubgraphServer, type RunningSubgraph } from './subgraph-server.js';
 
@@ -20,6 +23,11 @@ export interface LaunchOptions {
   readonly port: number;
   /** Where identity publishes its JWKS (other subgraphs verify tokens against it). */
   readonly jwksUrl?: URL;
+  /**
+   * The process's metrics registry, and whether this subgraph serves GET /metrics on its own port.
+   * By default a registry of its own, served there: a lone process without METRICS_PORT.
+   */
+  readonly metrics?: { readonly registry: Registry; readonly onApiPort: boolean };
 }
 
 export interface LaunchedSubgraph<TServices = unknown> extends RunningSubgraph {
@@ -33,6 +41,8 @@ export async function launchSubgraph<TServices>(
   options: LaunchOptions,
 ): Promise<LaunchedSubgraph<TServices>> {
   const logger = options.logger.child({ component: definition.name });
+  const metricsOptions = options.metrics ?? { registry: new Registry(), onApiPort: true };
+  const metrics = serviceMetrics(metricsOptions.registry, definition.name);
   const database = await openSubgraphDatabase({
     url: options.databaseUrl,
     schema: definition.name,
@@ -41,6 +51,7 @@ export async function launchSubgraph<TServices>(
     poolMax: options.poolMax,
     logger,
   });
+  const unwatch = watchDatabase(metrics, database, { outbox: definition.entities.includes(OutboxEvent) });
   try {
     const instance = await definition.create({
       config: options.config,
@@ -48,6 +59,7 @@ export async function launchSubgraph<TServices>(
       logger,
       secretKey: options.secretKey,
       revocations: options.revocations,
+      metrics,
     });
     // Before onStart, which may seal new secrets (a first signing key) under the key it was given.
     assertSealedSecretsOpen(definition.name, (await instance.sealedSecrets?.()) ?? [], keySource(options.config));
@@ -71,6 +83,8 @@ export async function launchSubgraph<TServices>(
       introspection: !options.config.isProduction,
       ...(instance.routes ? { routes: instance.routes } : {}),
       ...(instance.jsonLimitBytes ? { jsonLimitBytes: instance.jsonLimitBytes } : {}),
+      metrics,
+      metricsOnApiPort: metricsOptions.onApiPort,
     });
     return {
       ...server,
@@ -79,10 +93,12 @@ export async function launchSubgraph<TServices>(
       async close() {
         await server.close();
         await instance.onStop?.();
+        unwatch();
         await database.close();
       },
     };
   } catch (error) {
+    unwatch();
     await database.close();
     throw error;
   }

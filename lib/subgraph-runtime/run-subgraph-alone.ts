@@ -6,7 +6,10 @@ import { developmentKeyFile, resolveSecretKey } from '../crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { guardAgainstUncaughtErrors } from '../errors/uncaught.js';
 import { startOutboxRelay } from '../events/start-relay.js';
+import type { Listening } from '../http/listen.js';
 import { createLogger } from '../logging/logger.js';
+import { Registry } from '../observability/metrics.js';
+import { startMetricsListener } from '../observability/metrics-listener.js';
 import { launchSubgraph } from './launch-subgraph.js';
 import type { SubgraphDefinition } from './subgraph-definition.js';
 
@@ -23,25 +26,29 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, `pg-${name}`)), maxConnections: 4 });
-  // Ended sessions: with REDIS_URL every process sees them at once; without, each follows identity's
-  // feed (identity too, for its other replicas' revocations), as a gateway does.
+  // Ended sessions: with REDIS_URL every process sees them at once; without, and while Redis is
+  // away, each follows identity's feed (identity too, for its other replicas' revocations).
+  const revocationFeed = {
+    url: new URL('/sessions/revocations', subgraphUrl(config, 'identity')).toString(),
+    pollAtOnce: name !== 'identity',
+  };
   const revocations = config.redisUrl
-    ? createSharedRevocations(config.redisUrl, logger)
-    : new PollingRevocations(
-        new URL('/sessions/revocations', subgraphUrl(config, 'identity')).toString(),
-        logger,
-        undefined,
-        name !== 'identity',
-      );
+    ? createSharedRevocations(config.redisUrl, logger, revocationFeed)
+    : new PollingRevocations(revocationFeed.url, logger, undefined, revocationFeed.pollAtOnce);
   const secretKey = await resolveSecretKey(config);
   if (!config.secretKey) {
     // The sealed secrets in the database open only with this key: say where it is kept.
     logger.info({ file: developmentKeyFile(config) }, 'SECRET_KEY is not set: development key used');
   }
+  // GET /metrics on this subgraph's port, or with METRICS_PORT on a listener of its own.
+  const registry = new Registry();
+  let metricsListener: Listening | undefined;
   // A refusal to start (a SECRET_KEY that does not open the database's secrets) exits with its
   // message on stderr, once the embedded database is closed cleanly.
   const launched = await startOrExit(async () => {
     try {
+      if (config.metricsPort !== undefined)
+        metricsListener = await startMetricsListener(registry, config.metricsPort, config.host);
       return await launchSubgraph<unknown>(definition, {
         config,
         logger,
@@ -51,8 +58,10 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
         revocations,
         host: config.host,
         port: config.subgraphs[name].port,
+        metrics: { registry, onApiPort: config.metricsPort === undefined },
       });
     } catch (error) {
+      await metricsListener?.close();
       await revocations.close();
       await embedded?.stop();
       throw error;
@@ -68,6 +77,7 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
     process.once(signal, () => {
       void (relay?.stop() ?? Promise.resolve())
         .then(() => launched.close())
+        .then(() => metricsListener?.close())
         .then(() => revocations.close())
         .then(() => embedded?.stop())
         .then(() => process.exit(0));

@@ -6,6 +6,7 @@ import type { SealedSecretSample } from '../crypto/sealed-secrets.js';
 import type { MigrationEntry, SubgraphDatabase } from '../db/orm.js';
 import type { SubgraphSchema } from '../graphql/subgraph-schema.js';
 import type { Logger } from '../logging/logger.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
 
 /** What a running subgraph gets from its launcher. */
 export interface SubgraphRuntime {
@@ -15,6 +16,8 @@ export interface SubgraphRuntime {
   readonly secretKey: string;
   /** Ended sessions, shared with the gateway (same process, Redis, or identity's feed). */
   readonly revocations: SessionRevocations;
+  /** This subgraph's metrics (sign-ins, webhook deliveries...), in its process's registry. */
+  readonly metrics: ServiceMetrics;
 }
 
 export interface SubgraphInstance<TServices = unknown> {

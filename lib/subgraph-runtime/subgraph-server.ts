@@ -16,6 +16,10 @@ import { operationGuard } from '../graphql/operation-guard.js';
 import type { SubgraphContext } from '../graphql/context.js';
 import type { Logger } from '../logging/logger.js';
 import { listen, type Listening } from '../http/listen.js';
+import { FailureStreak } from '../logging/failure-streak.js';
+import { graphqlMetrics } from '../observability/graphql-metrics.js';
+import { measureHttp, serveMetrics } from '../observability/http-metrics.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
 import { originFromGateway } from '../http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js';
 
@@ -36,6 +40,9 @@ export interface SubgraphServerOptions {
   readonly routes?: (app: Express) => void;
   /** Largest GraphQL request body; 1 MB unless the subgraph takes bigger documents (member: pictures). */
   readonly jsonLimitBytes?: number;
+  readonly metrics: ServiceMetrics;
+  /** GET /metrics here: a lone process without METRICS_PORT (in `npm start` the gateway serves them all). */
+  readonly metricsOnApiPort: boolean;
 }
 
 const ONE_MB = 1024 * 1024;
@@ -88,6 +95,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       accessLog(),
+      graphqlMetrics<SubgraphContext>(options.metrics),
       // A NUL or lone surrogate refused here too, not left to PostgreSQL's error (a 500).
       operationGuard<SubgraphContext>(),
       logUnexpectedErrors<SubgraphContext>((context) => context.logger ?? options.logger),
@@ -98,15 +106,23 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(measureHttp(options.metrics, { templates: ['/graphql'] }));
+  if (options.metricsOnApiPort) app.get('/metrics', serveMetrics(options.metrics));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
+  });
+  // Health checks ask every few seconds: a database that is away is said once, not at every ask.
+  const database = new FailureStreak(options.logger, {
+    failing: 'readiness: the database does not answer',
+    recovered: 'readiness: the database answers again',
   });
   app.get('/ready', async (_req, res) => {
     try {
       await options.database.ping();
+      database.succeeded();
       res.json({ status: 'ready', service: options.name });
     } catch (error) {
-      options.logger.warn({ err: error }, 'readiness check failed');
+      database.failed(error);
       res.status(503).json({ status: 'unavailable', service: options.name });
     }
   });
@@ -137,7 +153,10 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     }),
   );
 
-  const listening = await listen(app, options.port, options.host);
+  const listening = await listen(app, options.port, options.host, {
+    component: `the ${options.name} subgraph`,
+    variable: `${options.name.toUpperCase()}_PORT`,
+  });
   options.logger.info({ port: listening.port }, `${options.name} subgraph listening`);
   return {
     ...listening,

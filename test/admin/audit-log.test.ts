@@ -269,20 +269,20 @@ describe('the outbox relay', () => {
     const em = stack.subgraphs.identity.database.fork();
     await expect(
       em.transactional(async (tx) => {
-        recordEvent(tx, { type: 'user.updated', subjectUserId: subject, payload: { marker: 'rolled-back' } });
+        recordEvent(tx, { type: 'user.updated', subjectUserId: subject, payload: { changed: ['rolled-back'] } });
         await tx.flush();
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
     await em.fork().transactional(async (tx) => {
-      recordEvent(tx, { type: 'user.updated', subjectUserId: subject, payload: { marker: 'committed' } });
+      recordEvent(tx, { type: 'user.updated', subjectUserId: subject, payload: { changed: ['committed'] } });
     });
     // The relay's statements are background work: request statement counts (batching tests) skip them.
     const before = stack.subgraphs.identity.database.statementCount();
     expect(await stack.drainEvents()).toBeGreaterThan(0);
     expect(stack.subgraphs.identity.database.statementCount()).toBe(before);
     const entries = await stack.subgraphs.admin.database.fork().find(AuditEntry, { subjectUserId: subject });
-    expect(entries.map((e) => e.data['marker'])).toEqual(['committed']);
+    expect(entries.map((e) => e.data['changed'])).toEqual([['committed']]);
   });
 
   it('sends an event a dead relay had claimed once its lease runs out', async () => {
@@ -315,7 +315,7 @@ describe('the outbox relay', () => {
     });
     await outbox.orm.schema.createSchema();
     const em = outbox.fork();
-    for (let i = 0; i < 300; i++) recordEvent(em, { type: 'user.updated', payload: { i } });
+    for (let i = 0; i < 300; i++) recordEvent(em, { type: 'user.updated', payload: { changed: [String(i)] } });
     await em.flush();
 
     // A recording proxy in front of admin sees every batch either relay sends.

@@ -275,7 +275,7 @@ describe('catalog changes that do not happen', () => {
         recordEvent(tx, {
           type: 'catalog.system_updated',
           actorUserId: admin.id,
-          payload: { key: keys.systemKey, marker },
+          payload: { id: randomUUID(), key: keys.systemKey, name: marker, previousName: marker },
         });
         await tx.flush();
         throw new Error('the change failed');

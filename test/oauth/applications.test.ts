@@ -160,11 +160,13 @@ describe('registering an application', () => {
   });
 });
 
-/** GET, PUT (a takeover attempt), DELETE and regenerate-secret of one application, each as `token`. */
+/**
+ * PUT (a takeover attempt), DELETE and regenerate-secret of one application, each as `token`. Not GET:
+ * it shows every signed-in member the public face (test/rest/oauth-roles.test.ts).
+ */
 async function expectEveryRouteAnswers(id: string, token: string, expected: { status: number; body: unknown }) {
   const path = `/api/v1/applications/${id}`;
   for (const [method, route, body] of [
-    ['GET', path, undefined],
     ['PUT', path, { app_name: 'Taken over', redirect_uris: ['https://evil.example.com/cb'] }],
     ['DELETE', path, undefined],
     ['POST', `${path}/regenerate-secret`, undefined],
@@ -197,7 +199,7 @@ describe('who may manage applications', () => {
     expect(denied.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
   });
 
-  it('refuses a user who is not an administrator every route of an existing application, changing nothing', async () => {
+  it('refuses a user who is not an administrator every change to an existing application', async () => {
     const app = await registerApplication(stack);
     const user = await stack.createUser();
     await expectEveryRouteAnswers(app.id, user.token, {
@@ -220,7 +222,7 @@ describe('who may manage applications', () => {
     expect(own.status).toBe(201);
     const listed = await rest(stack, 'GET', '/api/v1/applications', { token: groupAdmin.token });
     expect((listed.body['applications'] as { id: string }[]).map((a) => a.id)).toEqual([own.body['id']]);
-    // Another tenant's application is not there for it: every route answers 404 and changes nothing.
+    // Another tenant's application is not its to manage: every change answers 404 and changes nothing.
     await expectEveryRouteAnswers(other.id, groupAdmin.token, {
       status: 404,
       body: { error: 'not_found', message: 'No such application', details: {} },

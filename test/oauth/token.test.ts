@@ -56,7 +56,7 @@ describe('authorization_code at POST /oauth/token', () => {
       access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) as string,
       token_type: 'Bearer',
       expires_in: 1800,
-      refresh_token: expect.stringMatching(/^[\w-]{43}$/) as string,
+      refresh_token: expect.stringMatching(/^[\w-]{86}$/) as string,
       scope: 'read write',
     });
     const claims = decodeJwt(answer.body['access_token'] as string);
@@ -394,13 +394,13 @@ describe('seed 004 POST /api/v1/auth/token', () => {
     expect(refreshed).toMatchObject({ status: 200, body: { token_type: 'bearer' } });
   });
 
-  it('answers its errors in the {error, message, details} dialect', async () => {
+  it('answers its errors in the {error, message, details} dialect, with the RFC 6749 §5.2 statuses', async () => {
     const replayed = await rest(stack, 'POST', '/api/v1/auth/token', {
       body: { grant_type: 'authorization_code', code: 'nope', redirect_uri: callback, ...post(app) },
     });
     expect(replayed).toEqual(
       expect.objectContaining({
-        status: 401,
+        status: 400,
         body: {
           error: 'invalid_grant',
           message: 'The authorization code is invalid',
@@ -415,7 +415,7 @@ describe('seed 004 POST /api/v1/auth/token', () => {
     const unsupported = await rest(stack, 'POST', '/api/v1/auth/token', {
       body: { grant_type: 'password', ...post(app) },
     });
-    expect(unsupported).toMatchObject({ status: 422, body: { error: 'unsupported_grant_type' } });
+    expect(unsupported).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
   });
 });
 

@@ -41,12 +41,17 @@ export interface AuthenticatedClient {
   readonly principal: ServicePrincipal;
   /** `Bearer <service token>`: how the subgraphs learn who is calling. */
   readonly forward: string;
+  /**
+   * The last refusal (`path_not_allowed`), applied by whoever knows the path as routed (the REST
+   * router, rest/router.ts routedPath), not to the raw request path: a trailing slash or `%2F` must
+   * neither slip past a rule nor be refused by one that allows the route.
+   */
+  readonly authorizePath: (path: string) => void;
 }
 
 export interface ApiClientCheck {
   readonly headers: IncomingHttpHeaders;
   readonly clientAddress: string | null;
-  readonly path: string;
 }
 
 /**
@@ -104,10 +109,12 @@ export function createApiClientAuthenticator(options: { verifyUrl: string; cache
     if (client.allowedIps.length > 0 && !(request.clientAddress && ipAllowed(request.clientAddress))) {
       throw refuse('ip_not_allowed');
     }
-    if (client.allowedPaths.length > 0 && !pathAllowed(request.path)) throw refuse('path_not_allowed');
     return {
       principal: { kind: 'service', clientId: client.id, scopes: client.scopes },
       forward: `Bearer ${serviceToken}`,
+      authorizePath(path) {
+        if (client.allowedPaths.length > 0 && !pathAllowed(path)) throw refuse('path_not_allowed');
+      },
     };
   };
 }

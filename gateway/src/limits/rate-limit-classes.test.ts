@@ -3,7 +3,7 @@ import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { classifyPath, createGraphQLClassifier, rootFieldsOf, strictest } from './rate-limit-classes.js';
 
-const defaults = { general: 100, auth: 10, admin: 1000 };
+const defaults = { general: 100, auth: 10, admin: 1000, internal: 60_000 };
 const classifier = () => createGraphQLClassifier({ limits: defaults, maxTokens: 2000 });
 
 describe('path classes', () => {
@@ -18,7 +18,8 @@ describe('path classes', () => {
     ['/api/v1/admin/users/42/role', 'admin'],
     ['/api/v1/users/me', 'general'],
     ['/api/v1/members/me', 'general'],
-    ['/internal/systems', 'general'],
+    ['/internal/systems', 'internal'],
+    ['/INTERNAL/members/', 'internal'],
     ['/api/v1/authx', 'general'],
     ['/health', 'unlimited'],
     ['/ready', 'unlimited'],
@@ -36,8 +37,8 @@ describe('strictest class', () => {
   it('is the smallest configured budget, by intent on a tie', () => {
     expect(strictest(['admin', 'general', 'auth'], defaults)).toBe('auth');
     expect(strictest(['admin', 'general'], defaults)).toBe('general');
-    expect(strictest(['admin', 'general'], { general: 100, auth: 10, admin: 5 })).toBe('admin');
-    expect(strictest(['admin', 'general', 'auth'], { general: 7, auth: 7, admin: 7 })).toBe('auth');
+    expect(strictest(['admin', 'general'], { general: 100, auth: 10, admin: 5, internal: 60_000 })).toBe('admin');
+    expect(strictest(['admin', 'general', 'auth'], { general: 7, auth: 7, admin: 7, internal: 7 })).toBe('auth');
     expect(strictest([], defaults)).toBe('general');
   });
 });
@@ -126,6 +127,45 @@ describe('GraphQL classes', () => {
     });
     expect(classify({ query: '{ a: me { id } b: me { id } users { total } }' })).toEqual({ class: 'general', cost: 1 });
     expect(classify({ query: '{ users { total } tenants { id } }' })).toEqual({ class: 'admin', cost: 1 });
+  });
+
+  it('reads the grant of a lone refresh or token request, from literals or variables', () => {
+    const classify = classifier();
+    expect(classify({ query: 'mutation { refreshToken(refreshToken: "r1") { accessToken } }' })).toEqual({
+      class: 'auth',
+      cost: 1,
+      credential: { kind: 'grant', refreshToken: 'r1' },
+    });
+    expect(
+      classify({
+        query: 'mutation ($t: String!) { renewAccessToken(refreshToken: $t) { accessToken } }',
+        variables: { t: 'r2' },
+      }).credential,
+    ).toEqual({ kind: 'grant', refreshToken: 'r2' });
+    expect(
+      classify({
+        query: 'mutation ($i: ApplicationTokenRequestInput!) { requestApplicationToken(input: $i) { accessToken } }',
+        variables: { i: { grantType: 'authorization_code', clientId: 'c', clientSecret: 's' } },
+      }).credential,
+    ).toEqual({ kind: 'grant', clientId: 'c', clientSecret: 's' });
+    // Two auth fields, a sign-in, or a batch: nothing beyond the address.
+    const two =
+      'mutation { a: refreshToken(refreshToken: "r1") { accessToken } b: refreshToken(refreshToken: "r2") { accessToken } }';
+    expect(classify({ query: two }).credential).toBeUndefined();
+    expect(classify({ query: 'mutation { login(input: {}) { accessToken } }' }).credential).toBeUndefined();
+    const refresh = { query: 'mutation { refreshToken(refreshToken: "r1") { accessToken } }' };
+    expect(classify([refresh, refresh]).credential).toBeUndefined();
+  });
+
+  it('never remembers a grant with a persisted-query hash', () => {
+    const classify = classifier();
+    const query = 'mutation ($t: String!) { refreshToken(refreshToken: $t) { accessToken } }';
+    const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+    expect(classify({ query, variables: { t: 'r1' }, extensions }).credential).toEqual({
+      kind: 'grant',
+      refreshToken: 'r1',
+    });
+    expect(classify({ variables: { t: 'r2' }, extensions })).toEqual({ class: 'auth', cost: 1 });
   });
 
   it('does not parse documents beyond the token limit', () => {

@@ -1,15 +1,24 @@
 import { createHash } from 'node:crypto';
-import { Kind, parse, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  type DocumentNode,
+  type FieldNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { globMatcher } from '../../../lib/http/address-match.js';
+import { grantOfField, type PresentedCredential } from './rate-limit-credentials.js';
 
 /**
  * Which budget a request draws on (seed 004 "Rate Limiting"): general 100, auth 10, admin 1000 per
- * minute by default (RATE_LIMIT_*_PER_MINUTE). Both tables below are the whole classification: add a
- * path or a root field here and REST and GraphQL follow.
+ * minute by default (RATE_LIMIT_*_PER_MINUTE), and `internal` (60,000) for services calling
+ * `/internal/*` in batches. Both tables below are the whole classification: add a path or a root
+ * field here and REST and GraphQL follow.
  */
-export type RateLimitClass = 'auth' | 'general' | 'admin';
+export type RateLimitClass = 'auth' | 'general' | 'admin' | 'internal';
 /** Tie-break order for "strictest": by intent, when two classes are configured alike. */
-export const rateLimitClasses: readonly RateLimitClass[] = ['auth', 'general', 'admin'];
+export const rateLimitClasses: readonly RateLimitClass[] = ['auth', 'general', 'admin', 'internal'];
 export type RateLimits = Readonly<Record<RateLimitClass, number>>;
 
 /**
@@ -40,6 +49,8 @@ export const pathClasses: readonly {
     ],
   },
   { class: 'admin', paths: ['/api/v1/admin/**'] },
+  // seed 000's service API: its own budget per API client (rate-limit.ts effectiveClass).
+  { class: 'internal', paths: ['/internal/**'] },
 ];
 
 /**
@@ -51,6 +62,7 @@ export const graphqlFieldClasses: Readonly<Record<string, RateLimitClass>> = {
   'Mutation.completeMfaSignIn': 'auth',
   'Mutation.register': 'auth',
   'Mutation.refreshToken': 'auth',
+  'Mutation.renewAccessToken': 'auth',
   // The token endpoint's mutation, behind /oauth/token and /api/v1/auth/token (both in `auth` by path).
   'Mutation.requestApplicationToken': 'auth',
   'Mutation.completePasswordSetup': 'auth',
@@ -111,7 +123,7 @@ export const graphqlFieldClasses: Readonly<Record<string, RateLimitClass>> = {
   'Mutation.regenerateApplicationSecret': 'admin',
 };
 
-const normalisePath = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
+export const normalisePath = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
 
 export function classifyPath(path: string): RateLimitClass | 'unlimited' {
   const normal = normalisePath(path);
@@ -136,12 +148,18 @@ export function strictest(classes: Iterable<RateLimitClass>, limits: RateLimits)
 
 const rootTypes = { query: 'Query', mutation: 'Mutation', subscription: 'Subscription' } as const;
 
+/** One root field that will run: `<root type>.<field>` and its node (for its arguments). */
+interface RootExecution {
+  readonly coordinate: string;
+  readonly field: FieldNode;
+}
+
 /**
  * What runs at the root: per selected operation, each response key (alias or field name) with its
  * `<root type>.<field>`. Two selections under one response key merge into one execution (GraphQL
  * refuses them unless they are the same field with the same arguments), so each key runs once.
  */
-function rootExecutionsOf(document: DocumentNode, operationName: string | undefined): string[] {
+function rootExecutionsOf(document: DocumentNode, operationName: string | undefined): RootExecution[] {
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );
@@ -154,17 +172,19 @@ function rootExecutionsOf(document: DocumentNode, operationName: string | undefi
       definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition.selectionSet] as const] : [],
     ),
   );
-  const executions: string[] = [];
+  const executions: RootExecution[] = [];
   for (const operation of selected) {
     const rootType = rootTypes[operation.operation];
-    const byResponseKey = new Map<string, string>();
+    const byResponseKey = new Map<string, RootExecution>();
     const visited = new Set<string>();
     const walk = (selectionSet: SelectionSetNode) => {
       for (const selection of selectionSet.selections) {
         if (selection.kind === Kind.FIELD) {
           const responseKey = selection.alias?.value ?? selection.name.value;
           // A conflicting second field under one key is refused by validation; keep the first.
-          if (!byResponseKey.has(responseKey)) byResponseKey.set(responseKey, `${rootType}.${selection.name.value}`);
+          if (!byResponseKey.has(responseKey)) {
+            byResponseKey.set(responseKey, { coordinate: `${rootType}.${selection.name.value}`, field: selection });
+          }
         } else if (selection.kind === Kind.INLINE_FRAGMENT) walk(selection.selectionSet);
         else if (!visited.has(selection.name.value)) {
           visited.add(selection.name.value);
@@ -185,7 +205,7 @@ function rootExecutionsOf(document: DocumentNode, operationName: string | undefi
  * aliases, ignoring @skip/@include (counting a skipped field errs on the strict side).
  */
 export function rootFieldsOf(document: DocumentNode, operationName: string | undefined): Set<string> {
-  return new Set(rootExecutionsOf(document, operationName));
+  return new Set(rootExecutionsOf(document, operationName).map((execution) => execution.coordinate));
 }
 
 export interface GraphQLClassifierOptions {
@@ -207,6 +227,8 @@ export interface GraphQLClassifierOptions {
 export interface GraphQLCharge {
   readonly class: RateLimitClass;
   readonly cost: number;
+  /** What the request proves beyond its address, when that decides whose auth budget it is. */
+  readonly credential?: PresentedCredential | undefined;
 }
 
 /** One GraphQL-over-HTTP request: a JSON body, a batch of them, or a GET's query string. */
@@ -216,6 +238,8 @@ interface OperationCharge {
   readonly class: RateLimitClass;
   /** Root fields of the auth class it runs. */
   readonly authFields: number;
+  /** The grant of its one auth field, when that is a refresh or token request (never remembered by hash). */
+  readonly credential?: PresentedCredential | undefined;
 }
 
 const GENERAL_OPERATION: OperationCharge = { class: 'general', authFields: 0 };
@@ -245,10 +269,12 @@ export function createGraphQLClassifier(options: GraphQLClassifierOptions): Grap
       return GENERAL_OPERATION;
     }
     const operationName = typeof request['operationName'] === 'string' ? request['operationName'] : undefined;
-    const classes = rootExecutionsOf(document, operationName).map((field) => graphqlFieldClasses[field] ?? 'general');
+    const executions = rootExecutionsOf(document, operationName);
+    const classes = executions.map((execution) => graphqlFieldClasses[execution.coordinate] ?? 'general');
+    const auth = executions.filter((execution) => graphqlFieldClasses[execution.coordinate] === 'auth');
     const charge: OperationCharge = {
       class: strictest(classes, options.limits),
-      authFields: classes.filter((cls) => cls === 'auth').length,
+      authFields: auth.length,
     };
     // Learnt only for a hash that is the document's: a mismatched pair must not relabel a hash.
     if (hash && createHash('sha256').update(query).digest('hex') === hash) {
@@ -259,7 +285,11 @@ export function createGraphQLClassifier(options: GraphQLClassifierOptions): Grap
         hashes.delete(oldest);
       }
     }
-    return charge;
+    // Read from this request's arguments: a remembered hash carries no credential.
+    const [single] = auth;
+    const credential =
+      auth.length === 1 && single ? grantOfField(single.coordinate, single.field, request['variables']) : undefined;
+    return credential ? { ...charge, credential } : charge;
   }
 
   return (request) => {
@@ -272,6 +302,11 @@ export function createGraphQLClassifier(options: GraphQLClassifierOptions): Grap
       options.limits,
     );
     const authFields = operations.reduce((sum, operation) => sum + operation.authFields, 0);
-    return { class: cls, cost: cls === 'auth' ? Math.max(1, authFields) : operations.length };
+    const credential = operations.length === 1 ? operations[0]?.credential : undefined;
+    return {
+      class: cls,
+      cost: cls === 'auth' ? Math.max(1, authFields) : operations.length,
+      ...(cls === 'auth' && credential ? { credential } : {}),
+    };
   };
 }

@@ -50,6 +50,14 @@ describe('the admin budget', () => {
   });
 });
 
+describe('the internal budget', () => {
+  it('is for API clients; anyone else on /internal/* draws on the general budget', () => {
+    expect(effectiveClass('internal', { kind: 'service', clientId: 'c', scopes: [] })).toBe('internal');
+    expect(effectiveClass('internal', user('SYSTEM_ADMIN'))).toBe('general');
+    expect(effectiveClass('internal', anonymous)).toBe('general');
+  });
+});
+
 describe('the middleware', () => {
   const servers: { close(): void }[] = [];
   afterEach(() => {
@@ -62,7 +70,7 @@ describe('the middleware', () => {
       write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>),
     });
     const limiter = createRateLimiter({
-      limits: { general: 2, auth: 1, admin: 5 },
+      limits: { general: 2, auth: 1, admin: 5, internal: 50 },
       store,
       logger,
       maxQueryTokens: 2000,

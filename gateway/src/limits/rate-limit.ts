@@ -11,10 +11,12 @@ import { familyForPath } from '../rest/router.js';
 import {
   classifyPath,
   createGraphQLClassifier,
+  normalisePath,
   type GraphQLCharge,
   type RateLimitClass,
   type RateLimits,
 } from './rate-limit-classes.js';
+import { credentialReaderFor, type CredentialOwner, type CredentialReader } from './rate-limit-credentials.js';
 import type { RateLimitOutcome, RateLimitPolicy } from './rate-limit-gcra.js';
 import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 
@@ -27,8 +29,13 @@ import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from '
  * - Client: the user (`sub`) of a valid access token or the API client of valid keys; otherwise the
  *   address the gateway believes (TRUSTED_PROXIES), IPv6 by /64 as one host usually holds a whole
  *   /64. A credential that fails verification counts against the address: it is refused later anyway.
- *   The auth budget is always the address's: sign-in routes ignore tokens, and one attached anyway
- *   must not open a fresh budget for password guessing per account the guesser owns.
+ * - The auth budget is the most specific owner the request proves (rate-limit-credentials.ts): a
+ *   confidential client's token requests are the application's, a refresh is its session's, and a
+ *   member's authorization approval is the member's general request. Sign-ins stay the address's (a
+ *   bearer token attached must not open a fresh budget for password guessing per account the guesser
+ *   owns; identity's per-account throttle counts the account), as does anything proving nothing.
+ * - `/internal/*` is the internal budget of the API client calling it (batch jobs); a request without
+ *   valid keys there costs its address general budget.
  * - Cost: one per request, except that a GraphQL operation pays one auth request per auth root field
  *   it runs (rate-limit-classes.ts), so aliased sign-ins in one document are not free guesses.
  * - The admin budget is for admins and API clients; anyone else's admin requests (refused by the
@@ -55,6 +62,10 @@ export interface RateLimiterOptions {
   readonly identify: (req: Request) => Promise<Principal>;
   /** The client's address as the gateway determines it (TRUSTED_PROXIES). */
   readonly clientAddress: (req: Request) => string | null;
+  /** Whose auth budget a token request or refresh is; without it, every one is the address's. */
+  readonly credentialOwner?: CredentialOwner;
+  /** Told of every refusal (metrics). */
+  readonly onRefusal?: (cls: RateLimitClass) => void;
 }
 
 export interface RateLimiter {
@@ -94,8 +105,12 @@ export function clientKeyOf(principal: Principal, address: string | null): strin
   return isIP(plain) === 6 ? `ip:${ipv6Prefix64(plain)}` : `ip:${plain}`;
 }
 
-/** Admins and API clients may use the admin budget; others' admin requests count as general. */
+/**
+ * Admins and API clients may use the admin budget, API clients the internal one; anyone else's
+ * requests there count as general.
+ */
 export function effectiveClass(requested: RateLimitClass, principal: Principal): RateLimitClass {
+  if (requested === 'internal') return principal.kind === 'service' ? 'internal' : 'general';
   return requested === 'admin' && !(isAdmin(principal) || principal.kind === 'service') ? 'general' : requested;
 }
 
@@ -138,14 +153,41 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     failuresSinceWarning = 0;
   };
 
+  const identify = (req: Request) => options.identify(req).catch(() => anonymous);
+  const addressOf = (req: Request) => clientKeyOf(anonymous, options.clientAddress(req));
+
+  /** Which budget pays, and whose it is (`user:…`, `client:…`, `session:…`, `app:…`, `ip:…`). */
+  async function budgetOf(req: Request, charge: GraphQLCharge): Promise<{ cls: RateLimitClass; owner: string }> {
+    const { credential } = charge;
+    if (charge.class !== 'auth') {
+      const principal = await identify(req);
+      return {
+        cls: effectiveClass(charge.class, principal),
+        owner: clientKeyOf(principal, options.clientAddress(req)),
+      };
+    }
+    if (credential?.kind === 'approval') {
+      const principal = await identify(req);
+      return principal.kind === 'user'
+        ? { cls: 'general', owner: clientKeyOf(principal, null) }
+        : { cls: 'auth', owner: addressOf(req) };
+    }
+    const owner =
+      credential && options.credentialOwner
+        ? await options.credentialOwner(credential).catch((error: unknown) => {
+            logger.warn({ err: error }, 'rate limit credential check failed; charging the address');
+            return undefined;
+          })
+        : undefined;
+    return { cls: 'auth', owner: owner ?? addressOf(req) };
+  }
+
   /** Counts the request; undefined when the store failed (the request passes, without headers). */
-  async function consume(req: Request, { class: requested, cost }: GraphQLCharge) {
-    const principal = requested === 'auth' ? anonymous : await options.identify(req).catch(() => anonymous);
-    const cls = effectiveClass(requested, principal);
+  async function consume(req: Request, charge: GraphQLCharge) {
+    const { cls, owner } = await budgetOf(req, charge);
     const policy: RateLimitPolicy = { limit: limits[cls], windowMs: RATE_LIMIT_WINDOW_MS };
     try {
-      const key = `${cls}:${clientKeyOf(principal, options.clientAddress(req))}`;
-      const outcome = await store.hit(key, policy, cost);
+      const outcome = await store.hit(`${cls}:${owner}`, policy, charge.cost);
       return { cls, outcome };
     } catch (error) {
       warnStoreFailure(error);
@@ -153,24 +195,35 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     }
   }
 
+  /** A charge, and for a path whose credential is in its body, how that body went (read-credentials). */
+  interface Classified {
+    readonly charge: GraphQLCharge;
+    readonly reader?: CredentialReader;
+    readonly unreadable?: unknown;
+  }
+
   function limited(
-    classify: (req: Request) => GraphQLCharge | 'unlimited',
+    classify: (req: Request, res: Response) => Promise<Classified | 'unlimited'>,
     refuse: (req: Request, res: Response, error: AppError) => void,
   ): RequestHandler {
     return async (req: Request, res: Response, next: NextFunction) => {
-      let charge: GraphQLCharge | 'unlimited';
+      let classified: Classified | 'unlimited';
       try {
-        charge = classify(req);
+        classified = await classify(req, res);
       } catch (error) {
         // A classification bug must not take the API down: count it as general.
         logger.error({ err: error }, 'rate limit classification failed');
-        charge = { class: 'general', cost: 1 };
+        classified = { charge: { class: 'general', cost: 1 } };
       }
-      if (charge === 'unlimited') return next();
-      const counted = await consume(req, charge);
-      if (!counted) return next();
+      if (classified === 'unlimited') return next();
+      const { reader, unreadable } = classified;
+      // A body that could not be read proves nothing: charged to the address, then answered as its route would.
+      const pass = () => (reader && unreadable ? reader.refuseUnreadable(req, res, next, unreadable) : next());
+      const counted = await consume(req, classified.charge);
+      if (!counted) return pass();
       setRateLimitHeaders(res, counted.outcome);
-      if (counted.outcome.allowed) return next();
+      if (counted.outcome.allowed) return pass();
+      options.onRefusal?.(counted.cls);
       refuse(req, res, refusal(counted.cls, counted.outcome));
     };
   }
@@ -180,9 +233,14 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   return {
     http: limited(
       // `/graphql` is counted by the handler below, once its body tells the operation.
-      (req) => {
+      async (req, res) => {
         const cls = isGraphQLPath(req.path) ? 'unlimited' : classifyPath(req.path);
-        return cls === 'unlimited' ? cls : { class: cls, cost: 1 };
+        if (cls === 'unlimited') return cls;
+        const reader = cls === 'auth' ? credentialReaderFor(req.method, normalisePath(req.path)) : undefined;
+        if (!reader) return { charge: { class: cls, cost: 1 } };
+        // Token requests and refreshes carry their credential in the body: read it first, as the route would.
+        const { credential, unreadable } = await reader.read(req, res);
+        return { charge: { class: cls, cost: 1, credential }, reader, unreadable };
       },
       (req, res, error) => {
         const rendered = renderError(familyForPath(req.path), error);
@@ -190,7 +248,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       },
     ),
     graphql: limited(
-      (req) => classifyGraphQL(req.method === 'GET' ? graphqlGetRequest(req) : req.body),
+      async (req) => ({ charge: classifyGraphQL(req.method === 'GET' ? graphqlGetRequest(req) : req.body) }),
       (_req, res, error) => {
         res.status(error.status).json({ errors: [formatGraphQLError(error.toJSON())] });
       },
@@ -221,7 +279,7 @@ function graphqlGetRequest(req: Request): Record<string, unknown> {
 export async function createGatewayRateLimiter(
   config: Pick<AppConfig, 'rateLimits' | 'redisUrl' | 'queryLimits'>,
   logger: Logger,
-  caller: Pick<RateLimiterOptions, 'identify' | 'clientAddress'>,
+  caller: Pick<RateLimiterOptions, 'identify' | 'clientAddress' | 'credentialOwner' | 'onRefusal'>,
 ): Promise<RateLimiter> {
   let store: RateLimitStore;
   if (config.redisUrl) {

@@ -1,52 +1,44 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { RequestHandler } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { GraphQLDataSource } from '@apollo/gateway';
+import type { Logger } from '../../../lib/logging/logger.js';
+import { graphqlMetrics } from '../../../lib/observability/graphql-metrics.js';
+import { measureHttp, serveMetrics } from '../../../lib/observability/http-metrics.js';
+import { Registry, serviceMetrics } from '../../../lib/observability/metrics.js';
+import type { GatewayContext } from '../context.js';
+import { TOKEN_ENDPOINT_PATH } from '../discovery/metadata.js';
+import { AUTHORIZE_PATH } from '../pages/authorize-pages.js';
+import type { RouteDefinition } from '../rest/route.js';
+import { accessLog } from './access-log.js';
+import { timedDataSource } from './subgraph-fetch.js';
 
-/** Prometheus metrics for the gateway, one registry per gateway instance. */
-export function createMetrics() {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const httpDuration = new Histogram({
-    name: 'membergraph_http_request_duration_seconds',
-    help: 'HTTP request duration by route family, method and status',
-    labelNames: ['family', 'method', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
-  const operations = new Counter({
-    name: 'membergraph_graphql_operations_total',
-    help: 'GraphQL operations by type and outcome',
-    labelNames: ['operation_type', 'outcome'] as const,
-    registers: [registry],
-  });
+export { Registry } from '../../../lib/observability/metrics.js';
+export { notePrincipal } from './access-log.js';
 
-  const familyOf = (path: string) =>
-    path.startsWith('/graphql')
-      ? 'graphql'
-      : path.startsWith('/internal/')
-        ? 'internal'
-        : path.startsWith('/api/v1/')
-          ? 'api'
-          : 'other';
+export interface GatewayMetricsOptions {
+  /** The process's registry: in `npm start` the subgraphs record into it too. */
+  readonly registry: Registry | undefined;
+  readonly logger: Logger;
+  readonly routes: readonly RouteDefinition[];
+}
 
-  const httpMiddleware: RequestHandler = (req, res, next) => {
-    const end = httpDuration.startTimer({ family: familyOf(req.path), method: req.method });
-    res.on('finish', () => end({ status: String(res.statusCode) }));
-    next();
+/**
+ * The gateway's measurements: every request timed by route template and logged once (access-log.ts),
+ * every GraphQL operation by name, every fetch from a subgraph, every rate-limit refusal.
+ */
+export function createMetrics(options: GatewayMetricsOptions) {
+  const metrics = serviceMetrics(options.registry ?? new Registry(), 'gateway');
+  // Requests refused before any route matched them (a 429, an oversized body) are still named by
+  // their route: the REST table's templates and the gateway's own mounted paths.
+  const templates = [...options.routes.map((route) => route.path), '/graphql', TOKEN_ENDPOINT_PATH, AUTHORIZE_PATH];
+  return {
+    registry: metrics.registry,
+    httpMiddleware: measureHttp(metrics, { templates, onAnswered: accessLog(options.logger) }),
+    graphqlPlugin: graphqlMetrics<GatewayContext>(metrics),
+    /** Wraps a subgraph's data source so that each fetch from it is timed. */
+    measureSubgraph: (subgraph: string, source: GraphQLDataSource<GatewayContext>) =>
+      timedDataSource(metrics, subgraph, source),
+    countRateLimitRefusal: (cls: string) =>
+      metrics.families.rateLimitRefusals.inc({ service: metrics.service, class: cls }),
+    /** GET /metrics: this process's registry (the subgraphs' too, in `npm start`). */
+    serve: serveMetrics(metrics),
   };
-
-  const graphqlPlugin: ApolloServerPlugin = {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ operation, errors }) {
-          operations.inc({
-            operation_type: operation?.operation ?? 'unknown',
-            outcome: errors && errors.length > 0 ? 'error' : 'ok',
-          });
-        },
-      };
-    },
-  };
-
-  return { registry, httpMiddleware, graphqlPlugin };
 }

@@ -38,6 +38,11 @@ export interface RouteResult<R> {
   readonly status?: number;
   readonly body: R;
   readonly headers?: Record<string, string>;
+  /**
+   * Only these origins may read this answer from a browser (a token endpoint: the origins of the
+   * application the token was issued to), even if another application registered the caller's.
+   */
+  readonly readableBy?: readonly string[];
 }
 
 /**
@@ -63,6 +68,17 @@ export interface RouteDefinition<
   /** The success body (for seed 003, the `data` inside the envelope). */
   readonly response: R;
   readonly successStatus?: number;
+  /**
+   * The answer carries a token or a secret: every answer of the route, refusals included, says
+   * `Cache-Control: no-store` and `Pragma: no-cache` (RFC 6749 §5.1).
+   */
+  readonly noStore?: boolean;
+  /**
+   * Browser applications may call it from an origin an application registered (`allowed_origins`):
+   * preflights are answered and answers carry `Access-Control-Allow-Origin`. By default, the routes that
+   * take a bearer token (`bearer`, `member`); `/internal/*` and first-party sign-in never.
+   */
+  readonly cors?: boolean;
   /** Documented refusals: status → description. */
   readonly errors: Readonly<Record<number, string>>;
   handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<RouteResult<z.input<R>>>;

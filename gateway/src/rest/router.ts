@@ -6,7 +6,9 @@ import { AppError, isErrorCode } from '../../../lib/errors/index.js';
 import type { Logger } from '../../../lib/logging/logger.js';
 import { clientRequestError } from '../http/client-errors.js';
 import { refuseBodiesOver } from '../http/body-limit.js';
+import { readableOnlyBy, type BrowserPath } from '../http/cors.js';
 import { jsonBody } from '../http/json-body.js';
+import { NO_STORE_HEADERS } from '../http/no-store.js';
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../../../lib/http/storable-text.js';
 import { asAppError, renderError, renderSuccess, type RestFamily } from './families.js';
 import type { AuthScheme, RouteDefinition } from './route.js';
@@ -15,6 +17,8 @@ import type { AuthScheme, RouteDefinition } from './route.js';
 export interface Authenticated {
   readonly principal: Principal;
   readonly forward?: string | undefined;
+  /** The caller's own limits on paths (API clients' allowed paths): throws when `path` is not allowed. */
+  readonly authorizePath?: (path: string) => void;
 }
 
 export type Authenticator = (req: Request) => Promise<Authenticated>;
@@ -44,6 +48,39 @@ export function familyForPath(path: string): RestFamily {
   if (path.startsWith('/internal')) return 'internal';
   if (path.startsWith('/api/v1/members')) return 'member';
   return 'oauth';
+}
+
+/**
+ * The path as routed: the route's own spelling of its fixed segments (whatever case or trailing slash
+ * the request had), and each parameter's decoded value as one segment (a `/` in it stays `%2F`). Path
+ * rules are matched against this, so no spelling of a route slips past a rule or is refused by one
+ * that allows the route.
+ */
+export function routedPath(
+  routePath: string,
+  params: Readonly<Record<string, string | readonly string[] | undefined>>,
+): string {
+  return routePath.replace(/:([A-Za-z0-9_]+)/g, (_match, name: string) => {
+    const value = params[name] ?? '';
+    return (typeof value === 'string' ? value : value.join('/')).replace(/%/g, '%25').replace(/\//g, '%2F');
+  });
+}
+
+/** The methods of each path, in declaration order. */
+function methodsByPath(routes: readonly RouteDefinition[]): Map<string, string[]> {
+  const paths = new Map<string, string[]>();
+  for (const route of routes) {
+    const methods = paths.get(route.path) ?? [];
+    if (!methods.includes(route.method.toUpperCase())) methods.push(route.method.toUpperCase());
+    paths.set(route.path, methods);
+  }
+  return paths;
+}
+
+/** Routes browser applications may call (RouteDefinition.cors): by default those taking a bearer token. */
+export function browserPaths(routes: readonly RouteDefinition[]): BrowserPath[] {
+  const open = routes.filter((route) => route.cors ?? (route.auth === 'bearer' || route.auth === 'member'));
+  return [...methodsByPath(open)].map(([path, methods]) => ({ path, methods }));
 }
 
 /** GraphQL errors from the in-process operation become catalog errors (the first one decides). */
@@ -127,11 +164,14 @@ export function createRestLayer(options: RestLayerOptions): Router {
   for (const route of options.routes) {
     router[route.method](route.path, json, async (req, res) => {
       const logger = options.logger.child({ route: `${route.method.toUpperCase()} ${route.path}` });
+      // Refusals of such a route are not kept either.
+      if (route.noStore) res.set(NO_STORE_HEADERS);
       try {
         const authenticator = options.authenticators[route.auth];
         if (!authenticator)
           throw new AppError('NOT_CONFIGURED', `Authentication scheme ${route.auth} is not available`);
         const caller = await authenticator(req);
+        caller.authorizePath?.(routedPath(route.path, req.params));
         const { principal } = caller;
         if ((route.auth === 'bearer' || route.auth === 'member') && principal.kind === 'anonymous')
           throw new AppError('UNAUTHENTICATED');
@@ -153,6 +193,7 @@ export function createRestLayer(options: RestLayerOptions): Router {
           });
         }
         if (result.headers) res.set(result.headers);
+        if (result.readableBy) readableOnlyBy(req, res, result.readableBy);
         res.status(result.status ?? route.successStatus ?? 200).json(renderSuccess(route.family, shaped.data));
       } catch (error) {
         sendError(res, route.family, asAppError(error), logger);
@@ -160,10 +201,24 @@ export function createRestLayer(options: RestLayerOptions): Router {
     });
   }
 
+  // seed 000 was FastAPI: a known path asked with another method is 405 with `Allow`, before any
+  // credential is looked at.
+  const internalPaths = methodsByPath(options.routes.filter((route) => route.family === 'internal'));
+  for (const [path, methods] of internalPaths) {
+    router.all(path, (_req, res) => {
+      res.set('Allow', methods.join(', ')).status(405).json({ detail: 'Method Not Allowed' });
+    });
+  }
+
   // Unknown paths, and requests refused before any route ran (unreadable bodies, broken path
   // encoding: client-errors.ts), answer in the dialect of the path they were sent to.
   router.use(['/internal', '/api/v1'], (req, res) => {
     const path = req.baseUrl + req.path;
+    if (familyForPath(path) === 'internal') {
+      // FastAPI's own words for a path it has no route for.
+      res.status(404).json({ detail: 'Not Found' });
+      return;
+    }
     sendError(
       res,
       familyForPath(path),

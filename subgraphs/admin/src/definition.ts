@@ -1,4 +1,4 @@
-import { resolverContainer } from '../../../lib/graphql/container.js';
+import { required, resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, roleIn, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
@@ -29,12 +29,6 @@ export interface AdminServices {
 const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
 /** Webhook endpoints receive every tenant's events: system admins only. */
 const systemAdmins = roleIn('SYSTEM_ADMIN');
-
-/** Services are absent when the schema is only printed (composition); resolvers never run then. */
-function required<T>(service: T | undefined): T {
-  if (!service) throw new Error('admin service missing: the schema was built without its services');
-  return service;
-}
 
 function buildAdminSchema(webhooks?: Webhooks): Promise<SubgraphSchema> {
   return buildFederatedSubgraph({
@@ -95,9 +89,9 @@ export const adminSubgraph: SubgraphDefinition<AdminServices> = {
   ],
   migrations,
   buildSchema: () => buildAdminSchema(),
-  async create({ config, database, secretKey, logger }) {
+  async create({ config, database, secretKey, logger, metrics }) {
     const ingest = new EventIngestService();
-    const webhooks = createWebhooks({ config, database, logger, secretKey });
+    const webhooks = createWebhooks({ config, database, logger, secretKey, metrics });
     ingest.onFreshEvents(webhooks.onFreshEvents);
     return {
       schema: await buildAdminSchema(webhooks),

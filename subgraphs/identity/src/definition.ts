@@ -1,4 +1,5 @@
 import { createAccessTokenVerifier } from '../../../lib/auth/access-token.js';
+import { createRefreshTokenTags } from '../../../lib/auth/refresh-token-tag.js';
 import { createSecretBox } from '../../../lib/crypto/secret-box.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
@@ -6,8 +7,9 @@ import { UserAdminService } from './admin/user-admin.service.js';
 import { ApiClient } from './api-client/api-client.entity.js';
 import { ApiClientService } from './api-client/api-client.service.js';
 import { apiClientVerifyRoute } from './api-client/verify-route.js';
-import { AuthService } from './auth/auth.service.js';
+import type { AuthService } from './auth/auth.service.js';
 import { MfaTickets } from './auth/mfa-ticket.js';
+import { MeasuredAuthService } from './auth/sign-in-metrics.js';
 import { ensureBootstrapAdmin, ensureDefaultTenant } from './bootstrap.js';
 import { developmentMemberTokenRoute } from './development/member-token.js';
 import { SigningKey } from './keys/signing-key.entity.js';
@@ -22,8 +24,10 @@ import { OAuthApplication } from './oauth/application.entity.js';
 import { ApplicationService } from './oauth/application.service.js';
 import { AuthorizationCode } from './oauth/authorization-code.entity.js';
 import { AuthorizationService } from './oauth/authorization.service.js';
+import { oauthClientVerifyRoute } from './oauth/client-verify-route.js';
 import { ApplicationConsent } from './oauth/consent.entity.js';
 import { ConsentService } from './oauth/consent.service.js';
+import { applicationOriginsRoute } from './oauth/origins-route.js';
 import { TokenService } from './oauth/token.service.js';
 import { PasswordSetupTicket } from './password-setup/password-setup-ticket.entity.js';
 import { PasswordSetupService } from './password-setup/password-setup.service.js';
@@ -67,7 +71,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
   ],
   migrations,
   buildSchema: () => buildIdentitySchema(),
-  async create({ config, database, logger, secretKey, revocations }) {
+  async create({ config, database, logger, secretKey, revocations, metrics }) {
     const signingKeys = new SigningKeyService(
       () => database.fork(),
       createSecretBox(secretKey, 'signing-keys'),
@@ -75,9 +79,13 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     );
     const users = new UserDirectory();
     const apiClients = new ApiClientService();
-    const sessions = new SessionService(revocations);
+    const sessions = new SessionService(revocations, createRefreshTokenTags(secretKey), {
+      absoluteMs: config.sessionLifetimes.absoluteSeconds * 1000,
+      idleMs: config.sessionLifetimes.idleSeconds * 1000,
+    });
     const totp = new TotpService(createSecretBox(secretKey, 'totp'), createBackupCodeHasher(secretKey));
-    const auth = new AuthService(
+    const auth = new MeasuredAuthService(
+      metrics,
       signingKeys,
       sessions,
       { registrationEnabled: config.registrationEnabled },
@@ -115,6 +123,8 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       },
       routes(app) {
         apiClientVerifyRoute(app, { apiClients, signingKeys, database });
+        oauthClientVerifyRoute(app, { database });
+        applicationOriginsRoute(app, { database });
         // seed 003's X-Tenant-ID + X-UID fallback: tokens for a named member, never outside development.
         if (config.env === 'development') developmentMemberTokenRoute(app, { sessions, signingKeys, database });
         app.get('/.well-known/jwks.json', async (_req, res, next) => {

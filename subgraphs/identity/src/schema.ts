@@ -1,4 +1,4 @@
-import { resolverContainer } from '../../../lib/graphql/container.js';
+import { required, resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, or, roleIn, scopeIn, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
 import { USERS_READ_SCOPE, USERS_WRITE_SCOPE } from './api-client/scopes.js';
 import { PasswordSetupResolver } from './password-setup/password-setup.resolver.js';
@@ -48,12 +48,6 @@ const userReaders = or(admins, usersReadScope);
 const userWriters = or(systemAdmins, scopeIn(USERS_WRITE_SCOPE));
 const directoryReaders = or(systemAdmins, usersReadScope);
 
-/** Services are absent when the schema is only printed (composition); resolvers never run then. */
-function required<T>(service: T | undefined): T {
-  if (!service) throw new Error('identity service missing: the schema was built without its services');
-  return service;
-}
-
 export function buildIdentitySchema(
   services: IdentitySchemaServices = { users: new UserDirectory() },
 ): Promise<SubgraphSchema> {
@@ -100,6 +94,8 @@ export function buildIdentitySchema(
         // OAuth: a group admin administers its own tenant's applications (ApplicationService).
         applications: admins,
         application: admins,
+        // seed 004 marks `GET /applications/{app_id}` for no role: its public face is for every member.
+        publicApplication: signedIn,
         myAuthorizedApplications: signedIn,
         // A consent page shows it before anyone signs in; client_id is public.
         applicationForAuthorization: allow,
@@ -109,6 +105,7 @@ export function buildIdentitySchema(
         login: allow,
         completeMfaSignIn: allow,
         refreshToken: allow,
+        renewAccessToken: allow,
         logout: signedIn,
         changePassword: signedIn,
         startTotpEnrollment: signedIn,
@@ -150,6 +147,7 @@ export function buildIdentitySchema(
       TotpEnrollment: allow,
       BackupCodes: allow,
       Application: allow,
+      PublicApplication: allow,
       ApplicationTheme: allow,
       ApplicationCredentials: allow,
       AuthorizationPrompt: allow,

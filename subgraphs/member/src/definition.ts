@@ -1,6 +1,6 @@
 import { createKeyedHasher } from '../../../lib/crypto/keyed-hash.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
-import { resolverContainer } from '../../../lib/graphql/container.js';
+import { required, resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
@@ -23,12 +23,6 @@ import { VerificationService } from './verification/verification.service.js';
 export interface MemberServices {
   readonly verifications?: VerificationService;
   readonly pictures?: ProfilePictureService;
-}
-
-/** Services are absent when the schema is only printed (composition); resolvers never run then. */
-function required<T>(service: T | undefined): T {
-  if (!service) throw new Error('member service missing: the schema was built without its services');
-  return service;
 }
 
 function buildMemberSchema(services: MemberServices = {}): Promise<SubgraphSchema> {

@@ -82,6 +82,7 @@ export const totpRoutes: readonly RouteDefinition[] = [
       period_seconds: z.number().int(),
       expires_in: z.number().int(),
     }),
+    noStore: true,
     errors: {
       ...common,
       404: '29301000: the member does not exist',
@@ -110,6 +111,7 @@ export const totpRoutes: readonly RouteDefinition[] = [
     tags,
     body: z.object({ code: codeField(/^\d{6}$/, 'The 6-digit code the authenticator shows') }),
     response: backupCodesResponse,
+    noStore: true,
     errors: {
       ...common,
       400: missingOrMalformed,
@@ -154,6 +156,7 @@ export const totpRoutes: readonly RouteDefinition[] = [
     summary: 'Issues ten new backup codes; the previous ones stop working',
     tags,
     response: backupCodesResponse,
+    noStore: true,
     errors: { ...common, 404: '29301000: the member does not exist', 409: notEnrolled },
     async handle({ graphql }) {
       const { regenerateBackupCodes } = await graphql(MemberTotpRegenerateBackupCodesDocument);

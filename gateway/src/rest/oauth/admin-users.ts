@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { hasRole } from '../../../../lib/auth/policies.js';
+import type { Principal } from '../../../../lib/auth/principal.js';
+import { AppError } from '../../../../lib/errors/index.js';
 import { OAuthAdminUserDocument, OAuthAdminUsersDocument, OAuthSetUserRoleDocument } from '../../generated/graphql.js';
 import { pageNumber } from '../paging.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
@@ -8,16 +11,25 @@ const tags = ['oauth: admin'];
 const unauthorized = 'No bearer token, or it is invalid, expired or of an ended session';
 // Identity decides who may act on whom (shield and its admin service); these routes only translate.
 const notAdmin = 'The caller is not an administrator';
+const notSystemAdmin = 'The caller is not a system administrator (seed 004: "System Admin only")';
 const userId = z.object({ user_id: z.uuid() });
 
-/** seed 004 `/api/v1/admin/users*`: a group admin sees and manages its own tenant only. */
+/**
+ * seed 004 marks the user list and role changes "System Admin only" (the rest "Admin only"). GraphQL
+ * keeps a group admin's tenant-scoped powers; these legacy paths answer as the legacy service did.
+ */
+function requireSystemAdmin(principal: Principal): void {
+  if (!hasRole(principal, 'SYSTEM_ADMIN')) throw new AppError('FORBIDDEN', 'Only a system administrator can do this');
+}
+
+/** seed 004 `/api/v1/admin/users*`: a group admin reads one user of its own tenant; the rest is system admins'. */
 export const adminUserRoutes: readonly RouteDefinition[] = [
   defineRoute({
     method: 'get',
     path: '/api/v1/admin/users',
     family: 'oauth',
     auth: 'bearer',
-    summary: 'Users the caller administers, oldest first (a group admin: its own tenant only)',
+    summary: 'Every user, oldest first (system admins only)',
     tags,
     query: z.object({
       page: pageNumber(),
@@ -31,8 +43,9 @@ export const adminUserRoutes: readonly RouteDefinition[] = [
       page: z.number().int(),
       limit: z.number().int(),
     }),
-    errors: { 401: unauthorized, 403: notAdmin, 422: 'Malformed paging or an unknown role' },
-    async handle({ query, graphql }) {
+    errors: { 401: unauthorized, 403: notSystemAdmin, 422: 'Malformed paging or an unknown role' },
+    async handle({ query, principal, graphql }) {
+      requireSystemAdmin(principal);
       const { users } = await graphql(OAuthAdminUsersDocument, {
         page: query.page,
         limit: query.limit,
@@ -69,19 +82,20 @@ export const adminUserRoutes: readonly RouteDefinition[] = [
     path: '/api/v1/admin/users/:user_id/role',
     family: 'oauth',
     auth: 'bearer',
-    summary: "Changes a user's role; the user's sessions end, so it signs in again",
+    summary: "Changes a user's role (system admins only); the user's sessions end, so it signs in again",
     tags,
     params: userId,
     body: z.object({ role: legacyRole }),
     response: adminUserResponse,
     errors: {
       401: unauthorized,
-      403: 'Not an administrator, a group admin granting system_admin or touching a system admin, or one’s own role',
-      404: 'No such user, or not in the group admin’s tenant',
+      403: 'Not a system administrator, or one’s own role',
+      404: 'No such user',
       409: 'The last active system admin cannot be demoted',
       422: 'user_id is not a UUID, or the role is unknown',
     },
-    async handle({ params, body, graphql }) {
+    async handle({ params, body, principal, graphql }) {
+      requireSystemAdmin(principal);
       const { setUserRole } = await graphql(OAuthSetUserRoleDocument, {
         userId: params.user_id,
         role: toGraphQLRole(body.role),

@@ -1,14 +1,18 @@
 import { z } from 'zod';
+import { isAdmin } from '../../../../lib/auth/policies.js';
+import { AppError } from '../../../../lib/errors/index.js';
 import {
   OAuthApplicationDocument,
   OAuthApplicationsDocument,
   OAuthCreateApplicationDocument,
   OAuthDeleteApplicationDocument,
+  OAuthPublicApplicationDocument,
   OAuthRegenerateApplicationSecretDocument,
   OAuthUpdateApplicationDocument,
   type ApplicationThemeInput,
   type OAuthApplicationCredentialsFieldsFragment,
   type OAuthApplicationFieldsFragment,
+  type OAuthPublicApplicationQuery,
   type UpdateApplicationInput,
 } from '../../generated/graphql.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
@@ -27,6 +31,16 @@ const theme = z.object({
   secondary_color: z.string().nullable(),
   logo_url: z.string().nullable(),
   background_image_url: z.string().nullable(),
+});
+
+/** What any signed-in member sees of an application: never its secret, redirect URIs or owner. */
+const publicApplicationResponse = z.object({
+  id: z.string(),
+  client_id: z.string(),
+  app_name: z.string(),
+  description: z.string().nullable(),
+  theme,
+  created_at: timestamp,
 });
 
 /** One application as an administrator sees it; the secret never appears, only at creation. */
@@ -142,6 +156,24 @@ function toApplicationResponse(application: OAuthApplicationFieldsFragment): z.i
   };
 }
 
+function toPublicApplicationResponse(
+  application: OAuthPublicApplicationQuery['publicApplication'],
+): z.input<typeof publicApplicationResponse> {
+  return {
+    id: application.id,
+    client_id: application.clientId,
+    app_name: application.name,
+    description: application.description,
+    theme: {
+      primary_color: application.theme.primaryColor,
+      secondary_color: application.theme.secondaryColor,
+      logo_url: application.theme.logoUrl,
+      background_image_url: application.theme.backgroundImageUrl,
+    },
+    created_at: application.createdAt,
+  };
+}
+
 function toCredentialsResponse(issued: OAuthApplicationCredentialsFieldsFragment): z.input<typeof credentialsResponse> {
   return {
     id: issued.application.id,
@@ -162,8 +194,8 @@ async function legacyNamed<T>(run: () => Promise<T>): Promise<T> {
 }
 
 /**
- * seed 004 `/api/v1/applications*` ("Admin only"): system admins manage every application, a group
- * admin those of its own tenant (identity decides).
+ * seed 004 `/api/v1/applications*` ("Admin only", all but `GET /{app_id}`): system admins manage every
+ * application, a group admin those of its own tenant (identity decides).
  */
 export const applicationRoutes: readonly RouteDefinition[] = [
   defineRoute({
@@ -189,6 +221,7 @@ export const applicationRoutes: readonly RouteDefinition[] = [
     tags,
     body: createBody,
     response: credentialsResponse,
+    noStore: true,
     successStatus: 201,
     errors: {
       401: unauthorized,
@@ -216,14 +249,32 @@ export const applicationRoutes: readonly RouteDefinition[] = [
     path: '/api/v1/applications/:app_id',
     family: 'oauth',
     auth: 'bearer',
-    summary: 'One application the caller administers',
+    summary:
+      'One application: its whole registration for those who administer it, its public face (id, client_id, ' +
+      'app_name, description, theme, created_at) for every other signed-in member',
     tags,
     params: appId,
-    response: applicationResponse,
-    errors: { 401: unauthorized, 403: notAdmin, 404: notFound, 422: 'app_id is not a UUID' },
-    async handle({ params, graphql }) {
-      const { application } = await graphql(OAuthApplicationDocument, { id: params.app_id });
-      return { body: toApplicationResponse(application) };
+    // Administrators' view first: the union keeps every field of whichever shape the body has.
+    response: z.union([applicationResponse, publicApplicationResponse]),
+    errors: {
+      401: unauthorized,
+      403: "An application's token without the read scope",
+      404: 'No such application',
+      422: 'app_id is not a UUID',
+    },
+    // seed 004 marks this path for no role (unlike its neighbours, "Admin only").
+    async handle({ params, principal, graphql }) {
+      if (isAdmin(principal)) {
+        try {
+          const { application } = await graphql(OAuthApplicationDocument, { id: params.app_id });
+          return { body: toApplicationResponse(application) };
+        } catch (error) {
+          // Another tenant's application: a group admin sees its public face, like any member.
+          if (!(error instanceof AppError && error.code === 'NOT_FOUND')) throw error;
+        }
+      }
+      const { publicApplication } = await graphql(OAuthPublicApplicationDocument, { id: params.app_id });
+      return { body: toPublicApplicationResponse(publicApplication) };
     },
   }),
   defineRoute({
@@ -268,6 +319,7 @@ export const applicationRoutes: readonly RouteDefinition[] = [
     tags,
     params: appId,
     response: credentialsResponse,
+    noStore: true,
     errors: {
       401: unauthorized,
       403: notAdmin,

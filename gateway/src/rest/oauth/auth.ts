@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OAuthLoginDocument, OAuthLogoutDocument, OAuthRefreshDocument } from '../../generated/graphql.js';
+import { OAuthLoginDocument, OAuthLogoutDocument, OAuthRenewDocument } from '../../generated/graphql.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
 import { messageResponse, tokenResponse, toTokenResponse } from './shapes.js';
 
@@ -20,6 +20,7 @@ export const authRoutes: readonly RouteDefinition[] = [
       totp_code: z.string().max(16).optional(),
     }),
     response: tokenResponse,
+    noStore: true,
     errors: {
       401: 'Wrong email or password (`invalid_credentials`), or the account needs a second factor (`mfa_required`)',
       403: 'The account is disabled, or the second factor is wrong (`otp_invalid`)',
@@ -52,22 +53,27 @@ export const authRoutes: readonly RouteDefinition[] = [
     path: '/api/v1/auth/refresh',
     family: 'oauth',
     auth: 'none',
-    // The legacy document shows no refresh_token here, but tokens rotate: the new one must be kept.
+    // The legacy response has no refresh_token: its clients keep the one from sign-in, so it is not
+    // rotated here (GraphQL refreshToken and /oauth/token rotate theirs).
     summary:
-      'Trades a refresh token for new tokens. Unlike the legacy document, the response also carries the new ' +
-      'refresh_token: refresh tokens are single use and rotate on every refresh',
+      'Answers a new access token for the refresh token from sign-in, which stays valid until the session ends ' +
+      '(logout, password change, revocation, idle or absolute lifetime): it is not rotated. The response also ' +
+      'carries that same refresh_token',
     tags,
     body: z.object({ refresh_token: z.string().min(1).max(512) }),
+    noStore: true,
     response: tokenResponse.describe(
-      'A superset of the legacy response: refresh_token is added, since the one presented no longer works',
+      'A superset of the legacy response: refresh_token is added, and is the one presented (unchanged)',
     ),
     errors: {
-      401: 'The refresh token is unknown, already used, expired, or its session has ended',
+      401:
+        'The refresh token is unknown, was rotated away by GraphQL refreshToken or /oauth/token (reuse, which ' +
+        'ends the session), or its session has ended',
       422: 'The body is not valid',
     },
     async handle({ body, graphql }) {
-      const { refreshToken } = await graphql(OAuthRefreshDocument, { refreshToken: body.refresh_token });
-      return { body: toTokenResponse(refreshToken) };
+      const { renewAccessToken } = await graphql(OAuthRenewDocument, { refreshToken: body.refresh_token });
+      return { body: toTokenResponse(renewAccessToken) };
     },
   }),
 ];

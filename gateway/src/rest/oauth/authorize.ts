@@ -39,6 +39,8 @@ export const authorizeRoutes: readonly RouteDefinition[] = [
     body: parameters,
     response: z.object({ redirect_to: z.string().describe('The same URL as the Location header') }),
     successStatus: 302,
+    // The Location carries the authorization code.
+    noStore: true,
     errors: {
       401: 'No bearer token, or it is invalid, expired or of an ended session',
       403: "The bearer token is an application's, which cannot approve authorizations",
@@ -60,7 +62,7 @@ export const authorizeRoutes: readonly RouteDefinition[] = [
         },
       });
       return {
-        headers: { Location: authorizeApplication.redirectTo, 'Cache-Control': 'no-store' },
+        headers: { Location: authorizeApplication.redirectTo },
         body: { redirect_to: authorizeApplication.redirectTo },
       };
     },

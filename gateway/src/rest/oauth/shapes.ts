@@ -37,7 +37,9 @@ export const toGraphQLGender = (gender: LegacyGender): Gender => gendersToGraphQ
 /** `POST /auth/login` and `/auth/refresh`. */
 export const tokenResponse = z.object({
   access_token: z.string().describe('ES256 JWT for `Authorization: Bearer …`'),
-  refresh_token: z.string().describe('Single use: every refresh returns a new one and the one presented stops working'),
+  refresh_token: z
+    .string()
+    .describe('Keep it: POST /auth/refresh accepts it again and again until the session ends (it is not rotated)'),
   token_type: z.literal('bearer'),
   expires_in: z.number().int().describe('Seconds until the access token expires'),
 });

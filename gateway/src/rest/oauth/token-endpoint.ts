@@ -8,8 +8,9 @@ import {
   type ApplicationTokenRequestInput,
   type OAuthApplicationTokenMutation,
 } from '../../generated/graphql.js';
+import { readableOnlyBy } from '../../http/cors.js';
+import { NO_STORE_HEADERS } from '../../http/no-store.js';
 import { throwIfErrors, type ExecutionResult } from '../router.js';
-import { noStore } from './token.js';
 
 export interface TokenEndpointOptions {
   /** Runs an operation in-process through the gateway as an anonymous caller. */
@@ -132,8 +133,9 @@ export function mountTokenEndpoint(app: Express, options: TokenEndpointOptions):
         const { requestApplicationToken: issued } = throwIfErrors(
           await options.execute(req, res, OAuthApplicationTokenDocument, { input: request.input }),
         ) as OAuthApplicationTokenMutation;
-        allowBrowserOrigin(req, res, issued.allowedOrigins);
-        res.set(noStore).status(200).json({
+        // CORS itself is server.ts's (registered origins); tokens are for their application's only.
+        readableOnlyBy(req, res, issued.allowedOrigins);
+        res.set(NO_STORE_HEADERS).status(200).json({
           access_token: issued.accessToken,
           // RFC 6750's spelling; clients compare it case-insensitively (RFC 6749 §5.1).
           token_type: 'Bearer',
@@ -148,19 +150,8 @@ export function mountTokenEndpoint(app: Express, options: TokenEndpointOptions):
   );
 }
 
-/**
- * A browser application (a public client with PKCE) reads the answer only when its origin is one the
- * application registered (`allowed_origins`). The form body is a CORS-safelisted request, so there is
- * no preflight; errors carry no CORS header, as the client is not known to be genuine then.
- */
-function allowBrowserOrigin(req: Request, res: Response, allowedOrigins: readonly string[]): void {
-  const origin = req.get('origin');
-  res.vary('Origin');
-  if (origin && allowedOrigins.includes(origin)) res.set('Access-Control-Allow-Origin', origin);
-}
-
 function send(res: Response, error: TokenEndpointError, basic: boolean): void {
-  res.set(noStore);
+  res.set(NO_STORE_HEADERS);
   // RFC 6749 §5.2: a client that authenticated with the Authorization header gets a challenge back.
   if (error.status === 401 && basic) res.set('WWW-Authenticate', 'Basic realm="membergraph", charset="UTF-8"');
   res.status(error.status).json({ error: error.error, error_description: describe(error.message) });

@@ -1,9 +1,19 @@
 import { z } from 'zod';
+import { AppError } from '../../../../lib/errors/index.js';
 import { OAuthApplicationTokenDocument } from '../../generated/graphql.js';
 import { defineRoute, type RouteDefinition } from '../route.js';
 
-/** Token responses are secrets: never cached by anything between (RFC 6749 §5.1). */
-export const noStore = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
+/**
+ * RFC 6749 §5.2, as `POST /oauth/token` answers it: every refusal with an RFC code is 400, except
+ * `invalid_client` (401). Identity raises them as catalog errors whose `details.error` is the code.
+ */
+function refuseWithTokenEndpointStatus(error: unknown): never {
+  const code = error instanceof AppError ? error.details['error'] : undefined;
+  if (error instanceof AppError && typeof code === 'string' && code !== 'invalid_client') {
+    throw new AppError('BAD_REQUEST', error.message, { details: error.details });
+  }
+  throw error;
+}
 
 const text = (max: number) => z.string().max(max).optional();
 
@@ -38,12 +48,16 @@ export const tokenRoutes: readonly RouteDefinition[] = [
       expires_in: z.number().int(),
       scope: z.string().describe('Space-separated granted scopes'),
     }),
+    noStore: true,
+    // Browser applications (public clients) of registered origins; the tokens only to their own.
+    cors: true,
     errors: {
-      401:
-        'Client authentication failed (`invalid_client`), or the code or refresh token is invalid, expired, ' +
-        'already used, of another client or redirect_uri, or fails PKCE (`invalid_grant`; a replayed code also ' +
-        'revokes the tokens issued for it)',
-      422: 'A parameter is missing (`invalid_request`), `unsupported_grant_type`, or `invalid_scope`',
+      400:
+        'RFC 6749 §5.2: the code or refresh token is invalid, expired, already used, of another client or ' +
+        'redirect_uri, or fails PKCE (`invalid_grant`; a replayed code also revokes the tokens issued for it), a ' +
+        'parameter is missing (`invalid_request`), `unsupported_grant_type`, `invalid_scope` or `unauthorized_client`',
+      401: 'Client authentication failed (`invalid_client`)',
+      422: 'The body does not fit its schema (a value of the wrong type or too long)',
     },
     async handle({ body, graphql }) {
       const { requestApplicationToken: issued } = await graphql(OAuthApplicationTokenDocument, {
@@ -57,9 +71,9 @@ export const tokenRoutes: readonly RouteDefinition[] = [
           refreshToken: body.refresh_token ?? null,
           scope: body.scope ?? null,
         },
-      });
+      }).catch(refuseWithTokenEndpointStatus);
       return {
-        headers: noStore,
+        readableBy: issued.allowedOrigins,
         body: {
           access_token: issued.accessToken,
           refresh_token: issued.refreshToken,

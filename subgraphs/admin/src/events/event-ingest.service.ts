@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { EntityManager } from '../../../../lib/db/orm.js';
-import type { RelayedEvent } from '../../../../lib/events/wire.js';
+import { publicPayload } from '../../../../lib/events/catalog.js';
+import { acceptRelayedEvent, type AcceptedEvent, type RelayedEvent } from '../../../../lib/events/wire.js';
 import { updateCensus } from '../statistics/census.js';
 import { tallySignIns } from '../statistics/sign-ins.js';
 import { applicationIdOf } from './event-fields.js';
@@ -8,12 +10,21 @@ import { applicationIdOf } from './event-fields.js';
  * Runs in the ingest transaction with the events seen for the first time (webhook deliveries are
  * created here, so an event is audited and scheduled for delivery together or not at all).
  */
-export type FreshEventsListener = (tx: EntityManager, events: readonly RelayedEvent[]) => Promise<void>;
+export type FreshEventsListener = (tx: EntityManager, events: readonly AcceptedEvent[]) => Promise<void>;
+
+/** A relayed event the event catalog does not declare, and why. */
+export interface RefusedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly issues: readonly z.core.$ZodIssue[];
+}
 
 /**
  * Accepts relayed events into the audit log, the statistics tallies and the listeners, each event id
  * once: the audit insert (`ON CONFLICT DO NOTHING ... RETURNING`) decides which events are new, and
- * only those reach the tallies and listeners, all in one transaction.
+ * only those reach the tallies and listeners, all in one transaction. Each event is first read with
+ * the event catalog: one it does not declare is refused (nothing of it is kept; the relay keeps it),
+ * and the payload of the others is what the catalog declares, its personal fields left out here.
  */
 export class EventIngestService {
   private readonly listeners: FreshEventsListener[] = [];
@@ -22,7 +33,28 @@ export class EventIngestService {
     this.listeners.push(listener);
   }
 
+  /** Returns how many events were new. */
   async ingest(em: EntityManager, source: string, events: readonly RelayedEvent[]): Promise<number> {
+    return (await this.receive(em, source, events)).accepted;
+  }
+
+  /** As ingest, and also says which events the catalog refused. */
+  async receive(
+    em: EntityManager,
+    source: string,
+    relayed: readonly RelayedEvent[],
+  ): Promise<{ accepted: number; refused: RefusedEvent[] }> {
+    const events: AcceptedEvent[] = [];
+    const refused: RefusedEvent[] = [];
+    for (const event of relayed) {
+      const read = acceptRelayedEvent(event);
+      if ('event' in read) events.push(read.event);
+      else refused.push({ id: event.id, type: event.type, issues: read.issues });
+    }
+    return { accepted: await this.store(em, source, events), refused };
+  }
+
+  private async store(em: EntityManager, source: string, events: readonly AcceptedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     return em.transactional(async (tx) => {
       const schema = String(tx.config.get('schema'));
@@ -35,7 +67,7 @@ export class EventIngestService {
         tenant_id: event.tenantId,
         ip_address: event.ipAddress,
         user_agent: event.userAgent,
-        data: event.payload,
+        data: publicPayload(event),
         application_id: applicationIdOf(event),
         source,
       }));

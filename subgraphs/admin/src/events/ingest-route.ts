@@ -1,13 +1,17 @@
 import express, { type Express } from 'express';
 import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
 import { RELAY_SIGNATURE_HEADER, relaySigner } from '../../../../lib/events/relay-signature.js';
-import { relayBatch } from '../../../../lib/events/wire.js';
+import { relayBatch, type RelayAnswer } from '../../../../lib/events/wire.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
 import type { EventIngestService } from './event-ingest.service.js';
+
+const issueSummary = (issue: { readonly path: readonly PropertyKey[]; readonly message: string }) =>
+  `${issue.path.map(String).join('.')}: ${issue.message}`;
 
 /**
  * `POST /events`: where the subgraphs' outbox relays hand their events over (internal network only;
  * the gateway does not route here). The body must carry the relay's HMAC, checked on the raw bytes.
+ * Events the event catalog does not declare are answered as `refused`, and the relay keeps them.
  */
 export function eventIngestRoute(
   app: Express,
@@ -34,8 +38,15 @@ export function eventIngestRoute(
       return;
     }
     try {
-      const accepted = await deps.ingest.ingest(deps.database.fork(), batch.data.source, batch.data.events);
-      res.json({ received: batch.data.events.length, accepted });
+      const { source, events } = batch.data;
+      const { accepted, refused } = await deps.ingest.receive(deps.database.fork(), source, events);
+      if (refused.length > 0) {
+        // Issues name paths and expectations, not values: nothing personal reaches the log.
+        const issues = refused.map(({ id, type, issues }) => ({ id, type, issues: issues.map(issueSummary) }));
+        deps.logger.error({ source, refused: issues }, 'relayed events the event catalog does not declare');
+      }
+      const answer: RelayAnswer = { received: events.length, accepted };
+      res.json(refused.length > 0 ? { ...answer, refused: refused.map((event) => event.id) } : answer);
     } catch (error) {
       deps.logger.error({ err: error }, 'event ingest failed');
       res.status(503).json({ error: 'ingest_failed' });

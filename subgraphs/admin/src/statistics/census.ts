@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../../../lib/db/orm.js';
-import type { RelayedEvent } from '../../../../lib/events/wire.js';
-import { applicationIdOf, textField } from '../events/event-fields.js';
+import type { AcceptedEvent } from '../../../../lib/events/wire.js';
+import { eventsOfType, textField } from '../events/event-fields.js';
 
 /** The tenant_tally key of a tenant: '' stands for "no tenant". */
 const tenantKey = (tenantId: string | null | undefined) => tenantId ?? '';
@@ -32,12 +32,11 @@ class TallyChanges {
  * return what they changed), so an event relayed twice, or a deletion of an unknown account, moves
  * nothing, and a tally always equals its census count.
  */
-export async function updateCensus(tx: EntityManager, schema: string, events: readonly RelayedEvent[]): Promise<void> {
+export async function updateCensus(tx: EntityManager, schema: string, events: readonly AcceptedEvent[]): Promise<void> {
   const table = (name: string) => `"${schema}"."${name}"`;
   const changes = new TallyChanges();
-  const of = (type: string) => events.filter((event) => event.type === type);
 
-  const created = of('user.created').filter((e) => e.subjectUserId);
+  const created = eventsOfType(events, 'user.created').filter((e) => e.subjectUserId);
   if (created.length > 0) {
     const added = await tx.execute<{ tenant_id: string | null }[]>(
       `insert into ${table('user_census')} (user_id, tenant_id, created_at)
@@ -53,8 +52,8 @@ export async function updateCensus(tx: EntityManager, schema: string, events: re
     );
     for (const row of added) changes.add(row.tenant_id, { users: 1 });
   }
-  for (const moved of of('user.tenant_changed')) {
-    const to = textField(moved.payload['to']) ?? moved.tenantId;
+  for (const moved of eventsOfType(events, 'user.tenant_changed')) {
+    const to = textField(moved.payload.to) ?? moved.tenantId;
     if (!moved.subjectUserId || !to) continue;
     // The row lock makes `previous` the version this update replaces, even under a concurrent move.
     const [row] = await tx.execute<{ from_tenant: string | null; deleted_at: string | null }[]>(
@@ -69,7 +68,7 @@ export async function updateCensus(tx: EntityManager, schema: string, events: re
       changes.add(to, { users: 1 });
     }
   }
-  for (const deleted of of('user.deleted')) {
+  for (const deleted of eventsOfType(events, 'user.deleted')) {
     if (!deleted.subjectUserId) continue;
     const [row] = await tx.execute<{ tenant_id: string | null }[]>(
       `update ${table('user_census')} set deleted_at = ? where user_id = ? and deleted_at is null returning tenant_id`,
@@ -96,13 +95,13 @@ export async function updateCensus(tx: EntityManager, schema: string, events: re
 async function updateApplications(
   tx: EntityManager,
   table: (name: string) => string,
-  events: readonly RelayedEvent[],
+  events: readonly AcceptedEvent[],
   changes: TallyChanges,
 ): Promise<void> {
-  for (const event of events) {
-    const applicationId = applicationIdOf(event);
+  for (const event of eventsOfType(events, 'application.created', 'application.updated', 'application.deleted')) {
+    const applicationId = textField(event.payload.applicationId);
     if (!applicationId) continue;
-    const name = textField(event.payload['name']);
+    const name = textField(event.payload.name);
     if (event.type === 'application.created') {
       const [added] = await tx.execute<{ tenant_id: string | null }[]>(
         `insert into ${table('application_census')} (application_id, tenant_id, name, created_at)

@@ -1,6 +1,6 @@
 import type { EntityManager } from '../../../../lib/db/orm.js';
-import type { RelayedEvent } from '../../../../lib/events/wire.js';
-import { applicationIdOf } from '../events/event-fields.js';
+import type { AcceptedEvent } from '../../../../lib/events/wire.js';
+import { eventsOfType, textField } from '../events/event-fields.js';
 
 const utcDay = (iso: string) => iso.slice(0, 10);
 
@@ -10,8 +10,8 @@ const utcDay = (iso: string) => iso.slice(0, 10);
  * is a credential sign-in (the API's login or the hosted page's); one with an application is that
  * application's code exchange. Both are kept apart here; statistics.service.ts says which it counts.
  */
-export async function tallySignIns(tx: EntityManager, schema: string, events: readonly RelayedEvent[]): Promise<void> {
-  const logins = events.filter((e) => e.type === 'user.login' && e.subjectUserId && e.tenantId);
+export async function tallySignIns(tx: EntityManager, schema: string, events: readonly AcceptedEvent[]): Promise<void> {
+  const logins = eventsOfType(events, 'user.login').filter((e) => e.subjectUserId && e.tenantId);
   if (logins.length === 0) return;
   await tx.execute(
     `insert into "${schema}"."daily_active_user" (day, user_id, tenant_id)
@@ -29,7 +29,7 @@ export async function tallySignIns(tx: EntityManager, schema: string, events: re
     const row = {
       day: utcDay(login.occurredAt),
       tenant_id: login.tenantId ?? '',
-      application_id: applicationIdOf(login) ?? '',
+      application_id: textField(login.payload.applicationId) ?? '',
     };
     const key = [row.day, row.tenant_id, row.application_id].join('|');
     const entry = counts.get(key) ?? { ...row, count: 0 };

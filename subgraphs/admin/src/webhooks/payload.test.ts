@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RelayedEvent } from '../../../../lib/events/wire.js';
+import { acceptRelayedEvent, type AcceptedEvent, type RelayedEvent } from '../../../../lib/events/wire.js';
 import { webhookBody } from './payload.js';
 
 const event: RelayedEvent = {
@@ -14,9 +14,17 @@ const event: RelayedEvent = {
   payload: {},
 };
 
+/** The event as admin accepts it, read with the event catalog. */
+function accepted(relayed: RelayedEvent): AcceptedEvent {
+  const read = acceptRelayedEvent(relayed);
+  if (!('event' in read)) throw new Error(`not in the event catalog: ${JSON.stringify(read.issues)}`);
+  return read.event;
+}
+
 describe('webhook body', () => {
   it('has the seed shape: event, timestamp, snake_case data', () => {
-    const body = JSON.parse(webhookBody({ ...event, payload: { applicationId: 'app_1' } })) as Record<string, unknown>;
+    const sent = webhookBody(accepted({ ...event, payload: { applicationId: 'app_1' } }));
+    const body = JSON.parse(sent) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['event', 'timestamp', 'data']);
     expect(body).toEqual({
       event: 'user.login',
@@ -32,21 +40,25 @@ describe('webhook body', () => {
     });
   });
 
-  it('carries the payload in snake_case without secret-looking fields, at any depth', () => {
+  it('carries the declared payload in snake_case, without the fields the catalog marks personal', () => {
     const body = JSON.parse(
-      webhookBody({
-        ...event,
-        type: 'user.updated',
-        payload: {
-          changed: ['displayName'],
-          sessionId: 's1',
-          passwordHash: 'x',
-          nested: { apiKey: 'k', clientId: 'c', refreshToken: 't' },
-          backupCodes: ['1'],
-        },
-      }),
+      webhookBody(
+        accepted({
+          ...event,
+          type: 'user.created',
+          payload: {
+            email: 'someone@example.com',
+            role: 'USER',
+            userSub: 's1',
+            clientId: 'c',
+            passwordHash: 'x',
+            nested: { apiKey: 'k' },
+          },
+        }),
+      ),
     ) as { data: Record<string, unknown> };
-    expect(body.data).toMatchObject({ changed: ['displayName'], session_id: 's1', nested: { client_id: 'c' } });
-    expect(JSON.stringify(body)).not.toMatch(/password|api_key|refresh|backup/);
+    expect(body.data).toMatchObject({ role: 'USER', user_sub: 's1', client_id: 'c' });
+    // Personal (email) and undeclared (the rest) fields never leave.
+    expect(JSON.stringify(body)).not.toMatch(/someone|email|password|api_key|nested/);
   });
 });

@@ -4,7 +4,7 @@ import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
-import type { RelayedEvent } from '../../../../lib/events/wire.js';
+import type { AcceptedEvent } from '../../../../lib/events/wire.js';
 import { subscribes } from './event-types.js';
 import { webhookBody } from './payload.js';
 import { auditWebhookChange } from './webhook-audit.js';
@@ -30,7 +30,7 @@ export class WebhookDeliveryService {
    * per event and enabled endpoint subscribed to its type, due now. An event of a rolled-back
    * transaction never reaches admin, and one relayed twice is fresh once (plus the unique key).
    */
-  async schedule(tx: EntityManager, events: readonly RelayedEvent[]): Promise<number> {
+  async schedule(tx: EntityManager, events: readonly AcceptedEvent[]): Promise<number> {
     const schema = String(tx.config.get('schema'));
     const endpoints = await tx.execute<{ id: string; events: string[] }[]>(
       `select id, events from "${schema}"."webhook_endpoint" where enabled`,

@@ -17,7 +17,11 @@ export interface WebhookWorkerOptions {
   readonly batchSize?: number;
   /** Finished deliveries (and their attempts) are kept this long, then deleted. */
   readonly retainFinishedDays?: number;
+  /** Told of each attempt once recorded (metrics): delivered, retrying (another try due) or failed (given up). */
+  readonly onAttempt?: (outcome: DeliveryOutcome) => void;
 }
+
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed';
 
 interface ClaimedRow {
   id: string;
@@ -222,6 +226,8 @@ export class WebhookWorker {
       );
       await this.recordEndpointHealth(tx, updated);
     });
+    for (const { status } of results)
+      this.options.onAttempt?.(status === 'delivered' || status === 'failed' ? status : 'retrying');
   }
 
   /**

@@ -3,6 +3,7 @@ import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.j
 import { createSecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
+import type { ServiceMetrics } from '../../../../lib/observability/metrics.js';
 import type { FreshEventsListener } from '../events/event-ingest.service.js';
 import { webhookSettings } from './settings.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
@@ -29,6 +30,7 @@ export function createWebhooks(runtime: {
   readonly database: SubgraphDatabase;
   readonly logger: Logger;
   readonly secretKey: string;
+  readonly metrics?: ServiceMetrics;
 }): Webhooks {
   const settings = webhookSettings(runtime.config);
   const secrets = createSecretBox(runtime.secretKey, WEBHOOK_SECRET_PURPOSE);
@@ -39,6 +41,8 @@ export function createWebhooks(runtime: {
     settings,
     secrets,
     logger: runtime.logger.child({ component: 'webhook-worker' }),
+    onAttempt: (outcome) =>
+      runtime.metrics?.families.webhookDeliveries.inc({ service: runtime.metrics.service, outcome }),
   });
   return {
     endpoints,

@@ -1,180 +1,86 @@
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
 import { actorOf } from '../events/catalog-events.js';
+import { catalogKindNames, catalogKinds, type CatalogKind } from './catalog-kinds.js';
 import { CatalogStatus } from './catalog-status.js';
 import * as catalog from './catalog.service.js';
 import {
-  CompanyPage,
-  CompanyType,
-  CreateCompanyInput,
-  CreateModuleInput,
-  CreateSiteInput,
-  CreateSystemInput,
-  ModulePage,
-  ModuleType,
-  SitePage,
-  SiteType,
-  SystemPage,
-  SystemType,
-  UpdateCatalogItemInput,
+  catalogTypes,
   toPage,
+  UpdateCatalogItemInput,
+  type CatalogItemType,
+  type ListArguments,
 } from './catalog.types.js';
 
-const keyword = { nullable: true, description: 'Part of the name or key, case-insensitive' } as const;
-const limitOf = (defaultValue: number) => ({ defaultValue, description: '1 to 1000' }) as const;
-const offset = { defaultValue: 0, description: '0 or more' } as const;
+type ResolverClass = new () => object;
 
-/** Administration of the catalog. Shield: queries for admins, mutations for system admins. */
-@Resolver()
-export class CatalogResolver {
-  @Query(() => SystemPage, { description: 'Systems, oldest first' })
-  async systems(
-    @Ctx() { em }: SubgraphContext,
-    @Arg('keyword', () => String, keyword) keywordArg: string | null,
-    @Arg('status', () => CatalogStatus, { nullable: true }) status: CatalogStatus | null,
-    @Arg('limit', () => Int, limitOf(200)) limit: number,
-    @Arg('offset', () => Int, offset) offsetArg: number,
-  ): Promise<SystemPage> {
-    const page = await catalog.listSystems(em, { keyword: keywordArg, status, limit, offset: offsetArg });
-    return toPage(SystemPage, page, (row) => SystemType.from(row));
-  }
+const capitalized = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 
-  @Query(() => ModulePage, { description: 'Modules, oldest first' })
-  async modules(
-    @Ctx() { em }: SubgraphContext,
-    @Arg('systemKey', () => String, { nullable: true }) systemKey: string | null,
-    @Arg('keyword', () => String, keyword) keywordArg: string | null,
-    @Arg('limit', () => Int, limitOf(500)) limit: number,
-    @Arg('offset', () => Int, offset) offsetArg: number,
-  ): Promise<ModulePage> {
-    const page = await catalog.listModules(em, { systemKey, keyword: keywordArg, limit, offset: offsetArg });
-    return toPage(ModulePage, page, (row) => ModuleType.from(row));
-  }
+/**
+ * The query and mutations of one kind (`systems`, `createSystem`, `updateSystem`, `setSystemStatus`),
+ * on top of `Base`. type-graphql runs a handler as a method of the resolver registered with the
+ * schema (the last subclass), so each method is named after its field, unique across the kinds.
+ */
+function withKind(Base: ResolverClass, kind: CatalogKind): ResolverClass {
+  const { label, plural, prefix, parent } = catalogKinds[kind];
+  const { Item, ItemPage, CreateInput, ListArgs, parentKeyIn } = catalogTypes[kind];
+  const names = {
+    list: plural,
+    create: `create${label}`,
+    update: `update${label}`,
+    setStatus: `set${label}Status`,
+  } as const;
+  const ofParent = parent ? ` of a ${parent}` : '';
 
-  @Query(() => CompanyPage, { description: 'Companies, oldest first' })
-  async companies(
-    @Ctx() { em }: SubgraphContext,
-    @Arg('keyword', () => String, keyword) keywordArg: string | null,
-    @Arg('limit', () => Int, limitOf(500)) limit: number,
-    @Arg('offset', () => Int, offset) offsetArg: number,
-  ): Promise<CompanyPage> {
-    const page = await catalog.listCompanies(em, { keyword: keywordArg, limit, offset: offsetArg });
-    return toPage(CompanyPage, page, (row) => CompanyType.from(row));
-  }
+  @Resolver()
+  class KindResolver extends Base {
+    @Query(() => ItemPage, { name: names.list, description: `${capitalized(plural)}, oldest first` })
+    async [names.list](
+      @Ctx() { em }: SubgraphContext,
+      @Args(() => ListArgs) args: ListArguments,
+    ): Promise<InstanceType<typeof ItemPage>> {
+      const query = { ...args, parentKey: parentKeyIn(args) };
+      return toPage(ItemPage, await catalog.list(em, kind, query), (row) => Item.from(row));
+    }
 
-  @Query(() => SitePage, { description: 'Sites, oldest first' })
-  async sites(
-    @Ctx() { em }: SubgraphContext,
-    @Arg('companyKey', () => String, { nullable: true }) companyKey: string | null,
-    @Arg('keyword', () => String, keyword) keywordArg: string | null,
-    @Arg('limit', () => Int, limitOf(500)) limit: number,
-    @Arg('offset', () => Int, offset) offsetArg: number,
-  ): Promise<SitePage> {
-    const page = await catalog.listSites(em, { companyKey, keyword: keywordArg, limit, offset: offsetArg });
-    return toPage(SitePage, page, (row) => SiteType.from(row));
-  }
+    @Mutation(() => Item, {
+      name: names.create,
+      description: `Creates a ${kind}${ofParent} under a fresh ${prefix} key`,
+    })
+    async [names.create](
+      @Arg('input', () => CreateInput) input: { name: string },
+      @Ctx() context: SubgraphContext,
+    ): Promise<CatalogItemType> {
+      const parentKey = parentKeyIn(input) ?? undefined;
+      return Item.from(await catalog.create(context.em, actorOf(context), kind, { name: input.name, parentKey }));
+    }
 
-  @Mutation(() => SystemType, { description: 'Creates a system under a fresh ST key' })
-  async createSystem(
-    @Arg('input', () => CreateSystemInput) input: CreateSystemInput,
-    @Ctx() context: SubgraphContext,
-  ): Promise<SystemType> {
-    return SystemType.from(await catalog.createSystem(context.em, actorOf(context), input));
-  }
+    @Mutation(() => Item, { name: names.update })
+    async [names.update](
+      @Arg('key', () => String) key: string,
+      @Arg('input', () => UpdateCatalogItemInput) input: UpdateCatalogItemInput,
+      @Ctx() context: SubgraphContext,
+    ): Promise<CatalogItemType> {
+      return Item.from(await catalog.rename(context.em, actorOf(context), kind, key, input));
+    }
 
-  @Mutation(() => ModuleType, { description: 'Creates a module of a system under a fresh MD key' })
-  async createModule(
-    @Arg('input', () => CreateModuleInput) input: CreateModuleInput,
-    @Ctx() context: SubgraphContext,
-  ): Promise<ModuleType> {
-    return ModuleType.from(await catalog.createModule(context.em, actorOf(context), input));
+    @Mutation(() => Item, {
+      name: names.setStatus,
+      description: 'Refused (CONFLICT) to deactivate while grants name it',
+    })
+    async [names.setStatus](
+      @Arg('key', () => String) key: string,
+      @Arg('status', () => CatalogStatus) status: CatalogStatus,
+      @Ctx() context: SubgraphContext,
+    ): Promise<CatalogItemType> {
+      return Item.from(await catalog.setStatus(context.em, actorOf(context), kind, key, status));
+    }
   }
-
-  @Mutation(() => CompanyType, { description: 'Creates a company under a fresh CP key' })
-  async createCompany(
-    @Arg('input', () => CreateCompanyInput) input: CreateCompanyInput,
-    @Ctx() context: SubgraphContext,
-  ): Promise<CompanyType> {
-    return CompanyType.from(await catalog.createCompany(context.em, actorOf(context), input));
-  }
-
-  @Mutation(() => SiteType, { description: 'Creates a site of a company under a fresh ST key' })
-  async createSite(
-    @Arg('input', () => CreateSiteInput) input: CreateSiteInput,
-    @Ctx() context: SubgraphContext,
-  ): Promise<SiteType> {
-    return SiteType.from(await catalog.createSite(context.em, actorOf(context), input));
-  }
-
-  @Mutation(() => SystemType)
-  async updateSystem(
-    @Arg('key', () => String) key: string,
-    @Arg('input', () => UpdateCatalogItemInput) input: UpdateCatalogItemInput,
-    @Ctx() context: SubgraphContext,
-  ): Promise<SystemType> {
-    return SystemType.from(await catalog.rename(context.em, actorOf(context), 'system', key, input));
-  }
-
-  @Mutation(() => ModuleType)
-  async updateModule(
-    @Arg('key', () => String) key: string,
-    @Arg('input', () => UpdateCatalogItemInput) input: UpdateCatalogItemInput,
-    @Ctx() context: SubgraphContext,
-  ): Promise<ModuleType> {
-    return ModuleType.from(await catalog.rename(context.em, actorOf(context), 'module', key, input));
-  }
-
-  @Mutation(() => CompanyType)
-  async updateCompany(
-    @Arg('key', () => String) key: string,
-    @Arg('input', () => UpdateCatalogItemInput) input: UpdateCatalogItemInput,
-    @Ctx() context: SubgraphContext,
-  ): Promise<CompanyType> {
-    return CompanyType.from(await catalog.rename(context.em, actorOf(context), 'company', key, input));
-  }
-
-  @Mutation(() => SiteType)
-  async updateSite(
-    @Arg('key', () => String) key: string,
-    @Arg('input', () => UpdateCatalogItemInput) input: UpdateCatalogItemInput,
-    @Ctx() context: SubgraphContext,
-  ): Promise<SiteType> {
-    return SiteType.from(await catalog.rename(context.em, actorOf(context), 'site', key, input));
-  }
-
-  @Mutation(() => SystemType, { description: 'Refused (CONFLICT) to deactivate while grants name it' })
-  async setSystemStatus(
-    @Arg('key', () => String) key: string,
-    @Arg('status', () => CatalogStatus) status: CatalogStatus,
-    @Ctx() context: SubgraphContext,
-  ): Promise<SystemType> {
-    return SystemType.from(await catalog.setStatus(context.em, actorOf(context), 'system', key, status));
-  }
-
-  @Mutation(() => ModuleType, { description: 'Refused (CONFLICT) to deactivate while grants name it' })
-  async setModuleStatus(
-    @Arg('key', () => String) key: string,
-    @Arg('status', () => CatalogStatus) status: CatalogStatus,
-    @Ctx() context: SubgraphContext,
-  ): Promise<ModuleType> {
-    return ModuleType.from(await catalog.setStatus(context.em, actorOf(context), 'module', key, status));
-  }
-
-  @Mutation(() => CompanyType, { description: 'Refused (CONFLICT) to deactivate while grants name it' })
-  async setCompanyStatus(
-    @Arg('key', () => String) key: string,
-    @Arg('status', () => CatalogStatus) status: CatalogStatus,
-    @Ctx() context: SubgraphContext,
-  ): Promise<CompanyType> {
-    return CompanyType.from(await catalog.setStatus(context.em, actorOf(context), 'company', key, status));
-  }
-
-  @Mutation(() => SiteType, { description: 'Refused (CONFLICT) to deactivate while grants name it' })
-  async setSiteStatus(
-    @Arg('key', () => String) key: string,
-    @Arg('status', () => CatalogStatus) status: CatalogStatus,
-    @Ctx() context: SubgraphContext,
-  ): Promise<SiteType> {
-    return SiteType.from(await catalog.setStatus(context.em, actorOf(context), 'site', key, status));
-  }
+  return KindResolver;
 }
+
+/**
+ * Administration of the catalog: every kind's handlers in one resolver class, which definition.ts
+ * registers. Shield: queries for admins and catalog readers, mutations for system admins.
+ */
+export const CatalogResolver = catalogKindNames.reduce(withKind, class CatalogResolverBase {});

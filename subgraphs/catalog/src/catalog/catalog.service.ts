@@ -1,39 +1,21 @@
 import { LockMode, type FilterQuery } from '@mikro-orm/postgresql';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
+import type { CatalogItemFields } from '../../../../lib/events/catalog.js';
 import { recordCatalogEvent, type CatalogActor } from '../events/catalog-events.js';
 import { PermissionGrant } from '../permission/permission-grant.entity.js';
-import { withUniqueKey, type KeyPrefix } from './business-key.js';
+import { withUniqueKey } from './business-key.js';
+import type { CatalogItem } from './catalog-item.entity.js';
+import { catalogKinds, parentOf, type CatalogEntities, type CatalogKind } from './catalog-kinds.js';
 import { CatalogStatus } from './catalog-status.js';
-import { checkName, checkPaging, keywordPattern, type Paging } from './catalog.rules.js';
-import { Company } from './company.entity.js';
-import { Module } from './module.entity.js';
-import { Site } from './site.entity.js';
-import { System } from './system.entity.js';
+import { checkName, checkPaging, invalid, keywordPattern, type Paging } from './catalog.rules.js';
 
 /**
- * Systems, modules, companies and sites: creation under a fresh business key, renaming, status, and
- * paged lists. Items are never deleted; grants refer to them by key. Every change records its
- * `catalog.<kind>_<change>` event in its own transaction (catalog-events.ts).
+ * Systems, modules, companies and sites (catalog-kinds.ts): creation under a fresh business key,
+ * renaming, status, and paged lists, the same rules for every kind. Items are never deleted; grants
+ * refer to them by key. Every change records its `catalog.<kind>_<change>` event in its own
+ * transaction (catalog-events.ts).
  */
-export interface CatalogEntities {
-  system: System;
-  module: Module;
-  company: Company;
-  site: Site;
-}
-export type CatalogKind = keyof CatalogEntities;
-
-const kinds = {
-  system: { entity: System, prefix: 'ST', label: 'System' },
-  module: { entity: Module, prefix: 'MD', label: 'Module' },
-  company: { entity: Company, prefix: 'CP', label: 'Company' },
-  site: { entity: Site, prefix: 'ST', label: 'Site' },
-} as const satisfies Record<CatalogKind, { entity: unknown; prefix: KeyPrefix; label: string }>;
-
-/** Modules and sites are always handed out with their parent loaded, for its key. */
-const parentOf = { system: [], module: ['system'], company: [], site: ['company'] } as const;
-
 export interface FindOptions {
   /** Row lock inside a transaction (see setStatus and grantPermission). */
   readonly lockMode?: LockMode.PESSIMISTIC_READ | LockMode.PESSIMISTIC_WRITE;
@@ -45,67 +27,51 @@ export async function findByKey<K extends CatalogKind>(
   key: string,
   options: FindOptions = {},
 ): Promise<CatalogEntities[K]> {
-  const { entity, label } = kinds[kind];
+  const { entity, label } = catalogKinds[kind];
   const row = (await em.findOne(entity, { key }, options)) as CatalogEntities[K] | null;
   if (!row) throw new AppError('NOT_FOUND', `${label} ${key} does not exist`);
   return row;
 }
 
 async function withParent<K extends CatalogKind>(em: EntityManager, kind: K, row: CatalogEntities[K]) {
+  const { parent } = catalogKinds[kind];
   // A separate statement, not a join: a locked row cannot be joined (FOR UPDATE on an outer join).
-  if (parentOf[kind].length > 0) await em.populate(row, parentOf[kind] as never);
+  if (parent) await em.populate(row, [parent] as never);
   return row;
 }
 
 /** What an event says of an item: its id, key and name, and its parent's key (parent loaded). */
-function described(kind: CatalogKind, row: System | Company | Module | Site): Record<string, unknown> {
-  const parent =
-    kind === 'module'
-      ? { systemKey: (row as Module).system.key }
-      : kind === 'site'
-        ? { companyKey: (row as Site).company.key }
-        : {};
-  return { id: row.id, key: row.key, name: row.name, ...parent };
+function described(kind: CatalogKind, row: CatalogItem): CatalogItemFields {
+  const { parent } = catalogKinds[kind];
+  const parentKey = parent ? { [`${parent}Key`]: parentOf(kind, row)?.key } : {};
+  return { id: row.id, key: row.key, name: row.name, ...parentKey };
 }
 
 const eventType = (kind: CatalogKind, change: 'created' | 'updated' | 'activated' | 'deactivated') =>
   `catalog.${kind}_${change}` as const;
 
-export async function createSystem(em: EntityManager, actor: CatalogActor, input: { name: string }): Promise<System> {
-  const name = checkName(input.name);
-  return withUniqueKey(kinds.system.prefix, async (key) =>
-    insert(em, actor, 'system', Object.assign(new System(), { key, name })),
-  );
+export interface CreateInput {
+  readonly name: string;
+  /** The key of the parent item, for the kinds that have one (a module's system, a site's company). */
+  readonly parentKey?: string;
 }
 
-export async function createCompany(em: EntityManager, actor: CatalogActor, input: { name: string }): Promise<Company> {
-  const name = checkName(input.name);
-  return withUniqueKey(kinds.company.prefix, async (key) =>
-    insert(em, actor, 'company', Object.assign(new Company(), { key, name })),
-  );
-}
-
-export async function createModule(
+/** Creates an item under a fresh key of its kind's prefix; modules and sites under an existing parent. */
+export async function create<K extends CatalogKind>(
   em: EntityManager,
   actor: CatalogActor,
-  input: { systemKey: string; name: string },
-): Promise<Module> {
+  kind: K,
+  input: CreateInput,
+): Promise<CatalogEntities[K]> {
+  const { entity, prefix, parent } = catalogKinds[kind];
   const name = checkName(input.name);
-  const system = await findByKey(em, 'system', input.systemKey);
-  return withUniqueKey(kinds.module.prefix, async (key) =>
-    insert(em, actor, 'module', Object.assign(new Module(), { key, name, system })),
-  );
-}
-
-export async function createSite(
-  em: EntityManager,
-  actor: CatalogActor,
-  input: { companyKey: string; name: string },
-): Promise<Site> {
-  const name = checkName(input.name);
-  const company = await findByKey(em, 'company', input.companyKey);
-  return withUniqueKey(kinds.site.prefix, async (key) =>
-    insert(em, actor, 'site', Object.assign(new Site(), { key, name, company })),
+  let ofParent = {};
+  if (parent) {
+    if (input.parentKey === undefined) throw invalid(`${parent}Key`, 'is required');
+    ofParent = { [parent]: await findByKey(em, parent, input.parentKey) };
+  }
+  return withUniqueKey(prefix, async (key) =>
+    insert(em, actor, kind, Object.assign(new entity(), { key, name }, ofParent) as CatalogEntities[K]),
   );
 }
 
@@ -113,7 +79,7 @@ export async function createSite(
  * A native insert outside the unit of work, and its event, in one transaction: a key that loses a
  * race rolls both back and leaves nothing behind in the identity map, so the next attempt starts clean.
  */
-async function insert<E extends System | Company | Module | Site>(
+async function insert<E extends CatalogItem>(
   em: EntityManager,
   actor: CatalogActor,
   kind: CatalogKind,
@@ -148,20 +114,6 @@ export async function rename<K extends CatalogKind>(
   });
 }
 
-/** The grants that name an item of this kind and key. Sites and systems share `ST`: the scope type tells. */
-function grantsReferring(kind: CatalogKind, key: string): FilterQuery<PermissionGrant> {
-  switch (kind) {
-    case 'system':
-      return { systemKey: key };
-    case 'module':
-      return { moduleKey: key };
-    case 'company':
-      return { scopeType: 'COMPANY', scopeKey: key };
-    case 'site':
-      return { scopeType: 'SITE', scopeKey: key };
-  }
-}
-
 /**
  * Deliberate handling of references: there is no delete, and an item that any grant names cannot be
  * deactivated (CONFLICT); revoke those grants first. Granting on an inactive item is refused too, so
@@ -179,11 +131,11 @@ export async function setStatus<K extends CatalogKind>(
   return em.transactional(async (tx) => {
     const row = await findByKey(tx, kind, key, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (status === CatalogStatus.INACTIVE && row.status !== CatalogStatus.INACTIVE) {
-      const grants = await tx.count(PermissionGrant, grantsReferring(kind, key));
+      const grants = await tx.count(PermissionGrant, catalogKinds[kind].grants(key));
       if (grants > 0) {
         throw new AppError(
           'CONFLICT',
-          `${kinds[kind].label} ${key} is named by ${grants} permission grant(s); revoke them before deactivating it`,
+          `${catalogKinds[kind].label} ${key} is named by ${grants} permission grant(s); revoke them before deactivating it`,
           { details: { grants } },
         );
       }
@@ -205,8 +157,11 @@ export interface Page<T> {
   readonly offset: number;
 }
 
-interface ListQuery extends Paging {
+export interface ListQuery extends Paging {
   readonly keyword?: string | null;
+  /** Only the items of this parent (modules of a system, sites of a company). */
+  readonly parentKey?: string | null;
+  readonly status?: CatalogStatus | null;
 }
 
 /** Name or key contains the keyword, case-insensitively. */
@@ -217,59 +172,25 @@ function keywordFilter(keyword: string | null | undefined) {
 
 const order = { createdAt: 'asc', key: 'asc' } as const;
 
-export async function listSystems(
+/** A page of items, oldest first; modules and sites with their parent loaded. */
+export async function list<K extends CatalogKind>(
   em: EntityManager,
-  query: ListQuery & { status?: CatalogStatus | null },
-): Promise<Page<System>> {
+  kind: K,
+  query: ListQuery,
+): Promise<Page<CatalogEntities[K]>> {
   const { limit, offset } = checkPaging(query);
-  const where: FilterQuery<System> = {
+  const { entity, parent } = catalogKinds[kind];
+  // A filter is a condition, not a lookup: an unknown parent key lists nothing rather than failing.
+  const where: FilterQuery<CatalogItem> = {
     ...keywordFilter(query.keyword),
     ...(query.status ? { status: query.status } : {}),
+    ...(parent && query.parentKey ? { [parent]: { key: query.parentKey } } : {}),
   };
-  const [items, total] = await em.findAndCount(System, where, { limit, offset, orderBy: order });
-  return { items, total, limit, offset };
-}
-
-export async function listCompanies(em: EntityManager, query: ListQuery): Promise<Page<Company>> {
-  const { limit, offset } = checkPaging(query);
-  const [items, total] = await em.findAndCount(Company, keywordFilter(query.keyword), {
+  const [items, total] = await em.findAndCount(entity, where, {
     limit,
     offset,
     orderBy: order,
+    ...(parent ? { populate: [parent] as never } : {}),
   });
-  return { items, total, limit, offset };
-}
-
-export async function listModules(
-  em: EntityManager,
-  query: ListQuery & { systemKey?: string | null },
-): Promise<Page<Module>> {
-  const { limit, offset } = checkPaging(query);
-  const keyword = keywordFilter(query.keyword);
-  const system = query.systemKey ? await findByKey(em, 'system', query.systemKey) : undefined;
-  const where: FilterQuery<Module> = { ...keyword, ...(system ? { system } : {}) };
-  const [items, total] = await em.findAndCount(Module, where, {
-    limit,
-    offset,
-    orderBy: order,
-    populate: ['system'],
-  });
-  return { items, total, limit, offset };
-}
-
-export async function listSites(
-  em: EntityManager,
-  query: ListQuery & { companyKey?: string | null },
-): Promise<Page<Site>> {
-  const { limit, offset } = checkPaging(query);
-  const keyword = keywordFilter(query.keyword);
-  const company = query.companyKey ? await findByKey(em, 'company', query.companyKey) : undefined;
-  const where: FilterQuery<Site> = { ...keyword, ...(company ? { company } : {}) };
-  const [items, total] = await em.findAndCount(Site, where, {
-    limit,
-    offset,
-    orderBy: order,
-    populate: ['company'],
-  });
-  return { items, total, limit, offset };
+  return { items: items as CatalogEntities[K][], total, limit, offset };
 }

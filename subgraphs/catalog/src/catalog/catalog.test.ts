@@ -256,12 +256,15 @@ describe('refusals', () => {
     for (const response of [
       await createModule('ST20000101X0000', 'Orphan'),
       await createSite('CP20000101X0000', 'Orphan'),
-      await run('{ modules(systemKey: "ST20000101X0000") { total } }'),
       await run('mutation { updateCompany(key: "CP20000101X0000", input: { name: "x" }) { name } }'),
       await run('mutation { setSiteStatus(key: "ST20000101X0000", status: INACTIVE) { name } }'),
     ]) {
       expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', http: { status: 404 } });
     }
+    // A listing's filter is a condition, not a lookup: an unknown parent key lists nothing.
+    expect(
+      ok(await run<{ modules: ItemPage }>('{ modules(systemKey: "ST20000101X0000") { total } }')).modules.total,
+    ).toBe(0);
   });
 
   it('lets group admins read but only system admins write; anonymous callers must sign in', async () => {

@@ -1,14 +1,12 @@
-import { Field, ID, InputType, Int, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, type ClassType, type FieldOptions } from 'type-graphql';
+import type { CatalogItem } from './catalog-item.entity.js';
+import { catalogKindNames, catalogKinds, parentOf, type CatalogKind } from './catalog-kinds.js';
 import { CatalogStatus } from './catalog-status.js';
-import type { Company } from './company.entity.js';
-import type { Module } from './module.entity.js';
 import type { Page } from './catalog.service.js';
-import type { Site } from './site.entity.js';
-import type { System } from './system.entity.js';
 
 /** Fields every catalog item shows; the key is named per kind (`systemKey`, ...), as the legacy API does. */
 @ObjectType()
-abstract class CatalogItemType {
+export abstract class CatalogItemType {
   @Field(() => ID)
   id!: string;
 
@@ -23,63 +21,12 @@ abstract class CatalogItemType {
 
   @Field()
   updatedAt!: Date;
-}
 
-type Common = Pick<CatalogItemType, keyof CatalogItemType>;
-const common = (row: Common): Common => ({
-  id: row.id,
-  name: row.name,
-  status: row.status,
-  createdAt: row.createdAt,
-  updatedAt: row.updatedAt,
-});
+  /** Shown as `<kind>Key` (decorated per kind). */
+  key!: string;
 
-@ObjectType('System', { description: 'A system whose modules permissions are granted on' })
-export class SystemType extends CatalogItemType {
-  @Field({ description: 'Business key, e.g. ST20260331X1234' })
-  systemKey!: string;
-
-  static from(row: System): SystemType {
-    return Object.assign(new SystemType(), common(row), { systemKey: row.key });
-  }
-}
-
-@ObjectType('Module', { description: 'A module of one system' })
-export class ModuleType extends CatalogItemType {
-  @Field({ description: 'Business key, e.g. MD20260331X5678' })
-  moduleKey!: string;
-
-  @Field({ description: 'Business key of the system the module belongs to' })
-  systemKey!: string;
-
-  /** The row's system must be loaded. */
-  static from(row: Module): ModuleType {
-    return Object.assign(new ModuleType(), common(row), { moduleKey: row.key, systemKey: row.system.key });
-  }
-}
-
-@ObjectType('Company', { description: 'A company: owner of sites, and a permission scope' })
-export class CompanyType extends CatalogItemType {
-  @Field({ description: 'Business key, e.g. CP20260331X9999' })
-  companyKey!: string;
-
-  static from(row: Company): CompanyType {
-    return Object.assign(new CompanyType(), common(row), { companyKey: row.key });
-  }
-}
-
-@ObjectType('Site', { description: 'A site of one company, and a permission scope' })
-export class SiteType extends CatalogItemType {
-  @Field({ description: 'Business key, e.g. ST20260331X1111 (sites share the ST prefix with systems)' })
-  siteKey!: string;
-
-  @Field({ description: 'Business key of the company the site belongs to' })
-  companyKey!: string;
-
-  /** The row's company must be loaded. */
-  static from(row: Site): SiteType {
-    return Object.assign(new SiteType(), common(row), { siteKey: row.key, companyKey: row.company.key });
-  }
+  /** Shown as `<parent>Key` by the kinds that have a parent. */
+  parentKey?: string;
 }
 
 function pageOf<T extends object>(item: ClassType<T>) {
@@ -100,17 +47,89 @@ function pageOf<T extends object>(item: ClassType<T>) {
   return PageType;
 }
 
-@ObjectType('SystemPage', { description: 'One page of systems, oldest first' })
-export class SystemPage extends pageOf(SystemType) {}
+/** The arguments of a list query, but `<parent>Key` (see parentKeyIn). */
+export interface ListArguments {
+  readonly keyword?: string | null;
+  readonly limit: number;
+  readonly offset: number;
+  readonly status?: CatalogStatus | null;
+}
 
-@ObjectType('ModulePage', { description: 'One page of modules, oldest first' })
-export class ModulePage extends pageOf(ModuleType) {}
+const nameRule = { description: '1 to 200 characters after trimming' } as const;
 
-@ObjectType('CompanyPage', { description: 'One page of companies, oldest first' })
-export class CompanyPage extends pageOf(CompanyType) {}
+/**
+ * Adds a field that only some kinds have by calling its decorator (decorators are plain functions).
+ * Input and argument fields are named by their property, so a parent's key (`systemKey`) is one.
+ */
+function addField(target: ClassType<object>, property: string, type: object, options: FieldOptions = {}): void {
+  Field(() => type, options)(target.prototype, property);
+}
 
-@ObjectType('SitePage', { description: 'One page of sites, oldest first' })
-export class SitePage extends pageOf(SiteType) {}
+/** The GraphQL types of one kind: `System`, `SystemPage`, `CreateSystemInput` and its list's arguments. */
+function typesOf(kind: CatalogKind) {
+  const { label, plural, description, keyExample, parent, pageSize, statusFilter } = catalogKinds[kind];
+  const parentKeyName = parent && `${parent}Key`;
+
+  @ObjectType(label, { description })
+  class Item extends CatalogItemType {
+    @Field(() => String, { name: `${kind}Key`, description: `Business key, e.g. ${keyExample}` })
+    override key!: string;
+
+    /** The row's parent, if its kind has one, must be loaded. */
+    static from(row: CatalogItem): Item {
+      const { id, name, status, createdAt, updatedAt, key } = row;
+      const parentKey = parentOf(kind, row)?.key;
+      return Object.assign(new Item(), { id, name, status, createdAt, updatedAt, key, parentKey });
+    }
+  }
+
+  @ObjectType(`${label}Page`, { description: `One page of ${plural}, oldest first` })
+  class ItemPage extends pageOf(Item) {}
+
+  @InputType(`Create${label}Input`)
+  class CreateInput {
+    @Field(nameRule)
+    name!: string;
+  }
+
+  @ArgsType()
+  class ListArgs implements ListArguments {
+    @Field(() => String, { nullable: true, description: 'Part of the name or key, case-insensitive' })
+    keyword?: string | null;
+
+    @Field(() => Int, { defaultValue: pageSize, description: '1 to 1000' })
+    limit!: number;
+
+    @Field(() => Int, { defaultValue: 0, description: '0 or more' })
+    offset!: number;
+
+    /** An argument of the kinds with `statusFilter` only. */
+    status?: CatalogStatus | null;
+  }
+
+  if (parentKeyName) {
+    const ofParent = `Business key of the ${parent} the ${kind} belongs to`;
+    addField(Item, 'parentKey', String, { name: parentKeyName, description: ofParent });
+    addField(CreateInput, parentKeyName, String, { description: `Business key of an existing ${parent}` });
+    addField(ListArgs, parentKeyName, String, { nullable: true });
+  }
+  if (statusFilter) addField(ListArgs, 'status', CatalogStatus, { nullable: true });
+
+  return {
+    Item,
+    ItemPage,
+    CreateInput,
+    ListArgs,
+    /** The `<parent>Key` of a create input or list arguments; undefined for kinds without a parent. */
+    parentKeyIn: (values: object): string | null | undefined =>
+      parentKeyName ? (values as Record<string, string | null | undefined>)[parentKeyName] : undefined,
+  };
+}
+
+/** The GraphQL types of every kind, by kind. */
+export const catalogTypes = Object.fromEntries(catalogKindNames.map((kind) => [kind, typesOf(kind)])) as {
+  readonly [K in CatalogKind]: ReturnType<typeof typesOf>;
+};
 
 /** Maps a page of rows into a page object of `Target`. */
 export function toPage<Row, Item, Target extends { items: Item[]; total: number; limit: number; offset: number }>(
@@ -121,38 +140,8 @@ export function toPage<Row, Item, Target extends { items: Item[]; total: number;
   return Object.assign(new target(), { ...page, items: page.items.map(map) });
 }
 
-@InputType('CreateSystemInput')
-export class CreateSystemInput {
-  @Field({ description: '1 to 200 characters after trimming' })
-  name!: string;
-}
-
-@InputType('CreateCompanyInput')
-export class CreateCompanyInput {
-  @Field({ description: '1 to 200 characters after trimming' })
-  name!: string;
-}
-
-@InputType('CreateModuleInput')
-export class CreateModuleInput {
-  @Field({ description: 'Business key of an existing system' })
-  systemKey!: string;
-
-  @Field({ description: '1 to 200 characters after trimming' })
-  name!: string;
-}
-
-@InputType('CreateSiteInput')
-export class CreateSiteInput {
-  @Field({ description: 'Business key of an existing company' })
-  companyKey!: string;
-
-  @Field({ description: '1 to 200 characters after trimming' })
-  name!: string;
-}
-
 @InputType('UpdateCatalogItemInput', { description: 'New values for a system, module, company or site' })
 export class UpdateCatalogItemInput {
-  @Field({ description: '1 to 200 characters after trimming' })
+  @Field(nameRule)
   name!: string;
 }

@@ -1,31 +1,13 @@
-import { Entity, Enum, OptionalProps, PrimaryKey, Property, ManyToOne } from '@mikro-orm/postgresql';
-import { randomUUID } from 'node:crypto';
-import { CatalogStatus } from './catalog-status.js';
+import { Entity, ManyToOne } from '@mikro-orm/postgresql';
+import { BusinessKey, CatalogItem } from './catalog-item.entity.js';
 import { System } from './system.entity.js';
+
 /** A module (`MD…`) of one system. */
 @Entity({ tableName: 'module' })
-export class Module {
-  [OptionalProps]?: 'id' | 'status' | 'createdAt' | 'updatedAt';
-
-  @PrimaryKey({ type: 'uuid' })
-  id: string = randomUUID();
-
-  /** Business key, unique among modules; never changes. */
-  @Property({ type: 'text', fieldName: 'module_key', unique: true })
+export class Module extends CatalogItem {
+  @BusinessKey('module')
   key!: string;
 
   @ManyToOne(() => System, { index: true })
   system!: System;
-
-  @Property({ type: 'text' })
-  name!: string;
-
-  @Enum({ items: () => CatalogStatus, nativeEnumName: 'catalog_status' })
-  status: CatalogStatus = CatalogStatus.ACTIVE;
-
-  @Property({ type: 'timestamptz' })
-  createdAt: Date = new Date();
-
-  @Property({ type: 'timestamptz', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

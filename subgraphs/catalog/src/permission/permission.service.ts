@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
+import type { GrantFields } from '../../../../lib/events/catalog.js';
 import { CatalogStatus } from '../catalog/catalog-status.js';
 import { invalid } from '../catalog/catalog.rules.js';
 import { findByKey } from '../catalog/catalog.service.js';
@@ -37,7 +38,7 @@ export function checkUserSub(userSub: string): string {
 }
 
 /** What permission.granted and permission.revoked say of a grant. */
-function described(grant: Omit<PermissionGrant, 'createdAt' | 'updatedAt'>): Record<string, unknown> {
+function described(grant: Omit<PermissionGrant, 'createdAt' | 'updatedAt'>): GrantFields {
   return {
     grantId: grant.id,
     userSub: grant.userSub,

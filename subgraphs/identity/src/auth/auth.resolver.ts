@@ -53,6 +53,19 @@ export class AuthResolver {
     return authPayload(await this.auth.refresh(context.em, refreshToken, context.origin));
   }
 
+  @Mutation(() => AuthPayloadType, {
+    description:
+      "seed 004's refresh, for clients that keep the refresh token they signed in with: a new access token, and " +
+      'the same refresh token back (not rotated; it works until the session ends). A token that refreshToken ' +
+      'rotated away is reuse here too and ends the session',
+  })
+  async renewAccessToken(
+    @Arg('refreshToken') refreshToken: string,
+    @Ctx() context: SubgraphContext,
+  ): Promise<AuthPayloadType> {
+    return authPayload(await this.auth.renew(context.em, refreshToken, context.origin));
+  }
+
   @Mutation(() => Boolean, { description: 'Ends this session: its refresh token and access tokens stop working' })
   async logout(@Ctx() context: SubgraphContext): Promise<boolean> {
     await this.auth.logout(context.em, signedInUser(context), context.origin);

@@ -205,6 +205,12 @@ export class AuthService {
     return this.issue(rotated.account, rotated.session, rotated.refreshToken);
   }
 
+  /** seed 004's refresh: a new access token; the refresh token stays the session's (not rotated). */
+  async renew(em: EntityManager, refreshToken: string, origin: RequestOrigin): Promise<IssuedTokens> {
+    const renewed = await this.sessions.renew(em, refreshToken, origin);
+    return this.issue(renewed.account, renewed.session, refreshToken);
+  }
+
   async logout(em: EntityManager, principal: UserPrincipal, origin: RequestOrigin): Promise<void> {
     const session = await em.findOne(Session, { id: principal.sessionId, user: principal.userId });
     if (session) await this.sessions.revokeSession(em, session, 'logout');
@@ -288,7 +294,12 @@ export class AuthService {
     return new AppError('OTP_INVALID');
   }
 
-  private countFailure(em: EntityManager, account: UserAccount, origin: RequestOrigin, reason: string) {
+  private countFailure(
+    em: EntityManager,
+    account: UserAccount,
+    origin: RequestOrigin,
+    reason: 'wrong_password' | 'wrong_otp',
+  ) {
     return countFailedSignIn(em, {
       account: { id: account.id, tenantId: account.tenant.id },
       origin,

@@ -7,7 +7,11 @@ export class AuthPayloadType {
   @Field({ description: 'JWT (ES256) to send as `Authorization: Bearer …`' })
   accessToken!: string;
 
-  @Field({ description: 'Opaque; trade it for new tokens with refreshToken. Single use: each use returns a new one.' })
+  @Field({
+    description:
+      'Opaque; trade it for new tokens with refreshToken (single use: each use returns a new one), or keep it ' +
+      'and renew the access token with renewAccessToken',
+  })
   refreshToken!: string;
 
   @Field({ description: 'Always "Bearer"' })

@@ -2,6 +2,7 @@ import { LockMode, TransactionPropagation } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
+import type { EventPayload } from '../../../../lib/events/catalog.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { UserAccount } from '../user/user.entity.js';
@@ -54,8 +55,8 @@ export interface FailedSignIn {
   /** Null for an unknown e-mail address: the same statements run, on no row. */
   readonly account: { readonly id: string; readonly tenantId: string } | null;
   readonly origin: RequestOrigin;
-  /** Why it failed (`reason`) and what else the audit entry should say. */
-  readonly payload: Record<string, unknown>;
+  /** Why it failed (`reason`) and what else the event should say (the catalog declares it). */
+  readonly payload: Omit<EventPayload<'user.login_failed'>, 'failures'>;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   ApplicationCredentialsType,
   ApplicationType,
   CreateApplicationInput,
+  PublicApplicationType,
   toClientType,
   UpdateApplicationInput,
 } from './application.types.js';
@@ -37,6 +38,16 @@ export class ApplicationResolver {
   @Query(() => ApplicationType, { description: 'One OAuth application the caller administers' })
   async application(@Ctx() context: SubgraphContext, @Arg('id', () => ID) id: string): Promise<ApplicationType> {
     return ApplicationType.from(await this.registry.get(context.em, administrator(context), id));
+  }
+
+  @Query(() => PublicApplicationType, {
+    description: "Any application's public face (name, description, theme), for every signed-in member",
+  })
+  async publicApplication(
+    @Ctx() context: SubgraphContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<PublicApplicationType> {
+    return PublicApplicationType.from(await this.registry.getPublic(context.em, id));
   }
 
   @Mutation(() => ApplicationCredentialsType, { description: 'Registers an application; its secret is shown once' })

@@ -43,6 +43,13 @@ export class ApplicationService {
     return application;
   }
 
+  /** Any application by id, for its public face (PublicApplication); deleted ones are unknown. */
+  async getPublic(em: EntityManager, id: string): Promise<OAuthApplication> {
+    const application = isUuid(id) ? await em.findOne(OAuthApplication, { id, deletedAt: null }) : null;
+    if (!application) throw new AppError('NOT_FOUND', 'No such application');
+    return application;
+  }
+
   async create(
     em: EntityManager,
     admin: UserPrincipal,
@@ -117,7 +124,7 @@ export class ApplicationService {
     admin: UserPrincipal,
     application: OAuthApplication,
     origin: RequestOrigin,
-    extra: Record<string, unknown> = {},
+    extra: { secretRegenerated?: true } = {},
   ): void {
     recordEvent(em, {
       type,

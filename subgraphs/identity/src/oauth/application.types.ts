@@ -106,6 +106,40 @@ export class ApplicationType {
   }
 }
 
+@ObjectType('PublicApplication', {
+  description: 'What any signed-in member may see of an application: never its secret, redirect URIs or owner',
+})
+export class PublicApplicationType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'Public identifier sent as client_id' })
+  clientId!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => ApplicationThemeType)
+  theme!: ApplicationThemeType;
+
+  @Field()
+  createdAt!: Date;
+
+  static from(application: OAuthApplication): PublicApplicationType {
+    return Object.assign(new PublicApplicationType(), {
+      id: application.id,
+      clientId: application.clientId,
+      name: application.name,
+      description: application.description ?? null,
+      theme: ApplicationThemeType.from(application),
+      createdAt: application.createdAt,
+    });
+  }
+}
+
 @ObjectType('ApplicationCredentials', { description: 'The client secret is shown here once and never again' })
 export class ApplicationCredentialsType {
   @Field(() => ApplicationType)

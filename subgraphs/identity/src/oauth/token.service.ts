@@ -5,12 +5,12 @@ import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
 import { Session } from '../session/session.entity.js';
-import { CONCURRENT_USE_WINDOW_MS, SESSION_MAX_AGE_MS, type SessionService } from '../session/session.service.js';
+import { CONCURRENT_USE_WINDOW_MS, type SessionService } from '../session/session.service.js';
 import type { UserAccount } from '../user/user.entity.js';
 import { ApplicationRefreshToken, ApplicationSession } from './application-session.entity.js';
 import { OAuthApplication } from './application.entity.js';
 import { AuthorizationCode } from './authorization-code.entity.js';
-import { hashOpaqueToken, mintOpaqueToken, secretMatches } from './client-credentials.js';
+import { hashOpaqueToken, secretMatches } from './client-credentials.js';
 import { ApplicationConsent } from './consent.entity.js';
 import { oauthError } from './oauth-error.js';
 import { verifierMatches } from './pkce.js';
@@ -153,14 +153,15 @@ export class TokenService {
         user: account,
         amr: approvedIn.amr,
         authTime: approvedIn.authTime,
-        expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_MS),
+        lastUsedAt: now,
+        expiresAt: this.sessions.expiryFrom(now),
         ipAddress: origin.ipAddress,
         userAgent: origin.userAgent,
       });
       row.usedAt = now;
       row.issuedSessionId = session.id;
       const grant = tx.create(ApplicationSession, { session, application, user: account, scopes: row.scopes });
-      const refreshToken = this.issueRefreshToken(tx, grant, session.expiresAt);
+      const refreshToken = this.issueRefreshToken(tx, grant, session);
       consent.lastUsedAt = now;
       // Statistics count sign-ins per application from these.
       recordEvent(tx, {
@@ -213,13 +214,13 @@ export class TokenService {
         });
         return invalid('was already used; the session has been ended');
       }
-      if (session.revokedAt || session.expiresAt <= now || row.expiresAt <= now || !account.isActive) {
+      if (this.sessions.hasEnded(session, now) || row.expiresAt <= now || !account.isActive) {
         throw invalid('belongs to a session that has ended');
       }
       const scopes = this.narrowedScopes(grant.scopes, request.scope);
       row.usedAt = now;
       session.lastUsedAt = now;
-      const refreshToken = this.issueRefreshToken(tx, grant, session.expiresAt);
+      const refreshToken = this.issueRefreshToken(tx, grant, session);
       await tx.nativeUpdate(ApplicationConsent, { user: account.id, application: application.id }, { lastUsedAt: now });
       return { account, session, scopes, refreshToken };
     });
@@ -245,9 +246,10 @@ export class TokenService {
     await this.sessions.revokeSession(em, session, reason);
   }
 
-  private issueRefreshToken(em: EntityManager, grant: ApplicationSession, expiresAt: Date): string {
-    const { token, hash } = mintOpaqueToken();
-    em.create(ApplicationRefreshToken, { grant, tokenHash: hash, expiresAt });
+  /** Tagged with its session like a first-party token, so the gateway can charge a refresh to it. */
+  private issueRefreshToken(em: EntityManager, grant: ApplicationSession, session: Session): string {
+    const token = this.sessions.mintRefreshToken(session.id);
+    em.create(ApplicationRefreshToken, { grant, tokenHash: hashOpaqueToken(token), expiresAt: session.expiresAt });
     return token;
   }
 
