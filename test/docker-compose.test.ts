@@ -228,6 +228,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('passes every variable of the configuration contract through, or is set apart for a reason', () => {
+    // Set per service (PORT, bootstrap secrets on identity only), or meaningless here (no embedded
+    // database in the image: DATABASE_URL is always set).
+    const perService = new Set(['PORT', 'BOOTSTRAP_ADMIN_EMAIL', 'BOOTSTRAP_ADMIN_PASSWORD', 'DATA_DIR']);
+    const shared = rawEnvironment('member');
+    const missing = [...acceptedVariables].filter((name) => !perService.has(name) && !(name in shared));
+    expect(missing).toEqual([]);
+    expect(rawEnvironment('identity')).toHaveProperty('BOOTSTRAP_ADMIN_EMAIL');
+    expect(rawEnvironment('gateway')).toHaveProperty('PORT');
+    // Unset options arrive empty and mean the documented default.
+    expect(configOf('gateway').rateLimits).toEqual(loadConfig({}).rateLimits);
+  });
+
   it('configures every app service as a valid production process reachable on the compose network', () => {
     for (const name of appServices) {
       const environment = rawEnvironment(name);

@@ -198,7 +198,8 @@ function crossVariableProblems(source: Record<string, string | undefined>): stri
 /** Parses and validates the environment once. Throws a ConfigError naming every bad variable. */
 export function loadConfig(environment: Record<string, string | undefined> = process.env): AppConfig {
   const files = withFileVariables(environment, Object.keys(envSchema.shape));
-  const source = files.values;
+  // An empty variable is an unset one: docker-compose passes `${NAME:-}` for every option it forwards.
+  const source = Object.fromEntries(Object.entries(files.values).filter(([, value]) => value !== ''));
   const parsed = envSchema.safeParse(source);
   const problems = [
     ...files.problems,
