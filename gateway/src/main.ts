@@ -6,6 +6,7 @@ import { listen } from '../../lib/http/listen.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { Registry } from '../../lib/observability/metrics.js';
 import { startMetricsListener } from '../../lib/observability/metrics-listener.js';
+import { startTracing } from '../../lib/observability/tracing.js';
 import { createGateway } from './server.js';
 import { readSupergraph } from './supergraph-file.js';
 
@@ -13,6 +14,8 @@ import { readSupergraph } from './supergraph-file.js';
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'gateway');
 guardAgainstUncaughtErrors(logger);
+// Spans as `membergraph-gateway` when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+const tracing = startTracing(config.tracing);
 const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, subgraphUrl(config, name)])) as Record<
   SubgraphName,
   string
@@ -49,6 +52,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       .close()
       .then(() => metrics?.close())
       .then(() => gateway.stop())
+      .then(() => tracing.shutdown())
       .then(() => process.exit(0));
   });
 }

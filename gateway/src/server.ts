@@ -36,6 +36,9 @@ import { createGatewayRateLimiter } from './limits/rate-limit.js';
 import { createClientVerifier, createCredentialOwner } from './limits/rate-limit-credentials.js';
 import { createMetrics, notePrincipal, type Registry } from './observability/metrics.js';
 import { readiness } from './observability/readiness.js';
+import { tracedDataSource } from './observability/subgraph-tracing.js';
+import { graphqlOperationSpans, graphqlSpanNames, httpSpans } from '../../lib/observability/http-tracing.js';
+import { injectTraceContext } from '../../lib/observability/tracing.js';
 import { notFound } from './http/not-found.js';
 import { mountProfilePictures } from './rest/oauth/profile-picture-http.js';
 import { mountTokenEndpoint } from './rest/oauth/token-endpoint.js';
@@ -80,6 +83,8 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (caller.authorization) request.http?.headers.set('authorization', caller.authorization);
     if (caller.origin?.ipAddress) request.http?.headers.set(CLIENT_IP_HEADER, caller.origin.ipAddress);
     if (caller.origin?.userAgent) request.http?.headers.set('user-agent', caller.origin.userAgent);
+    // W3C traceparent of the active fetch span (none while tracing is off).
+    injectTraceContext(request.http?.headers);
   }
 }
 
@@ -123,13 +128,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) =>
-      metrics.measureSubgraph(
+      tracedDataSource(
         name,
-        new ForwardingDataSource({
-          url: options.subgraphUrls[name as SubgraphName],
-          // Hash-first requests keep big documents off the wire after the first time.
-          apq: true,
-        }),
+        metrics.measureSubgraph(
+          name,
+          new ForwardingDataSource({
+            url: options.subgraphUrls[name as SubgraphName],
+            // Hash-first requests keep big documents off the wire after the first time.
+            apq: true,
+          }),
+        ),
       ),
     logger,
   });
@@ -152,6 +160,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false }),
       introspectionPolicy(config.isProduction),
       metrics.graphqlPlugin,
+      graphqlSpanNames<GatewayContext>(),
       logUnexpectedErrors<GatewayContext>((context) => context.logger ?? logger),
     ],
   } as ConstructorParameters<typeof ApolloServer<GatewayContext>>[0]);
@@ -214,6 +223,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // First, so that every span of the request (and every subgraph's) hangs under this one.
+  app.use(httpSpans('gateway', [...(options.routes ?? legacyRoutes).map((route) => route.path), '/graphql']));
   // Any answer given before the request's body was read closes its connection (unread-body.ts).
   app.use(closeConnectionsAnsweredEarly);
   app.use(metrics.httpMiddleware);
@@ -339,6 +350,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // A body it refused (too large, another charset or encoding, not JSON) is the client's: a 4xx.
     graphqlClientErrors,
     rateLimits.graphql,
+    graphqlOperationSpans('gateway'),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         try {

@@ -11,6 +11,7 @@ import { listen, type Listening } from '../../lib/http/listen.js';
 import type { Logger } from '../../lib/logging/logger.js';
 import { Registry } from '../../lib/observability/metrics.js';
 import { startMetricsListener } from '../../lib/observability/metrics-listener.js';
+import { startTracing } from '../../lib/observability/tracing.js';
 import { subgraphDefinitions } from '../../subgraphs/registry.js';
 import type { IdentityServices } from '../../subgraphs/identity/src/definition.js';
 import { createGateway, type Gateway, type GatewayOptions } from './server.js';
@@ -67,6 +68,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await part.close().catch((error) => logger.error({ err: error }, 'stop failed'));
   };
   try {
+    // Before any component takes its tracer; stopped last, exporting what is left.
+    const tracing = startTracing(config.tracing);
+    started.push({ close: () => tracing.shutdown() });
     let embedded: EmbeddedPostgres | undefined;
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
@@ -112,7 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const relays: OutboxRelay[] = [];
     for (const name of subgraphNames) {
       const relay = startOutboxRelay(subgraphDefinitions[name], subgraphs[name], {
-        adminGraphqlUrl: subgraphs.admin.url,
+        subgraphUrl: (to) => subgraphs[to].url,
         secretKey,
         logger,
       });

@@ -20,6 +20,41 @@ const optionalString = z
   .transform((v) => (v.trim() === '' ? undefined : v))
   .optional();
 
+/** An enum whose empty value means unset, as OpenTelemetry's variables are read. */
+function optionalEnum<const T extends readonly [string, ...string[]]>(values: T) {
+  return z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(z.enum(values).optional())
+    .optional();
+}
+const otlpProtocol = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .refine((v) => v === undefined || v === 'http/protobuf' || v === 'http/json', {
+    message: 'must be http/protobuf or http/json (grpc is not supported)',
+  })
+  .optional();
+/** `key=value,key2=value2`, values URL-encoded (W3C Baggage format, as the OTel spec says). */
+const otlpHeaders = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const headers: Record<string, string> = {};
+    for (const pair of v.split(',').filter((p) => p.trim() !== '')) {
+      const at = pair.indexOf('=');
+      const name = pair.slice(0, at).trim();
+      if (at <= 0 || name === '') {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of name=value' });
+        return z.NEVER;
+      }
+      headers[name] = decodeURIComponent(pair.slice(at + 1).trim());
+    }
+    return headers;
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -103,7 +138,24 @@ const envSchema = z.object({
   MAX_QUERY_TOKENS: positiveInt.default(2000),
   MAX_QUERY_COST: positiveInt.default(5000),
   MAX_QUERY_DIRECTIVES: positiveInt.default(30),
+  // OpenTelemetry's own variables, with their standard meaning; tracing is off without an endpoint.
+  OTEL_SDK_DISABLED: optionalEnum(['true', 'false']),
+  OTEL_TRACES_EXPORTER: optionalEnum(['otlp', 'none']),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalUrl,
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_HEADERS: otlpHeaders,
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: otlpHeaders,
 });
+
+/** Where spans go (OTLP over HTTP); undefined: tracing is off. */
+export interface TracingConfig {
+  /** The traces URL itself (`<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`). */
+  readonly endpoint: string;
+  readonly protocol: 'http/protobuf' | 'http/json';
+  readonly headers: Readonly<Record<string, string>>;
+}
 
 export type SubgraphName = 'identity' | 'member' | 'catalog' | 'admin';
 export const subgraphNames: readonly SubgraphName[] = ['identity', 'member', 'catalog', 'admin'];
@@ -166,6 +218,7 @@ export interface AppConfig {
     readonly maxCost: number;
     readonly maxDirectives: number;
   };
+  readonly tracing: TracingConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -266,6 +319,21 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       maxCost: e.MAX_QUERY_COST,
       maxDirectives: e.MAX_QUERY_DIRECTIVES,
     },
+    tracing: tracingConfig(e),
+  });
+}
+
+/** Standard OTel semantics: the signal's own variable first; a base endpoint gains `/v1/traces`. */
+function tracingConfig(e: z.infer<typeof envSchema>): TracingConfig | undefined {
+  if (e.OTEL_SDK_DISABLED === 'true' || e.OTEL_TRACES_EXPORTER === 'none') return undefined;
+  const endpoint =
+    e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (e.OTEL_EXPORTER_OTLP_ENDPOINT && `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`);
+  if (!endpoint) return undefined;
+  return Object.freeze({
+    endpoint,
+    protocol: e.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? e.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
+    headers: Object.freeze({ ...e.OTEL_EXPORTER_OTLP_HEADERS, ...e.OTEL_EXPORTER_OTLP_TRACES_HEADERS }),
   });
 }
 

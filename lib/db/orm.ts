@@ -3,6 +3,7 @@ import { Migrator, type Migration } from '@mikro-orm/migrations';
 import type { Logger } from '../logging/logger.js';
 import { commitWatcher } from './after-commit.js';
 import { withMigrationLock } from './migration-lock.js';
+import { traceStatements } from './sql-tracing.js';
 
 export type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -88,6 +89,8 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
       // Background work (the outbox relay) tags its statements so that they are not counted.
       if (!query.sql?.startsWith(BACKGROUND_STATEMENT)) statements += 1;
     });
+  // Spans per statement when tracing is on (the schema is the subgraph's name).
+  traceStatements(orm.em.getConnection().getKnex(), options.schema);
   if (options.migrate !== false) {
     try {
       // Replicas starting together must not migrate the same schema at once (migration-lock.ts).

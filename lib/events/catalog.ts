@@ -83,7 +83,14 @@ export const eventCatalog = z.discriminatedUnion('type', [
     changed: z.array(z.string()).optional(),
     ...provisioned,
   }),
-  event('user.deleted', empty),
+  event('user.deleted', {
+    /**
+     * The account's subject (its external subject, else its user id): catalog's grants are keyed by
+     * it. An identifier, as permission events' `userSub` is, so not `personal()`. Optional: events
+     * recorded before it existed name only the envelope's subject user.
+     */
+    sub: z.string().optional(),
+  }),
   event('user.login', {
     /** Set for an application's code exchange; absent for a credential sign-in. */
     applicationId: z.string().optional(),
@@ -118,7 +125,11 @@ export const eventCatalog = z.discriminatedUnion('type', [
   event('api_client.disabled', { clientId: z.string() }),
   ...catalogItemEvents,
   event('permission.granted', { ...grant, replaced: z.boolean() }),
-  event('permission.revoked', grant),
+  event('permission.revoked', {
+    ...grant,
+    /** Set when the grant went with its account (`user.deleted`), not by a revoke. */
+    reason: z.enum(['account_deleted']).optional(),
+  }),
 ]);
 
 /** An event as the catalog declares it: its type and its payload. */

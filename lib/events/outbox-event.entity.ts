@@ -42,7 +42,7 @@ export class OutboxEvent {
   @Property({ type: 'jsonb' })
   payload: Record<string, unknown> = {};
 
-  /** Set by the relay once the admin subgraph has accepted the event. */
+  /** Set by the relay once admin and every consumer of its type (lib/events/consumers.ts) took the event. */
   @Property({ type: 'timestamptz', nullable: true })
   publishedAt?: Date | null;
 

@@ -1,14 +1,18 @@
 import { BACKGROUND_STATEMENT, type EntityManager, type SubgraphDatabase } from '../db/orm.js';
 import { BatchLoop } from '../background/batch-loop.js';
 import type { Logger } from '../logging/logger.js';
+import { inSpan, SpanKind, traceHeaders, tracerFor } from '../observability/tracing.js';
+import type { EventConsumer } from './consumers.js';
 import { RELAY_SIGNATURE_HEADER, relaySigner } from './relay-signature.js';
 import { relayAnswer, type RelayBatch, type RelayedEvent } from './wire.js';
 
 export interface OutboxRelayOptions {
   readonly source: string;
   readonly database: SubgraphDatabase;
-  /** Admin's `POST /events` endpoint. */
+  /** Admin's `POST /events` endpoint: it takes every event. */
   readonly target: URL;
+  /** Other subgraphs that take some types (lib/events/consumers.ts), at their own `POST /events`. */
+  readonly consumers?: readonly EventConsumer[];
   readonly secretKey: string;
   readonly logger: Logger;
   /** Idle poll interval; a full batch is followed at once by the next. */
@@ -65,9 +69,18 @@ function refusedIn(answer: string, batch: RelayBatch): ReadonlySet<string> {
   return new Set(read.success ? (read.data.refused ?? []).filter((id) => sent.has(id)) : []);
 }
 
+/** One consumer's share of a batch. */
+interface Delivery {
+  readonly name: string;
+  readonly target: URL;
+  readonly events: readonly RelayedEvent[];
+}
+
 /**
- * Moves a subgraph's committed outbox events to the admin subgraph, at least once, in commit order
- * per batch. Batches are claimed with `FOR UPDATE SKIP LOCKED` plus a lease, so replicas share the
+ * Moves a subgraph's committed outbox events to the admin subgraph, and the types other subgraphs
+ * consume to them, at least once, in commit order per batch. An event is published once every
+ * consumer of its type took it; one a consumer could not take is offered again (to all of them:
+ * they accept an event twice harmlessly) while the others' events go on. Batches are claimed with `FOR UPDATE SKIP LOCKED` plus a lease, so replicas share the
  * work without sending one event concurrently, and no transaction stays open during the HTTP call.
  * Admin accepts each event id once, which turns "at least once" into "once" for its readers.
  */
@@ -124,25 +137,42 @@ export class OutboxRelay {
     if (rows.length === 0) return 0;
     const ids = rows.map((row) => row.id);
     const events = rows.map(toWire).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
-    let refused: ReadonlySet<string>;
-    try {
-      refused = await this.send({ source: this.options.source, events });
-    } catch (error) {
+    const deliveries: Delivery[] = [
+      { name: 'admin', target: this.options.target, events },
+      ...(this.options.consumers ?? []).map((consumer) => ({
+        ...consumer,
+        events: events.filter((event) => consumer.types.includes(event.type)),
+      })),
+    ].filter((delivery) => delivery.events.length > 0);
+    const results = await Promise.allSettled(deliveries.map((delivery) => this.tracedSend(delivery)));
+    const refused = new Set<string>();
+    const undelivered = new Set<string>();
+    let failure: Error | undefined;
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled') result.value.forEach((id) => refused.add(id));
+      else {
+        failure ??= result.reason instanceof Error ? result.reason : new Error(String(result.reason));
+        deliveries[index]!.events.forEach((event) => undelivered.add(event.id));
+      }
+    });
+    if (undelivered.size > 0) {
       // Let another attempt (this relay's next, or another replica's) take them at once.
       await em.execute(
-        `${BACKGROUND_STATEMENT} update ${this.table} set claimed_until = null where id in (${ids.map(() => '?').join(',')})`,
-        ids,
+        `${BACKGROUND_STATEMENT} update ${this.table} set claimed_until = null where id in (${[...undelivered].map(() => '?').join(',')})`,
+        [...undelivered],
       );
-      throw error;
     }
-    const published = ids.filter((id) => !refused.has(id));
+    const published = ids.filter((id) => !refused.has(id) && !undelivered.has(id));
     if (published.length > 0) {
       await em.execute(
         `${BACKGROUND_STATEMENT} update ${this.table} set published_at = now(), claimed_until = null where id in (${published.map(() => '?').join(',')})`,
         published,
       );
     }
-    if (refused.size > 0) await this.park(em, [...refused]);
+    const parked = [...refused].filter((id) => !undelivered.has(id));
+    if (parked.length > 0) await this.park(em, parked);
+    // The loop backs off while a consumer fails; what the others took is published meanwhile.
+    if (failure !== undefined) throw failure;
     return rows.length;
   }
 
@@ -159,17 +189,34 @@ export class OutboxRelay {
     );
   }
 
-  /** Sends a batch; returns the ids admin refused. */
-  private async send(batch: RelayBatch): Promise<ReadonlySet<string>> {
+  /** Sends a consumer its events; returns the ids it refused. */
+  /** A span per batch handed to one receiver (none while tracing is off); its statements hang under it. */
+  private tracedSend(delivery: Delivery): Promise<ReadonlySet<string>> {
+    return inSpan(
+      tracerFor(this.options.source),
+      'outbox relay batch',
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.destination.name': delivery.name,
+          'messaging.batch.message_count': delivery.events.length,
+        },
+      },
+      () => this.send(delivery),
+    );
+  }
+
+  private async send(delivery: Delivery): Promise<ReadonlySet<string>> {
+    const batch: RelayBatch = { source: this.options.source, events: [...delivery.events] };
     const body = JSON.stringify(batch);
-    const response = await fetch(this.options.target, {
+    const response = await fetch(delivery.target, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [RELAY_SIGNATURE_HEADER]: this.sign(body) },
+      headers: { 'content-type': 'application/json', [RELAY_SIGNATURE_HEADER]: this.sign(body), ...traceHeaders() },
       body,
       signal: AbortSignal.timeout(10_000),
     });
     const answer = await response.text();
-    if (!response.ok) throw new Error(`admin answered ${response.status}: ${answer.slice(0, 200)}`);
+    if (!response.ok) throw new Error(`${delivery.name} answered ${response.status}: ${answer.slice(0, 200)}`);
     return refusedIn(answer, batch);
   }
 

@@ -53,17 +53,23 @@ function matchedRoute(req: Request): string | undefined {
 /** Inside a mounted middleware `req.path` lost its mount point: the original URL still has it. */
 const originalPath = (req: Request) => (req.originalUrl || req.url).split('?')[0] ?? '/';
 
+/** Names a request by its route template, `unmatched` when none fits (metrics labels, span names). */
+export function routeNamer(templates: readonly string[] = []): (req: Request) => string {
+  const fallback = templateMatcher(templates);
+  return (req) => matchedRoute(req) ?? fallback(originalPath(req)) ?? UNMATCHED_ROUTE;
+}
+
 /**
  * Times every request into `membergraph_http_request_duration_seconds` by method, route template and
  * status. Labels stay bounded: a path no route or template matches is `unmatched`, whatever it was.
  */
 export function measureHttp(metrics: ServiceMetrics, options: HttpMeasureOptions = {}): RequestHandler {
-  const fallback = templateMatcher(options.templates ?? []);
+  const routeOf = routeNamer(options.templates);
   return (req, res, next) => {
     const began = performance.now();
     // `close` comes for every request, answered or abandoned; `finish` only for the answered ones.
     res.once('close', () => {
-      const route = matchedRoute(req) ?? fallback(originalPath(req)) ?? UNMATCHED_ROUTE;
+      const route = routeOf(req);
       const status = res.writableFinished ? String(res.statusCode) : 'aborted';
       const durationMs = performance.now() - began;
       metrics.families.httpDuration.observe(

@@ -10,6 +10,7 @@ import type { Listening } from '../http/listen.js';
 import { createLogger } from '../logging/logger.js';
 import { Registry } from '../observability/metrics.js';
 import { startMetricsListener } from '../observability/metrics-listener.js';
+import { startTracing } from '../observability/tracing.js';
 import { launchSubgraph } from './launch-subgraph.js';
 import type { SubgraphDefinition } from './subgraph-definition.js';
 
@@ -23,6 +24,8 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
   const config = loadConfigOrExit();
   const logger = createLogger(config, name);
   guardAgainstUncaughtErrors(logger);
+  // Spans as `membergraph-<name>` when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = startTracing(config.tracing);
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, `pg-${name}`)), maxConnections: 4 });
@@ -67,9 +70,10 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
       throw error;
     }
   });
-  // Events go to admin at ADMIN_URL; a relay in every replica, sharing the work.
+  // Events go to admin at ADMIN_URL, and to their consumers (MEMBER_URL...); a relay in every
+  // replica, sharing the work.
   const relay = startOutboxRelay(definition, launched, {
-    adminGraphqlUrl: subgraphUrl(config, 'admin'),
+    subgraphUrl: (to) => subgraphUrl(config, to),
     secretKey,
     logger,
   });
@@ -80,6 +84,7 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
         .then(() => metricsListener?.close())
         .then(() => revocations.close())
         .then(() => embedded?.stop())
+        .then(() => tracing.shutdown())
         .then(() => process.exit(0));
     });
   }

@@ -19,6 +19,7 @@ import { listen, type Listening } from '../http/listen.js';
 import { FailureStreak } from '../logging/failure-streak.js';
 import { graphqlMetrics } from '../observability/graphql-metrics.js';
 import { measureHttp, serveMetrics } from '../observability/http-metrics.js';
+import { graphqlOperationSpans, graphqlSpanNames, httpSpans } from '../observability/http-tracing.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { originFromGateway } from '../http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js';
@@ -96,6 +97,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
       ApolloServerPluginLandingPageDisabled(),
       accessLog(),
       graphqlMetrics<SubgraphContext>(options.metrics),
+      graphqlSpanNames<SubgraphContext>(),
       // A NUL or lone surrogate refused here too, not left to PostgreSQL's error (a 500).
       operationGuard<SubgraphContext>(),
       logUnexpectedErrors<SubgraphContext>((context) => context.logger ?? options.logger),
@@ -106,6 +108,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
 
   const app = express();
   app.disable('x-powered-by');
+  // Continues the gateway's trace (traceparent); the operation's spans and SQL hang under it.
+  app.use(httpSpans(options.name, ['/graphql']));
   app.use(measureHttp(options.metrics, { templates: ['/graphql'] }));
   if (options.metricsOnApiPort) app.get('/metrics', serveMetrics(options.metrics));
   app.get('/health', (_req, res) => {
@@ -130,6 +134,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
   app.use(
     '/graphql',
     express.json({ limit: options.jsonLimitBytes ?? ONE_MB }),
+    graphqlOperationSpans(options.name),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);

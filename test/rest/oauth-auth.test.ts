@@ -215,9 +215,31 @@ it('documents the auth paths and their refusals in /openapi.json', async () => {
     paths: Record<string, Record<string, { summary: string; responses: Record<string, unknown> }>>;
   };
   const statuses = (path: string) => Object.keys(doc.paths[path]!['post']!.responses);
-  expect(statuses('/api/v1/auth/login')).toEqual(['200', '401', '403', '422', '429']);
-  expect(statuses('/api/v1/auth/logout')).toEqual(['200', '401']);
-  expect(statuses('/api/v1/auth/refresh')).toEqual(['200', '401', '422']);
+  expect(statuses('/api/v1/auth/login')).toEqual([
+    '200',
+    '400',
+    '401',
+    '403',
+    '413',
+    '415',
+    '422',
+    '429',
+    '500',
+    '503',
+  ]);
+  expect(statuses('/api/v1/auth/logout')).toEqual([
+    '200',
+    '400',
+    '401',
+    '403',
+    '413',
+    '415',
+    '422',
+    '429',
+    '500',
+    '503',
+  ]);
+  expect(statuses('/api/v1/auth/refresh')).toEqual(['200', '400', '401', '413', '415', '422', '429', '500', '503']);
   const refresh = doc.paths['/api/v1/auth/refresh']!['post']!;
   expect(refresh.summary).toMatch(/refresh_token/);
   expect(JSON.stringify(refresh.responses['200'])).toMatch(/superset of the legacy response/);

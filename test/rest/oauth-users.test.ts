@@ -250,8 +250,41 @@ it('documents the users/me paths and their refusals in /openapi.json', async () 
     paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
   };
   const statuses = (path: string, method: string) => Object.keys(doc.paths[path]![method]!.responses);
-  expect(statuses('/api/v1/users/me', 'get')).toEqual(['200', '401']);
-  expect(statuses('/api/v1/users/me', 'put')).toEqual(['200', '401', '422']);
-  expect(statuses('/api/v1/users/me/password', 'post')).toEqual(['200', '401', '422', '429']);
+  expect(statuses('/api/v1/users/me', 'get')).toEqual([
+    '200',
+    '400',
+    '401',
+    '403',
+    '413',
+    '415',
+    '422',
+    '429',
+    '500',
+    '503',
+  ]);
+  expect(statuses('/api/v1/users/me', 'put')).toEqual([
+    '200',
+    '400',
+    '401',
+    '403',
+    '413',
+    '415',
+    '422',
+    '429',
+    '500',
+    '503',
+  ]);
+  expect(statuses('/api/v1/users/me/password', 'post')).toEqual([
+    '200',
+    '400',
+    '401',
+    '403',
+    '413',
+    '415',
+    '422',
+    '429',
+    '500',
+    '503',
+  ]);
   expect(JSON.stringify(doc.paths['/api/v1/users/me']!['put']!.requestBody)).toContain('phone_number');
 });

@@ -195,9 +195,12 @@ describe('malformed requests (security finding 5)', () => {
   it('refuses them on every REST route with a 4xx in its dialect, and changes nothing', async () => {
     const response = await fetch(`${stack.gatewayUrl}/openapi.json`);
     const document = (await response.json()) as OpenApiDocument;
-    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
-      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
-    );
+    // /oauth/token and /oauth/authorize are documented too, but fuzzed by their own probes below.
+    const operations = Object.entries(document.paths)
+      .filter(([path]) => !path.startsWith('/oauth/'))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+      );
     // The document is the route table: a route missing from it would escape the fuzzing.
     expect(operations).toHaveLength(legacyRoutes.length);
     const problems: string[] = [];

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { MEMBER_SUCCESS, type RestFamily } from './families.js';
+import { oauthEndpointPaths } from './openapi-oauth-endpoints.js';
 import type { RouteDefinition } from './route.js';
+import { declaredStatuses } from './statuses.js';
 
 const errorSchemas: Record<RestFamily, Record<string, unknown>> = {
   internal: {
@@ -22,6 +24,49 @@ const errorSchemas: Record<RestFamily, Record<string, unknown>> = {
     required: ['error', 'message', 'details'],
   },
 };
+
+/** FastAPI's validation error: `{"detail": [{"loc", "msg", "type"}]}` (router.ts validationError). */
+const internalValidationError = {
+  type: 'object',
+  description: 'seed 000 validation error',
+  properties: {
+    detail: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          loc: { type: 'array', items: { type: ['string', 'integer'] } },
+          msg: { type: 'string' },
+          type: { type: 'string' },
+        },
+        required: ['loc', 'msg', 'type'],
+      },
+    },
+  },
+  required: ['detail'],
+};
+
+function errorSchema(family: RestFamily, status: number): Record<string, unknown> {
+  return family === 'internal' && status === 422 ? internalValidationError : errorSchemas[family];
+}
+
+/** `GET /api/v1/admin/users/:user_id` → `getApiV1AdminUsersByUserId`: stable as long as the route is. */
+export function operationIdOf(route: RouteDefinition): string {
+  const words = route.path
+    .split('/')
+    .filter(Boolean)
+    .flatMap((segment) =>
+      segment.startsWith(':') ? ['by', ...segment.slice(1).split(/[^A-Za-z0-9]+/)] : segment.split(/[^A-Za-z0-9]+/),
+    )
+    .filter(Boolean);
+  return route.operationId ?? route.method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+/** A body with a binary part (a file) can only be sent as multipart/form-data. */
+function bodyMediaType(schema: Record<string, unknown>): 'application/json' | 'multipart/form-data' {
+  const properties = (schema['properties'] ?? {}) as Record<string, { format?: unknown }>;
+  return Object.values(properties).some((p) => p.format === 'binary') ? 'multipart/form-data' : 'application/json';
+}
 
 const securityFor = {
   bearer: [{ bearerAuth: [] }],
@@ -49,8 +94,17 @@ function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query')
 
 /** OpenAPI 3.1 for the REST layer, generated from the very declarations that serve it. */
 export function buildOpenApiDocument(routes: readonly RouteDefinition[], serverUrl: string) {
-  const paths: Record<string, Record<string, unknown>> = {};
+  const paths: Record<string, Record<string, unknown>> = structuredClone(oauthEndpointPaths);
+  const operationIds = new Set(
+    Object.values(paths).flatMap((item) =>
+      Object.values(item).map((op) => (op as { operationId: string }).operationId),
+    ),
+  );
   for (const route of routes) {
+    const operationId = operationIdOf(route);
+    // Clients generate method names from these: two alike would be a broken SDK, so refuse to start.
+    if (operationIds.has(operationId)) throw new Error(`Duplicate OpenAPI operationId ${operationId}`);
+    operationIds.add(operationId);
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const success = jsonSchema(route.response, 'output');
     const successBody =
@@ -65,28 +119,20 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], serverU
             required: ['code', 'message', 'data'],
           }
         : success;
-    const responses: Record<string, unknown> = {
-      [String(route.successStatus ?? 200)]: {
-        description: 'Success',
-        content: { 'application/json': { schema: successBody } },
-      },
-    };
-    for (const [status, description] of Object.entries(route.errors)) {
-      responses[status] = { description, content: { 'application/json': { schema: errorSchemas[route.family] } } };
+    const successStatus = route.successStatus ?? 200;
+    const responses: Record<string, unknown> = {};
+    for (const [status, description] of declaredStatuses(route)) {
+      const schema = status === successStatus ? successBody : errorSchema(route.family, status);
+      responses[String(status)] = { description, content: { 'application/json': { schema } } };
     }
+    const body = route.body && jsonSchema(route.body, 'input');
     (paths[path] ??= {})[route.method] = {
+      operationId,
       summary: route.summary,
       tags: route.tags ?? [route.family],
       security: securityFor[route.auth],
       parameters: [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')],
-      ...(route.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
-            },
-          }
-        : {}),
+      ...(body ? { requestBody: { required: true, content: { [bodyMediaType(body)]: { schema: body } } } } : {}),
       responses,
     };
   }
@@ -101,6 +147,7 @@ export function buildOpenApiDocument(routes: readonly RouteDefinition[], serverU
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        basicAuth: { type: 'http', scheme: 'basic', description: 'RFC 6749 §2.3.1 client_secret_basic' },
         clientKey: { type: 'apiKey', in: 'header', name: 'X-Client-Key' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       },

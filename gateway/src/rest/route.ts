@@ -61,6 +61,8 @@ export interface RouteDefinition<
   readonly family: RestFamily;
   readonly auth: AuthScheme;
   readonly summary: string;
+  /** The OpenAPI operationId; by default derived from method and path (openapi.ts operationIdOf). */
+  readonly operationId?: string;
   readonly tags?: readonly string[];
   readonly params?: P;
   readonly query?: Q;
@@ -79,7 +81,10 @@ export interface RouteDefinition<
    * take a bearer token (`bearer`, `member`); `/internal/*` and first-party sign-in never.
    */
   readonly cors?: boolean;
-  /** Documented refusals: status → description. */
+  /**
+   * Documented refusals: status → description. Those of the shared machinery (429, 500, unreadable
+   * bodies, authentication: statuses.ts) are added for every route; the router logs any other.
+   */
   readonly errors: Readonly<Record<number, string>>;
   handle(input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>): Promise<RouteResult<z.input<R>>>;
 }

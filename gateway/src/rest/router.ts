@@ -12,6 +12,7 @@ import { NO_STORE_HEADERS } from '../http/no-store.js';
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../../../lib/http/storable-text.js';
 import { asAppError, renderError, renderSuccess, type RestFamily } from './families.js';
 import type { AuthScheme, RouteDefinition } from './route.js';
+import { declaredStatuses } from './statuses.js';
 
 /** Who the caller is, and the credential that tells the subgraphs so (absent for anonymous). */
 export interface Authenticated {
@@ -147,6 +148,9 @@ function sendError(res: Response, family: RestFamily, error: AppError, logger: L
   res.status(rendered.status).json(rendered.body);
 }
 
+/** Logged when a route answers a status it did not declare (the status guard below). */
+export const UNDECLARED_STATUS_MESSAGE = 'REST route answered a status it does not declare';
+
 /** The largest JSON body a REST route reads (the picture upload is multipart, read by its route). */
 const REST_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -162,8 +166,15 @@ export function createRestLayer(options: RestLayerOptions): Router {
     req.is('application/json') ? limitedJson(req, res, next) : next();
 
   for (const route of options.routes) {
+    const declared = declaredStatuses(route);
     router[route.method](route.path, json, async (req, res) => {
       const logger = options.logger.child({ route: `${route.method.toUpperCase()} ${route.path}` });
+      // koaGuard's status check: an answer the declaration (and so /openapi.json) does not list is
+      // a bug of the route; it is logged where tests (and operators) see it.
+      res.once('finish', () => {
+        if (!declared.has(res.statusCode))
+          logger.error({ status: res.statusCode, declared: [...declared.keys()] }, UNDECLARED_STATUS_MESSAGE);
+      });
       // Refusals of such a route are not kept either.
       if (route.noStore) res.set(NO_STORE_HEADERS);
       try {

@@ -1,3 +1,4 @@
+import { eventConsumerRoute } from '../../../lib/events/consume-route.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import { resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, or, roleIn, scopeIn, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
@@ -8,6 +9,7 @@ import { Company } from './catalog/company.entity.js';
 import { Module } from './catalog/module.entity.js';
 import { Site } from './catalog/site.entity.js';
 import { System } from './catalog/system.entity.js';
+import { revokeDeletedAccounts } from './events/revoke-deleted-accounts.js';
 import { migrations } from './migrations/index.js';
 import { PermissionGrant } from './permission/permission-grant.entity.js';
 import {
@@ -66,7 +68,13 @@ export const catalogSubgraph: SubgraphDefinition<Record<string, never>> = {
   entities: [System, Module, Company, Site, PermissionGrant, OutboxEvent],
   migrations,
   buildSchema: buildCatalogSchema,
-  async create() {
-    return { schema: await buildCatalogSchema(), services: {} };
+  async create({ database, secretKey, logger }) {
+    return {
+      schema: await buildCatalogSchema(),
+      routes(app) {
+        eventConsumerRoute(app, { secretKey, logger, handle: revokeDeletedAccounts(database) });
+      },
+      services: {},
+    };
   },
 };

@@ -1,10 +1,12 @@
 import { createKeyedHasher } from '../../../lib/crypto/keyed-hash.js';
+import { eventConsumerRoute } from '../../../lib/events/consume-route.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import { required, resolverContainer } from '../../../lib/graphql/container.js';
 import { allow, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
 import { graphqlBodyLimitBytes } from '../../../lib/subgraph-runtime/subgraph-server.js';
+import { eraseDeletedAccounts } from './events/erase-deleted-accounts.js';
 import { migrations } from './migrations/index.js';
 import { serveProfilePictures } from './picture/media-route.js';
 import { ProfilePicture } from './picture/profile-picture.entity.js';
@@ -98,6 +100,7 @@ export const memberSubgraph: SubgraphDefinition<MemberServices> = {
       jsonLimitBytes: graphqlBodyLimitBytes(config.profilePictureMaxBytes),
       routes(app) {
         serveProfilePictures(app, database);
+        eventConsumerRoute(app, { secretKey, logger, handle: eraseDeletedAccounts(database) });
       },
       onStop: () => delivery.close(),
       services,

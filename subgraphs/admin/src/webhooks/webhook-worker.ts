@@ -3,6 +3,7 @@ import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import { BACKGROUND_STATEMENT, type EntityManager, type SubgraphDatabase } from '../../../../lib/db/orm.js';
 import { BatchLoop } from '../../../../lib/background/batch-loop.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
+import { inSpan, SpanKind, SpanStatusCode, tracerFor } from '../../../../lib/observability/tracing.js';
 import { sendWebhook, WEBHOOK_USER_AGENT, type AttemptOutcome } from './sender.js';
 import type { WebhookSettings } from './settings.js';
 import { signatureHeader, webhookIdOf } from './signing.js';
@@ -106,7 +107,7 @@ export class WebhookWorker {
     const claimed = await this.claim(em, leaseToken);
     if (claimed.length === 0) return 0;
     const endpoints = await this.endpointsOf(em, claimed);
-    const sent = await Promise.all(claimed.map((row) => this.attempt(row, endpoints.get(row.endpoint_id))));
+    const sent = await Promise.all(claimed.map((row) => this.tracedAttempt(row, endpoints.get(row.endpoint_id))));
     this.attemptsMade += sent.length;
     await this.record(em, leaseToken, sent);
     return claimed.length;
@@ -140,6 +141,20 @@ export class WebhookWorker {
       ids,
     );
     return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** A span per delivery attempt (none while tracing is off); no traceparent goes to the receiver. */
+  private tracedAttempt(row: ClaimedRow, endpoint: EndpointRow | undefined): Promise<Sent> {
+    return inSpan(tracerFor('admin'), 'webhook delivery', { kind: SpanKind.CLIENT }, async (span) => {
+      const sent = await this.attempt(row, endpoint);
+      span.setAttributes({
+        'membergraph.webhook.retry_step': row.retry_step,
+        'membergraph.webhook.succeeded': sent.outcome.succeeded,
+      });
+      if (sent.outcome.statusCode !== null) span.setAttribute('http.response.status_code', sent.outcome.statusCode);
+      if (!sent.outcome.succeeded) span.setStatus({ code: SpanStatusCode.ERROR, message: sent.outcome.error ?? '' });
+      return sent;
+    });
   }
 
   private async attempt(row: ClaimedRow, endpoint: EndpointRow | undefined): Promise<Sent> {

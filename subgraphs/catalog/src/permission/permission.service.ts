@@ -4,6 +4,7 @@ import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { GrantFields } from '../../../../lib/events/catalog.js';
+import { recordEvent } from '../../../../lib/events/record.js';
 import { CatalogStatus } from '../catalog/catalog-status.js';
 import { invalid } from '../catalog/catalog.rules.js';
 import { findByKey } from '../catalog/catalog.service.js';
@@ -139,4 +140,42 @@ export function grantsOf(em: EntityManager, userSub: string): Promise<Permission
 /** Every grant of several users, in one statement (the federated User.permissions loader). */
 export function grantsOfMany(em: EntityManager, userSubs: readonly string[]): Promise<PermissionGrant[]> {
   return em.find(PermissionGrant, { userSub: { $in: [...userSubs] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+}
+
+/** Who deleted the account whose grants go, as identity's `user.deleted` says. */
+export interface AccountDeletion {
+  readonly userSub: string;
+  readonly userId: string | null;
+  readonly actorUserId: string | null;
+}
+
+/**
+ * Removes every grant of a deleted account's subject in `tx`'s transaction, recording for each
+ * permission.revoked with the reason `account_deleted` (webhook receivers that mirror grants drop
+ * them too). A subject with no grant left records nothing, so doing it twice is harmless.
+ */
+export async function revokeGrantsOfDeletedAccount(tx: EntityManager, deletion: AccountDeletion): Promise<number> {
+  const rows = await tx.execute<GrantRow[]>(
+    `delete from "${tx.config.get('schema')}"."permission_grant" where user_sub = ?
+     returning id, user_sub, scope_type, scope_key, system_key, module_key, actions`,
+    [deletion.userSub],
+  );
+  for (const row of rows) {
+    const grant = {
+      id: row.id,
+      userSub: row.user_sub,
+      scopeType: row.scope_type,
+      scopeKey: row.scope_key,
+      systemKey: row.system_key,
+      moduleKey: row.module_key,
+      actions: row.actions,
+    };
+    recordEvent(tx, {
+      type: 'permission.revoked',
+      actorUserId: deletion.actorUserId,
+      subjectUserId: deletion.userId,
+      payload: { ...described(grant), reason: 'account_deleted' },
+    });
+  }
+  return rows.length;
 }

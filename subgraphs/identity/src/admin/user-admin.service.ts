@@ -147,13 +147,16 @@ export class UserAdminService {
   /**
    * Deletes an account: its e-mail address, names, password, second factor and external subject are
    * erased (the address and subject can be used again), every session ends, and `user.deleted` is
-   * recorded. The row and its id stay, so audit entries and permission grants keep their subject.
+   * recorded with the account's subject; the member and catalog subgraphs consume it and erase the
+   * profile and the grants. The row and its id stay, so audit entries keep their subject.
    */
   async delete(em: EntityManager, admin: UserPrincipal, userId: string, origin: RequestOrigin): Promise<void> {
     if (userId === admin.userId) throw new AppError('FORBIDDEN', 'You cannot delete yourself');
     const account = await this.manageable(em, admin, userId);
     if (account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(em, account.id);
     const tenantId = account.tenant.id;
+    // Read before the erasure: catalog's grants are keyed by it (lib/events/consumers.ts).
+    const sub = account.externalSub ?? account.id;
     // One transaction: the erasure, the removed second factor and `user.deleted` commit together.
     await em.transactional(async (tx) => {
       // The account row first, as verifyTotp takes it: the two cannot deadlock over the factor.
@@ -171,7 +174,14 @@ export class UserAdminService {
       await tx.nativeDelete(BackupCode, { user: account.id });
       await tx.nativeDelete(TotpFactor, { user: account.id });
       await this.sessions.revokeUserSessions(tx, account.id, 'deleted');
-      recordEvent(tx, { type: 'user.deleted', tenantId, actorUserId: admin.userId, subjectUserId: account.id, origin });
+      recordEvent(tx, {
+        type: 'user.deleted',
+        tenantId,
+        actorUserId: admin.userId,
+        subjectUserId: account.id,
+        origin,
+        payload: { sub },
+      });
     });
   }
 
