@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { valueFromASTUntyped, type FieldNode } from 'graphql';
 import type { RefreshTokenTags } from '../../../lib/auth/refresh-token-tag.js';
-import { refuseBodiesOver } from '../http/body-limit.js';
-import { jsonBody } from '../http/json-body.js';
+import { restJsonBody, tokenFormBody } from '../http/request-bodies.js';
 import { NO_STORE_HEADERS } from '../http/no-store.js';
 
 /**
@@ -166,24 +165,21 @@ function parseWith(parser: RequestHandler, req: Request, res: Response): Promise
   });
 }
 
-/** The REST layer's JSON bodies (router.ts: the same limit and parser); its error handler answers failures. */
-const REST_BODY_LIMIT_BYTES = 1024 * 1024;
-const restJson = refuseBodiesOver(REST_BODY_LIMIT_BYTES, jsonBody({ limit: REST_BODY_LIMIT_BYTES }));
+/** The REST layer's JSON bodies, read with its own parser; its error handler answers failures. */
 const jsonGrant = (grantOf: GrantReader): CredentialReader => ({
   async read(req, res) {
     if (!req.is('application/json')) return {};
-    const unreadable = await parseWith(restJson, req, res);
+    const unreadable = await parseWith(restJsonBody, req, res);
     return unreadable ? { unreadable } : { credential: grantOf(asRecord(req.body)) };
   },
   refuseUnreadable: (_req, _res, next, error) => next(error),
 });
 
-/** The token endpoint's form (token-endpoint.ts: the same parser), and its RFC 6749 refusal of it. */
-const tokenForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 32 });
+/** The token endpoint's form, read with its own parser, and its RFC 6749 refusal of it. */
 const formGrant: CredentialReader = {
   async read(req, res) {
     const basic = basicCredentials(req.headers.authorization);
-    const unreadable = await parseWith(tokenForm, req, res);
+    const unreadable = await parseWith(tokenFormBody, req, res);
     if (unreadable) return { unreadable };
     return { credential: { ...snakeTokenGrant(asRecord(req.body)), ...basic } };
   },

@@ -5,9 +5,8 @@ import { anonymous, type Principal } from '../../../lib/auth/principal.js';
 import { AppError, isErrorCode } from '../../../lib/errors/index.js';
 import type { Logger } from '../../../lib/logging/logger.js';
 import { clientRequestError } from '../http/client-errors.js';
-import { refuseBodiesOver } from '../http/body-limit.js';
+import { restJsonBody } from '../http/request-bodies.js';
 import { readableOnlyBy, type BrowserPath } from '../http/cors.js';
-import { jsonBody } from '../http/json-body.js';
 import { NO_STORE_HEADERS } from '../http/no-store.js';
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../../../lib/http/storable-text.js';
 import { asAppError, renderError, renderSuccess, type RestFamily } from './families.js';
@@ -151,19 +150,15 @@ function sendError(res: Response, family: RestFamily, error: AppError, logger: L
 /** Logged when a route answers a status it did not declare (the status guard below). */
 export const UNDECLARED_STATUS_MESSAGE = 'REST route answered a status it does not declare';
 
-/** The largest JSON body a REST route reads (the picture upload is multipart, read by its route). */
-const REST_BODY_LIMIT_BYTES = 1024 * 1024;
-
 /**
  * The REST compatibility layer: one Express route per declaration; bodies validated before anything
  * runs; responses stripped to the declared shape; every error in the path's own legacy dialect.
  */
 export function createRestLayer(options: RestLayerOptions): Router {
   const router = express.Router();
-  const limitedJson = refuseBodiesOver(REST_BODY_LIMIT_BYTES, jsonBody({ limit: REST_BODY_LIMIT_BYTES }));
   // Only what is parsed as JSON is held to its limit; the picture upload reads its multipart body itself.
   const json: express.RequestHandler = (req, res, next) =>
-    req.is('application/json') ? limitedJson(req, res, next) : next();
+    req.is('application/json') ? restJsonBody(req, res, next) : next();
 
   for (const route of options.routes) {
     const declared = declaredStatuses(route);

@@ -1,4 +1,4 @@
-import express, { type Express, type Request, type Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import type { DocumentNode } from 'graphql';
 import { AppError } from '../../../../lib/errors/index.js';
 import { TOKEN_ENDPOINT_PATH } from '../../discovery/metadata.js';
@@ -10,6 +10,7 @@ import {
 } from '../../generated/graphql.js';
 import { readableOnlyBy } from '../../http/cors.js';
 import { NO_STORE_HEADERS } from '../../http/no-store.js';
+import { tokenFormBody } from '../../http/request-bodies.js';
 import { throwIfErrors, type ExecutionResult } from '../router.js';
 
 export interface TokenEndpointOptions {
@@ -116,11 +117,10 @@ function tokenRequest(req: Request): { input: ApplicationTokenRequestInput; basi
  * (`requestApplicationToken`), shared with seed 004's JSON `POST /api/v1/auth/token`.
  */
 export function mountTokenEndpoint(app: Express, options: TokenEndpointOptions): void {
-  const form = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 32 });
   app.post(
     TOKEN_ENDPOINT_PATH,
     (req, res, next) => {
-      form(req, res, (error?: unknown) => {
+      tokenFormBody(req, res, (error?: unknown) => {
         if (error) send(res, invalidRequest('The body could not be read'), false);
         else next();
       });

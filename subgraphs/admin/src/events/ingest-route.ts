@@ -1,7 +1,7 @@
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
-import { RELAY_SIGNATURE_HEADER, relaySigner } from '../../../../lib/events/relay-signature.js';
-import { relayBatch, type RelayAnswer } from '../../../../lib/events/wire.js';
+import { signedBatchRoute } from '../../../../lib/events/signed-batch-route.js';
+import type { RelayAnswer } from '../../../../lib/events/wire.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
 import type { EventIngestService } from './event-ingest.service.js';
 
@@ -9,36 +9,16 @@ const issueSummary = (issue: { readonly path: readonly PropertyKey[]; readonly m
   `${issue.path.map(String).join('.')}: ${issue.message}`;
 
 /**
- * `POST /events`: where the subgraphs' outbox relays hand their events over (internal network only;
- * the gateway does not route here). The body must carry the relay's HMAC, checked on the raw bytes.
+ * `POST /events` (signed-batch-route.ts): where the subgraphs' outbox relays hand their events over.
  * Events the event catalog does not declare are answered as `refused`, and the relay keeps them.
  */
 export function eventIngestRoute(
   app: Express,
   deps: { ingest: EventIngestService; database: SubgraphDatabase; secretKey: string; logger: Logger },
 ): void {
-  const signer = relaySigner(deps.secretKey);
-  app.post('/events', express.raw({ type: 'application/json', limit: '5mb' }), async (req, res) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!signer.verify(body, req.get(RELAY_SIGNATURE_HEADER))) {
-      res.status(401).json({ error: 'invalid_signature' });
-      return;
-    }
-    let parsed: unknown;
+  signedBatchRoute(app, deps, async (batch, res) => {
     try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      res.status(400).json({ error: 'invalid_json' });
-      return;
-    }
-    const batch = relayBatch.safeParse(parsed);
-    if (!batch.success) {
-      deps.logger.error({ issues: batch.error.issues }, 'relayed events do not match the wire format');
-      res.status(400).json({ error: 'invalid_batch' });
-      return;
-    }
-    try {
-      const { source, events } = batch.data;
+      const { source, events } = batch;
       const { accepted, refused } = await deps.ingest.receive(deps.database.fork(), source, events);
       if (refused.length > 0) {
         // Issues name paths and expectations, not values: nothing personal reaches the log.
