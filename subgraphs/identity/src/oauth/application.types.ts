@@ -42,68 +42,16 @@ export class ApplicationThemeType {
   }
 }
 
-@ObjectType('Application', { description: 'A third-party application that signs users in with OAuth 2.0' })
-export class ApplicationType {
-  @Field(() => ID)
-  id!: string;
-
-  @Field({ description: 'Public identifier sent as client_id' })
-  clientId!: string;
-
-  @Field()
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  description!: string | null;
-
-  @Field(() => [String], { description: 'Exact URIs a code may be sent to' })
-  redirectUris!: string[];
-
-  @Field(() => [String])
-  allowedOrigins!: string[];
-
-  @Field(() => ApplicationThemeType)
-  theme!: ApplicationThemeType;
-
-  @Field(() => ApplicationClientTypeEnum)
-  clientType!: ApplicationClientTypeEnum;
-
-  @Field(() => String, { nullable: true, description: 'The first characters of the current client secret' })
-  clientSecretPrefix!: string | null;
-
-  @Field(() => ID, { description: 'The administrator who registered it' })
-  ownerId!: string;
-
-  @Field(() => ID)
-  tenantId!: string;
-
-  @Field()
-  createdAt!: Date;
-
-  @Field()
-  updatedAt!: Date;
-
-  @Field(() => Date, { nullable: true })
-  secretRotatedAt!: Date | null;
-
-  static from(application: OAuthApplication): ApplicationType {
-    return Object.assign(new ApplicationType(), {
-      id: application.id,
-      clientId: application.clientId,
-      name: application.name,
-      description: application.description ?? null,
-      redirectUris: application.redirectUris,
-      allowedOrigins: application.allowedOrigins,
-      theme: ApplicationThemeType.from(application),
-      clientType: fromClientType(application.clientType),
-      clientSecretPrefix: application.clientSecretPrefix ?? null,
-      ownerId: application.ownerId,
-      tenantId: application.tenantId,
-      createdAt: application.createdAt,
-      updatedAt: application.updatedAt,
-      secretRotatedAt: application.secretRotatedAt ?? null,
-    });
-  }
+/** The fields every viewer of an application may see; the administrator's view adds to them. */
+function publicFaceOf(application: OAuthApplication) {
+  return {
+    id: application.id,
+    clientId: application.clientId,
+    name: application.name,
+    description: application.description ?? null,
+    theme: ApplicationThemeType.from(application),
+    createdAt: application.createdAt,
+  };
 }
 
 @ObjectType('PublicApplication', {
@@ -129,13 +77,47 @@ export class PublicApplicationType {
   createdAt!: Date;
 
   static from(application: OAuthApplication): PublicApplicationType {
-    return Object.assign(new PublicApplicationType(), {
-      id: application.id,
-      clientId: application.clientId,
-      name: application.name,
-      description: application.description ?? null,
-      theme: ApplicationThemeType.from(application),
-      createdAt: application.createdAt,
+    return Object.assign(new PublicApplicationType(), publicFaceOf(application));
+  }
+}
+
+/** The administrator's view: the public face and everything that configures the application. */
+@ObjectType('Application', { description: 'A third-party application that signs users in with OAuth 2.0' })
+export class ApplicationType extends PublicApplicationType {
+  @Field(() => [String], { description: 'Exact URIs a code may be sent to' })
+  redirectUris!: string[];
+
+  @Field(() => [String])
+  allowedOrigins!: string[];
+
+  @Field(() => ApplicationClientTypeEnum)
+  clientType!: ApplicationClientTypeEnum;
+
+  @Field(() => String, { nullable: true, description: 'The first characters of the current client secret' })
+  clientSecretPrefix!: string | null;
+
+  @Field(() => ID, { description: 'The administrator who registered it' })
+  ownerId!: string;
+
+  @Field(() => ID)
+  tenantId!: string;
+
+  @Field()
+  updatedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  secretRotatedAt!: Date | null;
+
+  static override from(application: OAuthApplication): ApplicationType {
+    return Object.assign(new ApplicationType(), publicFaceOf(application), {
+      redirectUris: application.redirectUris,
+      allowedOrigins: application.allowedOrigins,
+      clientType: fromClientType(application.clientType),
+      clientSecretPrefix: application.clientSecretPrefix ?? null,
+      ownerId: application.ownerId,
+      tenantId: application.tenantId,
+      updatedAt: application.updatedAt,
+      secretRotatedAt: application.secretRotatedAt ?? null,
     });
   }
 }
