@@ -42,7 +42,7 @@ export interface ScenarioTargets {
 }
 
 const ME = '{ me { id email displayName role } }';
-const FEDERATED = '{ me { id email memberProfile { displayName } permissions { id } auditTrail(limit: 5) { id } } }';
+const FEDERATED = '{ me { id email memberProfile { language } permissions { id } auditTrail(limit: 5) { id } } }';
 
 function graphqlRequest(url: string, token: string, query: string): Pick<Scenario, 'url' | 'headers' | 'body'> {
   return {

@@ -2,7 +2,9 @@ import { composeServices } from '@apollo/composition';
 import { printSchema } from 'graphql';
 import { gql } from 'graphql-tag';
 import { subgraphNames, type SubgraphName } from '../lib/config/env.js';
+import type { SubgraphSchema } from '../lib/graphql/subgraph-schema.js';
 import { subgraphDefinitions } from '../subgraphs/registry.js';
+import { mergeRootFieldClasses, renderRateLimitTable } from './rate-limit-table.js';
 
 /** Where each subgraph lives in the production topology (docker-compose service names). */
 export const productionSubgraphUrls: Record<SubgraphName, string> = {
@@ -25,6 +27,8 @@ export interface ComposedArtifacts {
   readonly supergraph: string;
   /** `schema/api.graphql`, the client-facing schema (codegen, frontends). */
   readonly api: string;
+  /** The gateway's GraphQL rate-limit class table (`rateLimitTableFile`), from the subgraphs' declarations. */
+  readonly rateLimitTable: string;
 }
 
 export class CompositionError extends Error {}
@@ -32,7 +36,12 @@ export class CompositionError extends Error {}
 /** Builds every subgraph from code and composes them; throws on errors and on unaccepted hints. */
 export async function composeFromCode(): Promise<ComposedArtifacts> {
   const subgraphs = {} as Record<SubgraphName, string>;
-  for (const name of subgraphNames) subgraphs[name] = `${(await subgraphDefinitions[name].buildSchema()).sdl.trim()}\n`;
+  const rootFieldClasses = {} as Record<SubgraphName, SubgraphSchema['rootFieldClasses']>;
+  for (const name of subgraphNames) {
+    const built = await subgraphDefinitions[name].buildSchema();
+    subgraphs[name] = `${built.sdl.trim()}\n`;
+    rootFieldClasses[name] = built.rootFieldClasses;
+  }
   const result = composeServices(
     subgraphNames.map((name) => ({ name, url: productionSubgraphUrls[name], typeDefs: gql(subgraphs[name]) })),
   );
@@ -49,5 +58,6 @@ export async function composeFromCode(): Promise<ComposedArtifacts> {
     subgraphs,
     supergraph: `${result.supergraphSdl.trim()}\n`,
     api: `${printSchema(result.schema.toAPISchema().toGraphQLJSSchema()).trim()}\n`,
+    rateLimitTable: renderRateLimitTable(mergeRootFieldClasses(rootFieldClasses)),
   };
 }

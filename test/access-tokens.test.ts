@@ -143,7 +143,7 @@ describe('access tokens', () => {
     await vi.waitFor(
       async () => {
         const everywhere = await stack.graphql<{ me: { id: string } }>(
-          '{ me { id memberProfile { displayName } permissions { id } auditTrail { id } } }',
+          '{ me { id memberProfile { language } permissions { id } auditTrail { id } } }',
           { token: fresh.token },
         );
         expect(everywhere.errors).toBeUndefined();

@@ -13,14 +13,15 @@ afterAll(async () => {
 });
 
 const viewer = `query Viewer { me { id email role tenantId
-  memberProfile { displayName language }
+  memberProfile { phone language }
   permissions { scopeType scopeId systemKey moduleKey actions }
   auditTrail(limit: 5) { action } } }`;
 
-async function giveDataToEverySubgraph(user: TestUser, label: string) {
+/** `phone` tells the users apart in what member answers. */
+async function giveDataToEverySubgraph(user: TestUser, phone: string) {
   const member = stack.subgraphs.member.database.fork();
   await member.persistAndFlush(
-    member.create(MemberProfile, { userId: user.id, tenantId: user.tenantId, displayName: label, language: 'zh-TW' }),
+    member.create(MemberProfile, { userId: user.id, tenantId: user.tenantId, phone, language: 'zh-TW' }),
   );
   const catalog = stack.subgraphs.catalog.database.fork();
   await catalog.persistAndFlush(
@@ -63,7 +64,7 @@ async function accessFactsOf(users: readonly { id: string }[], token: string): P
 /** Asks a subgraph directly for extension fields of users, as the gateway would (facts from identity first). */
 async function entities(subgraph: 'member' | 'catalog' | 'admin', users: readonly { id: string }[], token: string) {
   const selection = {
-    member: 'memberProfile { displayName }',
+    member: 'memberProfile { phone }',
     catalog: 'permissions { actions }',
     admin: 'auditTrail(limit: 3) { action }',
   }[subgraph];
@@ -87,7 +88,7 @@ describe('the federated graph', () => {
 
   it('resolves one User across identity, member, catalog and admin', async () => {
     const user = await stack.createUser();
-    await giveDataToEverySubgraph(user, 'Chris');
+    await giveDataToEverySubgraph(user, '+886912345601');
     const response = await stack.graphql(viewer, { token: user.token });
     expect(response.errors).toBeUndefined();
     expect(response.data).toEqual({
@@ -96,7 +97,7 @@ describe('the federated graph', () => {
         email: user.email,
         role: 'USER',
         tenantId: user.tenantId,
-        memberProfile: { displayName: 'Chris', language: 'zh-TW' },
+        memberProfile: { phone: '+886912345601', language: 'zh-TW' },
         permissions: [
           {
             scopeType: 'SITE',
@@ -128,7 +129,7 @@ describe('authorization in every subgraph (shield reads the Principal)', () => {
   it('lets a user read only their own extension fields', async () => {
     const alice = await stack.createUser();
     const bob = await stack.createUser();
-    await giveDataToEverySubgraph(bob, 'Bob');
+    await giveDataToEverySubgraph(bob, '+886912345602');
     for (const subgraph of ['member', 'catalog', 'admin'] as const) {
       const own = await entities(subgraph, [alice], alice.token);
       expect(own.errors, subgraph).toBeUndefined();
@@ -142,15 +143,15 @@ describe('authorization in every subgraph (shield reads the Principal)', () => {
     const colleague = await stack.createUser({ tenantSlug: 'acme' });
     const stranger = await stack.createUser({ tenantSlug: 'globex' });
     const systemAdmin = await stack.createUser({ role: 'SYSTEM_ADMIN' });
-    await giveDataToEverySubgraph(colleague, 'Colleague');
-    await giveDataToEverySubgraph(stranger, 'Stranger');
+    await giveDataToEverySubgraph(colleague, '+886912345603');
+    await giveDataToEverySubgraph(stranger, '+886912345604');
 
     const sameTenant = await entities('member', [colleague], groupAdmin.token);
-    expect(sameTenant.data?._entities).toEqual([{ id: colleague.id, memberProfile: { displayName: 'Colleague' } }]);
+    expect(sameTenant.data?._entities).toEqual([{ id: colleague.id, memberProfile: { phone: '+886912345603' } }]);
     const otherTenant = await entities('member', [stranger], groupAdmin.token);
     expect(otherTenant.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
     const anyTenant = await entities('member', [stranger], systemAdmin.token);
-    expect(anyTenant.data?._entities).toEqual([{ id: stranger.id, memberProfile: { displayName: 'Stranger' } }]);
+    expect(anyTenant.data?._entities).toEqual([{ id: stranger.id, memberProfile: { phone: '+886912345604' } }]);
   });
 
   it('denies anonymous entity reads in the subgraph itself', async () => {
@@ -169,7 +170,7 @@ describe('batching: a query over N users costs O(1) statements per subgraph', ()
     const admin = await stack.createUser({ role: 'SYSTEM_ADMIN' });
     const users: TestUser[] = [];
     for (let i = 0; i < 40; i += 1) users.push(await stack.createUser());
-    await Promise.all(users.slice(0, 10).map((u, i) => giveDataToEverySubgraph(u, `User ${i}`)));
+    await Promise.all(users.slice(0, 10).map((u, i) => giveDataToEverySubgraph(u, `+8869123456${10 + i}`)));
 
     for (const subgraph of ['member', 'catalog', 'admin'] as const) {
       const before = stack.subgraphs[subgraph].database.statementCount();
@@ -198,10 +199,10 @@ describe('batching: a query over N users costs O(1) statements per subgraph', ()
     const admin = await stack.createUser({ role: 'SYSTEM_ADMIN' });
     const first = await stack.createUser();
     const second = await stack.createUser();
-    await giveDataToEverySubgraph(first, 'First');
+    await giveDataToEverySubgraph(first, '+886912345605');
     const response = await entities('member', [first, second], admin.token);
     expect(response.data?._entities).toEqual([
-      { id: first.id, memberProfile: { displayName: 'First' } },
+      { id: first.id, memberProfile: { phone: '+886912345605' } },
       { id: second.id, memberProfile: null },
     ]);
   });

@@ -69,7 +69,7 @@ describe('gateway HTTP surface', () => {
     const response = await fetch(`${stack.gatewayUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}`, 'x-request-id': requestId },
-      body: JSON.stringify({ query: '{ me { id memberProfile { displayName } } }' }),
+      body: JSON.stringify({ query: '{ me { id memberProfile { language } } }' }),
     });
     expect(response.headers.get('x-request-id')).toBe(requestId);
     expect(response.status).toBe(200);
@@ -84,7 +84,7 @@ describe('gateway HTTP surface', () => {
     const response = await fetch(`${stack.gatewayUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}` },
-      body: JSON.stringify({ query: '{ me { id memberProfile { displayName } } }' }),
+      body: JSON.stringify({ query: '{ me { id memberProfile { language } } }' }),
     });
     const requestId = response.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -194,7 +194,7 @@ describe('gateway in production', () => {
   it('rejects documents beyond the depth and alias limits before planning', async () => {
     const user = await production.createUser();
     const deep = await production.graphql(
-      '{ me { ...U } } fragment U on User { memberProfile { ...P } } fragment P on MemberProfile { displayName }',
+      '{ me { ...U } } fragment U on User { memberProfile { ...P } } fragment P on MemberProfile { language }',
       { token: user.token },
     );
     expect(deep.errors?.[0]?.message).toMatch(/depth/i);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { subgraphNames } from '../lib/config/env.js';
+import { rateLimitTableFile } from '../schema/rate-limit-table.js';
 import { composeFromCode } from '../schema/supergraph.js';
 
 const run = promisify(execFile);
@@ -16,6 +17,12 @@ describe('checked-in schema artifacts', () => {
     }
     expect(await checkedIn('supergraph.graphql'), 'schema/supergraph.graphql is stale').toBe(artifacts.supergraph);
     expect(await checkedIn('api.graphql'), 'schema/api.graphql is stale').toBe(artifacts.api);
+    // The gateway budgets root fields by this table: a `limited(...)` changed without recomposing
+    // would leave the gateway charging the old class.
+    expect(
+      await readFile(new URL(`../${rateLimitTableFile}`, import.meta.url), 'utf8'),
+      `${rateLimitTableFile} is stale`,
+    ).toBe(artifacts.rateLimitTable);
   });
 
   it('every subgraph extends the User entity that identity owns', async () => {

@@ -81,8 +81,8 @@ const notApplication = rule('notApplication', { cache: 'contextual' })(
 );
 
 /** One field's rule (graphql-shield does not export the name). */
-type FieldRule = Parameters<typeof and>[number];
-type FieldRules = Record<string, FieldRule>;
+export type FieldRule = Parameters<typeof and>[number];
+export type FieldRules = Record<string, FieldRule>;
 
 /** Every root field's rule, preceded by the application-token check for its kind. */
 function withApplicationPolicy(fields: FieldRules, policy: (field: string) => FieldRule): FieldRules {

@@ -5,7 +5,9 @@ import { lexicographicSortSchema, specifiedDirectives, type GraphQLSchema } from
 import { applyMiddleware } from 'graphql-middleware';
 import { gql } from 'graphql-tag';
 import { buildSchema, createResolversMap, type ContainerType, type NonEmptyArray } from 'type-graphql';
-import { createShield, type IRules } from './shield.js';
+import type { RateLimitClass } from '../http/rate-limit-class.js';
+import { splitPermissions, type SubgraphPermissions } from './root-field-policy.js';
+import { createShield } from './shield.js';
 import { validateInput } from './validation.js';
 
 /** Federation version and the directives our subgraphs may use. */
@@ -21,8 +23,11 @@ export interface SubgraphSchemaOptions {
   readonly orphanedTypes?: Function[];
   /** `__resolveReference` per entity type. */
   readonly referenceResolvers: GraphQLResolverMap<unknown>;
-  /** graphql-shield rule map; everything not named is denied. */
-  readonly permissions: IRules;
+  /**
+   * graphql-shield rule map; everything not named is denied. A root field's rate-limit class is
+   * declared with its rule (`login: limited('auth', allow)`); see root-field-policy.ts.
+   */
+  readonly permissions: SubgraphPermissions;
   /** Mutations a third-party application with `write` may call for its user (see createShield). */
   readonly applicationMutations?: Readonly<Record<string, 'read' | 'write'>>;
   /** Hands resolver classes their services (constructor injection). */
@@ -33,6 +38,11 @@ export interface SubgraphSchema {
   readonly schema: GraphQLSchema;
   /** The subgraph SDL with federation directives, as composed into the supergraph. */
   readonly sdl: string;
+  /**
+   * `<root type>.<field>` → rate-limit class, for each root field declared other than `general`:
+   * `npm run compose` gathers them into the gateway's table.
+   */
+  readonly rootFieldClasses: Readonly<Record<string, RateLimitClass>>;
 }
 
 /** The one helper that builds every subgraph: type-graphql → federation subgraph → shield. */
@@ -57,12 +67,13 @@ export async function buildFederatedSubgraph(options: SubgraphSchemaOptions): Pr
   }
   const subgraph = buildSubgraphSchema({ typeDefs, resolvers });
   const hasEntities = subgraph.getQueryType()?.getFields()['_entities'] !== undefined;
+  const { rules, rootFieldClasses } = splitPermissions(options.permissions, typeGraphQLSchema);
   const schema = applyMiddleware(
     subgraph,
-    createShield(options.permissions, {
+    createShield(rules, {
       hasEntities,
       ...(options.applicationMutations ? { applicationMutations: options.applicationMutations } : {}),
     }),
   );
-  return { schema, sdl: printSubgraphSchema(subgraph) };
+  return { schema, sdl: printSubgraphSchema(subgraph), rootFieldClasses };
 }

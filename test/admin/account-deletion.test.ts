@@ -58,14 +58,16 @@ const BUSINESS_EMAIL = () => `work-${randomUUID()}@corp.example`;
 async function accountWithData() {
   const user = await stack.createUser();
   const sub = `ext-${randomUUID()}`;
-  await stack.subgraphs.identity.database.fork().nativeUpdate(UserAccount, { id: user.id }, { externalSub: sub });
+  // The name is identity's (issue 13 point 5); member holds the rest of the profile.
+  await stack.subgraphs.identity.database
+    .fork()
+    .nativeUpdate(UserAccount, { id: user.id }, { externalSub: sub, displayName: 'Ada Member' });
   const businessEmail = BUSINESS_EMAIL();
   const em = stack.subgraphs.member.database.fork();
   const bytes = Buffer.from('a picture of the member');
   em.create(MemberProfile, {
     userId: user.id,
     tenantId: user.tenantId,
-    displayName: 'Ada Member',
     phone: '+821012345678',
     birthDate: '1990-01-02',
     businessEmail,

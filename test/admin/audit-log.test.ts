@@ -250,16 +250,22 @@ describe('events from the member subgraph', () => {
     });
     expect(patched.status).toBe(200);
     // Unchanged values are not reported as changes.
-    await call(stack, 'PATCH', '/api/v1/members/me', { token: user.token, body: { language: 'en' } });
+    const again = await call(stack, 'PATCH', '/api/v1/members/me', {
+      token: user.token,
+      body: { display_name: 'Secret Name', language: 'en' },
+    });
+    expect(again.status).toBe(200);
     await stack.drainEvents();
     const updates = await auditLogs(systemAdmin.token, { user_id: user.id, action: 'user.updated' });
-    expect(updates.body.items).toHaveLength(1);
-    expect(updates.body.items[0]).toMatchObject({
-      actor_id: user.id,
-      ip_address: '127.0.0.1',
-      details: { changed: ['displayName', 'language'] },
-    });
-    expect(JSON.stringify(updates.body.items[0])).not.toContain('Secret Name');
+    // One name per person: identity records the name it owns, member the profile fields it owns.
+    const recorded = updates.body.items
+      .map((e) => ({ actor_id: e.actor_id, ip_address: e.ip_address, changed: e.details['changed'] }))
+      .sort((x, y) => JSON.stringify(x.changed).localeCompare(JSON.stringify(y.changed)));
+    expect(recorded).toEqual([
+      { actor_id: user.id, ip_address: '127.0.0.1', changed: ['displayName'] },
+      { actor_id: user.id, ip_address: '127.0.0.1', changed: ['language'] },
+    ]);
+    expect(JSON.stringify(updates.body.items)).not.toContain('Secret Name');
   });
 });
 

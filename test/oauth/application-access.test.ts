@@ -24,7 +24,7 @@ async function applicationToken(scope: string, role: 'USER' | 'SYSTEM_ADMIN' = '
 const codeOf = (response: { errors?: { extensions?: Record<string, unknown> }[] }) =>
   response.errors?.[0]?.extensions?.['code'];
 
-const updateProfile = 'mutation { updateMyProfile(input: { displayName: "Via App" }) { displayName } }';
+const updateProfile = 'mutation { updateMyProfile(input: { language: "fr-ca" }) { language } }';
 
 describe('an application token', () => {
   it('with read reads the user, and may not write', async () => {
@@ -36,9 +36,9 @@ describe('an application token', () => {
 
   it('with write edits the profile, but never the password, the second factor or API clients', async () => {
     const { token } = await applicationToken('read write');
-    const updated = await stack.graphql<{ updateMyProfile: { displayName: string } }>(updateProfile, { token });
+    const updated = await stack.graphql<{ updateMyProfile: { language: string } }>(updateProfile, { token });
     expect(updated.errors).toBeUndefined();
-    expect(updated.data?.updateMyProfile.displayName).toBe('Via App');
+    expect(updated.data?.updateMyProfile.language).toBe('fr-CA');
     const refused = [
       'mutation { changePassword(currentPassword: "a-password-1", newPassword: "another-password-2") }',
       'mutation { startTotpEnrollment { otpauthUrl } }',
@@ -49,6 +49,38 @@ describe('an application token', () => {
         mutation,
         code: 'FORBIDDEN',
       });
+  });
+
+  it("with write renames the person, as seed 004's PUT /users/me does with the rest of the profile", async () => {
+    const { token, user } = await applicationToken('read write');
+    const rename = 'mutation { updateMyAccount(input: { displayName: "Via App" }) { displayName } }';
+    expect((await stack.graphql(rename, { token })).data).toEqual({ updateMyAccount: { displayName: 'Via App' } });
+    const put = await fetch(`${stack.gatewayUrl}/api/v1/users/me`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ full_name: 'Via App Put', phone_number: '+886912345678' }),
+    });
+    expect(put.status).toBe(200);
+    const me = await stack.graphql<{ me: unknown }>('{ me { displayName memberProfile { phone } } }', {
+      token: user.token,
+    });
+    expect(me.data?.me).toEqual({ displayName: 'Via App Put', memberProfile: { phone: '+886912345678' } });
+  });
+
+  it('with read may not rename the person, and a refused PUT /users/me writes nothing', async () => {
+    const { token, user } = await applicationToken('read');
+    const rename = 'mutation { updateMyAccount(input: { displayName: "Via App" }) { displayName } }';
+    expect(codeOf(await stack.graphql(rename, { token }))).toBe('FORBIDDEN');
+    const put = await fetch(`${stack.gatewayUrl}/api/v1/users/me`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ full_name: 'Via App Put', phone_number: '+886912345678' }),
+    });
+    expect(put.status).toBe(403);
+    const me = await stack.graphql<{ me: unknown }>('{ me { displayName memberProfile { phone } } }', {
+      token: user.token,
+    });
+    expect(me.data?.me).toEqual({ displayName: null, memberProfile: null });
   });
 
   it("of an administrator carries none of the administrator's power", async () => {

@@ -56,12 +56,23 @@ describe('a database failure', () => {
     await withoutTable(stack.subgraphs.member.database, 'member', 'member_profile', async () => {
       expect(await memberAnswer(stack, 'GET', '/api/v1/members/me', { token: member.token })).toEqual(DATABASE_ERROR);
       expect(
-        await memberAnswer(stack, 'PATCH', '/api/v1/members/me', { token: member.token, body: { display_name: 'X' } }),
+        await memberAnswer(stack, 'PATCH', '/api/v1/members/me', {
+          token: member.token,
+          body: { display_name: 'X', language: 'fr' },
+        }),
       ).toEqual(DATABASE_ERROR);
     });
     expect(loggedSince(logged)).toMatch(/member_profile/);
-    // Back to normal once the table is back.
-    expect((await memberAnswer(stack, 'GET', '/api/v1/members/me', { token: member.token })).status).toBe(200);
+    // Back to normal once the table is back; the failed PATCH wrote nothing, not even the name in identity.
+    const after = await memberAnswer(stack, 'GET', '/api/v1/members/me', { token: member.token });
+    expect(after.status).toBe(200);
+    expect(after.body['data']).not.toHaveProperty('display_name');
+    expect(after.body['data']).not.toHaveProperty('language');
+    const name = await stack.graphql<{ me: { displayName: string | null } }>('{ me { displayName } }', {
+      token: member.token,
+    });
+    expect(name.errors).toBeUndefined();
+    expect(name.data).toEqual({ me: { displayName: null } });
   });
 
   it('answers 500 29201000 from identity as well (the authenticator routes)', async () => {
@@ -74,7 +85,7 @@ describe('a database failure', () => {
 
   it('is DATABASE_ERROR in GraphQL, with a masked message and no internals', async () => {
     await withoutTable(stack.subgraphs.member.database, 'member', 'member_profile', async () => {
-      const response = await stack.graphql('{ me { id memberProfile { displayName } } }', { token: member.token });
+      const response = await stack.graphql('{ me { id memberProfile { language } } }', { token: member.token });
       expect(response.errors).toEqual([
         {
           message: 'A database error occurred',

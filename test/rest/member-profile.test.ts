@@ -19,6 +19,13 @@ afterAll(async () => {
 
 const success = (data: unknown) => ({ code: 102000, message: 'SUCCESS', data });
 
+/** The person's one name, as identity holds it (issue #13 point 5): what display_name writes and reads. */
+async function nameOf(token: string) {
+  const response = await stack.graphql<{ me: { displayName: string | null } }>('{ me { displayName } }', { token });
+  expect(response.errors).toBeUndefined();
+  return response.data!.me.displayName;
+}
+
 describe('GET /api/v1/members/me', () => {
   it('answers MemberMeData for a member without a profile, leaving out empty fields', async () => {
     const user = await stack.createUser({ tenantSlug: 'members-get' });
@@ -121,23 +128,37 @@ describe('PATCH /api/v1/members/me', () => {
     expect(data['update_at']).toBeGreaterThanOrEqual(data['create_at'] as number);
     const fetched = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
     expect(fetched.body).toEqual(patched.body);
+    expect(await nameOf(user.token)).toBe('王小明');
 
     // Absent fields stay; an empty string clears one.
     const cleared = await call(stack, 'PATCH', '/api/v1/members/me', { token: user.token, body: { avatar: '' } });
     expect(cleared.body['data']).toMatchObject({ display_name: '王小明', phone: '+886912345678' });
     expect(cleared.body['data']).not.toHaveProperty('avatar');
+
+    // The name too: an empty display_name clears identity's one name.
+    const unnamed = await call(stack, 'PATCH', '/api/v1/members/me', { token: user.token, body: { display_name: '' } });
+    expect(unnamed.status).toBe(200);
+    expect(unnamed.body['data']).toMatchObject({ phone: '+886912345678', language: 'zh-TW' });
+    expect(unnamed.body['data']).not.toHaveProperty('display_name');
+    expect(await nameOf(user.token)).toBeNull();
   });
 
   it('refuses malformed fields with 400 10101000 naming them, and changes nothing', async () => {
     const user = await stack.createUser();
-    await call(stack, 'PATCH', '/api/v1/members/me', { token: user.token, body: { display_name: 'Before' } });
+    const named = await call(stack, 'PATCH', '/api/v1/members/me', {
+      token: user.token,
+      body: { display_name: 'Before', phone: '+886912345678' },
+    });
+    expect(named.status).toBe(200);
     const before = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+    expect(before.body['data']).toMatchObject({ display_name: 'Before', phone: '+886912345678' });
     const bad = [
       { phone: '0912345678' },
       { language: 'not a tag!' },
       { currency: 'XYZ' },
       { avatar: 'javascript:alert(1)' },
       { display_name: 'x'.repeat(101) },
+      { display_name: '   ', language: 'fr' },
       { display_name: 'Fine', phone: '12' },
       { display_name: 42 },
     ];
@@ -149,13 +170,14 @@ describe('PATCH /api/v1/members/me', () => {
         code: 10101000,
       });
     }
-    const named = await call(stack, 'PATCH', '/api/v1/members/me', {
+    const both = await call(stack, 'PATCH', '/api/v1/members/me', {
       token: user.token,
       body: { avatar: 'ftp://x', phone: '1' },
     });
-    expect(named.body['message']).toMatch(/avatar .*; phone /);
+    expect(both.body['message']).toMatch(/avatar .*; phone /);
     const after = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
     expect(after.body).toEqual(before.body);
+    expect(await nameOf(user.token)).toBe('Before');
   });
 
   it('answers 400 10101000 for a body that is not JSON', async () => {
@@ -172,8 +194,10 @@ describe('PATCH /api/v1/members/me', () => {
       await memberAnswer(stack, 'PATCH', '/api/v1/members/me', { token, body: { display_name: 'Ghost' } }),
     ).toEqual(memberError(404, 29301000));
     expect(await memberAnswer(stack, 'GET', '/api/v1/members/me', { token })).toEqual(memberError(404, 29301000));
-    // No orphan profile row for an account that is gone.
+    // No orphan profile row for an account that is gone, and no name written to the deleted account.
     expect(await stack.subgraphs.member.database.fork().count(MemberProfile, { userId: user.id })).toBe(0);
+    const account = await stack.subgraphs.identity.database.fork().findOneOrFail(UserAccount, user.id);
+    expect(account.displayName ?? null).toBeNull();
   });
 
   it.each(['', null])(

@@ -16,11 +16,18 @@ const updateMe = (token: string, body: unknown) => answer(stack, 'PUT', '/api/v1
 
 async function storedProfile(token: string) {
   const response = await stack.graphql<{ me: { memberProfile: Record<string, unknown> | null } }>(
-    '{ me { memberProfile { displayName avatarUrl phone birthDate gender language currency } } }',
+    '{ me { memberProfile { avatarUrl phone birthDate gender language currency } } }',
     { token },
   );
   expect(response.errors).toBeUndefined();
   return response.data!.me.memberProfile;
+}
+
+/** The person's one name, as identity holds it (issue #13 point 5). */
+async function storedName(token: string) {
+  const response = await stack.graphql<{ me: { displayName: string | null } }>('{ me { displayName } }', { token });
+  expect(response.errors).toBeUndefined();
+  return response.data!.me.displayName;
 }
 
 describe('GET /api/v1/users/me', () => {
@@ -60,18 +67,24 @@ describe('GET /api/v1/users/me', () => {
     expect((await me(system.token)).body['role']).toBe('system_admin');
   });
 
-  it("takes full_name and profile_picture from the member profile, falling back to identity's name", async () => {
+  it("takes full_name from identity's one name and profile_picture from the member profile", async () => {
     const account = await signUp(stack, 'pictured', { displayName: 'Identity Name' });
     const update = await stack.graphql(
       'mutation ($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { updatedAt } }',
-      {
-        token: account.accessToken,
-        variables: { input: { displayName: 'Profile Name', avatarUrl: 'https://x.test/a.png' } },
-      },
+      { token: account.accessToken, variables: { input: { avatarUrl: 'https://x.test/a.png' } } },
     );
     expect(update.errors).toBeUndefined();
     expect((await me(account.accessToken)).body).toMatchObject({
-      full_name: 'Profile Name',
+      full_name: 'Identity Name',
+      profile_picture: 'https://x.test/a.png',
+    });
+    const renamed = await stack.graphql(
+      'mutation ($input: UpdateMyAccountInput!) { updateMyAccount(input: $input) { id } }',
+      { token: account.accessToken, variables: { input: { displayName: 'Renamed Name' } } },
+    );
+    expect(renamed.errors).toBeUndefined();
+    expect((await me(account.accessToken)).body).toMatchObject({
+      full_name: 'Renamed Name',
       profile_picture: 'https://x.test/a.png',
     });
   });
@@ -111,8 +124,8 @@ describe('PUT /api/v1/users/me', () => {
       }),
     ).toEqual(expected);
     expect(await me(account.accessToken)).toEqual(expected);
+    expect(await storedName(account.accessToken)).toBe('Jane Doe');
     expect(await storedProfile(account.accessToken)).toEqual({
-      displayName: 'Jane Doe',
       avatarUrl: null,
       phone: '+1234567890',
       birthDate: '1990-01-01',
@@ -133,19 +146,20 @@ describe('PUT /api/v1/users/me', () => {
     ] as const) {
       expect((await updateMe(account.accessToken, { gender: legacy })).status).toBe(200);
       expect(await storedProfile(account.accessToken)).toMatchObject({ gender: graphql, phone: '+886912345678' });
+      expect(await storedName(account.accessToken)).toBe('Profile Name');
     }
-    // Clearing the profile's name shows identity's again.
+    // The name is one value: clearing it leaves no other name behind.
     const cleared = await updateMe(account.accessToken, { full_name: null, gender: null });
-    expect(cleared).toMatchObject({ status: 200, body: { full_name: 'Identity Name' } });
+    expect(cleared).toMatchObject({ status: 200, body: { full_name: null } });
+    expect(await storedName(account.accessToken)).toBeNull();
     expect(await storedProfile(account.accessToken)).toMatchObject({
-      displayName: null,
       gender: null,
       phone: '+886912345678',
     });
   });
 
   it("refuses values GraphQL rejects with 422, naming the legacy fields in GraphQL's message", async () => {
-    const account = await signUp(stack, 'badput');
+    const account = await signUp(stack, 'badput', { displayName: 'Kept Name' });
     expect(await updateMe(account.accessToken, { phone_number: '0912', birth_date: '1990-02-30' })).toEqual(
       refusal(
         422,
@@ -159,7 +173,7 @@ describe('PUT /api/v1/users/me', () => {
         },
       ),
     );
-    expect(await updateMe(account.accessToken, { full_name: '   ' })).toEqual(
+    expect(await updateMe(account.accessToken, { full_name: '   ', phone_number: '+886912345678' })).toEqual(
       refusal(422, 'validation_failed', 'full_name must be 1 to 100 characters (null clears it)', {
         fields: [{ field: 'full_name', message: 'must be 1 to 100 characters (null clears it)' }],
       }),
@@ -169,10 +183,11 @@ describe('PUT /api/v1/users/me', () => {
     );
     // Nothing was written.
     expect(await storedProfile(account.accessToken)).toBeNull();
+    expect(await storedName(account.accessToken)).toBe('Kept Name');
   });
 
   it('refuses wrong types, unknown genders and malformed JSON with 422 before anything runs', async () => {
-    const account = await signUp(stack, 'typed');
+    const account = await signUp(stack, 'typed', { displayName: 'Kept Name' });
     expect(await updateMe(account.accessToken, { full_name: 5 })).toEqual(invalid('body.full_name'));
     expect(await updateMe(account.accessToken, { gender: 'FEMALE' })).toEqual(invalid('body.gender'));
     expect(await updateMe(account.accessToken, { birth_date: 19900101 })).toEqual(invalid('body.birth_date'));
@@ -180,6 +195,7 @@ describe('PUT /api/v1/users/me', () => {
       refusal(422, 'validation_failed', 'The request body is not valid JSON'),
     );
     expect(await storedProfile(account.accessToken)).toBeNull();
+    expect(await storedName(account.accessToken)).toBe('Kept Name');
   });
 
   it('refuses a missing bearer with 401', async () => {

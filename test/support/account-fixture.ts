@@ -35,13 +35,6 @@ export async function insertAccountWithToken(
     role: options.role ?? 'USER',
     ...(options.password ? { passwordHash: await hashPassword(options.password) } : {}),
   });
-  // A real session, as a sign-in opens: revoking the user's sessions reaches this token too.
-  const session = em.create(Session, {
-    user: account,
-    amr: ['pwd'],
-    authTime: new Date(),
-    expiresAt: new Date(Date.now() + SESSION_MAX_AGE_MS),
-  });
   // Counted like any other account (statistics, audit log).
   recordEvent(em, {
     type: 'user.created',
@@ -49,15 +42,36 @@ export async function insertAccountWithToken(
     subjectUserId: account.id,
     payload: { email: account.email, role: account.role, via: 'fixture' },
   });
-  await em.persistAndFlush([account, session]);
+  await em.persistAndFlush(account);
+  const token = await signInFixture(identity, { id: account.id, tenantId: tenant.id, role: account.role });
+  return { id: account.id, email: account.email, tenantId: tenant.id, role: account.role, token };
+}
+
+/**
+ * For tests only: opens a real session for an existing account (one made by provisioning, say, which
+ * has no password to sign in with) and signs an access token on it, as a sign-in would. Revoking
+ * the user's sessions reaches this token too.
+ */
+export async function signInFixture(
+  identity: { readonly database: SubgraphDatabase; readonly signingKeys: SigningKeyService },
+  account: { readonly id: string; readonly tenantId: string; readonly role: Role },
+): Promise<string> {
+  const em = identity.database.fork();
+  const session = em.create(Session, {
+    user: em.getReference(UserAccount, account.id),
+    amr: ['pwd'],
+    authTime: new Date(),
+    expiresAt: new Date(Date.now() + SESSION_MAX_AGE_MS),
+  });
+  await em.persistAndFlush(session);
   const { token } = await identity.signingKeys.signAccessToken({
     userId: account.id,
-    tenantId: tenant.id,
+    tenantId: account.tenantId,
     role: account.role,
     sessionId: session.id,
     scopes: [],
     amr: ['pwd'],
     authTime: Math.floor(Date.now() / 1000),
   });
-  return { id: account.id, email: account.email, tenantId: tenant.id, role: account.role, token };
+  return token;
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { subgraphNames } from '../../../lib/config/env.js';
+import { subgraphDefinitions } from '../../../subgraphs/registry.js';
 import { classifyPath, createGraphQLClassifier, rootFieldsOf, strictest } from './rate-limit-classes.js';
 
 const defaults = { general: 100, auth: 10, admin: 1000, internal: 60_000 };
@@ -173,5 +175,23 @@ describe('GraphQL classes', () => {
     expect(classify({ query: 'mutation { login(input: { email: "a", password: "b" }) { accessToken } }' }).class).toBe(
       'general',
     );
+  });
+});
+
+describe('GraphQL classes declared by the subgraphs', () => {
+  it('charge each root field the class its subgraph declares with its rule (via the generated table)', async () => {
+    const declared: Record<string, string> = {};
+    for (const name of subgraphNames) {
+      Object.assign(declared, (await subgraphDefinitions[name].buildSchema()).rootFieldClasses);
+    }
+    // identity: `login: limited('auth', allow)`; catalog: `Mutation: { '*': limited('admin', …) }`.
+    expect(declared).toMatchObject({ 'Mutation.login': 'auth', 'Mutation.grantPermission': 'admin' });
+    const classify = classifier();
+    for (const [coordinate, cls] of Object.entries(declared)) {
+      const [root, field] = coordinate.split('.');
+      expect(classify({ query: `${root === 'Mutation' ? 'mutation' : 'query'} { ${field} }` }).class, coordinate).toBe(
+        cls,
+      );
+    }
   });
 });

@@ -8,17 +8,17 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { globMatcher } from '../../../lib/http/address-match.js';
+import { rateLimitClasses, type RateLimitClass } from '../../../lib/http/rate-limit-class.js';
+import { graphqlFieldClasses } from '../generated/rate-limit-classes.js';
 import { grantOfField, type PresentedCredential } from './rate-limit-credentials.js';
 
 /**
- * Which budget a request draws on (seed 004 "Rate Limiting"): general 100, auth 10, admin 1000 per
- * minute by default (RATE_LIMIT_*_PER_MINUTE), and `internal` (60,000) for services calling
- * `/internal/*` in batches. Both tables below are the whole classification: add a path or a root
- * field here and REST and GraphQL follow.
+ * Which budget a request draws on, and the tie-break order for "strictest": declared in lib/, where
+ * subgraphs declare their root fields' classes. The whole classification: the path table below, and
+ * for GraphQL root fields the table `npm run compose` generates from each subgraph's permissions
+ * (`login: limited('auth', allow)`).
  */
-export type RateLimitClass = 'auth' | 'general' | 'admin' | 'internal';
-/** Tie-break order for "strictest": by intent, when two classes are configured alike. */
-export const rateLimitClasses: readonly RateLimitClass[] = ['auth', 'general', 'admin', 'internal'];
+export { rateLimitClasses, type RateLimitClass };
 export type RateLimits = Readonly<Record<RateLimitClass, number>>;
 
 /**
@@ -52,76 +52,6 @@ export const pathClasses: readonly {
   // seed 000's service API: its own budget per API client (rate-limit.ts effectiveClass).
   { class: 'internal', paths: ['/internal/**'] },
 ];
-
-/**
- * GraphQL root fields (`<root type>.<field>`); unlisted fields are `general`. An admin field that is
- * missing here only costs admins the smaller general budget, never gives anyone a larger one.
- */
-export const graphqlFieldClasses: Readonly<Record<string, RateLimitClass>> = {
-  'Mutation.login': 'auth',
-  'Mutation.completeMfaSignIn': 'auth',
-  'Mutation.register': 'auth',
-  'Mutation.refreshToken': 'auth',
-  'Mutation.renewAccessToken': 'auth',
-  // The token endpoint's mutation, behind /oauth/token and /api/v1/auth/token (both in `auth` by path).
-  'Mutation.requestApplicationToken': 'auth',
-  'Mutation.completePasswordSetup': 'auth',
-  'Mutation.changePassword': 'auth',
-  'Mutation.verifyTotp': 'auth',
-  // Fields that only admins or API clients may use (their shield rules say so).
-  'Query.users': 'admin',
-  'Query.user': 'admin',
-  'Query.tenants': 'admin',
-  'Query.apiClients': 'admin',
-  'Query.members': 'admin',
-  'Query.systems': 'admin',
-  'Query.modules': 'admin',
-  'Query.companies': 'admin',
-  'Query.sites': 'admin',
-  'Query.permissionSnapshot': 'admin',
-  'Mutation.setUserRole': 'admin',
-  'Mutation.setUserActive': 'admin',
-  'Mutation.deleteUser': 'admin',
-  'Mutation.moveUserToTenant': 'admin',
-  'Mutation.createTenant': 'admin',
-  'Mutation.createApiClient': 'admin',
-  'Mutation.rotateApiClientKey': 'admin',
-  'Mutation.disableApiClient': 'admin',
-  'Mutation.issuePasswordSetup': 'admin',
-  'Mutation.upsertUserBySub': 'admin',
-  'Mutation.createSystem': 'admin',
-  'Mutation.createModule': 'admin',
-  'Mutation.createCompany': 'admin',
-  'Mutation.createSite': 'admin',
-  'Mutation.updateSystem': 'admin',
-  'Mutation.updateModule': 'admin',
-  'Mutation.updateCompany': 'admin',
-  'Mutation.updateSite': 'admin',
-  'Mutation.setSystemStatus': 'admin',
-  'Mutation.setModuleStatus': 'admin',
-  'Mutation.setCompanyStatus': 'admin',
-  'Mutation.setSiteStatus': 'admin',
-  'Mutation.grantPermission': 'admin',
-  'Mutation.revokePermission': 'admin',
-  'Query.auditLogs': 'admin',
-  'Query.statistics': 'admin',
-  'Query.webhookEventTypes': 'admin',
-  'Query.webhookEndpoints': 'admin',
-  'Query.webhookEndpoint': 'admin',
-  'Query.webhookDeliveries': 'admin',
-  'Mutation.createWebhookEndpoint': 'admin',
-  'Mutation.updateWebhookEndpoint': 'admin',
-  'Mutation.rotateWebhookEndpointSecret': 'admin',
-  'Mutation.disableWebhookEndpoint': 'admin',
-  'Mutation.enableWebhookEndpoint': 'admin',
-  'Mutation.redeliverWebhook': 'admin',
-  'Query.applications': 'admin',
-  'Query.application': 'admin',
-  'Mutation.createApplication': 'admin',
-  'Mutation.updateApplication': 'admin',
-  'Mutation.deleteApplication': 'admin',
-  'Mutation.regenerateApplicationSecret': 'admin',
-};
 
 export const normalisePath = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
 

@@ -51,5 +51,6 @@ export const knownOperationNames: readonly string[] = [
   'PageCompleteMfa',
   'PageSignIn',
   'PageWhoAmI',
+  'RestRenameMe',
   'Viewer',
 ];

@@ -1,4 +1,5 @@
 import { required, resolverContainer } from '../../../lib/graphql/container.js';
+import { limited } from '../../../lib/graphql/root-field-policy.js';
 import { allow, roleIn, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
@@ -42,22 +43,22 @@ function buildAdminSchema(webhooks?: Webhooks): Promise<SubgraphSchema> {
       [WebhookResolver, () => new WebhookResolver(required(webhooks).endpoints, required(webhooks).deliveries)],
     ]),
     permissions: {
-      // Group admins are narrowed to their tenant by the services.
+      // Group admins are narrowed to their tenant by the services. Admins only: the admin rate-limit class.
       Query: {
-        auditLogs: admins,
-        statistics: admins,
-        webhookEventTypes: systemAdmins,
-        webhookEndpoints: systemAdmins,
-        webhookEndpoint: systemAdmins,
-        webhookDeliveries: systemAdmins,
+        auditLogs: limited('admin', admins),
+        statistics: limited('admin', admins),
+        webhookEventTypes: limited('admin', systemAdmins),
+        webhookEndpoints: limited('admin', systemAdmins),
+        webhookEndpoint: limited('admin', systemAdmins),
+        webhookDeliveries: limited('admin', systemAdmins),
       },
       Mutation: {
-        createWebhookEndpoint: systemAdmins,
-        updateWebhookEndpoint: systemAdmins,
-        rotateWebhookEndpointSecret: systemAdmins,
-        disableWebhookEndpoint: systemAdmins,
-        enableWebhookEndpoint: systemAdmins,
-        redeliverWebhook: systemAdmins,
+        createWebhookEndpoint: limited('admin', systemAdmins),
+        updateWebhookEndpoint: limited('admin', systemAdmins),
+        rotateWebhookEndpointSecret: limited('admin', systemAdmins),
+        disableWebhookEndpoint: limited('admin', systemAdmins),
+        enableWebhookEndpoint: limited('admin', systemAdmins),
+        redeliverWebhook: limited('admin', systemAdmins),
       },
       User: { '*': selfOrAdminOfUser },
       // Reached only through the guarded fields above.

@@ -1,6 +1,7 @@
 import { eventConsumerRoute } from '../../../lib/events/consume-route.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import { resolverContainer } from '../../../lib/graphql/container.js';
+import { limited } from '../../../lib/graphql/root-field-policy.js';
 import { allow, or, roleIn, scopeIn, selfOrAdminOfUser } from '../../../lib/graphql/shield.js';
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
@@ -36,16 +37,17 @@ function buildCatalogSchema(): Promise<SubgraphSchema> {
       [PermissionAdminResolver, () => new PermissionAdminResolver()],
     ]),
     permissions: {
-      // The catalog itself is not tenant data: every admin may read it.
+      // The catalog itself is not tenant data: every admin may read it. Admins and API clients only:
+      // the admin rate-limit class.
       Query: {
-        systems: or(admins, catalogReaders),
-        modules: or(admins, catalogReaders),
-        companies: or(admins, catalogReaders),
-        sites: or(admins, catalogReaders),
+        systems: limited('admin', or(admins, catalogReaders)),
+        modules: limited('admin', or(admins, catalogReaders)),
+        companies: limited('admin', or(admins, catalogReaders)),
+        sites: limited('admin', or(admins, catalogReaders)),
         // Grants are keyed by subject, not tenant: a group admin could not be scoped to its own users.
-        permissionSnapshot: or(systemAdmins, catalogReaders),
+        permissionSnapshot: limited('admin', or(systemAdmins, catalogReaders)),
       },
-      Mutation: { '*': systemAdmins },
+      Mutation: { '*': limited('admin', systemAdmins) },
       User: { '*': selfOrAdminOfUser },
       // Reached only through the fields guarded above.
       Permission: allow,

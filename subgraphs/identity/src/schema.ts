@@ -1,4 +1,5 @@
 import { required, resolverContainer } from '../../../lib/graphql/container.js';
+import { limited } from '../../../lib/graphql/root-field-policy.js';
 import { allow, or, roleIn, scopeIn, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
 import { USERS_READ_SCOPE, USERS_WRITE_SCOPE } from './api-client/scopes.js';
 import { PasswordSetupResolver } from './password-setup/password-setup.resolver.js';
@@ -22,6 +23,7 @@ import type { ConsentService } from './oauth/consent.service.js';
 import { TokenResolver } from './oauth/token.resolver.js';
 import type { TokenService } from './oauth/token.service.js';
 import type { TenantService } from './tenant/tenant.service.js';
+import { MyAccountResolver } from './user/my-account.resolver.js';
 import { UserResolver, userReferenceResolver } from './user/user.resolver.js';
 import { UserDirectory } from './user/user.service.js';
 
@@ -63,6 +65,7 @@ export function buildIdentitySchema(
       ApplicationResolver,
       AuthorizationResolver,
       TokenResolver,
+      MyAccountResolver,
     ],
     referenceResolvers: userReferenceResolver(services.users),
     container: resolverContainer([
@@ -79,21 +82,25 @@ export function buildIdentitySchema(
         () => new AuthorizationResolver(required(services.authorization), required(services.consents)),
       ],
       [TokenResolver, () => new TokenResolver(required(services.tokens))],
+      [MyAccountResolver, () => new MyAccountResolver()],
     ]),
-    // An application may end its own session; nothing else in identity is open to application tokens.
-    applicationMutations: { logout: 'read' },
+    // An application may end its own session, and one granted `write` may rename the person it was let
+    // in to, as it may edit the rest of the profile in member; nothing else in identity is open to it.
+    applicationMutations: { logout: 'read', updateMyAccount: 'write' },
+    // Rate-limit classes: `auth` for what password and code guessing aim at (sign-in, sign-up, tokens,
+    // passwords, second factors), `admin` for what only admins or API clients may use; else general.
     permissions: {
       Query: {
         myTotp: signedIn,
         me: signedIn,
-        users: userReaders,
-        user: userReaders,
-        tenants: systemAdmins,
-        apiClients: systemAdmins,
-        members: directoryReaders,
+        users: limited('admin', userReaders),
+        user: limited('admin', userReaders),
+        tenants: limited('admin', systemAdmins),
+        apiClients: limited('admin', systemAdmins),
+        members: limited('admin', directoryReaders),
         // OAuth: a group admin administers its own tenant's applications (ApplicationService).
-        applications: admins,
-        application: admins,
+        applications: limited('admin', admins),
+        application: limited('admin', admins),
         // seed 004 marks `GET /applications/{app_id}` for no role: its public face is for every member.
         publicApplication: signedIn,
         myAuthorizedApplications: signedIn,
@@ -101,37 +108,39 @@ export function buildIdentitySchema(
         applicationForAuthorization: allow,
       },
       Mutation: {
-        register: allow,
-        login: allow,
-        completeMfaSignIn: allow,
-        refreshToken: allow,
-        renewAccessToken: allow,
+        register: limited('auth', allow),
+        login: limited('auth', allow),
+        completeMfaSignIn: limited('auth', allow),
+        refreshToken: limited('auth', allow),
+        renewAccessToken: limited('auth', allow),
         logout: signedIn,
-        changePassword: signedIn,
+        changePassword: limited('auth', signedIn),
+        updateMyAccount: signedIn,
         startTotpEnrollment: signedIn,
         confirmTotpEnrollment: signedIn,
-        verifyTotp: signedIn,
+        verifyTotp: limited('auth', signedIn),
         regenerateBackupCodes: signedIn,
         disableTotp: signedIn,
-        upsertUserBySub: userWriters,
-        issuePasswordSetup: userWriters,
-        completePasswordSetup: allow,
-        createApiClient: systemAdmins,
-        rotateApiClientKey: systemAdmins,
-        disableApiClient: systemAdmins,
-        setUserRole: admins,
-        setUserActive: admins,
-        deleteUser: admins,
-        createTenant: systemAdmins,
-        moveUserToTenant: systemAdmins,
-        createApplication: admins,
-        updateApplication: admins,
-        deleteApplication: admins,
-        regenerateApplicationSecret: admins,
+        upsertUserBySub: limited('admin', userWriters),
+        issuePasswordSetup: limited('admin', userWriters),
+        completePasswordSetup: limited('auth', allow),
+        createApiClient: limited('admin', systemAdmins),
+        rotateApiClientKey: limited('admin', systemAdmins),
+        disableApiClient: limited('admin', systemAdmins),
+        setUserRole: limited('admin', admins),
+        setUserActive: limited('admin', admins),
+        deleteUser: limited('admin', admins),
+        createTenant: limited('admin', systemAdmins),
+        moveUserToTenant: limited('admin', systemAdmins),
+        createApplication: limited('admin', admins),
+        updateApplication: limited('admin', admins),
+        deleteApplication: limited('admin', admins),
+        regenerateApplicationSecret: limited('admin', admins),
         authorizeApplication: signedIn,
         revokeApplicationAuthorization: signedIn,
-        // The client authenticates inside (client_secret, or PKCE for a public client).
-        requestApplicationToken: allow,
+        // The client authenticates inside (client_secret, or PKCE for a public client). The token
+        // endpoint's mutation, behind /oauth/token and /api/v1/auth/token (both `auth` by path too).
+        requestApplicationToken: limited('auth', allow),
       },
       User: { '*': or(selfOrAdminOfUser, usersReadScope) },
       // Reached only through the fields above, which are guarded.

@@ -7,6 +7,7 @@ import {
   type UpdateMyProfileInput,
 } from '../../generated/graphql.js';
 import { withLegacyFieldNames } from '../oauth/field-names.js';
+import { nameChange, writeName } from '../person-name.js';
 import { defineRoute, type RouteDefinition, type RouteInput } from '../route.js';
 import { memberMeData, memberRouteErrors, toMemberMeData } from './shapes.js';
 
@@ -37,7 +38,6 @@ function toProfileInput(body: z.output<typeof updateMemberMe>): UpdateMyProfileI
     const v = value(raw);
     if (v !== undefined) input[key] = v as UpdateMyProfileInput[K];
   };
-  set('displayName', body.display_name);
   set('avatarUrl', body.avatar);
   set('language', body.language);
   set('currency', body.currency);
@@ -79,7 +79,11 @@ export const profileRoutes: readonly RouteDefinition[] = [
       const { me } = await graphql(MemberExistsDocument);
       if (!me) throw new AppError('NOT_FOUND', 'The member does not exist');
       try {
+        // An empty display_name clears the name, as it clears the other fields.
+        const name = nameChange(body.display_name === '' ? null : body.display_name);
+        // Member's fields first: a refused one leaves the name unwritten too (the name is checked).
         await graphql(MemberUpdateMeDocument, { input: toProfileInput(body) });
+        await writeName(graphql, name);
       } catch (error) {
         throw withLegacyFieldNames(error, fieldNames);
       }

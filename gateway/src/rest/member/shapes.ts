@@ -40,7 +40,7 @@ export function toMemberMeData(me: MemberMeFieldsFragment, totpEnrolled: boolean
     tenant_id: me.tenantId,
     uid: me.id,
     zitadel_email: me.email,
-    display_name: present(profile?.displayName),
+    display_name: present(me.displayName),
     avatar: present(profile?.avatarUrl),
     phone: present(profile?.phone),
     language: present(profile?.language),

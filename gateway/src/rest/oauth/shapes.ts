@@ -72,8 +72,8 @@ export function toMeResponse(me: OAuthMeFieldsFragment): z.input<typeof meRespon
     id: me.id,
     email: me.email,
     username: me.username,
-    // The member profile holds the name the member chose; accounts without one keep identity's.
-    full_name: me.memberProfile?.displayName ?? me.displayName,
+    // One name per person: identity's, whichever path wrote it.
+    full_name: me.displayName,
     role: toLegacyRole(me.role),
     profile_picture: me.memberProfile?.avatarUrl ?? null,
     created_at: me.createdAt,

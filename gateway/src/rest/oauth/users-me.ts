@@ -9,6 +9,7 @@ import {
   type UpdateMyProfileInput,
   type UpdateMySharingPreferencesInput,
 } from '../../generated/graphql.js';
+import { nameChange, writeName } from '../person-name.js';
 import { defineRoute, type RouteDefinition, type RouteInput } from '../route.js';
 import { withLegacyFieldNames } from './field-names.js';
 import {
@@ -45,7 +46,6 @@ const profileUpdate = z.object({
 
 function toProfileInput(body: z.output<typeof profileUpdate>): UpdateMyProfileInput {
   const input: UpdateMyProfileInput = {};
-  if (body.full_name !== undefined) input.displayName = body.full_name;
   if (body.phone_number !== undefined) input.phone = body.phone_number;
   if (body.birth_date !== undefined) input.birthDate = body.birth_date;
   if (body.gender !== undefined) input.gender = body.gender === null ? null : toGraphQLGender(body.gender);
@@ -113,7 +113,10 @@ export const usersMeRoutes: readonly RouteDefinition[] = [
     },
     async handle({ body, graphql }) {
       try {
+        const name = nameChange(body.full_name);
+        // Member's fields first: a refused one leaves the name unwritten too (the name is checked).
         await graphql(OAuthUpdateMyProfileDocument, { input: toProfileInput(body) });
+        await writeName(graphql, name);
       } catch (error) {
         throw withLegacyFieldNames(error, profileFieldNames);
       }

@@ -22,9 +22,6 @@ export class MemberProfile {
   tenantId!: string;
 
   @Property({ type: 'text', nullable: true })
-  displayName?: string | null;
-
-  @Property({ type: 'text', nullable: true })
   avatarUrl?: string | null;
 
   /** E.164. */

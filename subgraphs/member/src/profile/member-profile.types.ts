@@ -5,9 +5,6 @@ import type { MemberProfile } from './member-profile.entity.js';
 
 @ObjectType('MemberProfile', { description: "A member's self-described profile" })
 export class MemberProfileType {
-  @Field(() => String, { nullable: true, description: 'Full name as the member writes it' })
-  displayName!: string | null;
-
   /** Not a field: the avatar resolver finds the uploaded picture by it. */
   userId!: string;
 
@@ -57,7 +54,6 @@ export class MemberProfileType {
   static from(row: MemberProfile): MemberProfileType {
     return Object.assign(new MemberProfileType(), {
       userId: row.userId,
-      displayName: row.displayName ?? null,
       avatarUrl: row.avatarUrl ?? null,
       phone: row.phone ?? null,
       language: row.language ?? null,

@@ -5,7 +5,6 @@ import {
   checkAvatarUrl,
   checkBirthDate,
   checkCurrency,
-  checkDisplayName,
   checkLanguage,
   checkPhone,
   validateProfileUpdate,
@@ -15,15 +14,6 @@ import {
 const value = (checked: Checked) => (checked.ok ? checked.value : undefined);
 
 describe('profile field rules', () => {
-  it('displayName: trimmed, 1 to 100 characters counted as code points', () => {
-    expect(value(checkDisplayName('  Chris  '))).toBe('Chris');
-    expect(checkDisplayName('').ok).toBe(false);
-    expect(checkDisplayName(' \t ').ok).toBe(false);
-    expect(checkDisplayName('x'.repeat(100)).ok).toBe(true);
-    expect(checkDisplayName('x'.repeat(101)).ok).toBe(false);
-    expect(checkDisplayName('😀'.repeat(100)).ok).toBe(true);
-  });
-
   it('phone: E.164, 8 to 15 digits after +', () => {
     expect(checkPhone('+886912345678').ok).toBe(true);
     expect(checkPhone('+12345678').ok).toBe(true);
@@ -73,15 +63,17 @@ describe('profile field rules', () => {
 
 describe('validateProfileUpdate', () => {
   it('keeps absent fields out, nulls as clears, values normalized', () => {
-    expect(
-      validateProfileUpdate({ displayName: ' A ', phone: null, gender: Gender.OTHER, currency: undefined }),
-    ).toEqual({ displayName: 'A', phone: null, gender: 'OTHER' });
+    expect(validateProfileUpdate({ language: 'EN', phone: null, gender: Gender.OTHER, currency: undefined })).toEqual({
+      language: 'en',
+      phone: null,
+      gender: 'OTHER',
+    });
   });
 
   it('throws one VALIDATION_FAILED naming every bad field', () => {
     let thrown: unknown;
     try {
-      validateProfileUpdate({ phone: 'x', currency: 'x', displayName: 'fine' });
+      validateProfileUpdate({ phone: 'x', currency: 'x', language: 'en' });
     } catch (error) {
       thrown = error;
     }

@@ -13,7 +13,6 @@ import type { ProfileOwner } from './profile-owner.js';
  * field as it is, null clears it, anything else must pass its rule and is stored normalized.
  */
 export interface ProfileUpdate {
-  readonly displayName?: string | null;
   readonly avatarUrl?: string | null;
   readonly phone?: string | null;
   readonly language?: string | null;
@@ -38,18 +37,8 @@ export type Checked = { readonly ok: true; readonly value: string } | { readonly
 const valid = (value: string): Checked => ({ ok: true, value });
 const invalid = (message: string): Checked => ({ ok: false, message });
 
-export const DISPLAY_NAME_MAX = 100;
 export const AVATAR_URL_MAX = 2048;
 export const EARLIEST_BIRTH_DATE = '1900-01-01';
-
-export function checkDisplayName(raw: string): Checked {
-  const name = raw.trim();
-  // Counted in code points, so a CJK or emoji name is not charged for its UTF-16 surrogates.
-  const length = [...name].length;
-  if (length < 1 || length > DISPLAY_NAME_MAX)
-    return invalid(`must be 1 to ${DISPLAY_NAME_MAX} characters (null clears it)`);
-  return valid(name);
-}
 
 const e164 = /^\+[1-9]\d{7,14}$/;
 
@@ -124,7 +113,6 @@ export function checkAvatarUrl(raw: string): Checked {
 }
 
 const textRules = {
-  displayName: checkDisplayName,
   avatarUrl: checkAvatarUrl,
   phone: checkPhone,
   language: checkLanguage,

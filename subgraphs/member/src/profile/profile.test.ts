@@ -12,10 +12,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const fields = 'displayName avatarUrl phone language currency birthDate gender';
+const fields = 'avatarUrl phone language currency birthDate gender';
 
 interface Profile {
-  displayName: string | null;
   avatarUrl: string | null;
   phone: string | null;
   language: string | null;
@@ -57,7 +56,6 @@ function isoDateInDays(days: number): string {
 }
 
 const full = {
-  displayName: '  陳小明  ',
   avatarUrl: 'https://cdn.example.com/avatars/1.png',
   phone: '+886912345678',
   language: 'zh-tw',
@@ -66,7 +64,6 @@ const full = {
   gender: 'FEMALE',
 };
 const fullStored: Profile = {
-  displayName: '陳小明',
   avatarUrl: 'https://cdn.example.com/avatars/1.png',
   phone: '+886912345678',
   language: 'zh-TW',
@@ -101,19 +98,17 @@ describe('updateMyProfile', () => {
   it('clears a field given an explicit null and leaves the others', async () => {
     const user = await stack.createUser();
     expectOk(await update(user, full));
-    expectOk(await update(user, { avatarUrl: null, birthDate: null, gender: null, displayName: null }));
+    expectOk(await update(user, { avatarUrl: null, birthDate: null, gender: null, language: null }));
     expect(await readBack(user)).toEqual({
       ...fullStored,
       avatarUrl: null,
       birthDate: null,
       gender: null,
-      displayName: null,
+      language: null,
     });
   });
 
   const refused: [field: string, value: string][] = [
-    ['displayName', '   '],
-    ['displayName', 'x'.repeat(101)],
     ['phone', '0912345678'],
     ['phone', '+886 912 345 678'],
     ['phone', '+0912345678'],
@@ -146,7 +141,7 @@ describe('updateMyProfile', () => {
 
   it('creates no profile when the first update is refused', async () => {
     const user = await stack.createUser();
-    const response = await update(user, { displayName: 'Chris', phone: 'call me' });
+    const response = await update(user, { language: 'en', phone: 'call me' });
     expect(response.errors?.[0]?.extensions?.['code']).toBe('VALIDATION_FAILED');
     expect(await readBack(user)).toBeNull();
   });
@@ -159,19 +154,19 @@ describe('updateMyProfile', () => {
   });
 
   it('refuses anonymous callers with UNAUTHENTICATED', async () => {
-    const response = await update(undefined, { displayName: 'Nobody' });
+    const response = await update(undefined, { currency: 'ISK' });
     expect(response.data).toBeNull();
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', http: { status: 401 } });
-    expect(await stack.subgraphs.member.database.fork().count(MemberProfile, { displayName: 'Nobody' })).toBe(0);
+    expect(await stack.subgraphs.member.database.fork().count(MemberProfile, { currency: 'ISK' })).toBe(0);
   });
 
   it("updates only the caller's own profile, which nobody else can read", async () => {
     const alice = await stack.createUser();
     const bob = await stack.createUser();
-    expectOk(await update(alice, { displayName: 'Alice' }));
+    expectOk(await update(alice, { language: 'fr' }));
     expect(await readBack(bob)).toBeNull();
     const asBob = await stack.graphql(
-      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { memberProfile { displayName } } } }',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { memberProfile { language } } } }',
       {
         url: stack.subgraphs.member.url,
         token: bob.token,
@@ -183,13 +178,14 @@ describe('updateMyProfile', () => {
 
   it('lets concurrent first updates all succeed and leaves one row', async () => {
     const user = await stack.createUser();
-    const updates = Array.from({ length: 10 }, (_, i) => ({ displayName: `Name ${i}`, phone: `+88691234560${i}` }));
+    const languages = ['en', 'fr', 'de', 'ja', 'ko', 'it', 'es', 'nl', 'sv', 'da'];
+    const updates = languages.map((language, i) => ({ language, phone: `+88691234560${i}` }));
     const responses = await Promise.all(updates.map((input) => update(user, input)));
     for (const response of responses) expectOk(response);
     expect(await stack.subgraphs.member.database.fork().count(MemberProfile, { userId: user.id })).toBe(1);
     // Each update wrote both fields, one after the other: what remains is one whole update.
     const stored = await readBack(user);
-    expect(updates).toContainEqual({ displayName: stored?.displayName, phone: stored?.phone });
+    expect(updates).toContainEqual({ language: stored?.language, phone: stored?.phone });
   });
 
   // The embedded database runs one transaction at a time, so the race exists only on a real server.
@@ -203,8 +199,8 @@ describe('updateMyProfile', () => {
         // Another first update has inserted the row but not committed: ours cannot see it yet.
         await other.query('begin');
         await other.query(
-          `insert into member.member_profile (user_id, tenant_id, display_name, created_at, updated_at)
-           values ($1, $2, 'First', now(), now())`,
+          `insert into member.member_profile (user_id, tenant_id, language, created_at, updated_at)
+           values ($1, $2, 'fr', now(), now())`,
           [user.id, user.tenantId],
         );
         let settled = false;
@@ -219,7 +215,7 @@ describe('updateMyProfile', () => {
         for (let i = 0; i < 100 && !settled && (await blocked()) === 0; i += 1)
           await new Promise((resolve) => setTimeout(resolve, 20));
         await other.query('commit');
-        expect(expectOk(await ours)).toMatchObject({ displayName: 'First', phone: '+886912345678' });
+        expect(expectOk(await ours)).toMatchObject({ language: 'fr', phone: '+886912345678' });
       } finally {
         await other.end();
       }

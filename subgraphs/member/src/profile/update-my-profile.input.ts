@@ -5,9 +5,6 @@ import type { ProfileUpdate } from './profile.service.js';
 /** Every field optional: an absent field stays as it is, an explicit null clears it. */
 @InputType('UpdateMyProfileInput', { description: 'Changes to the signed-in member profile; null clears a field' })
 export class UpdateMyProfileInput implements ProfileUpdate {
-  @Field(() => String, { nullable: true, description: 'Full name, 1 to 100 characters after trimming' })
-  displayName?: string | null;
-
   @Field(() => String, { nullable: true, description: 'Absolute http(s) URL, at most 2048 characters' })
   avatarUrl?: string | null;
 
