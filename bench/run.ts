@@ -1,175 +1,117 @@
-import 'reflect-metadata';
-import { comparisons, CUSTOM_IDS, SCENARIO_IDS, scenarios, type CustomId, type ScenarioId } from './scenarios.js';
-import { createSnapshotFixture, type SnapshotFixture } from './support/catalog-fixture.js';
-import { eventsThroughput } from './support/events-throughput.js';
-import { passwordHashBound } from './support/hash-bound.js';
-import { measure } from './support/measure.js';
-import { machineContext, ratioLines, resultTable, type ScenarioResult } from './support/report.js';
-import { readSettings, type BenchSettings } from './support/settings.js';
-import { startBenchStack, type BenchStack } from './support/stack.js';
-import { tokenThroughput } from './support/token-throughput.js';
-import { totpLatency } from './support/totp-latency.js';
-import { verifyScenario } from './support/verify.js';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseArguments, USAGE, type Arguments } from './arguments.js';
+import { embeddedGoals } from './goals/embedded.js';
+import { goalTable, type GoalContext, type GoalResult } from './goals/goal.js';
+import { PRODUCTION_GOALS, productionGoals, type Environment } from './goals/production.js';
+import { profileRun } from './profile.js';
+import { stopAll } from './support/processes.js';
+import { loadAverage } from './support/proc-stat.js';
 
 /**
- * `npm run bench`: every scenario against one stack in one process, so the figures compare.
- * Env: BENCH_SECONDS (8), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (10), BENCH_SCENARIOS (ids,
- * all by default), DATABASE_URL (real PostgreSQL instead of the embedded one), BENCH_LOG_LEVEL
- * (server logs, silent by default).
+ * `npm run bench`: issue #15's goals, each stated with its target, the measured figure and PASS or
+ * FAIL, against a build of the current code: the production shape (each subgraph and the gateway
+ * their own process from dist/, PostgreSQL, Redis, stock @apollo/gateway beside ours) and `npm start`
+ * itself. `npm run bench -- --help` lists the options; BENCH_SCENARIOS=<ids> runs the earlier
+ * in-process scenarios instead (bench/in-process.ts).
  */
-async function main(signal: AbortSignal): Promise<void> {
-  const settings = readSettings(process.env);
-  console.error('starting the stack…');
-  const startedAt = performance.now();
-  const bench = await startBenchStack();
-  console.error(`stack up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
+const run = promisify(execFile);
+const benchRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function main(args: Arguments, signal: AbortSignal): Promise<void> {
+  const root = resolve(args.root ?? benchRoot);
+  const print = (...lines: string[]) => console.log(lines.length ? lines.join('\n') : '');
+  const progress = (line: string) => console.error(line);
+  const context: GoalContext = { settings: args.settings, signal, print, progress };
+
+  print(`# membergraph bench, issue #15 (${new Date().toISOString()})`, '', ...(await machine(root)), '');
+  if (args.build) {
+    progress(`building ${root} (npm run build)…`);
+    const began = performance.now();
+    await run('npm', ['run', 'build'], { cwd: root, signal, maxBuffer: 16 * 1024 * 1024 }).catch((error: unknown) => {
+      const output = error as { stdout?: string; stderr?: string };
+      // A shared tree may hold someone's half-done edit: a worktree of a commit measures that commit.
+      throw new Error(
+        `npm run build failed in ${root} (to measure a commit instead: git worktree add --detach <dir> <commit>, ` +
+          `link node_modules into it, then --root=<dir>):\n${output.stdout ?? ''}${output.stderr ?? ''}`,
+        { cause: error },
+      );
+    });
+    progress(`  built in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+  }
+
+  const workDir = await mkdtemp(join(tmpdir(), 'membergraph-bench-'));
+  let kept = false;
   try {
-    await run(bench, settings, signal);
+    const environment: Environment = {
+      root,
+      benchRoot,
+      workDir,
+      postgresUrl: args.postgresUrl,
+      redisUrl: args.redisUrl,
+      logLevel: args.logLevel,
+    };
+    if (args.profile) {
+      await profileRun(environment, args.profile, context);
+      return;
+    }
+    const results: GoalResult[] = [];
+    if (PRODUCTION_GOALS.some((goal) => args.goals.has(goal))) {
+      results.push(...(await productionGoals(environment, args.goals, context)));
+    }
+    if (args.goals.has('6') || args.goals.has('8')) {
+      results.push(...(await embeddedGoals(environment, args.goals, context)));
+    }
+    print('## Issue #15 goals', '', ...goalTable(results), '', `- load average at the end: ${loadAverage()}`);
+  } catch (error) {
+    // The servers' logs tell why a start or a load failed: keep them (not when asked to stop).
+    if (!signal.aborted) {
+      kept = true;
+      progress(`(server logs kept in ${workDir})`);
+    }
+    throw error;
   } finally {
-    await bench.stop();
+    await stopAll();
+    if (!kept) await rm(workDir, { recursive: true, force: true });
   }
 }
 
-async function run(bench: BenchStack, settings: BenchSettings, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  const { ids, custom } = select(settings.only);
-  let snapshot: SnapshotFixture | undefined;
-  if (ids.includes('snapshot')) {
-    console.error('creating the snapshot fixture (catalog and grants through GraphQL)…');
-    const startedAt = performance.now();
-    snapshot = await createSnapshotFixture(bench);
-    console.error(`${snapshot.grants} grants in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
-    signal.throwIfAborted();
-  }
-  const list = scenarios({
-    gatewayUrl: bench.stack.gatewayUrl,
-    identityUrl: bench.stack.subgraphs.identity.url,
-    token: bench.token,
-    credentials: bench.credentials,
-    snapshot,
-  }).filter((scenario) => ids.includes(scenario.id));
-  // Check every scenario before measuring any, so a broken one fails in seconds, not after a minute.
-  const expected = new Map<string, string | undefined>();
-  for (const scenario of list) expected.set(scenario.id, await verifyScenario(scenario));
-
-  const results: ScenarioResult[] = [];
-  for (const scenario of list) {
-    const expectBody = expected.get(scenario.id);
-    const load = { connections: settings.connections, signal, ...(expectBody !== undefined ? { expectBody } : {}) };
-    console.error(`measuring ${scenario.name}…`);
-    if (settings.warmupSeconds > 0) await measure(scenario, { ...load, seconds: settings.warmupSeconds });
-    const measurement = await measure(scenario, { ...load, seconds: settings.seconds });
-    results.push({ scenario, measurement, bodyChecked: expectBody !== undefined });
-  }
-
-  console.log(`\n${machineContext(bench.database, settings)}\n`);
-  if (results.length > 0) {
-    console.log(resultTable(results));
-    console.log(`\n${ratioLines(results, comparisons).join('\n')}`);
-  }
-
-  if (custom.includes('totp')) await measureTotp(bench, settings);
-  if (custom.includes('events')) await measureEvents(bench);
-  if (custom.includes('token')) await measureToken(bench, settings, results);
-
-  const login = results.find((r) => r.scenario.id === 'login');
-  if (login) {
-    console.error('measuring the password-hash bound…');
-    const bound = await passwordHashBound(settings.seconds);
-    console.log(
-      `- sign-in / password-hash bound: ${(login.measurement.rps / bound.perSecond).toFixed(2)}× ` +
-        `(${login.measurement.rps.toFixed(0)} sign-ins/s vs ${bound.perSecond.toFixed(0)} argon2id verifications/s ` +
-        `with ${bound.concurrency} in flight on ${bound.cores} cores)`,
-    );
-  }
+/** What the figures were measured on. */
+async function machine(root: string): Promise<string[]> {
+  const git = async (...gitArgs: string[]) =>
+    (await run('git', gitArgs, { cwd: root }).catch(() => ({ stdout: '?' }))).stdout.trim();
+  const commit = await git('rev-parse', '--short', 'HEAD');
+  const dirty = (await git('status', '--porcelain', '--untracked-files=no')) ? ' with uncommitted changes' : '';
+  return [
+    `- code: ${root} at ${commit}${dirty}`,
+    `- machine: ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? '?'}), node ${process.version}, ` +
+      `load average ${loadAverage()}`,
+  ];
 }
 
-/** Checked before any setup, so a typo fails at once rather than after the fixtures are built. */
-function select(only: readonly string[] | undefined): {
-  ids: readonly ScenarioId[];
-  custom: readonly CustomId[];
-} {
-  if (!only?.length) return { ids: SCENARIO_IDS, custom: CUSTOM_IDS };
-  const all: readonly string[] = [...SCENARIO_IDS, ...CUSTOM_IDS];
-  const unknown = only.filter((id) => !all.includes(id));
-  if (unknown.length) {
-    throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${all.join(', ')}`);
-  }
-  return {
-    ids: SCENARIO_IDS.filter((id) => only.includes(id)),
-    custom: CUSTOM_IDS.filter((id) => only.includes(id)),
-  };
-}
-
-/** The token endpoint: codes are single use and refresh tokens rotate, so no autocannon replay. */
-async function measureToken(bench: BenchStack, settings: BenchSettings, results: readonly ScenarioResult[]) {
-  console.error('minting codes in rounds of 400 and exchanging each once at POST /oauth/token…');
-  const { code, refresh } = await tokenThroughput(bench.stack, {
-    seconds: settings.seconds,
-    warmupSeconds: settings.warmupSeconds,
-    concurrency: settings.connections,
-  });
-  const ms = (n: number) => n.toFixed(1);
-  const line = (label: string, sample: typeof code) =>
-    `- ${label} (\`POST /oauth/token\`, client_secret_basic, ${sample.count} requests, ${settings.connections} in flight): ` +
-    `${sample.perSecond.toFixed(0)} requests/s, p50 ${ms(sample.p50)} ms, p99 ${ms(sample.p99)} ms`;
-  console.log(line('token: authorization_code + PKCE', code));
-  console.log(line('token: refresh_token rotation', refresh));
-  const login = results.find((r) => r.scenario.id === 'login');
-  if (login) {
-    console.log(
-      `- token (code exchange) / sign-in: ${(code.perSecond / login.measurement.rps).toFixed(2)}× ` +
-        `(${code.perSecond.toFixed(0)} vs ${login.measurement.rps.toFixed(0)} requests/s; no password hash in a code exchange)`,
-    );
-  }
-}
-
-/** TOTP verification: every account verifies once (a step is accepted once), so no autocannon replay. */
-async function measureTotp(bench: BenchStack, settings: BenchSettings): Promise<void> {
-  const accounts = 300;
-  console.error(`enrolling ${accounts} accounts in TOTP and verifying each once…`);
-  const { verify, status } = await totpLatency(bench.stack, accounts, settings.connections);
-  const ms = (n: number) => n.toFixed(1);
-  console.log(
-    `- TOTP verify (\`verifyTotp\` → gateway, ${verify.count} accounts, ${settings.connections} in flight): ` +
-      `p50 ${ms(verify.p50)} ms, p99 ${ms(verify.p99)} ms, ${verify.perSecond.toFixed(0)}/s`,
-  );
-  console.log(
-    `- TOTP verify / TOTP status read (\`myTotp\`, same accounts): p50 ${(verify.p50 / status.p50).toFixed(2)}×, ` +
-      `p99 ${(verify.p99 / status.p99).toFixed(2)}× (status p50 ${ms(status.p50)} ms, p99 ${ms(status.p99)} ms)`,
-  );
-}
-
-/** The event pipeline: outbox → relay → admin (audit log) → webhook worker → a local receiver. */
-async function measureEvents(bench: BenchStack): Promise<void> {
-  const events = 2000;
-  console.error(
-    `committing ${events} outbox events in one transaction and timing them to the audit log and a webhook receiver…`,
-  );
-  const result = await eventsThroughput(bench.stack, events);
-  const rate = (seconds: number) => (result.events / seconds).toFixed(0);
-  console.log(
-    `- events → audit log (outbox relay → admin ingest, from commit): ${result.events} in ` +
-      `${result.auditSeconds.toFixed(2)} s, ${rate(result.auditSeconds)} events/s`,
-  );
-  console.log(
-    `- events → signed webhooks received (one endpoint subscribed, from commit): ${result.events} in ` +
-      `${result.webhookSeconds.toFixed(2)} s, ${rate(result.webhookSeconds)} events/s`,
-  );
-}
-
-// Ctrl-C stops the load and then the stack, so no port or temp dir is left behind. `on`, not `once`:
-// each Apollo Server re-raises the signal after stopping itself, which with no listener left would
-// kill the process mid-cleanup.
+// Ctrl-C stops the load, then every server, then drops the bench database. A second Ctrl-C leaves at
+// once (children are killed on the way out; the database may then be left behind, and is named).
 const interrupt = new AbortController();
 for (const name of ['SIGINT', 'SIGTERM'] as const) {
   process.on(name, () => {
-    if (!interrupt.signal.aborted) interrupt.abort(new Error(`interrupted by ${name}`));
+    if (interrupt.signal.aborted) process.exit(130);
+    interrupt.abort(new Error(`interrupted by ${name}`));
   });
 }
 
 try {
-  await main(interrupt.signal);
+  if (process.env['BENCH_SCENARIOS']) {
+    const { runInProcess } = await import('./in-process.js');
+    await runInProcess(interrupt.signal);
+  } else {
+    const args = parseArguments(process.argv.slice(2), process.env);
+    if (args.help) console.log(USAGE);
+    else await main(args, interrupt.signal);
+  }
 } catch (error) {
   console.error(`\nbench aborted: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = interrupt.signal.aborted ? 130 : 1;

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { insertAccountWithToken } from '../../test/support/account-fixture.js';
-import type { BenchStack } from './stack.js';
 
 /** A subject with many grants and an API client allowed to read them (the snapshot scenario). */
 export interface SnapshotFixture {
@@ -24,6 +22,12 @@ export const SNAPSHOT_SHAPE: SnapshotShape = { modules: 10, companies: 10, sites
 /** Mutations in flight at once: enough to finish in seconds, few enough not to queue on the pool. */
 const CONCURRENCY = 10;
 
+/** Where the fixture is built: a gateway and a SYSTEM_ADMIN's access token. */
+export interface FixtureTarget {
+  readonly gatewayUrl: string;
+  readonly adminToken: string;
+}
+
 /**
  * Builds the catalog through the gateway's GraphQL API as a SYSTEM_ADMIN, exactly as an operator
  * would: one system, its modules, companies and their sites, then one SITE grant per (site, module)
@@ -31,16 +35,11 @@ const CONCURRENCY = 10;
  * grants to an earlier run's subject.
  */
 export async function createSnapshotFixture(
-  bench: BenchStack,
+  { gatewayUrl, adminToken }: FixtureTarget,
   shape: SnapshotShape = SNAPSHOT_SHAPE,
 ): Promise<SnapshotFixture> {
-  const { stack } = bench;
-  const admin = await insertAccountWithToken(
-    { database: stack.subgraphs.identity.database, signingKeys: stack.identity.signingKeys },
-    { role: 'SYSTEM_ADMIN' },
-  );
   const run = randomUUID().slice(0, 8);
-  const graphql = adminClient(`${stack.gatewayUrl}/graphql`, admin.token);
+  const graphql = adminClient(`${gatewayUrl}/graphql`, adminToken);
 
   const { createSystem } = await graphql<{ createSystem: { systemKey: string } }>(
     'mutation ($i: CreateSystemInput!) { createSystem(input: $i) { systemKey } }',

@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { formatSummary, readProfile, summarizeProfile, WINDOW_FILE } from './cpuprofile-summary.js';
+import type { GoalContext } from './goals/goal.js';
+import type { Environment } from './goals/production.js';
+import { costTable } from './goals/goal.js';
+import { federatedQuery, graphqlPost } from './goals/queries.js';
+import { createProfile, registerAccount, settledAnswer } from './support/api-client.js';
+import { costedLoad } from './support/cpu-window.js';
+import { expectAnswer, sendOnce } from './support/http-load.js';
+import { startProductionStack } from './support/production-stack.js';
+
+/** Now on the monotonic clock V8 stamps profile samples with, in microseconds. */
+const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * `npm run bench -- --profile`: the production shape with `node --cpu-prof` on the gateway and each
+ * subgraph, the federated query at 20 connections for `seconds`, then each profile summarised over
+ * exactly that window (start-up and migrations left out). Profiling slows the processes, so this run's
+ * CPU figures are not the goals' figures.
+ */
+export async function profileRun(
+  environment: Environment,
+  { seconds, dir }: { readonly seconds: number; readonly dir: string },
+  context: GoalContext,
+): Promise<void> {
+  const { settings, progress, print, signal } = context;
+  await mkdir(dir, { recursive: true });
+  progress(`starting the production shape under --cpu-prof (profiles in ${dir})…`);
+  const stack = await startProductionStack({
+    ...environment,
+    withStock: false,
+    nodeFlags: (name) => ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`],
+    signal,
+  });
+  let window: { from: number; to: number } | undefined;
+  try {
+    const graphqlUrl = `${stack.gatewayUrl}/graphql`;
+    const reader = await registerAccount(graphqlUrl, 'profile-reader');
+    await createProfile(graphqlUrl, reader.token);
+    const request = graphqlPost(graphqlUrl, reader.token, await federatedQuery(environment.root));
+    const expected = await settledAnswer(async () => (await sendOnce(request)).body);
+    progress(`profiling the federated query, ${settings.connections} connections, ${seconds} s…`);
+    let from = 0;
+    const costed = await costedLoad(stack.processes, {
+      connections: settings.connections,
+      seconds,
+      warmupSeconds: settings.warmupSeconds,
+      request,
+      check: expectAnswer(expected),
+      beforeMeasure: async () => {
+        from = nowMicros();
+      },
+      signal,
+    });
+    window = { from, to: nowMicros() };
+    print('## CPU profile of the federated query (production shape, `node --cpu-prof`)', '');
+    print(...costTable('under the profiler (slower than unprofiled)', costed));
+  } finally {
+    // SIGTERM: each process shuts down and exits, and Node writes its profile on the way out.
+    progress('stopping the profiled processes (they write their profiles)…');
+    await stack.stop();
+  }
+  if (window) await writeFile(join(dir, WINDOW_FILE), JSON.stringify(window));
+  const summaries: string[] = [];
+  for (const name of Object.keys(stack.processes)) {
+    const file = join(dir, `${name}.cpuprofile`);
+    if (!existsSync(file)) {
+      summaries.push(`### ${name}: no profile written (${file})`);
+      continue;
+    }
+    summaries.push(formatSummary(name, summarizeProfile(readProfile(file), window)));
+  }
+  const text = summaries.join('\n\n');
+  await writeFile(join(dir, 'summary.md'), `${text}\n`);
+  print(text, '', `(profiles and this summary in ${dir})`);
+}

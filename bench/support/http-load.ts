@@ -1,0 +1,158 @@
+import { Agent, request as httpRequest, type RequestOptions } from 'node:http';
+
+/**
+ * A small closed-loop load generator: `connections` workers, each on its own keep-alive connection,
+ * send a request, read the whole answer, check it and send the next. No dependency: node:http's
+ * Agent keeps the sockets open, as a production client (or a proxy) would.
+ */
+export interface HttpRequestSpec {
+  readonly method?: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** Why an answer is wrong, or undefined when it is right. */
+export type AnswerCheck = (answer: Answer) => string | undefined;
+
+export interface LoadOptions {
+  readonly connections: number;
+  readonly seconds: number;
+  /** One spec for every worker, or one per worker (e.g. each signs in its own account). */
+  readonly request: HttpRequestSpec | ((worker: number) => HttpRequestSpec);
+  readonly check: AnswerCheck;
+  /** Stop after this many requests even before `seconds` (sequential latency samples). */
+  readonly maxRequests?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface LoadResult {
+  /** Answers that passed the check. */
+  readonly requests: number;
+  /** Wrong answers and failed requests. */
+  readonly errors: number;
+  readonly firstError: string | undefined;
+  readonly seconds: number;
+  readonly rps: number;
+  /** Milliseconds, over the good answers. */
+  readonly p50: number;
+  readonly p99: number;
+}
+
+interface Prepared {
+  readonly options: RequestOptions;
+  readonly body: Buffer | undefined;
+}
+
+function prepare(spec: HttpRequestSpec, agent: Agent): Prepared {
+  const url = new URL(spec.url);
+  const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
+  return {
+    body,
+    options: {
+      agent,
+      host: url.hostname,
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
+      method: spec.method ?? (body ? 'POST' : 'GET'),
+      headers: { ...spec.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+    },
+  };
+}
+
+function send({ options, body }: Prepared): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** One request outside any load run (setup, verification), on a connection of its own. */
+export function sendOnce(spec: HttpRequestSpec): Promise<Answer> {
+  const agent = new Agent({ keepAlive: false });
+  return send(prepare(spec, agent)).finally(() => agent.destroy());
+}
+
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections });
+  const specFor = typeof options.request === 'function' ? options.request : () => options.request as HttpRequestSpec;
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let issued = 0;
+  const began = performance.now();
+  const deadline = began + options.seconds * 1000;
+  const more = () =>
+    performance.now() < deadline &&
+    !options.signal?.aborted &&
+    (options.maxRequests === undefined || issued < options.maxRequests);
+  const worker = async (index: number) => {
+    const prepared = prepare(specFor(index), agent);
+    while (more()) {
+      issued += 1;
+      const start = performance.now();
+      let wrong: string | undefined;
+      try {
+        wrong = options.check(await send(prepared));
+      } catch (error) {
+        wrong = error instanceof Error ? error.message : String(error);
+      }
+      if (wrong === undefined) latencies.push(performance.now() - start);
+      else {
+        errors += 1;
+        firstError ??= wrong;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: options.connections }, (_, i) => worker(i)));
+  } finally {
+    agent.destroy();
+  }
+  options.signal?.throwIfAborted();
+  const seconds = (performance.now() - began) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return {
+    requests: sorted.length,
+    errors,
+    firstError,
+    seconds,
+    rps: sorted.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+}
+
+/** 200 and, when given, exactly this body; else a 200 GraphQL answer with data and no errors. */
+export function expectAnswer(expected?: string): AnswerCheck {
+  return ({ status, body }) => {
+    if (status !== 200) return `HTTP ${status}: ${body.slice(0, 300)}`;
+    if (expected !== undefined) return body === expected ? undefined : `unexpected body: ${body.slice(0, 300)}`;
+    return undefined;
+  };
+}
+
+/** 200 with a GraphQL `data` object and no `errors`. */
+export const graphqlData: AnswerCheck = ({ status, body }) => {
+  if (status !== 200) return `HTTP ${status}: ${body.slice(0, 300)}`;
+  try {
+    const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown[] };
+    if (parsed.errors?.length) return `GraphQL errors: ${body.slice(0, 300)}`;
+    return parsed.data && typeof parsed.data === 'object' ? undefined : `no data: ${body.slice(0, 300)}`;
+  } catch {
+    return `not JSON: ${body.slice(0, 300)}`;
+  }
+};
