@@ -185,7 +185,7 @@ describe('REST compatibility layer machinery', () => {
         '/api/v1/members/probe/echo',
         '/api/v1/probe/me',
         '/internal/probe/items/{item_key}',
-        // Mounted outside the route table, documented by hand (openapi-oauth-endpoints.ts).
+        // Raw routes (rest/raw-route.ts): declared beside the route table, documented from their declarations.
         '/oauth/authorize',
         '/oauth/token',
       ].sort(),

@@ -151,7 +151,7 @@ describe('metrics of the all-in-one process, served by the gateway', () => {
     expect(
       sampleOf(text, errors, { service: 'gateway', operation: 'other', code: 'GRAPHQL_VALIDATION_FAILED' }),
     ).toBeDefined();
-    // The REST layer's sign-in runs one of the gateway's own documents (rest/oauth/auth.graphql): it keeps its name.
+    // The REST layer's sign-in runs one of the gateway's own documents (rest/auth/sign-in.graphql): it keeps its name.
     expect(
       sampleOf(text, errors, { service: 'gateway', operation: 'OAuthLogin', code: 'INVALID_CREDENTIALS' }),
     ).toBeDefined();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberRoutes } from '../../gateway/src/rest/member/index.js';
+import { memberRoutes } from '../../gateway/src/rest/members/index.js';
 import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
 import { MemberProfile } from '../../subgraphs/member/src/profile/member-profile.entity.js';
 import { startTestStack, type TestStack } from '../support/stack.js';

@@ -8,7 +8,7 @@ import { AppError } from '../../../lib/errors/index.js';
 import type { RequestOrigin } from '../../../lib/http/origin.js';
 import { CLIENT_IP_HEADER } from '../../../lib/http/origin.js';
 import type { Logger } from '../../../lib/logging/logger.js';
-import type { Authenticated, Authenticator } from '../rest/router.js';
+import type { Authenticated, Authenticator } from './authenticated.js';
 import { authenticate } from './authenticate.js';
 
 export const TENANT_HEADER = 'x-tenant-id';

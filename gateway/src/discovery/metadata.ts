@@ -3,7 +3,7 @@ import { ACCESS_TOKEN_ALGORITHM } from '../../../lib/auth/access-token.js';
 
 /** Where the hosted sign-in and consent pages answer (gateway/src/pages): browsers start here. */
 export const AUTHORIZATION_ENDPOINT_PATH = '/oauth/authorize';
-/** RFC 6749's form-encoded token endpoint (gateway/src/rest/oauth/token-endpoint.ts). */
+/** RFC 6749's form-encoded token endpoint (gateway/src/rest/auth/token-endpoint.ts). */
 export const TOKEN_ENDPOINT_PATH = '/oauth/token';
 
 /**

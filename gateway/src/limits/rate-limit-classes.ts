@@ -7,59 +7,18 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { globMatcher } from '../../../lib/http/address-match.js';
 import { rateLimitClasses, type RateLimitClass } from '../../../lib/http/rate-limit-class.js';
 import { graphqlFieldClasses } from '../generated/rate-limit-classes.js';
 import { grantOfField, type PresentedCredential } from './rate-limit-credentials.js';
 
 /**
  * Which budget a request draws on, and the tie-break order for "strictest": declared in lib/, where
- * subgraphs declare their root fields' classes. The whole classification: the path table below, and
- * for GraphQL root fields the table `npm run compose` generates from each subgraph's permissions
- * (`login: limited('auth', allow)`).
+ * subgraphs declare their root fields' classes. The whole classification: each route declares its
+ * class (route-classes.ts), and for GraphQL root fields the table `npm run compose` generates from
+ * each subgraph's permissions (`login: limited('auth', allow)`).
  */
 export { rateLimitClasses, type RateLimitClass };
 export type RateLimits = Readonly<Record<RateLimitClass, number>>;
-
-/**
- * HTTP paths other than `/graphql`, first match wins, unmatched paths are `general`. Globs as in API
- * client path lists: `*` within a segment, `**` across segments. Matched lower-cased and without a
- * trailing slash, as Express routes them (case-insensitive, non-strict), so `/API/V1/AUTH/LOGIN/`
- * cannot dodge the auth budget.
- */
-export const pathClasses: readonly {
-  readonly class: RateLimitClass | 'unlimited';
-  readonly paths: readonly string[];
-}[] = [
-  // Load balancers, scrapers and token verifiers poll these; they carry no caller data. Profile
-  // pictures are immutable, content-addressed and cached by browsers: a page of avatars must not 429.
-  {
-    class: 'unlimited',
-    paths: ['/health', '/ready', '/metrics', '/.well-known/**', '/openapi.json', '/media/profile-pictures/**'],
-  },
-  // What password and code guessing aim at: sign-in, sign-up, tokens, password changes, second factors.
-  {
-    class: 'auth',
-    paths: [
-      '/api/v1/auth/**',
-      '/api/v1/users/me/password',
-      '/api/v1/members/me/totp/verify',
-      '/oauth/token',
-      '/oauth/authorize',
-    ],
-  },
-  { class: 'admin', paths: ['/api/v1/admin/**'] },
-  // seed 000's service API: its own budget per API client (rate-limit.ts effectiveClass).
-  { class: 'internal', paths: ['/internal/**'] },
-];
-
-export const normalisePath = (path: string) => path.toLowerCase().replace(/\/+$/, '') || '/';
-
-export function classifyPath(path: string): RateLimitClass | 'unlimited' {
-  const normal = normalisePath(path);
-  return pathMatchers.find((rule) => rule.matches(normal))?.class ?? 'general';
-}
-const pathMatchers = pathClasses.map((rule) => ({ class: rule.class, matches: globMatcher(rule.paths) }));
 
 /** The strictest of several classes: the smallest configured budget (an operation mixing fields). */
 export function strictest(classes: Iterable<RateLimitClass>, limits: RateLimits): RateLimitClass {

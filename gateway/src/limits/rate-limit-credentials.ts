@@ -196,7 +196,7 @@ const approval: CredentialReader = {
   refuseUnreadable: (_req, _res, next, error) => next(error),
 };
 
-/** POST paths of the auth class whose budget a credential decides (lower case, no trailing slash). */
+/** POST routes of the auth class whose budget a credential decides, by their declared path. */
 const readers: Readonly<Record<string, CredentialReader>> = {
   '/api/v1/auth/refresh': jsonGrant(refreshGrant('refresh_token')),
   '/api/v1/auth/token': jsonGrant(snakeTokenGrant),
@@ -204,6 +204,7 @@ const readers: Readonly<Record<string, CredentialReader>> = {
   '/api/v1/auth/authorize': approval,
 };
 
-export function credentialReaderFor(method: string, normalisedPath: string): CredentialReader | undefined {
-  return method === 'POST' ? readers[normalisedPath] : undefined;
+/** The reader of the route a request matched (`routePath` as declared, whatever the request's spelling). */
+export function credentialReaderFor(method: string, routePath: string): CredentialReader | undefined {
+  return method === 'POST' ? readers[routePath] : undefined;
 }

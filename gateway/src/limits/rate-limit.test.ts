@@ -3,6 +3,9 @@ import express, { type Request } from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { anonymous, type Principal, type UserPrincipal } from '../../../lib/auth/principal.js';
 import { createLogger } from '../../../lib/logging/logger.js';
+import { refuseByPath } from '../rest/router.js';
+import { legacyRoutes } from '../rest/routes.js';
+import { declaredRoutes } from '../routes.js';
 import type { RateLimitOutcome, RateLimitPolicy } from './rate-limit-gcra.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import { MemoryRateLimitStore } from './rate-limit-store.js';
@@ -76,6 +79,8 @@ describe('the middleware', () => {
       maxQueryTokens: 2000,
       identify,
       clientAddress: () => '192.0.2.7',
+      routes: declaredRoutes(legacyRoutes),
+      refuseHttp: refuseByPath,
     });
     const app = express();
     app.use(limiter.http);

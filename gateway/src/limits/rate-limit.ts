@@ -6,12 +6,8 @@ import type { AppConfig } from '../../../lib/config/env.js';
 import { AppError, formatGraphQLError } from '../../../lib/errors/index.js';
 import { normaliseAddress } from '../../../lib/http/address-match.js';
 import type { Logger } from '../../../lib/logging/logger.js';
-import { renderError } from '../rest/families.js';
-import { familyForPath } from '../rest/router.js';
 import {
-  classifyPath,
   createGraphQLClassifier,
-  normalisePath,
   type GraphQLCharge,
   type RateLimitClass,
   type RateLimits,
@@ -19,11 +15,14 @@ import {
 import { credentialReaderFor, type CredentialOwner, type CredentialReader } from './rate-limit-credentials.js';
 import type { RateLimitOutcome, RateLimitPolicy } from './rate-limit-gcra.js';
 import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
+import { routeClassifier, type RateLimitedRoute } from './route-classes.js';
 
 /**
  * Per-client request budgets (seed 004 "Rate Limiting") for REST and GraphQL alike.
  *
- * - Budget: per class (rate-limit-classes.ts) and client, `RATE_LIMIT_<CLASS>_PER_MINUTE` per minute,
+ * - Budget: per class and client, `RATE_LIMIT_<CLASS>_PER_MINUTE` per minute: the class each route
+ *   declares (route-classes.ts; a path no route declares is `general`), or for GraphQL its root
+ *   fields' (rate-limit-classes.ts),
  *   spent with GCRA (rate-limit-gcra.ts): a burst of the whole budget, then one request per
  *   60 s / limit.
  * - Client: the user (`sub`) of a valid access token or the API client of valid keys; otherwise the
@@ -66,6 +65,10 @@ export interface RateLimiterOptions {
   readonly credentialOwner?: CredentialOwner;
   /** Told of every refusal (metrics). */
   readonly onRefusal?: (cls: RateLimitClass) => void;
+  /** Every route the gateway serves but `/graphql`, in mount order, with the budget each declares. */
+  readonly routes: readonly RateLimitedRoute[];
+  /** Answers a refused request to one of them (the REST layer's dialect of its path). */
+  readonly refuseHttp: (req: Request, res: Response, error: AppError) => void;
 }
 
 export interface RateLimiter {
@@ -138,6 +141,7 @@ function refusal(cls: RateLimitClass, outcome: RateLimitOutcome): AppError {
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { limits, store, logger } = options;
   const classifyGraphQL = createGraphQLClassifier({ limits, maxTokens: options.maxQueryTokens });
+  const routeOf = routeClassifier(options.routes);
 
   // One warning per interval while the store fails, not one per request.
   let failuresSinceWarning = 0;
@@ -234,18 +238,17 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     http: limited(
       // `/graphql` is counted by the handler below, once its body tells the operation.
       async (req, res) => {
-        const cls = isGraphQLPath(req.path) ? 'unlimited' : classifyPath(req.path);
+        if (isGraphQLPath(req.path)) return 'unlimited';
+        const route = routeOf(req.method, req.path);
+        const cls = route?.rateLimit ?? 'general';
         if (cls === 'unlimited') return cls;
-        const reader = cls === 'auth' ? credentialReaderFor(req.method, normalisePath(req.path)) : undefined;
+        const reader = route && cls === 'auth' ? credentialReaderFor(req.method, route.path) : undefined;
         if (!reader) return { charge: { class: cls, cost: 1 } };
         // Token requests and refreshes carry their credential in the body: read it first, as the route would.
         const { credential, unreadable } = await reader.read(req, res);
         return { charge: { class: cls, cost: 1, credential }, reader, unreadable };
       },
-      (req, res, error) => {
-        const rendered = renderError(familyForPath(req.path), error);
-        res.status(rendered.status).json(rendered.body);
-      },
+      options.refuseHttp,
     ),
     graphql: limited(
       async (req) => ({ charge: classifyGraphQL(req.method === 'GET' ? graphqlGetRequest(req) : req.body) }),
@@ -279,7 +282,10 @@ function graphqlGetRequest(req: Request): Record<string, unknown> {
 export async function createGatewayRateLimiter(
   config: Pick<AppConfig, 'rateLimits' | 'redisUrl' | 'queryLimits'>,
   logger: Logger,
-  caller: Pick<RateLimiterOptions, 'identify' | 'clientAddress' | 'credentialOwner' | 'onRefusal'>,
+  caller: Pick<
+    RateLimiterOptions,
+    'identify' | 'clientAddress' | 'credentialOwner' | 'onRefusal' | 'routes' | 'refuseHttp'
+  >,
 ): Promise<RateLimiter> {
   let store: RateLimitStore;
   if (config.redisUrl) {

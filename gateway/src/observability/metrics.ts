@@ -4,9 +4,6 @@ import { graphqlMetrics } from '../../../lib/observability/graphql-metrics.js';
 import { measureHttp, serveMetrics } from '../../../lib/observability/http-metrics.js';
 import { Registry, serviceMetrics } from '../../../lib/observability/metrics.js';
 import type { GatewayContext } from '../context.js';
-import { TOKEN_ENDPOINT_PATH } from '../discovery/metadata.js';
-import { AUTHORIZE_PATH } from '../pages/authorize-pages.js';
-import type { RouteDefinition } from '../rest/route.js';
 import { accessLog } from './access-log.js';
 import { timedDataSource } from './subgraph-fetch.js';
 
@@ -17,7 +14,8 @@ export interface GatewayMetricsOptions {
   /** The process's registry: in `npm start` the subgraphs record into it too. */
   readonly registry: Registry | undefined;
   readonly logger: Logger;
-  readonly routes: readonly RouteDefinition[];
+  /** Routes a request can be refused at before it reaches them (rate limits, bodies): REST and raw. */
+  readonly routes: readonly { readonly path: string }[];
 }
 
 /**
@@ -27,8 +25,8 @@ export interface GatewayMetricsOptions {
 export function createMetrics(options: GatewayMetricsOptions) {
   const metrics = serviceMetrics(options.registry ?? new Registry(), 'gateway');
   // Requests refused before any route matched them (a 429, an oversized body) are still named by
-  // their route: the REST table's templates and the gateway's own mounted paths.
-  const templates = [...options.routes.map((route) => route.path), '/graphql', TOKEN_ENDPOINT_PATH, AUTHORIZE_PATH];
+  // their route: the declared routes' templates and `/graphql`.
+  const templates = [...new Set(options.routes.map((route) => route.path)), '/graphql'];
   return {
     registry: metrics.registry,
     httpMiddleware: measureHttp(metrics, { templates, onAnswered: accessLog(options.logger) }),

@@ -6,6 +6,24 @@ import { AppError, errorCatalog, type ErrorCode } from '../../../lib/errors/inde
  */
 export type RestFamily = 'internal' | 'member' | 'oauth';
 
+/**
+ * The routes of one folder, in its family: set once there (the folder's index), not on each route.
+ * REST declarations become RouteDefinitions, raw ones RawRouteDefinitions.
+ */
+export function defineFamilyRoutes<R extends object>(
+  family: RestFamily,
+  routes: readonly R[],
+): readonly (R & { readonly family: RestFamily })[] {
+  return routes.map((route) => ({ ...route, family }));
+}
+
+/** Which legacy dialect a path speaks, for errors raised before a route is matched. */
+export function familyForPath(path: string): RestFamily {
+  if (path.startsWith('/internal')) return 'internal';
+  if (path.startsWith('/api/v1/members')) return 'member';
+  return 'oauth';
+}
+
 export interface RenderedError {
   readonly status: number;
   readonly body: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MEMBER_SUCCESS, type RestFamily } from './families.js';
-import { oauthEndpointPaths } from './openapi-oauth-endpoints.js';
+import type { RawRouteDeclaration } from './raw-route.js';
 import type { RouteDefinition } from './route.js';
 import { declaredStatuses } from './statuses.js';
 
@@ -92,20 +92,31 @@ function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query')
   }));
 }
 
-/** OpenAPI 3.1 for the REST layer, generated from the very declarations that serve it. */
-export function buildOpenApiDocument(routes: readonly RouteDefinition[], serverUrl: string) {
-  const paths: Record<string, Record<string, unknown>> = structuredClone(oauthEndpointPaths);
-  const operationIds = new Set(
-    Object.values(paths).flatMap((item) =>
-      Object.values(item).map((op) => (op as { operationId: string }).operationId),
-    ),
-  );
+/** `/a/:b` → `/a/{b}`. */
+const templateOf = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/**
+ * OpenAPI 3.1 for the REST layer, generated from the very declarations that serve it: the raw
+ * routes' written-out operations (the RFC 6749 endpoints), then every REST route.
+ */
+export function buildOpenApiDocument(
+  routes: readonly RouteDefinition[],
+  rawRoutes: readonly RawRouteDeclaration<never>[],
+  serverUrl: string,
+) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const operationIds = new Set<string>();
+  for (const route of rawRoutes) {
+    if (!route.openapi) continue;
+    operationIds.add(route.openapi.operationId);
+    (paths[templateOf(route.path)] ??= {})[route.method] = structuredClone(route.openapi);
+  }
   for (const route of routes) {
     const operationId = operationIdOf(route);
     // Clients generate method names from these: two alike would be a broken SDK, so refuse to start.
     if (operationIds.has(operationId)) throw new Error(`Duplicate OpenAPI operationId ${operationId}`);
     operationIds.add(operationId);
-    const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    const path = templateOf(route.path);
     const success = jsonSchema(route.response, 'output');
     const successBody =
       route.family === 'member'

@@ -1,53 +1,29 @@
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
-import type { DocumentNode } from 'graphql';
 import { type z } from 'zod';
-import { anonymous, type Principal } from '../../../lib/auth/principal.js';
-import { AppError, isErrorCode } from '../../../lib/errors/index.js';
+import { AppError } from '../../../lib/errors/index.js';
 import type { Logger } from '../../../lib/logging/logger.js';
-import { clientRequestError } from '../http/client-errors.js';
-import { restJsonBody } from '../http/request-bodies.js';
-import { readableOnlyBy, type BrowserPath } from '../http/cors.js';
-import { NO_STORE_HEADERS } from '../http/no-store.js';
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../../../lib/http/storable-text.js';
-import { asAppError, renderError, renderSuccess, type RestFamily } from './families.js';
+import type { Authenticator } from '../auth/authenticated.js';
+import { dataAs, type ExecuteAs } from '../execution/in-process.js';
+import { clientRequestError } from '../http/client-errors.js';
+import { readableOnlyBy, type BrowserPath } from '../http/cors.js';
+import { acceptMultipartUpload } from '../http/multipart-upload.js';
+import { NO_STORE_HEADERS } from '../http/no-store.js';
+import { restJsonBody } from '../http/request-bodies.js';
+import { asAppError, familyForPath, renderError, renderSuccess, type RestFamily } from './families.js';
+import { inLegacyTerms, requestValidationError } from './legacy-validation.js';
 import type { AuthScheme, RouteDefinition } from './route.js';
 import { declaredStatuses } from './statuses.js';
-
-/** Who the caller is, and the credential that tells the subgraphs so (absent for anonymous). */
-export interface Authenticated {
-  readonly principal: Principal;
-  readonly forward?: string | undefined;
-  /** The caller's own limits on paths (API clients' allowed paths): throws when `path` is not allowed. */
-  readonly authorizePath?: (path: string) => void;
-}
-
-export type Authenticator = (req: Request) => Promise<Authenticated>;
-
-export interface ExecutionResult {
-  readonly data?: Record<string, unknown> | null;
-  readonly errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
-}
 
 export interface RestLayerOptions {
   readonly routes: readonly RouteDefinition[];
   /** Per scheme: how to establish the caller (bearer tokens, API client keys). */
   readonly authenticators: Partial<Record<AuthScheme, Authenticator>>;
   /** Runs an operation through the gateway in-process, as the route's authenticated caller. */
-  readonly execute: (
-    req: Request,
-    res: Response,
-    caller: Authenticated,
-    document: DocumentNode,
-    variables: Record<string, unknown>,
-  ) => Promise<ExecutionResult>;
+  readonly executeAs: ExecuteAs;
+  /** The most a `multipart` route's file may hold (PROFILE_PICTURE_MAX_BYTES). */
+  readonly multipartMaxBytes: number;
   readonly logger: Logger;
-}
-
-/** Which legacy dialect a path speaks, for errors raised before a route is matched. */
-export function familyForPath(path: string): RestFamily {
-  if (path.startsWith('/internal')) return 'internal';
-  if (path.startsWith('/api/v1/members')) return 'member';
-  return 'oauth';
 }
 
 /**
@@ -83,42 +59,6 @@ export function browserPaths(routes: readonly RouteDefinition[]): BrowserPath[] 
   return [...methodsByPath(open)].map(([path, methods]) => ({ path, methods }));
 }
 
-/** GraphQL errors from the in-process operation become catalog errors (the first one decides). */
-export function throwIfErrors(result: ExecutionResult): Record<string, unknown> {
-  const first = result.errors?.[0];
-  if (first) {
-    const ext = first.extensions ?? {};
-    const code = ext['code'];
-    const details = (ext['details'] as Record<string, unknown> | undefined) ?? {};
-    if (isErrorCode(code) && code !== 'INTERNAL') throw new AppError(code, first.message, { details });
-    // A value the gateway refused (a NUL in a string, an Int beyond 32 bits): the caller's input.
-    if (code === 'BAD_USER_INPUT') throw new AppError('VALIDATION_FAILED', first.message, { details });
-    // Anything else (a graphql-js validation error of our own document, say) is our bug.
-    throw new AppError('INTERNAL', undefined, { cause: new Error(first.message) });
-  }
-  return result.data ?? {};
-}
-
-/** One problem with one part of a request: a zod issue, or the shared rules' own. */
-type Issue = Pick<z.core.$ZodIssue, 'code' | 'path' | 'message'>;
-
-function validationError(family: RestFamily, issues: readonly Issue[], where: string): AppError {
-  const fields = issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
-  const missing = issues.some((issue) => issue.code === 'invalid_type' && issue.message.includes('undefined'));
-  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-  const detail = issues.map((issue) => ({
-    loc: [where, ...issue.path.map(String)],
-    msg: issue.message,
-    type: issue.code,
-  }));
-  return new AppError('VALIDATION_FAILED', `Invalid request: ${summary}`, {
-    details: family === 'internal' ? { detail } : { fields, ...(missing ? { required: true } : {}) },
-  });
-}
-
 /**
  * Validates one part of the request (params, query, body) against the route's schema, after the
  * rule every part of every route shares, declared schema or not: no string the database cannot
@@ -127,7 +67,7 @@ function validationError(family: RestFamily, issues: readonly Issue[], where: st
 function parsePart<S extends z.ZodType>(family: RestFamily, schema: S | undefined, value: unknown, where: string) {
   const unstorable = findUnstorableText(value);
   if (unstorable) {
-    throw validationError(
+    throw requestValidationError(
       family,
       [{ code: 'invalid_format', path: unstorable, message: UNSTORABLE_TEXT_MESSAGE }],
       where,
@@ -135,7 +75,7 @@ function parsePart<S extends z.ZodType>(family: RestFamily, schema: S | undefine
   }
   if (!schema) return undefined;
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw validationError(family, parsed.error.issues, where);
+  if (!parsed.success) throw requestValidationError(family, parsed.error.issues, where);
   return parsed.data;
 }
 
@@ -156,13 +96,15 @@ export const UNDECLARED_STATUS_MESSAGE = 'REST route answered a status it does n
  */
 export function createRestLayer(options: RestLayerOptions): Router {
   const router = express.Router();
-  // Only what is parsed as JSON is held to its limit; the picture upload reads its multipart body itself.
+  // Only what is parsed as JSON is held to its limit; a multipart upload is read by its route.
   const json: express.RequestHandler = (req, res, next) =>
     req.is('application/json') ? restJsonBody(req, res, next) : next();
+  const multipart = acceptMultipartUpload(options.multipartMaxBytes);
 
   for (const route of options.routes) {
     const declared = declaredStatuses(route);
-    router[route.method](route.path, json, async (req, res) => {
+    const bodyReaders = route.bodyFormat === 'multipart' ? [multipart, json] : [json];
+    router[route.method](route.path, ...bodyReaders, async (req, res) => {
       const logger = options.logger.child({ route: `${route.method.toUpperCase()} ${route.path}` });
       // koaGuard's status check: an answer the declaration (and so /openapi.json) does not list is
       // a bug of the route; it is logged where tests (and operators) see it.
@@ -184,14 +126,18 @@ export function createRestLayer(options: RestLayerOptions): Router {
         const params = parsePart(route.family, route.params, req.params, 'params');
         const query = parsePart(route.family, route.query, req.query, 'query');
         const body = parsePart(route.family, route.body, req.body ?? {}, 'body');
-        const result = await route.handle({
-          params,
-          query,
-          body,
-          principal,
-          graphql: async (document, variables) =>
-            throwIfErrors(await options.execute(req, res, caller, document, variables ?? {})) as never,
-        });
+        const result = await route
+          .handle({
+            params,
+            query,
+            body,
+            principal,
+            graphql: (document, variables) => dataAs(options.executeAs, req, res, caller, document, variables),
+          })
+          .catch((error: unknown) => {
+            // The handler's validation errors name GraphQL inputs: in the legacy body's terms here.
+            throw route.legacyFieldNames ? inLegacyTerms(route.family, error, route.legacyFieldNames) : error;
+          });
         const shaped = route.response.safeParse(result.body);
         if (!shaped.success) {
           throw new AppError('INTERNAL', undefined, {
@@ -243,6 +189,12 @@ export function createRestLayer(options: RestLayerOptions): Router {
   return router;
 }
 
+/** A request refused before any route ran (the rate limits' 429), in the dialect of its path. */
+export function refuseByPath(req: Request, res: Response, error: AppError): void {
+  const rendered = renderError(familyForPath(req.path), error);
+  res.status(rendered.status).json(rendered.body);
+}
+
 /**
  * The same client mistakes raised outside the REST layer (a picture URL with broken %-encoding),
  * answered in the dialect of their path; anything else goes on to the final handler (a 500).
@@ -254,5 +206,3 @@ export function clientErrorsByPath(logger: Logger): ErrorRequestHandler {
     else next(error);
   };
 }
-
-export const anonymousAuthenticator: Authenticator = async () => ({ principal: anonymous });

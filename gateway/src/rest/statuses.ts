@@ -22,7 +22,7 @@ const bearerSchemes: readonly AuthScheme[] = ['bearer', 'member'];
 function sharedStatuses(route: RouteDefinition): Map<number, string> {
   const { family, auth } = route;
   const shared = new Map<number, string>();
-  // server.ts limits every REST path (rate-limit-classes.ts leaves none of /internal or /api/v1 out).
+  // Every REST route draws on a budget (route.ts rateLimit: a class, never `unlimited`).
   add(shared, statusIn(family, 'RATE_LIMITED'), 'Too many requests (see Retry-After)');
   add(shared, statusIn(family, 'VALIDATION_FAILED'), 'A path, query or body value is invalid');
   add(shared, statusIn(family, 'BAD_REQUEST'), 'The body is unreadable (malformed JSON) or the path is badly encoded');

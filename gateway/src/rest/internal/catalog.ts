@@ -6,7 +6,7 @@ import {
   InternalSitesDocument,
   InternalSystemsDocument,
 } from '../../generated/graphql.js';
-import { defineRoute, type RouteDefinition } from '../route.js';
+import { declareRoute, type RouteDeclaration } from '../route.js';
 import { clientRefusals, legacyStatus, page, pagingQuery, toLegacyScopeType, toLegacyStatus } from './shapes.js';
 
 const tags = ['internal: catalog'];
@@ -16,12 +16,12 @@ const errors = {
 } as const;
 
 /** seed 000 catalog reads, oldest first; the API client needs the `catalog:read` scope. */
-export const catalogRoutes: readonly RouteDefinition[] = [
-  defineRoute({
+export const catalogRoutes: readonly RouteDeclaration[] = [
+  declareRoute({
     method: 'get',
     path: '/internal/systems',
-    family: 'internal',
     auth: 'api-client',
+    rateLimit: 'internal',
     summary: 'Systems, oldest first',
     tags,
     query: z.object(pagingQuery(200)),
@@ -44,11 +44,11 @@ export const catalogRoutes: readonly RouteDefinition[] = [
       };
     },
   }),
-  defineRoute({
+  declareRoute({
     method: 'get',
     path: '/internal/modules',
-    family: 'internal',
     auth: 'api-client',
+    rateLimit: 'internal',
     summary: 'Modules of every system, oldest first',
     tags,
     query: z.object(pagingQuery(500)),
@@ -80,11 +80,11 @@ export const catalogRoutes: readonly RouteDefinition[] = [
       };
     },
   }),
-  defineRoute({
+  declareRoute({
     method: 'get',
     path: '/internal/companies',
-    family: 'internal',
     auth: 'api-client',
+    rateLimit: 'internal',
     summary: 'Companies, oldest first',
     tags,
     query: z.object({
@@ -114,11 +114,11 @@ export const catalogRoutes: readonly RouteDefinition[] = [
       };
     },
   }),
-  defineRoute({
+  declareRoute({
     method: 'get',
     path: '/internal/sites',
-    family: 'internal',
     auth: 'api-client',
+    rateLimit: 'internal',
     summary: 'Sites, oldest first, optionally of one company',
     tags,
     query: z.object({
@@ -157,11 +157,11 @@ export const catalogRoutes: readonly RouteDefinition[] = [
       };
     },
   }),
-  defineRoute({
+  declareRoute({
     method: 'get',
     path: '/internal/permissions/:user_sub/snapshot',
-    family: 'internal',
     auth: 'api-client',
+    rateLimit: 'internal',
     summary: "Every grant of one user, by the user's subject",
     tags,
     params: z.object({ user_sub: z.string().min(1).max(255) }),

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AppError } from '../../../../lib/errors/index.js';
 import type { CatalogStatus, ProvisionAction, ScopeType } from '../../generated/graphql.js';
 import { GRAPHQL_INT_MAX } from '../paging.js';
 
@@ -32,22 +31,3 @@ export const clientRefusals = {
   401: 'invalid_client (no or unknown X-Client-Key, disabled client), invalid_api_key or client_expired',
   403: 'origin_not_allowed, ip_not_allowed, path_not_allowed, or forbidden (the client lacks the scope)',
 } as const;
-
-const fieldProblems = z.array(z.object({ field: z.string(), message: z.string() }).loose());
-
-/**
- * A GraphQL validation error names GraphQL input fields (`input.displayName`); seed 000 answers
- * validation failures as FastAPI did, `{"detail": [{loc, msg, type}]}` with the snake_case body
- * field. Every other error is left as it is.
- */
-export function asLegacyValidation(error: unknown, names: Readonly<Record<string, string>>): unknown {
-  if (!(error instanceof AppError) || error.code !== 'VALIDATION_FAILED') return error;
-  const parsed = fieldProblems.safeParse(error.details['fields']);
-  const problems = parsed.success ? parsed.data : [{ field: '', message: error.message }];
-  const detail = problems.map((problem) => {
-    const field = problem.field.replace(/^input\./, '');
-    const name = Object.hasOwn(names, field) ? names[field]! : field;
-    return { loc: name ? ['body', name] : ['body'], msg: problem.message, type: 'value_error' };
-  });
-  return new AppError('VALIDATION_FAILED', error.message, { details: { detail } });
-}

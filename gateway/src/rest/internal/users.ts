@@ -5,8 +5,8 @@ import {
   InternalUpsertUserBySubDocument,
   type ProvisionUserInput,
 } from '../../generated/graphql.js';
-import { defineRoute, type RouteDefinition } from '../route.js';
-import { asLegacyValidation, clientRefusals, page, pagingQuery, toLegacyAction } from './shapes.js';
+import { declareRoute, type RouteDeclaration } from '../route.js';
+import { clientRefusals, page, pagingQuery, toLegacyAction } from './shapes.js';
 
 const tags = ['internal: users'];
 
@@ -23,6 +23,7 @@ const provisionBody = z.object({
 });
 type ProvisionBody = z.output<typeof provisionBody>;
 
+/** The provisioning input, as the legacy body names it: validation failures answer in the FastAPI form. */
 const graphQLFieldNames = { userSub: 'user_sub', displayName: 'display_name', isActive: 'is_active' } as const;
 
 function toProvisionInput(body: ProvisionBody): ProvisionUserInput {
@@ -35,15 +36,6 @@ function toProvisionInput(body: ProvisionBody): ProvisionUserInput {
   };
 }
 
-/** Runs the provisioning mutation; GraphQL validation failures answer in the FastAPI form. */
-async function provision<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw asLegacyValidation(error, graphQLFieldNames);
-  }
-}
-
 const provisionErrors = {
   ...clientRefusals,
   409: 'The email or username belongs to the account of another subject',
@@ -52,34 +44,35 @@ const provisionErrors = {
 
 /** One handler for the ensure path and its compatibility alias (seed 000). */
 const ensure = (path: string, summary: string) =>
-  defineRoute({
+  declareRoute({
     method: 'post',
     path,
-    family: 'internal',
     auth: 'api-client',
+    rateLimit: 'internal',
     summary,
     tags,
     body: provisionBody,
+    legacyFieldNames: graphQLFieldNames,
     response: z.object({
       idp_user_id: z.string().describe("The account's id here"),
       action: z.enum(['created', 'updated']),
     }),
     errors: provisionErrors,
     async handle({ body, graphql }) {
-      const { upsertUserBySub: result } = await provision(() =>
-        graphql(InternalEnsureUserDocument, { input: toProvisionInput(body) }),
-      );
+      const { upsertUserBySub: result } = await graphql(InternalEnsureUserDocument, {
+        input: toProvisionInput(body),
+      });
       return { body: { idp_user_id: result.idpUserId, action: toLegacyAction(result.action) } };
     },
   });
 
 /** seed 000 member directory (`users:read`) and provisioning by subject (`users:write`). */
-export const userRoutes: readonly RouteDefinition[] = [
-  defineRoute({
+export const userRoutes: readonly RouteDeclaration[] = [
+  declareRoute({
     method: 'get',
     path: '/internal/members',
-    family: 'internal',
     auth: 'api-client',
+    rateLimit: 'internal',
     summary: 'Accounts, oldest first, optionally matching a keyword',
     tags,
     query: z.object({
@@ -123,14 +116,15 @@ export const userRoutes: readonly RouteDefinition[] = [
       };
     },
   }),
-  defineRoute({
+  declareRoute({
     method: 'post',
     path: '/internal/users/upsert-by-sub',
-    family: 'internal',
     auth: 'api-client',
+    rateLimit: 'internal',
     summary: 'Creates or updates the account of an identity-provider subject (scopes users:write and users:read)',
     tags,
     body: provisionBody,
+    legacyFieldNames: graphQLFieldNames,
     response: z.object({
       id: z.string(),
       user_sub: z.string(),
@@ -145,9 +139,9 @@ export const userRoutes: readonly RouteDefinition[] = [
       403: `${clientRefusals[403]}; the account is read back, so users:read is needed as well as users:write`,
     },
     async handle({ body, graphql }) {
-      const { upsertUserBySub } = await provision(() =>
-        graphql(InternalUpsertUserBySubDocument, { input: toProvisionInput(body) }),
-      );
+      const { upsertUserBySub } = await graphql(InternalUpsertUserBySubDocument, {
+        input: toProvisionInput(body),
+      });
       const { user, idpUserId } = upsertUserBySub;
       return {
         body: {

@@ -14,7 +14,7 @@ export type OAuthErrorCode =
 /**
  * Each OAuth error travels as a catalog error whose `details.error` names the RFC code: seed 004's
  * `{error, message, details}` shows it as `error`, and the standard token endpoint maps it to the
- * RFC's own status (gateway/src/rest/oauth/token-endpoint.ts).
+ * RFC's own status (gateway/src/rest/auth/token-endpoint.ts).
  */
 const catalogCodes: Record<OAuthErrorCode, ErrorCode> = {
   invalid_request: 'VALIDATION_FAILED',

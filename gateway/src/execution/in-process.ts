@@ -1,0 +1,72 @@
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { Request, Response } from 'express';
+import { print, type DocumentNode } from 'graphql';
+import { AppError, isErrorCode } from '../../../lib/errors/index.js';
+import type { Authenticated } from '../auth/authenticated.js';
+import type { GatewayContext } from '../context.js';
+
+export interface ExecutionResult {
+  readonly data?: Record<string, unknown> | null;
+  readonly errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/**
+ * Runs an operation through the gateway in-process as an already authenticated caller (the REST
+ * layer, the token endpoint, the hosted pages): its principal is reused, not verified again.
+ */
+export type ExecuteAs = (
+  req: Request,
+  res: Response,
+  caller: Authenticated,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+) => Promise<ExecutionResult>;
+
+/** The gateway context of one request's caller (request id, origin, logger: request-context.ts). */
+export type ContextFor = (req: Request, res: Response, caller: Authenticated) => GatewayContext;
+
+export function createExecuteAs(apollo: ApolloServer<GatewayContext>, contextFor: ContextFor): ExecuteAs {
+  return async (req, res, caller, document, variables) => {
+    const response = await apollo.executeOperation(
+      { query: print(document), variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
+      { contextValue: contextFor(req, res, caller) },
+    );
+    if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used in-process');
+    return {
+      data: response.body.singleResult.data ?? null,
+      errors: response.body.singleResult.errors?.map((e) => ({ message: e.message, extensions: e.extensions ?? {} })),
+    };
+  };
+}
+
+/** GraphQL errors from the in-process operation become catalog errors (the first one decides). */
+export function throwIfErrors(result: ExecutionResult): Record<string, unknown> {
+  const first = result.errors?.[0];
+  if (first) {
+    const ext = first.extensions ?? {};
+    const code = ext['code'];
+    const details = (ext['details'] as Record<string, unknown> | undefined) ?? {};
+    if (isErrorCode(code) && code !== 'INTERNAL') throw new AppError(code, first.message, { details });
+    // A value the gateway refused (a NUL in a string, an Int beyond 32 bits): the caller's input.
+    if (code === 'BAD_USER_INPUT') throw new AppError('VALIDATION_FAILED', first.message, { details });
+    // Anything else (a graphql-js validation error of our own document, say) is our bug.
+    throw new AppError('INTERNAL', undefined, { cause: new Error(first.message) });
+  }
+  return result.data ?? {};
+}
+
+/**
+ * The data of a codegen document (gateway/src/generated) run as `caller`; its errors throw AppError.
+ * The document's type is its answer's: codegen generated both from the same operation.
+ */
+export async function dataAs<TData, TVariables extends Record<string, unknown>>(
+  executeAs: ExecuteAs,
+  req: Request,
+  res: Response,
+  caller: Authenticated,
+  document: TypedDocumentNode<TData, TVariables>,
+  variables?: TVariables,
+): Promise<TData> {
+  return throwIfErrors(await executeAs(req, res, caller, document, variables ?? {})) as TData;
+}

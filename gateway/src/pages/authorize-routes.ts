@@ -1,0 +1,119 @@
+import express, { type ErrorRequestHandler } from 'express';
+import { anonymous } from '../../../lib/auth/principal.js';
+import { AUTHORIZATION_ENDPOINT_PATH } from '../discovery/metadata.js';
+import { clientRequestError } from '../http/client-errors.js';
+import { defineFamilyRoutes } from '../rest/families.js';
+import type { RawRouteContext, RawRouteDeclaration, RawRouteDefinition } from '../rest/raw-route.js';
+import {
+  checkedPrompt,
+  flowParams,
+  pageHandler,
+  pagesOf,
+  refuse,
+  session,
+  SESSION_COOKIE,
+  startAgain,
+  type FlowStep,
+} from './authorize-flow.js';
+import { authorizeFormOperation, authorizePageOperation } from './authorize-openapi.js';
+import { continueSignedIn, submitDecision } from './consent.js';
+import { clearPageCookie } from './cookies.js';
+import { csrfAccepted } from './csrf.js';
+import { showSignIn, submitSignIn } from './sign-in.js';
+
+/**
+ * The browser side of the authorization code flow: `GET /oauth/authorize` (the endpoint named in
+ * discovery) signs the person in on a page themed for the application (sign-in.ts), asks for the
+ * second factor when enrolled (second-factor.ts), asks for consent (consent.ts), and sends the browser
+ * to the redirect URI with a code. Every form posts back to the same path with its `action`.
+ */
+
+/** The page a browser is sent to: consent when its session is alive, else sign-in. */
+const authorizePage: RawRouteDeclaration<RawRouteContext> = {
+  method: 'get',
+  path: AUTHORIZATION_ENDPOINT_PATH,
+  // What password and code guessing aim at, as the POST below.
+  rateLimit: 'auth',
+  openapi: authorizePageOperation,
+  handlers: (context) => {
+    const pages = pagesOf(context);
+    return [
+      pageHandler(pages, async (req, res) => {
+        const step: FlowStep = { pages, req, res, params: flowParams(req.query) };
+        const caller = await session(pages, req);
+        if (caller) {
+          await continueSignedIn(step, caller);
+          return;
+        }
+        const found = await checkedPrompt(step, { principal: anonymous });
+        if (found) showSignIn(step, found);
+      }),
+    ];
+  },
+};
+
+// A form the body parser refused (too large, another charset): a page for the browser, not JSON.
+const unreadableForm: ErrorRequestHandler = (error, _req, res, next) => {
+  const refusal = clientRequestError(error);
+  if (!refusal) {
+    next(error);
+    return;
+  }
+  refuse(res, 'Invalid request', startAgain, refusal.code === 'VALIDATION_FAILED' ? 400 : refusal.status);
+};
+
+/** Every form of the flow: sign-in, second factor, another account, consent. */
+const authorizeForm: RawRouteDeclaration<RawRouteContext> = {
+  method: 'post',
+  path: AUTHORIZATION_ENDPOINT_PATH,
+  rateLimit: 'auth',
+  openapi: authorizeFormOperation,
+  handlers: (context) => {
+    const pages = pagesOf(context);
+    return [
+      express.urlencoded({ extended: false, limit: '16kb' }),
+      pageHandler(pages, async (req, res) => {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const step: FlowStep = { pages, req, res, params: flowParams(body) };
+        if (!csrfAccepted(req, pages.publicOrigin)) {
+          refuse(
+            res,
+            'Form expired',
+            'This form could not be verified. Go back to the application and start again.',
+            403,
+          );
+          return;
+        }
+        const action = body['action'];
+        if (action === 'sign_in' || action === 'mfa') {
+          await submitSignIn(step, body, action);
+          return;
+        }
+        if (action === 'switch_account') {
+          clearPageCookie(res, SESSION_COOKIE, pages.cookies);
+          const found = await checkedPrompt(step, { principal: anonymous });
+          if (found) showSignIn(step, found);
+          return;
+        }
+        if (action === 'approve' || action === 'deny') {
+          const caller = await session(pages, req);
+          if (caller) {
+            await submitDecision(step, caller, action === 'deny');
+            return;
+          }
+          const found = await checkedPrompt(step, { principal: anonymous });
+          if (found) showSignIn(step, found, { message: 'Your session ended. Sign in again.', status: 401 });
+          return;
+        }
+        refuse(res, 'Unknown action', startAgain);
+      }),
+      unreadableForm,
+    ];
+  },
+};
+
+/** The hosted pages, in seed 004's family (the authorization endpoint of its OAuth service). */
+export const authorizePageRoutes: readonly RawRouteDefinition[] = defineFamilyRoutes('oauth', [
+  authorizePage,
+  authorizeForm,
+]);

@@ -1,0 +1,96 @@
+import { anonymous } from '../../../lib/auth/principal.js';
+import { AppError } from '../../../lib/errors/index.js';
+import { PageSignInDocument } from '../generated/graphql.js';
+import {
+  checkedPrompt,
+  field,
+  formTargets,
+  run,
+  SESSION_COOKIE,
+  type FlowStep,
+  type Prompt,
+} from './authorize-flow.js';
+import { continueSignedIn } from './consent.js';
+import { setPageCookie } from './cookies.js';
+import { csrfToken } from './csrf.js';
+import { sendPage } from './layout.js';
+import { completeSecondFactor, showSecondFactor } from './second-factor.js';
+import { checkTheme } from './theme.js';
+import { signInPage } from './views.js';
+
+type Problem = { message: string; status: number };
+
+/** Messages for refusals a person can act on; anything else is "try again later". */
+function signInProblem(error: AppError): Problem {
+  switch (error.code) {
+    case 'INVALID_CREDENTIALS':
+      return { message: 'The e-mail address or password is not right.', status: 401 };
+    case 'OTP_INVALID':
+      return { message: 'That code is not right, or it was already used. Try the next one.', status: 401 };
+    case 'RATE_LIMITED':
+      return { message: 'Too many attempts. Wait a little and try again.', status: 429 };
+    case 'FORBIDDEN':
+      return { message: 'This account cannot sign in.', status: 403 };
+    case 'VALIDATION_FAILED':
+      return { message: 'Fill in every field.', status: 400 };
+    default:
+      return { message: 'Something went wrong on our side. Try again later.', status: 500 };
+  }
+}
+
+/** The sign-in page, themed for the application, with what went wrong last time. */
+export function showSignIn(step: FlowStep, found: Prompt, problem?: Problem): void {
+  const { req, res, params, pages } = step;
+  sendPage(res, {
+    title: `Sign in to ${found.name}`,
+    theme: checkTheme(found.theme),
+    formTargets: formTargets(params),
+    status: problem?.status ?? 200,
+    body: signInPage({
+      params,
+      application: found.name,
+      csrf: csrfToken(req, res, pages.cookies),
+      error: problem?.message,
+    }),
+  });
+}
+
+/** Signed in: the session cookie holds the access token, and the flow goes on to consent. */
+async function signedIn(step: FlowStep, tokens: { accessToken: string; expiresIn: number }): Promise<void> {
+  const { res, pages } = step;
+  setPageCookie(res, SESSION_COOKIE, tokens.accessToken, { ...pages.cookies, maxAgeSeconds: tokens.expiresIn });
+  const principal = await pages.authenticateToken(tokens.accessToken);
+  if (!principal) throw new AppError('INTERNAL', undefined, { cause: new Error('a fresh token did not verify') });
+  await continueSignedIn(step, { principal, forward: `Bearer ${tokens.accessToken}` });
+}
+
+/**
+ * The sign-in form (`sign_in`: e-mail and password) or the second-factor form (`mfa`: the ticket and
+ * a code). A refusal shows the form again, with what to do; an enrolled second factor its own page.
+ */
+export async function submitSignIn(step: FlowStep, body: Record<string, unknown>, action: 'sign_in' | 'mfa') {
+  const found = await checkedPrompt(step, { principal: anonymous });
+  if (!found) return;
+  try {
+    if (action === 'sign_in') {
+      const { login } = await run(step, { principal: anonymous }, PageSignInDocument, {
+        input: { email: field(body, 'email'), password: field(body, 'password') },
+      });
+      await signedIn(step, login);
+    } else {
+      await signedIn(step, await completeSecondFactor(step, body));
+    }
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const ticket = error.details['mfaTicket'];
+    if (error.code === 'MFA_REQUIRED' && typeof ticket === 'string') {
+      showSecondFactor(step, found, ticket);
+    } else if (action === 'mfa' && error.code === 'OTP_INVALID') {
+      showSecondFactor(step, found, field(body, 'mfa_ticket'), signInProblem(error));
+    } else if (action === 'mfa' && error.code === 'INVALID_TOKEN') {
+      showSignIn(step, found, { message: 'That took too long. Sign in again.', status: 401 });
+    } else {
+      showSignIn(step, found, signInProblem(error));
+    }
+  }
+}
