@@ -1,8 +1,6 @@
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
-import { type z } from 'zod';
 import { AppError } from '../../../lib/errors/index.js';
 import type { Logger } from '../../../lib/logging/logger.js';
-import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../../../lib/http/storable-text.js';
 import type { Authenticator } from '../auth/authenticated.js';
 import { dataAs, type ExecuteAs } from '../execution/in-process.js';
 import { clientRequestError } from '../http/client-errors.js';
@@ -10,9 +8,9 @@ import { readableOnlyBy, type BrowserPath } from '../http/cors.js';
 import { acceptMultipartUpload } from '../http/multipart-upload.js';
 import { NO_STORE_HEADERS } from '../http/no-store.js';
 import { restJsonBody } from '../http/request-bodies.js';
-import { asAppError, familyForPath, renderError, renderSuccess, type RestFamily } from './families.js';
-import { inLegacyTerms, requestValidationError } from './legacy-validation.js';
+import { asAppError, familyForPath, renderError, type RestFamily } from './families.js';
 import type { AuthScheme, RouteDefinition } from './route.js';
+import { runRoute } from './route-pipeline.js';
 import { declaredStatuses } from './statuses.js';
 
 export interface RestLayerOptions {
@@ -59,26 +57,6 @@ export function browserPaths(routes: readonly RouteDefinition[]): BrowserPath[] 
   return [...methodsByPath(open)].map(([path, methods]) => ({ path, methods }));
 }
 
-/**
- * Validates one part of the request (params, query, body) against the route's schema, after the
- * rule every part of every route shares, declared schema or not: no string the database cannot
- * store (lib/http/storable-text.ts).
- */
-function parsePart<S extends z.ZodType>(family: RestFamily, schema: S | undefined, value: unknown, where: string) {
-  const unstorable = findUnstorableText(value);
-  if (unstorable) {
-    throw requestValidationError(
-      family,
-      [{ code: 'invalid_format', path: unstorable, message: UNSTORABLE_TEXT_MESSAGE }],
-      where,
-    );
-  }
-  if (!schema) return undefined;
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw requestValidationError(family, parsed.error.issues, where);
-  return parsed.data;
-}
-
 function sendError(res: Response, family: RestFamily, error: AppError, logger: Logger) {
   if (error.code === 'INTERNAL') logger.error({ err: error.originalError ?? error }, 'REST request failed');
   const rendered = renderError(family, error);
@@ -123,30 +101,12 @@ export function createRestLayer(options: RestLayerOptions): Router {
         const { principal } = caller;
         if ((route.auth === 'bearer' || route.auth === 'member') && principal.kind === 'anonymous')
           throw new AppError('UNAUTHENTICATED');
-        const params = parsePart(route.family, route.params, req.params, 'params');
-        const query = parsePart(route.family, route.query, req.query, 'query');
-        const body = parsePart(route.family, route.body, req.body ?? {}, 'body');
-        const result = await route
-          .handle({
-            params,
-            query,
-            body,
-            principal,
-            graphql: (document, variables) => dataAs(options.executeAs, req, res, caller, document, variables),
-          })
-          .catch((error: unknown) => {
-            // The handler's validation errors name GraphQL inputs: in the legacy body's terms here.
-            throw route.legacyFieldNames ? inLegacyTerms(route.family, error, route.legacyFieldNames) : error;
-          });
-        const shaped = route.response.safeParse(result.body);
-        if (!shaped.success) {
-          throw new AppError('INTERNAL', undefined, {
-            cause: new Error(`Response of ${route.path} breaks its contract: ${shaped.error.message}`),
-          });
-        }
-        if (result.headers) res.set(result.headers);
-        if (result.readableBy) readableOnlyBy(req, res, result.readableBy);
-        res.status(result.status ?? route.successStatus ?? 200).json(renderSuccess(route.family, shaped.data));
+        const answer = await runRoute(route, req, principal, (document, variables) =>
+          dataAs(options.executeAs, req, res, caller, document, variables),
+        );
+        if (answer.headers) res.set(answer.headers);
+        if (answer.readableBy) readableOnlyBy(req, res, answer.readableBy);
+        res.status(answer.status).json(answer.body);
       } catch (error) {
         sendError(res, route.family, asAppError(error), logger);
       }
