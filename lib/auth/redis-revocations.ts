@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { AppError } from '../errors/index.js';
 import { FailureStreak } from '../logging/failure-streak.js';
 import type { Logger } from '../logging/logger.js';
-import type { MemoryRevocations, SessionRevocations } from './revocation.js';
+import type { MemoryRevocations, SessionRevocations } from './session-revocations.js';
 
 const redisKey = (sessionId: string) => `membergraph:revoked-session:${sessionId}`;
 
