@@ -48,7 +48,8 @@ describe('a subgraph started alone (what docker-compose runs)', () => {
           const ready = await fetch(`${base}/ready`);
           expect(ready.status, stderr).toBe(200);
         },
-        { timeout: 30_000, interval: 250 },
+        // A fresh embedded database is created and migrated first: slow on a busy CI machine.
+        { timeout: 60_000, interval: 250 },
       );
       expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok', service: 'identity' });
       const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as { keys: { alg: string }[] };
@@ -66,5 +67,5 @@ describe('a subgraph started alone (what docker-compose runs)', () => {
     }
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code, stderr).toBe(0);
-  }, 60_000);
+  }, 90_000);
 });
