@@ -48,6 +48,7 @@ async function me(stack: Stack, token: string) {
 }
 
 describe('storage across restarts', () => {
+  // Two starts of the whole graph on one data directory: ~25 s on a busy 2-core machine.
   it('keeps accounts, signing keys and the bootstrap admin; never resets its password', async () => {
     const email = `admin-${randomUUID()}@example.com`;
     const first = await start({ BOOTSTRAP_ADMIN_EMAIL: email, BOOTSTRAP_ADMIN_PASSWORD: 'first-password-1' });
@@ -85,5 +86,5 @@ describe('storage across restarts', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 90_000);
 });
