@@ -284,8 +284,9 @@ describe('the outbox relay', () => {
       recordEvent(tx, { type: 'user.updated', subjectUserId: subject, payload: { changed: ['committed'] } });
     });
     // The relay's statements are background work: request statement counts (batching tests) skip them.
+    // (The stack's own relays may have sent the event already, so what drain returns is not asserted.)
     const before = stack.subgraphs.identity.database.statementCount();
-    expect(await stack.drainEvents()).toBeGreaterThan(0);
+    await stack.drainEvents();
     expect(stack.subgraphs.identity.database.statementCount()).toBe(before);
     const entries = await stack.subgraphs.admin.database.fork().find(AuditEntry, { subjectUserId: subject });
     expect(entries.map((e) => e.data['changed'])).toEqual([['committed']]);
