@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier } from '../../../lib/auth/access-token.js';
+import { createAccessTokenVerifier, SUBGRAPH_TOKEN_CACHE } from '../../../lib/auth/access-token.js';
 import { createRefreshTokenTags } from '../../../lib/auth/refresh-token-tag.js';
 import { createSecretBox } from '../../../lib/crypto/secret-box.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
@@ -148,7 +148,11 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
           }
         });
       },
-      verifier: createAccessTokenVerifier({ issuer: config.publicUrl, jwks: signingKeys.keyResolver() }),
+      verifier: createAccessTokenVerifier({
+        issuer: config.publicUrl,
+        jwks: signingKeys.keyResolver(),
+        cache: SUBGRAPH_TOKEN_CACHE,
+      }),
       services: { signingKeys, users, sessions, auth, totp },
     };
   },
