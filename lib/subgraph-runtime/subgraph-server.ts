@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
+import type { IncomingHttpHeaders } from 'node:http';
 import { bearerToken, type AccessTokenVerifier } from '../auth/access-token.js';
 import { verifyLiveToken } from '../auth/live-token.js';
 import { anonymous, type Principal } from '../auth/principal.js';
@@ -23,6 +24,7 @@ import { graphqlOperationSpans, graphqlSpanNames, httpSpans } from '../observabi
 import type { ServiceMetrics } from '../observability/metrics.js';
 import { originFromGateway } from '../http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js';
+import { graphqlPostBeside } from './graphql-post.js';
 
 export interface SubgraphServerOptions {
   readonly name: string;
@@ -115,8 +117,10 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
   const app = express();
   app.disable('x-powered-by');
   // Continues the gateway's trace (traceparent); the operation's spans and SQL hang under it.
-  app.use(httpSpans(options.name, ['/graphql']));
-  app.use(measureHttp(options.metrics, { templates: ['/graphql'] }));
+  const spans = httpSpans(options.name, ['/graphql']);
+  app.use(spans);
+  const measured = measureHttp(options.metrics, { templates: ['/graphql'] });
+  app.use(measured);
   if (options.metricsOnApiPort) app.get('/metrics', serveMetrics(options.metrics));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
@@ -137,34 +141,45 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     }
   });
   options.routes?.(app);
+  const limitBytes = options.jsonLimitBytes ?? ONE_MB;
+  /** Who calls, from the bearer token; the request's EntityManager, loaders and logger. */
+  const contextOf = async (headers: IncomingHttpHeaders): Promise<SubgraphContext> => {
+    const requestId = requestIdFrom(headers[REQUEST_ID_HEADER]);
+    let principal: Principal = anonymous;
+    try {
+      const token = bearerToken(headers.authorization);
+      if (token) principal = await verifyLiveToken(token, options.verifier, options.revocations);
+    } catch (error) {
+      throw error instanceof AppError ? error.toRequestError() : error;
+    }
+    return {
+      principal,
+      em: options.database.fork(),
+      requestId,
+      origin: originFromGateway(headers),
+      logger: options.logger.child({ requestId }),
+      loaders: new Map(),
+      userFacts: options.userFacts,
+    };
+  };
+  const operationSpans = graphqlOperationSpans(options.name);
   app.use(
     '/graphql',
-    express.json({ limit: options.jsonLimitBytes ?? ONE_MB }),
-    graphqlOperationSpans(options.name),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-        let principal: Principal = anonymous;
-        try {
-          const token = bearerToken(req.headers.authorization);
-          if (token) principal = await verifyLiveToken(token, options.verifier, options.revocations);
-        } catch (error) {
-          throw error instanceof AppError ? error.toRequestError() : error;
-        }
-        return {
-          principal,
-          em: options.database.fork(),
-          requestId,
-          origin: originFromGateway(req.headers),
-          logger: options.logger.child({ requestId }),
-          loaders: new Map(),
-          userFacts: options.userFacts,
-        };
-      },
-    }),
+    express.json({ limit: limitBytes }),
+    operationSpans,
+    expressMiddleware(apollo, { context: ({ req }) => contextOf(req.headers) }),
   );
 
-  const listening = await listen(app, options.port, options.host, {
+  // The gateway's requests skip express (graphql-post.ts), through the same spans and metrics.
+  const handler = graphqlPostBeside(app, {
+    apollo,
+    contextOf,
+    limitBytes,
+    before: [spans, measured, operationSpans],
+    logger: options.logger,
+  });
+
+  const listening = await listen(handler, options.port, options.host, {
     component: `the ${options.name} subgraph`,
     variable: `${options.name.toUpperCase()}_PORT`,
   });
