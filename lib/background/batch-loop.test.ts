@@ -182,6 +182,14 @@ describe('BatchLoop while idle', () => {
     loop.wake();
     await vi.advanceTimersByTimeAsync(200);
     expect(at).toEqual([0, 1_000, 1_200]);
+    // A batch that found nothing (here one a caller scheduled) does not hold a wake back.
+    await vi.advanceTimersByTimeAsync(800);
+    loop.wakeIn(0);
+    await vi.advanceTimersByTimeAsync(0);
+    pending = 1;
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(at).toEqual([0, 1_000, 1_200, 2_100, 2_100]);
     await loop.stop();
   });
 

@@ -17,9 +17,9 @@ export interface BatchLoopOptions {
    */
   readonly idleMaxIntervalMs?: number;
   /**
-   * A wake runs the next batch at once, but not sooner than this after the previous batch ended
-   * (default 0). Idle, the work is taken at once; under load, what is committed meanwhile is taken
-   * together, in batches as large as a steady poll every `wakeGapMs` would make.
+   * A wake runs the next batch at once, but not sooner than this after the previous batch that
+   * found work ended (default 0). Idle, the work is taken at once; under load, what is committed
+   * meanwhile is taken together, in batches as large as a steady poll every `wakeGapMs` made them.
    */
   readonly wakeGapMs?: number;
   /** Occasional housekeeping (retention), at most every `cleanupEveryMs`. */
@@ -48,7 +48,7 @@ export class BatchLoop {
   private idleMs: number;
   /** Times (epoch ms, ascending) at which callers said work falls due (wakeIn). */
   private dueTimes: number[] = [];
-  /** When the last batch ended (epoch ms). */
+  /** When the last batch that found work ended (epoch ms). */
   private lastBatchEnd = 0;
   private lastCleanup = 0;
   private readonly streak: FailureStreak;
@@ -149,7 +149,8 @@ export class BatchLoop {
     let delay: number;
     try {
       const handled = await this.options.runBatch();
-      this.lastBatchEnd = Date.now();
+      // Only a batch that found work spaces the next wake: an empty safety poll must not delay one.
+      if (handled > 0) this.lastBatchEnd = Date.now();
       this.failures = 0;
       this.streak.succeeded();
       if (handled > 0) this.idleMs = intervalMs;

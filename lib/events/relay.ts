@@ -98,11 +98,13 @@ export const RELAY_IDLE_MAX_INTERVAL_MS = 10_000;
  * consume to them, at least once, in commit order per batch. It sleeps while there is nothing to
  * send: an event committed in this process wakes it after the commit, one committed by any other
  * (another replica, a tool) through the `outbox_event_notify` trigger's NOTIFY; a poll that slows to
- * every 10 s while idle catches what a lost notification or a lease running out leaves behind. An event is published once every
- * consumer of its type took it; one a consumer could not take is offered again (to all of them:
- * they accept an event twice harmlessly) while the others' events go on. Batches are claimed with `FOR UPDATE SKIP LOCKED` plus a lease, so replicas share the
- * work without sending one event concurrently, and no transaction stays open during the HTTP call.
- * Admin accepts each event id once, which turns "at least once" into "once" for its readers.
+ * every 10 s while idle catches what a lost notification or a lease running out leaves behind.
+ * An event is published once every consumer of its type took it; one a consumer could not take is
+ * offered again (to all of them: they accept an event twice harmlessly) while the others' events go
+ * on. Batches are claimed with `FOR UPDATE SKIP LOCKED` plus a lease, so replicas share the work
+ * without sending one event concurrently (waking them all costs an empty claim, never a duplicate),
+ * and no transaction stays open during the HTTP call. Admin accepts each event id once, which turns
+ * "at least once" into "once" for its readers.
  */
 export class OutboxRelay {
   private readonly batchSize: number;

@@ -1,5 +1,6 @@
 import { createAccessTokenVerifier, SUBGRAPH_TOKEN_CACHE } from '../../../lib/auth/access-token.js';
 import { createRefreshTokenTags } from '../../../lib/auth/refresh-token-tag.js';
+import { RevocationFeed } from '../../../lib/auth/revocation-feed.js';
 import { createSecretBox } from '../../../lib/crypto/secret-box.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
@@ -35,7 +36,7 @@ import { ProvisioningService } from './provisioning/provisioning.service.js';
 import { buildIdentitySchema } from './schema.js';
 import { RefreshToken } from './session/refresh-token.entity.js';
 import { Session } from './session/session.entity.js';
-import { SessionService } from './session/session.service.js';
+import { REVOCATION_FEED_PAGE, SessionService } from './session/session.service.js';
 import { Tenant } from './tenant/tenant.entity.js';
 import { TenantService } from './tenant/tenant.service.js';
 import { decoyPasswordHash } from './user/password.js';
@@ -134,7 +135,14 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
             next(error);
           }
         });
-        // Gateways without Redis follow this feed (lib/auth/revocation.ts PollingRevocations).
+        // Gateways without Redis follow this feed (lib/auth/revocation.ts PollingRevocations); it is
+        // answered from memory until the database announces an ended session (revocation-feed.ts).
+        const revocationFeed = new RevocationFeed({
+          load: (since) => sessions.revokedSince(database.fork(), since),
+          pageSize: REVOCATION_FEED_PAGE,
+          schema: String(database.orm.config.get('schema')),
+          notifications: database.notifications,
+        });
         app.get('/sessions/revocations', async (req, res, next) => {
           try {
             const since = new Date(typeof req.query['since'] === 'string' ? req.query['since'] : 0);
@@ -142,7 +150,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
               res.status(400).json({ error: 'since must be an ISO date' });
               return;
             }
-            res.json(await sessions.revokedSince(database.fork(), since));
+            res.json(await revocationFeed.read(since));
           } catch (error) {
             next(error);
           }
