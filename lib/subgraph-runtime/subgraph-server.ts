@@ -25,6 +25,7 @@ import type { ServiceMetrics } from '../observability/metrics.js';
 import { originFromGateway } from '../http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js';
 import { graphqlPostBeside } from './graphql-post.js';
+import { inProcessGraphql, type InProcessGraphql } from './in-process-call.js';
 
 export interface SubgraphServerOptions {
   readonly name: string;
@@ -89,6 +90,8 @@ function operationLog(): ApolloServerPlugin<SubgraphContext> {
 export interface RunningSubgraph extends Listening {
   readonly name: string;
   readonly url: string;
+  /** POST /graphql as a function, for a gateway in the same process (the all-in-one `npm start`). */
+  readonly answerInProcess: InProcessGraphql;
 }
 
 /** One subgraph as an HTTP service: POST /graphql, GET /health (live), GET /ready (database answers). */
@@ -188,6 +191,7 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     ...listening,
     name: options.name,
     url: `http://127.0.0.1:${listening.port}/graphql`,
+    answerInProcess: inProcessGraphql(options.name, apollo, contextOf, options.logger),
     async close() {
       await listening.close();
       await apollo.stop();
