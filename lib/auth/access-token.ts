@@ -32,10 +32,11 @@ export interface AccessTokenVerifierOptions {
 }
 
 /**
- * What the subgraphs remember: a token is reused for at most 5 minutes (half of jose's key-set cache
- * age), and 10,000 tokens (a few MB) cover every user active in that time on most deployments.
+ * What the gateway and the subgraphs remember: a token is reused for at most 5 minutes (half of
+ * jose's key-set cache age), and 10,000 tokens (a few MB) cover every user active in that time on
+ * most deployments. Whether its session still lives is checked at every request all the same.
  */
-export const SUBGRAPH_TOKEN_CACHE: VerifiedTokenCacheOptions = { maxEntries: 10_000, maxAgeMs: 5 * 60_000 };
+export const VERIFIED_TOKEN_CACHE: VerifiedTokenCacheOptions = { maxEntries: 10_000, maxAgeMs: 5 * 60_000 };
 
 type TokenPrincipal = UserPrincipal | ServicePrincipal;
 

@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier, SUBGRAPH_TOKEN_CACHE } from '../../../lib/auth/access-token.js';
+import { createAccessTokenVerifier, VERIFIED_TOKEN_CACHE } from '../../../lib/auth/access-token.js';
 import { createRefreshTokenTags } from '../../../lib/auth/refresh-token-tag.js';
 import { RevocationFeed } from '../../../lib/auth/revocation-feed.js';
 import { createSecretBox } from '../../../lib/crypto/secret-box.js';
@@ -159,7 +159,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       verifier: createAccessTokenVerifier({
         issuer: config.publicUrl,
         jwks: signingKeys.keyResolver(),
-        cache: SUBGRAPH_TOKEN_CACHE,
+        cache: VERIFIED_TOKEN_CACHE,
       }),
       services: { signingKeys, users, sessions, auth, totp },
     };
