@@ -1,6 +1,9 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../../lib/config/env.js';
 import { formatGraphQLError } from '../../../lib/errors/index.js';
@@ -88,6 +91,8 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
     plugins: [
       ...protection.plugins,
       ApolloServerPluginInlineTraceDisabled(),
+      // No subgraph sends cache hints (their plugin is off too): nothing to merge into a policy.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false }),
       introspectionPolicy(config.isProduction),
       metrics.graphqlPlugin,
