@@ -17,7 +17,7 @@ import { MemberUserResolver, memberReferenceResolvers } from './profile/member-p
 import { MemberUser } from './profile/member-profile.types.js';
 import { MyProfileResolver } from './profile/my-profile.resolver.js';
 import { MySharingResolver } from './sharing/sharing.resolver.js';
-import { createCodeDelivery } from './verification/delivery/code-delivery.js';
+import { createCodeDelivery } from '../../../lib/delivery/code-delivery.js';
 import { VerificationChallenge } from './verification/verification-challenge.entity.js';
 import { VerificationResolver } from './verification/verification.resolver.js';
 import { VerificationService } from './verification/verification.service.js';

@@ -1,5 +1,4 @@
 import { LockMode } from '@mikro-orm/postgresql';
-import { randomInt } from 'node:crypto';
 import { constantTimeEqual } from '../../../../lib/crypto/constant-time.js';
 import type { KeyedHasher } from '../../../../lib/crypto/keyed-hash.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
@@ -10,25 +9,21 @@ import type { MemberProfile } from '../profile/member-profile.entity.js';
 import { recordProfileUpdate } from '../profile/profile-events.js';
 import type { ProfileOwner } from '../profile/profile-owner.js';
 import { checkEmail, checkPhone, ensureProfile } from '../profile/profile.service.js';
-import { requireSender, type CodeDelivery } from './delivery/code-delivery.js';
-import type { OutgoingCode } from './delivery/sender.js';
+import { requireSender, type CodeDelivery } from '../../../../lib/delivery/code-delivery.js';
+import type { OutgoingCode } from '../../../../lib/delivery/sender.js';
+import {
+  DAY_MS,
+  issueRefusal,
+  lockVerificationKey,
+  newVerificationCode,
+  type VerificationLimits,
+} from '../../../../lib/verification/issue-limits.js';
 import { VerificationChallenge, VerificationPurpose } from './verification-challenge.entity.js';
-
-export interface VerificationLimits {
-  readonly ttlSeconds: number;
-  readonly resendCooldownSeconds: number;
-  readonly dailyLimitPerMember: number;
-  readonly dailyLimitPerTarget: number;
-  readonly maxAttempts: number;
-}
 
 export interface StartedChallenge {
   readonly challengeId: string;
   readonly expiresIn: number;
 }
-
-const CODE_DIGITS = 6;
-const DAY_MS = 86_400_000;
 
 /** What differs between proving an e-mail address and a phone number. */
 interface Channel {
@@ -89,11 +84,6 @@ function malformed(field: string, message: string): AppError {
   return new AppError('VALIDATION_FAILED', `${field} ${message}`, { details: { fields: [{ field, message }] } });
 }
 
-/** Serializes the starts that count against one key (a member, an address) across replicas. */
-async function lockKey(tx: EntityManager, key: string): Promise<void> {
-  await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
-}
-
 type Verdict =
   { readonly ok: true; readonly profile: MemberProfile } | { readonly ok: false; readonly error: AppError };
 
@@ -125,11 +115,11 @@ export class VerificationService {
     // Before anything is stored: a challenge that can never be delivered must not start a cooldown.
     const send = requireSender(this.delivery[channel.name], channel.name);
 
-    const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
+    const code = newVerificationCode();
     const challenge = await em.transactional(async (tx) => {
       // Member first, then address: every start takes them in this order, so two cannot deadlock.
-      await lockKey(tx, `verification:member:${owner.userId}`);
-      await lockKey(tx, `verification:target:${target}`);
+      await lockVerificationKey(tx, `verification:member:${owner.userId}`);
+      await lockVerificationKey(tx, `verification:target:${target}`);
       // Read once the locks are held: a start that waited for another one is later than it, so the
       // cooldown never counts against it the time it spent waiting.
       const now = clock();
@@ -196,22 +186,13 @@ export class VerificationService {
       { userId: owner.userId, purpose },
       { orderBy: { createdAt: 'desc' }, fields: ['createdAt'] },
     );
-    const cooldownEnds = latest ? latest.createdAt.getTime() + this.limits.resendCooldownSeconds * 1000 : 0;
-    if (cooldownEnds > now.getTime()) {
-      const retryAfterSeconds = Math.ceil((cooldownEnds - now.getTime()) / 1000);
-      throw new AppError('OTP_COOLDOWN', `A code was sent recently; ask again in ${retryAfterSeconds} s`, {
-        details: { retryAfterSeconds },
-      });
-    }
     const since = new Date(now.getTime() - DAY_MS);
-    const [byMember, byTarget] = await Promise.all([
+    const [lastDayForMember, lastDayForTarget] = await Promise.all([
       tx.count(VerificationChallenge, { userId: owner.userId, createdAt: { $gt: since } }),
       tx.count(VerificationChallenge, { target, createdAt: { $gt: since } }),
     ]);
-    if (byMember >= this.limits.dailyLimitPerMember || byTarget >= this.limits.dailyLimitPerTarget) {
-      const scope = byMember >= this.limits.dailyLimitPerMember ? 'for this member' : 'for this address';
-      throw new AppError('OTP_DAILY_LIMIT', `The daily number of verification codes ${scope} is reached`);
-    }
+    const refusal = issueRefusal({ latestAt: latest?.createdAt, lastDayForMember, lastDayForTarget }, this.limits, now);
+    if (refusal) throw refusal;
   }
 
   /**

@@ -1,6 +1,6 @@
-import type { AppConfig } from '../../../../../lib/config/env.js';
-import { AppError } from '../../../../../lib/errors/index.js';
-import type { Logger } from '../../../../../lib/logging/logger.js';
+import type { AppConfig } from '../config/env.js';
+import { AppError } from '../errors/index.js';
+import type { Logger } from '../logging/logger.js';
 import { smsWebhookSender } from './sms-webhook.js';
 import type { Sender } from './sender.js';
 import { smtpMailer } from './smtp-mailer.js';

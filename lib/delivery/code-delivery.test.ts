@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../../../lib/config/env.js';
-import { AppError } from '../../../../../lib/errors/index.js';
-import { createLogger } from '../../../../../lib/logging/logger.js';
+import { loadConfig } from '../config/env.js';
+import { AppError } from '../errors/index.js';
+import { createLogger } from '../logging/logger.js';
 import { createCodeDelivery, requireSender } from './code-delivery.js';
 
 function capture() {
