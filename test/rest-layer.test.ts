@@ -188,6 +188,10 @@ describe('REST compatibility layer machinery', () => {
         // Raw routes (rest/raw-route.ts): declared beside the route table, documented from their declarations.
         '/oauth/authorize',
         '/oauth/token',
+        // The self-service pages (pages/self-service).
+        '/oauth/forgot-password',
+        '/oauth/reset-password',
+        '/oauth/verify-email',
       ].sort(),
     );
     const listing = doc.paths['/internal/probe/items/{item_key}']!['get']!;

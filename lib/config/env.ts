@@ -94,6 +94,11 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  // false by default: accounts made before verification existed (and provisioned ones) keep signing in.
+  REQUIRE_VERIFIED_EMAIL: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   SMTP_URL: optionalUrl.refine((v) => v === undefined || /^smtps?:\/\//.test(v), {
     message: 'must be an smtp:// or smtps:// URL',
   }),
@@ -180,6 +185,8 @@ export interface AppConfig {
   readonly trustedProxies: readonly string[];
   /** Whether anyone may sign up (register); admins and provisioning create accounts regardless. */
   readonly registrationEnabled: boolean;
+  /** Sign-in refused (EMAIL_NOT_VERIFIED) until the account's primary address is verified. */
+  readonly requireVerifiedEmail: boolean;
   readonly smtpUrl: string | undefined;
   readonly smsWebhookUrl: string | undefined;
   /** Sender of verification mail. */
@@ -239,6 +246,10 @@ function crossVariableProblems(source: Record<string, string | undefined>): stri
     const missing = given('BOOTSTRAP_ADMIN_EMAIL') ? 'BOOTSTRAP_ADMIN_PASSWORD' : 'BOOTSTRAP_ADMIN_EMAIL';
     problems.push(`${missing}: BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD are set together or not at all`);
   }
+  // Members who must verify need the mail that verifies them (development logs it instead).
+  if (source['REQUIRE_VERIFIED_EMAIL'] === 'true' && source['NODE_ENV'] !== 'development' && !given('SMTP_URL')) {
+    problems.push('REQUIRE_VERIFIED_EMAIL: needs SMTP_URL, or no member could ever verify and sign in');
+  }
   if (source['NODE_ENV'] === 'production') {
     // DATABASE_URL stays optional: a single-node production install may run on the embedded database.
     for (const name of ['SECRET_KEY', 'PUBLIC_URL']) {
@@ -279,6 +290,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
         ? { email: e.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(), password: e.BOOTSTRAP_ADMIN_PASSWORD }
         : undefined,
     registrationEnabled: e.REGISTRATION_ENABLED,
+    requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL,
     trustedProxies: e.TRUSTED_PROXIES,
     smtpUrl: e.SMTP_URL,
     smsWebhookUrl: e.SMS_WEBHOOK_URL,

@@ -10,6 +10,8 @@ export const errorCatalog = {
   INVALID_CREDENTIALS: { status: 401, message: 'Invalid email or password' },
   INVALID_TOKEN: { status: 401, message: 'The token is invalid or expired' },
   MFA_REQUIRED: { status: 401, message: 'A second factor is required' },
+  /** REQUIRE_VERIFIED_EMAIL: the password was right, the address is not verified yet. */
+  EMAIL_NOT_VERIFIED: { status: 403, message: 'Verify your e-mail address before signing in' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   CONFLICT: { status: 409, message: 'The resource conflicts with an existing one' },

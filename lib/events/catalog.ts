@@ -113,6 +113,22 @@ export const eventCatalog = z.discriminatedUnion('type', [
   event('user.tenant_changed', { from: z.string(), to: z.string() }),
   event('user.totp_enrolled', empty),
   event('user.totp_disabled', empty),
+  /** A verification link or code for the primary address (sign-up, resend) or a new one (change) was sent. */
+  event('user.email_verification_sent', {
+    purpose: z.enum(['primary', 'new_address']),
+    email: personal(z.string()).optional(),
+  }),
+  event('user.email_verified', { email: personal(z.string()).optional() }),
+  /** The new address was verified and replaced the old one (the old address was told). */
+  event('user.email_changed', { from: personal(z.string()).optional(), to: personal(z.string()).optional() }),
+  /** Recorded for every request, known address or not (an unknown one has no subject: its address says which). */
+  event('user.password_reset_requested', {
+    email: personal(z.string()).optional(),
+    /** Set when nothing was sent because the address or account had its share (cooldown, daily cap). */
+    throttled: z.boolean().optional(),
+  }),
+  /** A reset link set a new password; every session of the account ended. */
+  event('user.password_reset', { sessionsEnded: z.number().int() }),
   event('session.refresh_reuse_detected', { sessionId: z.string(), applicationId: z.string().optional() }),
   event('tenant.created', { slug: z.string() }),
   event('application.created', applicationChange),

@@ -84,6 +84,7 @@ describe('POST /api/v1/users/me/profile-picture', () => {
       body: {
         id: user.id,
         email: user.email,
+        email_verified: false,
         username: null,
         full_name: null,
         role: 'user',

@@ -31,13 +31,14 @@ async function storedName(token: string) {
 }
 
 describe('GET /api/v1/users/me', () => {
-  it('answers exactly {id, email, username, full_name, role, profile_picture, created_at, last_login}', async () => {
+  it('answers exactly {id, email, email_verified, username, full_name, role, profile_picture, created_at, last_login}', async () => {
     const account = await signUp(stack, 'getme', { username: 'getme_user', displayName: 'Gete Me' });
     expect(await me(account.accessToken)).toEqual({
       status: 200,
       body: {
         id: account.id,
         email: account.email,
+        email_verified: false,
         username: 'getme_user',
         full_name: 'Gete Me',
         role: 'user',
@@ -55,6 +56,7 @@ describe('GET /api/v1/users/me', () => {
       body: {
         id: admin.id,
         email: admin.email,
+        email_verified: false,
         username: null,
         full_name: null,
         role: 'group_admin',
@@ -105,6 +107,7 @@ describe('PUT /api/v1/users/me', () => {
       body: {
         id: account.id,
         email: account.email,
+        email_verified: false,
         username: null,
         full_name: 'Jane Doe',
         role: 'user',

@@ -92,3 +92,26 @@ export function codeIn(text: string): string {
   if (!match?.[1]) throw new Error(`no 6-digit code in:\n${text}`);
   return match[1];
 }
+
+/** The text body of a message, decoded from its Content-Transfer-Encoding (quoted-printable, base64). */
+export function bodyOf(raw: string): string {
+  const split = raw.search(/\r?\n\r?\n/);
+  const headers = raw.slice(0, split);
+  const body = raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const encoding = /^content-transfer-encoding:\s*([\w-]+)/im.exec(headers)?.[1]?.toLowerCase();
+  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding === 'quoted-printable') {
+    const bytes = body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
+
+/** The first link in a message to `path` (e.g. `/oauth/verify-email`), decoded. */
+export function linkIn(raw: string, path: string): URL {
+  const match = new RegExp(`https?://\\S+${path.replace(/[/.]/g, '\\$&')}\\?\\S+`).exec(bodyOf(raw));
+  if (!match) throw new Error(`no ${path} link in:\n${raw}`);
+  return new URL(match[0]);
+}

@@ -6,8 +6,10 @@ import type { RateLimitClass } from '../../../lib/http/rate-limit-class.js';
 
 /** GraphQL root fields (`<root type>.<field>`) whose budget is not `general`. */
 export const graphqlFieldClasses: Readonly<Record<string, RateLimitClass>> = {
+  'Mutation.changeMyEmail': 'auth',
   'Mutation.changePassword': 'auth',
   'Mutation.completeMfaSignIn': 'auth',
+  'Mutation.completePasswordReset': 'auth',
   'Mutation.completePasswordSetup': 'auth',
   'Mutation.createApiClient': 'admin',
   'Mutation.createApplication': 'admin',
@@ -32,6 +34,8 @@ export const graphqlFieldClasses: Readonly<Record<string, RateLimitClass>> = {
   'Mutation.register': 'auth',
   'Mutation.renewAccessToken': 'auth',
   'Mutation.requestApplicationToken': 'auth',
+  'Mutation.requestPasswordReset': 'auth',
+  'Mutation.resendEmailVerification': 'auth',
   'Mutation.revokePermission': 'admin',
   'Mutation.rotateApiClientKey': 'admin',
   'Mutation.rotateWebhookEndpointSecret': 'admin',
@@ -48,6 +52,8 @@ export const graphqlFieldClasses: Readonly<Record<string, RateLimitClass>> = {
   'Mutation.updateSystem': 'admin',
   'Mutation.updateWebhookEndpoint': 'admin',
   'Mutation.upsertUserBySub': 'admin',
+  'Mutation.verifyEmail': 'auth',
+  'Mutation.verifyEmailWithCode': 'auth',
   'Mutation.verifyTotp': 'auth',
   'Query.apiClients': 'admin',
   'Query.application': 'admin',
@@ -56,6 +62,7 @@ export const graphqlFieldClasses: Readonly<Record<string, RateLimitClass>> = {
   'Query.companies': 'admin',
   'Query.members': 'admin',
   'Query.modules': 'admin',
+  'Query.passwordResetLinkStatus': 'auth',
   'Query.permissionSnapshot': 'admin',
   'Query.sites': 'admin',
   'Query.statistics': 'admin',

@@ -1,6 +1,6 @@
 import { anonymous } from '../../../lib/auth/principal.js';
 import { AppError } from '../../../lib/errors/index.js';
-import { PageSignInDocument } from '../generated/graphql.js';
+import { PageResendEmailVerificationDocument, PageSignInDocument } from '../generated/graphql.js';
 import {
   checkedPrompt,
   field,
@@ -16,6 +16,7 @@ import { csrfToken } from './csrf.js';
 import { sendPage } from './layout.js';
 import { completeSecondFactor, showSecondFactor } from './second-factor.js';
 import { checkTheme } from './theme.js';
+import { selfServiceTexts } from './self-service/texts.js';
 import { signInPage } from './views.js';
 
 type Problem = { message: string; status: number };
@@ -35,6 +36,25 @@ function signInProblem(error: AppError): Problem {
       return { message: 'Fill in every field.', status: 400 };
     default:
       return { message: 'Something went wrong on our side. Try again later.', status: 500 };
+  }
+}
+
+/**
+ * REQUIRE_VERIFIED_EMAIL refused a right password: the page asks for a new verification mail with
+ * the refusal's ticket at once (the resend path), and says so; within the cooldown it points to the
+ * mail already sent.
+ */
+async function resendVerification(step: FlowStep, ticket: unknown): Promise<Problem> {
+  const status = 403;
+  if (typeof ticket !== 'string') return { message: selfServiceTexts.signIn.notVerifiedRecently, status };
+  try {
+    await run(step, { principal: anonymous }, PageResendEmailVerificationDocument, { ticket });
+    return { message: selfServiceTexts.signIn.notVerified, status };
+  } catch (error) {
+    if (error instanceof AppError && error.status < 500) {
+      return { message: selfServiceTexts.signIn.notVerifiedRecently, status };
+    }
+    throw error;
   }
 }
 
@@ -83,7 +103,9 @@ export async function submitSignIn(step: FlowStep, body: Record<string, unknown>
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const ticket = error.details['mfaTicket'];
-    if (error.code === 'MFA_REQUIRED' && typeof ticket === 'string') {
+    if (error.code === 'EMAIL_NOT_VERIFIED') {
+      showSignIn(step, found, await resendVerification(step, error.details['verificationTicket']));
+    } else if (error.code === 'MFA_REQUIRED' && typeof ticket === 'string') {
       showSecondFactor(step, found, ticket);
     } else if (action === 'mfa' && error.code === 'OTP_INVALID') {
       showSecondFactor(step, found, field(body, 'mfa_ticket'), signInProblem(error));

@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from './html.js';
 import { CSRF_FIELD } from './csrf.js';
+import { forgotPasswordLink } from './self-service/views.js';
 
 /** The authorization request, carried from form to form unchanged (RFC 6749 §4.1.1 names). */
 export type FlowParams = Partial<
@@ -43,7 +44,8 @@ export function signInPage(view: {
       <label for="password">Password</label>
       <input id="password" name="password" type="password" autocomplete="current-password" required />
       <button type="submit">Sign in</button>
-    </form>`;
+    </form>
+    ${forgotPasswordLink(view.params)}`;
 }
 
 export function mfaPage(view: { params: FlowParams; ticket: string; csrf: string; error?: string | undefined }) {

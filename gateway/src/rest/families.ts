@@ -45,6 +45,7 @@ export const memberErrorCodes: Record<ErrorCode, { readonly code: number; readon
   MFA_REQUIRED: { code: 29501000, status: 401 },
   FORBIDDEN: { code: 29505000, status: 403 },
   OTP_INVALID: { code: 29505000, status: 403 },
+  EMAIL_NOT_VERIFIED: { code: 29505000, status: 403 },
   NOT_FOUND: { code: 29301000, status: 404 },
   CONFLICT: { code: 29303000, status: 409 },
   TOTP_ALREADY_ENROLLED: { code: 29303000, status: 409 },

@@ -59,6 +59,8 @@ const timestamp = z.iso.datetime();
 export const meResponse = z.object({
   id: z.string(),
   email: z.string(),
+  // Not in seed 004: a superset field, so its clients read the rest as before.
+  email_verified: z.boolean().describe('Whether the member proved they receive mail at email'),
   username: z.string().nullable(),
   full_name: z.string().nullable(),
   role: legacyRole,
@@ -71,6 +73,7 @@ export function toMeResponse(me: OAuthMeFieldsFragment): z.input<typeof meRespon
   return {
     id: me.id,
     email: me.email,
+    email_verified: me.emailVerified,
     username: me.username,
     // One name per person: identity's, whichever path wrote it.
     full_name: me.displayName,

@@ -1,7 +1,9 @@
 import { createAccessTokenVerifier, VERIFIED_TOKEN_CACHE } from '../../../lib/auth/access-token.js';
 import { createRefreshTokenTags } from '../../../lib/auth/refresh-token-tag.js';
 import { RevocationFeed } from '../../../lib/auth/revocation-feed.js';
+import { createKeyedHasher } from '../../../lib/crypto/keyed-hash.js';
 import { createSecretBox } from '../../../lib/crypto/secret-box.js';
+import { createCodeDelivery } from '../../../lib/delivery/code-delivery.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
 import { UserAdminService } from './admin/user-admin.service.js';
@@ -13,6 +15,8 @@ import { MfaTickets } from './auth/mfa-ticket.js';
 import { MeasuredAuthService } from './auth/sign-in-metrics.js';
 import { ensureBootstrapAdmin, ensureDefaultTenant } from './bootstrap.js';
 import { developmentMemberTokenRoute } from './development/member-token.js';
+import { EmailVerification } from './email-verification/email-verification.entity.js';
+import { EmailVerificationService } from './email-verification/email-verification.service.js';
 import { SigningKey } from './keys/signing-key.entity.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
 import { BackupCode } from './mfa/backup-code.entity.js';
@@ -30,6 +34,8 @@ import { ApplicationConsent } from './oauth/consent.entity.js';
 import { ConsentService } from './oauth/consent.service.js';
 import { applicationOriginsRoute } from './oauth/origins-route.js';
 import { TokenService } from './oauth/token.service.js';
+import { PasswordResetTicket } from './password-reset/password-reset-ticket.entity.js';
+import { PasswordResetService } from './password-reset/password-reset.service.js';
 import { PasswordSetupTicket } from './password-setup/password-setup-ticket.entity.js';
 import { PasswordSetupService } from './password-setup/password-setup.service.js';
 import { ProvisioningService } from './provisioning/provisioning.service.js';
@@ -51,6 +57,9 @@ export interface IdentityServices {
   readonly totp: TotpService;
 }
 
+/** How long a sign-in refused for an unverified address may ask for a new message with its ticket. */
+const EMAIL_VERIFICATION_TICKET_TTL_MS = 15 * 60_000;
+
 export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
   name: 'identity',
   entities: [
@@ -64,6 +73,8 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     BackupCode,
     ApiClient,
     PasswordSetupTicket,
+    EmailVerification,
+    PasswordResetTicket,
     OAuthApplication,
     ApplicationConsent,
     AuthorizationCode,
@@ -85,15 +96,35 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       idleMs: config.sessionLifetimes.idleSeconds * 1000,
     });
     const totp = new TotpService(createSecretBox(secretKey, 'totp'), createBackupCodeHasher(secretKey));
+    // Mail of the self-service flows: the same transports as member's codes (SMTP_URL; logged in development).
+    const delivery = createCodeDelivery(config, logger);
+    const emailVerification = new EmailVerificationService(
+      delivery.email,
+      createKeyedHasher(secretKey, 'email-verification-codes'),
+      config.otp,
+      config.publicUrl,
+      new MfaTickets(createSecretBox(secretKey, 'email-verification-tickets'), EMAIL_VERIFICATION_TICKET_TTL_MS),
+      logger,
+    );
     const auth = new MeasuredAuthService(
       metrics,
       signingKeys,
       sessions,
-      { registrationEnabled: config.registrationEnabled },
+      { registrationEnabled: config.registrationEnabled, requireVerifiedEmail: config.requireVerifiedEmail },
       totp,
       new MfaTickets(createSecretBox(secretKey, 'mfa-tickets')),
+      emailVerification,
     );
     const passwordSetup = new PasswordSetupService(sessions, auth);
+    const passwordReset = new PasswordResetService(
+      delivery.email,
+      createKeyedHasher(secretKey, 'password-reset-addresses'),
+      config.otp,
+      config.publicUrl,
+      sessions,
+      auth,
+      logger,
+    );
     return {
       schema: await buildIdentitySchema({
         users,
@@ -103,6 +134,8 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         apiClients,
         provisioning: new ProvisioningService(sessions),
         passwordSetup,
+        emailVerification,
+        passwordReset,
         totp,
         // Plain http redirect URIs on any host in development and test only.
         applications: new ApplicationService(sessions, { allowInsecure: !config.isProduction }),
@@ -115,6 +148,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         const samples = [await signingKeys.newestSealedSecret(), await totp.newestSealedSecret(database.fork())];
         return samples.filter((sample) => sample !== undefined);
       },
+      onStop: () => delivery.close(),
       async onStart() {
         await ensureDefaultTenant(database.fork());
         if (config.bootstrapAdmin) await ensureBootstrapAdmin(database.fork(), config.bootstrapAdmin, logger);

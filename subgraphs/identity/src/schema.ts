@@ -2,6 +2,10 @@ import { required, resolverContainer } from '../../../lib/graphql/container.js';
 import { limited } from '../../../lib/graphql/root-field-policy.js';
 import { allow, or, roleIn, scopeIn, selfOrAdminOfUser, signedIn } from '../../../lib/graphql/shield.js';
 import { USERS_READ_SCOPE, USERS_WRITE_SCOPE } from './api-client/scopes.js';
+import { EmailVerificationResolver } from './email-verification/email-verification.resolver.js';
+import type { EmailVerificationService } from './email-verification/email-verification.service.js';
+import { PasswordResetResolver } from './password-reset/password-reset.resolver.js';
+import type { PasswordResetService } from './password-reset/password-reset.service.js';
 import { PasswordSetupResolver } from './password-setup/password-setup.resolver.js';
 import type { PasswordSetupService } from './password-setup/password-setup.service.js';
 import { ProvisioningResolver } from './provisioning/provisioning.resolver.js';
@@ -36,6 +40,8 @@ export interface IdentitySchemaServices {
   readonly apiClients?: ApiClientService;
   readonly provisioning?: ProvisioningService;
   readonly passwordSetup?: PasswordSetupService;
+  readonly emailVerification?: EmailVerificationService;
+  readonly passwordReset?: PasswordResetService;
   readonly applications?: ApplicationService;
   readonly authorization?: AuthorizationService;
   readonly consents?: ConsentService;
@@ -66,6 +72,8 @@ export function buildIdentitySchema(
       AuthorizationResolver,
       TokenResolver,
       MyAccountResolver,
+      EmailVerificationResolver,
+      PasswordResetResolver,
     ],
     referenceResolvers: userReferenceResolver(services.users),
     container: resolverContainer([
@@ -83,6 +91,11 @@ export function buildIdentitySchema(
       ],
       [TokenResolver, () => new TokenResolver(required(services.tokens))],
       [MyAccountResolver, () => new MyAccountResolver()],
+      [
+        EmailVerificationResolver,
+        () => new EmailVerificationResolver(required(services.emailVerification), required(services.auth)),
+      ],
+      [PasswordResetResolver, () => new PasswordResetResolver(required(services.passwordReset))],
     ]),
     // An application may end its own session, and one granted `write` may rename the person it was let
     // in to, as it may edit the rest of the profile in member; nothing else in identity is open to it.
@@ -106,6 +119,8 @@ export function buildIdentitySchema(
         myAuthorizedApplications: signedIn,
         // A consent page shows it before anyone signs in; client_id is public.
         applicationForAuthorization: allow,
+        // The reset page asks before showing its form; the token is the authority.
+        passwordResetLinkStatus: limited('auth', allow),
       },
       Mutation: {
         register: limited('auth', allow),
@@ -124,6 +139,13 @@ export function buildIdentitySchema(
         upsertUserBySub: limited('admin', userWriters),
         issuePasswordSetup: limited('admin', userWriters),
         completePasswordSetup: limited('auth', allow),
+        // Self-service (docs/features.md): the link's token, or a refused sign-in's ticket, is the authority.
+        verifyEmail: limited('auth', allow),
+        verifyEmailWithCode: limited('auth', allow),
+        resendEmailVerification: limited('auth', allow),
+        changeMyEmail: limited('auth', signedIn),
+        requestPasswordReset: limited('auth', allow),
+        completePasswordReset: limited('auth', allow),
         createApiClient: limited('admin', systemAdmins),
         rotateApiClientKey: limited('admin', systemAdmins),
         disableApiClient: limited('admin', systemAdmins),
@@ -151,6 +173,8 @@ export function buildIdentitySchema(
       MemberDirectoryPage: allow,
       ProvisionedUser: allow,
       PasswordSetupTicket: allow,
+      EmailVerificationResult: allow,
+      EmailVerificationSent: allow,
       ApiClientCredentials: allow,
       TotpStatus: allow,
       TotpEnrollment: allow,

@@ -10,6 +10,7 @@ import { usersRoutes } from './index.js';
 const me = {
   id: signedInUser.userId,
   email: 'ada@example.com',
+  emailVerified: true,
   username: 'ada',
   displayName: 'Ada Lovelace',
   role: 'GROUP_ADMIN',
@@ -26,6 +27,7 @@ describe('GET /api/v1/users/me', () => {
       body: {
         id: me.id,
         email: 'ada@example.com',
+        email_verified: true,
         username: 'ada',
         full_name: 'Ada Lovelace',
         role: 'group_admin',
@@ -35,7 +37,17 @@ describe('GET /api/v1/users/me', () => {
       },
     });
     expect(Object.keys(answer.body as object).sort()).toEqual(
-      ['created_at', 'email', 'full_name', 'id', 'last_login', 'profile_picture', 'role', 'username'].sort(),
+      [
+        'created_at',
+        'email',
+        'email_verified',
+        'full_name',
+        'id',
+        'last_login',
+        'profile_picture',
+        'role',
+        'username',
+      ].sort(),
     );
   });
 

@@ -7,6 +7,8 @@ import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { BackupCode } from '../mfa/backup-code.entity.js';
 import { TotpFactor } from '../mfa/totp-factor.entity.js';
+import { EmailVerification } from '../email-verification/email-verification.entity.js';
+import { PasswordResetTicket } from '../password-reset/password-reset-ticket.entity.js';
 import { voidOpenTickets } from '../password-setup/password-setup.service.js';
 import type { SessionService } from '../session/session.service.js';
 import { Tenant } from '../tenant/tenant.entity.js';
@@ -173,6 +175,10 @@ export class UserAdminService {
       });
       await tx.nativeDelete(BackupCode, { user: account.id });
       await tx.nativeDelete(TotpFactor, { user: account.id });
+      // They hold addresses (a verification's target) and working links.
+      await tx.nativeDelete(EmailVerification, { user: account.id });
+      await tx.nativeDelete(PasswordResetTicket, { user: account.id });
+      tx.assign(account, { emailVerifiedAt: null });
       await this.sessions.revokeUserSessions(tx, account.id, 'deleted');
       recordEvent(tx, {
         type: 'user.deleted',

@@ -6,6 +6,7 @@ import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { ensureDefaultTenant } from '../bootstrap.js';
+import type { EmailVerificationService } from '../email-verification/email-verification.service.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
 import type { TotpService } from '../mfa/totp.service.js';
 import { Session } from '../session/session.entity.js';
@@ -63,9 +64,11 @@ export class AuthService {
   constructor(
     private readonly signingKeys: SigningKeyService,
     private readonly sessions: SessionService,
-    private readonly options: { readonly registrationEnabled: boolean },
+    private readonly options: { readonly registrationEnabled: boolean; readonly requireVerifiedEmail?: boolean },
     private readonly totp: TotpService,
     private readonly mfaTickets: MfaTickets,
+    /** Sends the verification mail of a sign-up, and the ticket of a sign-in refused for an unverified address. */
+    private readonly emailVerification?: EmailVerificationService,
   ) {}
 
   async register(em: EntityManager, request: RegisterRequest, origin: RequestOrigin): Promise<IssuedTokens> {
@@ -106,6 +109,7 @@ export class AuthService {
       }
       throw error;
     }
+    await this.emailVerification?.sendAfterSignUp(em, account, origin);
     return this.issue(account, session, refreshToken);
   }
 
@@ -138,6 +142,7 @@ export class AuthService {
         return new AppError('INVALID_CREDENTIALS');
       }
       if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
+      this.assertVerifiedEmail(account, account.passwordHash);
       const amr = await this.secondFactor(tx, account, request.totpCode, origin);
       if (amr instanceof AppError) return amr;
       if (needsRehash(account.passwordHash)) account.passwordHash = await hashPassword(request.password);
@@ -168,12 +173,57 @@ export class AuthService {
       const refusal = this.throttled(tx, account, origin, now);
       if (refusal) return refusal;
       if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
+      this.assertVerifiedEmail(account, passwordHash);
       if (!code) throw new AppError('VALIDATION_FAILED', 'totpCode is required', { details: { required: true } });
       const amr = await this.secondFactor(tx, account, code, origin);
       if (amr instanceof AppError) return amr;
       return this.signedIn(tx, account, amr, origin, now);
     });
     return this.issue(account, session, refreshToken);
+  }
+
+  /**
+   * REQUIRE_VERIFIED_EMAIL: a right password for an unverified address is refused, with a ticket (15
+   * minutes' proof of the password) that asks for a new message (resendEmailVerification) or takes the
+   * code (verifyEmailWithCode). Not a failure: nothing is counted.
+   */
+  private assertVerifiedEmail(account: UserAccount, passwordHash: string): void {
+    if (!this.options.requireVerifiedEmail || account.emailVerifiedAt) return;
+    const verificationTicket = this.emailVerification?.ticketFor({ id: account.id, passwordHash });
+    throw new AppError(
+      'EMAIL_NOT_VERIFIED',
+      'Verify your e-mail address before signing in: open the link we sent you, or ask for a new one',
+      verificationTicket ? { details: { verificationTicket } } : {},
+    );
+  }
+
+  /**
+   * The signed-in user's current password, before a change that needs it (the e-mail address). Wrong
+   * guesses count toward the account's throttle, judged under the account lock as changePassword is.
+   */
+  async confirmCurrentPassword(
+    em: EntityManager,
+    principal: UserPrincipal,
+    password: string,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    await checkCredentials(em, async (tx) => {
+      const account = await lockAccountForCheck(tx, { id: principal.userId });
+      if (!account) throw new AppError('NOT_FOUND', 'The member does not exist');
+      const throttled = throttledUntil(account);
+      if (throttled) return throttledRefusal(throttled);
+      if (!account.passwordHash || !(await verifyPassword(account.passwordHash, password))) {
+        await countFailedSignIn(tx, {
+          account: { id: account.id, tenantId: principal.tenantId },
+          origin,
+          payload: { reason: 'wrong_current_password' },
+        });
+        return new AppError('VALIDATION_FAILED', 'currentPassword is not correct', {
+          details: { fields: [{ field: 'currentPassword', message: 'is not correct' }] },
+        });
+      }
+      return undefined;
+    });
   }
 
   /** RATE_LIMITED (recorded as `user.login_throttled`) while the account's throttle runs. */

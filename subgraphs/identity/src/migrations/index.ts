@@ -9,6 +9,8 @@ import { Migration20261121130042 } from './Migration20261121130042.js';
 import { Migration20261121132825 } from './Migration20261121132825.js';
 import { Migration20261121135702 } from './Migration20261121135702.js';
 import { Migration20261204213000 } from './Migration20261204213000.js';
+import { Migration20261205002054 } from './Migration20261205002054.js';
+import { Migration20261205002055 } from './Migration20261205002055.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -22,4 +24,6 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261121132825', class: Migration20261121132825 },
   { name: 'Migration20261121135702', class: Migration20261121135702 },
   { name: 'Migration20261204213000', class: Migration20261204213000 },
+  { name: 'Migration20261205002054', class: Migration20261205002054 },
+  { name: 'Migration20261205002055', class: Migration20261205002055 },
 ];

@@ -16,7 +16,8 @@ export class UserAccount {
     | 'passwordHash'
     | 'externalSub'
     | 'failedLoginCount'
-    | 'throttledUntil';
+    | 'throttledUntil'
+    | 'emailVerifiedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -28,6 +29,13 @@ export class UserAccount {
   /** Stored lower-cased; unique across the platform. */
   @Property({ type: 'text', unique: true })
   email!: string;
+
+  /**
+   * When the person proved they receive mail at `email` (a verification link or code, or a password
+   * reset link sent there); null until then, and for accounts made before verification existed.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  emailVerifiedAt?: Date | null;
 
   @Property({ type: 'text', nullable: true, unique: true })
   username?: string | null;

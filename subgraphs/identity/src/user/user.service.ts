@@ -10,6 +10,7 @@ interface UserRow {
   readonly id: string;
   readonly tenant_id: string;
   readonly email: string;
+  readonly email_verified_at: string | Date | null;
   readonly username: string | null;
   readonly display_name: string | null;
   readonly role: Role;
@@ -35,7 +36,7 @@ export class UserDirectory {
   private async loadMany(em: EntityManager, ids: readonly string[]): Promise<(UserType | undefined)[]> {
     const rows = await selectRows<UserRow>(
       em,
-      `select id, tenant_id, email, username, display_name, role, is_active, created_at, last_login_at, external_sub
+      `select id, tenant_id, email, email_verified_at, username, display_name, role, is_active, created_at, last_login_at, external_sub
        from "${schemaOf(em)}"."user_account" where id in (${placeholders(ids.length)}) and deleted_at is null`,
       ids,
     );
@@ -44,6 +45,7 @@ export class UserDirectory {
         {
           id: row.id,
           email: row.email,
+          emailVerifiedAt: timestamp(em, row.email_verified_at),
           username: row.username,
           displayName: row.display_name,
           role: row.role,

@@ -13,7 +13,16 @@ registerEnumType(RoleEnum, { name: 'Role', description: 'What a user may adminis
 /** What a User is built from besides its tenant: the account's public columns. */
 export type AccountColumns = Pick<
   UserAccount,
-  'id' | 'email' | 'username' | 'displayName' | 'role' | 'isActive' | 'createdAt' | 'lastLoginAt' | 'externalSub'
+  | 'id'
+  | 'email'
+  | 'emailVerifiedAt'
+  | 'username'
+  | 'displayName'
+  | 'role'
+  | 'isActive'
+  | 'createdAt'
+  | 'lastLoginAt'
+  | 'externalSub'
 >;
 
 /** The public face of an account: no secret column can reach it. */
@@ -28,6 +37,12 @@ export class UserType {
 
   @Field()
   email!: string;
+
+  @Field({
+    description:
+      'Whether the person proved they receive mail at email (a verification link or code, or a password reset)',
+  })
+  emailVerified!: boolean;
 
   @Field(() => String, { nullable: true })
   username!: string | null;
@@ -63,6 +78,7 @@ export class UserType {
       id: account.id,
       sub: account.externalSub ?? account.id,
       email: account.email,
+      emailVerified: Boolean(account.emailVerifiedAt),
       username: account.username ?? null,
       displayName: account.displayName ?? null,
       role: account.role,
