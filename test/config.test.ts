@@ -87,6 +87,20 @@ describe('configuration', () => {
     ]);
   });
 
+  it('keeps sign-in open to unverified addresses by default, and requires a mail transport to close it', () => {
+    expect(loadConfig({}).requireVerifiedEmail).toBe(false);
+    expect(problemsOf({ NODE_ENV: 'test', REQUIRE_VERIFIED_EMAIL: 'true' })).toEqual([
+      'REQUIRE_VERIFIED_EMAIL: needs SMTP_URL, or no member could ever verify and sign in',
+    ]);
+    expect(problemsOf({ REQUIRE_VERIFIED_EMAIL: 'yes' }).map((p) => p.split(':')[0])).toEqual([
+      'REQUIRE_VERIFIED_EMAIL',
+    ]);
+    const strict = { NODE_ENV: 'test', REQUIRE_VERIFIED_EMAIL: 'true', SMTP_URL: 'smtp://mail.example.com:587' };
+    expect(loadConfig(strict).requireVerifiedEmail).toBe(true);
+    // Development logs the mail instead of sending it, so a developer can verify without a relay.
+    expect(loadConfig({ NODE_ENV: 'development', REQUIRE_VERIFIED_EMAIL: 'true' }).requireVerifiedEmail).toBe(true);
+  });
+
   it('refuses private and loopback webhook receivers by default in production only', () => {
     const production = { NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(32), PUBLIC_URL: 'https://id.example.com' };
     expect(loadConfig(production).webhookAllowPrivateTargets).toBe(false);
