@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmailVerification } from '../../subgraphs/identity/src/email-verification/email-verification.entity.js';
+import { PasswordResetTicket } from '../../subgraphs/identity/src/password-reset/password-reset-ticket.entity.js';
+import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
 import { bodyOf, codeIn, linkIn, startMailCatcher } from '../support/mail-catcher.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { codeOf, goodPassword, login, register, uniqueEmail } from './auth-helpers.js';
@@ -195,5 +197,38 @@ describe('changing the primary address', () => {
     expect(bodyOf(notice.raw)).not.toContain(newEmail);
     expect(codeOf(await login(stack, account.email, goodPassword))).toBe('INVALID_CREDENTIALS');
     expect(codeOf(await login(stack, newEmail, goodPassword))).toBeUndefined();
+  });
+});
+
+describe('addresses changed or erased by administrators', () => {
+  it('makes a re-addressed account unverified, and deleteUser erases its messages and links', async () => {
+    const admin = await stack.createUser({ role: 'SYSTEM_ADMIN' });
+    const email = uniqueEmail('provisioned');
+    const upsert = (address: string) =>
+      stack.graphql<{ upsertUserBySub: { user: { id: string; emailVerified: boolean } } }>(
+        'mutation ($i: ProvisionUserInput!) { upsertUserBySub(input: $i) { user { id emailVerified } } }',
+        { token: admin.token, variables: { i: { userSub: `idp|${email}`, email: address } } },
+      );
+    const created = (await upsert(email)).data!.upsertUserBySub.user;
+    expect(created.emailVerified).toBe(false);
+    const identity = stack.subgraphs.identity.database;
+    await identity.fork().nativeUpdate(UserAccount, { id: created.id }, { emailVerifiedAt: new Date() });
+    expect((await upsert(email)).data!.upsertUserBySub.user.emailVerified).toBe(true);
+    expect((await upsert(uniqueEmail('readdressed'))).data!.upsertUserBySub.user.emailVerified).toBe(false);
+
+    const member = await signUp(stack, 'erased');
+    await mail.nextMailTo(member.email);
+    const reset = await stack.graphql('mutation ($e: String!) { requestPasswordReset(email: $e) }', {
+      variables: { e: member.email },
+    });
+    expect(reset.errors).toBeUndefined();
+    await mail.nextMailTo(member.email);
+    const deleted = await stack.graphql('mutation ($u: ID!) { deleteUser(userId: $u) }', {
+      token: admin.token,
+      variables: { u: member.id },
+    });
+    expect(deleted.errors).toBeUndefined();
+    expect(await identity.fork().count(EmailVerification, { user: member.id })).toBe(0);
+    expect(await identity.fork().count(PasswordResetTicket, { user: member.id })).toBe(0);
   });
 });

@@ -112,7 +112,9 @@ export class ProvisioningService {
       next.isActive !== account.isActive;
     if (changes) assertServiceMayChange(caller, account);
     const deactivating = account.isActive && !next.isActive;
-    tx.assign(account, next);
+    // A new address is unproved: verification is about the address, not the account.
+    const readdressed = next.email !== account.email;
+    tx.assign(account, readdressed ? { ...next, emailVerifiedAt: null } : next);
     // Written before any session ends: an address or username of another account refuses the
     // request here, and the revocations (published at once) are not left behind by a rollback.
     await tx.flush();
