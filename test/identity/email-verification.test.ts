@@ -117,7 +117,11 @@ describe('verification mail at sign-up', () => {
 describe('REQUIRE_VERIFIED_EMAIL=true', () => {
   it('refuses sign-in until the address is verified, with a ticket to ask again or give the code', async () => {
     const email = uniqueEmail('strict');
-    expect((await register(strict, { email, password: goodPassword })).errors).toBeUndefined();
+    // Sign-up makes the account and mails it, but signs nobody in.
+    const signedUp = await register(strict, { email, password: goodPassword });
+    expect(codeOf(signedUp)).toBe('EMAIL_NOT_VERIFIED');
+    expect(signedUp.errors?.[0]?.message).toMatch(/account is created/);
+    expect(signedUp.data).toBeNull();
     const signUpMail = await mail.nextMailTo(email);
 
     const refused = await login(strict, email, goodPassword);

@@ -141,7 +141,8 @@ describe.skipIf(!runBrowserTests)('self-service pages (Chromium)', () => {
     });
     try {
       const email = uniqueEmail('strict');
-      expect((await register(strict, { email, password: goodPassword })).errors).toBeUndefined();
+      const signedUp = await register(strict, { email, password: goodPassword });
+      expect(signedUp.errors?.[0]?.extensions?.['code']).toBe('EMAIL_NOT_VERIFIED');
       const signUpLink = linkIn((await mail.nextMailTo(email)).raw, '/oauth/verify-email');
       const authorize = await authorizeUrl(strict);
       await withPage(async (page) => {

@@ -23,7 +23,9 @@ export const signInRoutes: readonly RouteDeclaration[] = [
     noStore: true,
     errors: {
       401: 'Wrong email or password (`invalid_credentials`), or the account needs a second factor (`mfa_required`)',
-      403: 'The account is disabled, or the second factor is wrong (`otp_invalid`)',
+      403:
+        'The account is disabled, the second factor is wrong (`otp_invalid`), or REQUIRE_VERIFIED_EMAIL is on and the ' +
+        'address is not verified yet (`email_not_verified`, with `details.verificationTicket` for resendEmailVerification)',
       422: 'The body is not valid',
       429: 'Too many failed sign-ins for this account; `Retry-After` says when to try again',
     },

@@ -20,7 +20,12 @@ export function authPayload(tokens: IssuedTokens): AuthPayloadType {
 export class AuthResolver {
   constructor(private readonly auth: AuthService) {}
 
-  @Mutation(() => AuthPayloadType, { description: 'Creates an account and signs it in' })
+  @Mutation(() => AuthPayloadType, {
+    description:
+      'Creates an account, mails a verification link and code to its address, and signs it in. With ' +
+      'REQUIRE_VERIFIED_EMAIL the account is created and mailed but the answer is EMAIL_NOT_VERIFIED (with ' +
+      'details.verificationTicket): sign in once the address is verified',
+  })
   async register(@Arg('input') input: RegisterInput, @Ctx() context: SubgraphContext): Promise<AuthPayloadType> {
     return authPayload(await this.auth.register(context.em, input, context.origin));
   }

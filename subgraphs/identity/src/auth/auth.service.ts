@@ -77,15 +77,18 @@ export class AuthService {
     const problems = passwordProblems(request.password, { email });
     if (problems.length > 0) throw invalidPassword(problems, 'password');
     const tenant = await ensureDefaultTenant(em);
+    // REQUIRE_VERIFIED_EMAIL: the account is made and its mail sent, but nobody is signed in yet.
+    const signIn = !this.options.requireVerifiedEmail;
+    const passwordHash = await hashPassword(request.password);
     const account = em.create(UserAccount, {
       email,
       tenant,
       username: request.username?.trim() || null,
       displayName: request.displayName?.trim() || null,
-      passwordHash: await hashPassword(request.password),
-      lastLoginAt: new Date(),
+      passwordHash,
+      lastLoginAt: signIn ? new Date() : null,
     });
-    const { session, refreshToken } = this.sessions.open(em, account, ['pwd'], origin);
+    const opened = signIn ? this.sessions.open(em, account, ['pwd'], origin) : undefined;
     recordEvent(em, {
       type: 'user.created',
       tenantId: tenant.id,
@@ -93,13 +96,15 @@ export class AuthService {
       subjectUserId: account.id,
       origin,
     });
-    recordEvent(em, {
-      type: 'user.login',
-      tenantId: tenant.id,
-      actorUserId: account.id,
-      subjectUserId: account.id,
-      origin,
-    });
+    if (opened) {
+      recordEvent(em, {
+        type: 'user.login',
+        tenantId: tenant.id,
+        actorUserId: account.id,
+        subjectUserId: account.id,
+        origin,
+      });
+    }
     try {
       await em.flush();
     } catch (error) {
@@ -110,7 +115,14 @@ export class AuthService {
       throw error;
     }
     await this.emailVerification?.sendAfterSignUp(em, account, origin);
-    return this.issue(account, session, refreshToken);
+    if (!opened) {
+      throw this.emailNotVerified(
+        account,
+        passwordHash,
+        'The account is created. Verify your e-mail address to sign in: open the link we sent you',
+      );
+    }
+    return this.issue(account, opened.session, opened.refreshToken);
   }
 
   /**
@@ -188,13 +200,17 @@ export class AuthService {
    * code (verifyEmailWithCode). Not a failure: nothing is counted.
    */
   private assertVerifiedEmail(account: UserAccount, passwordHash: string): void {
-    if (!this.options.requireVerifiedEmail || account.emailVerifiedAt) return;
+    if (this.options.requireVerifiedEmail && !account.emailVerifiedAt)
+      throw this.emailNotVerified(account, passwordHash);
+  }
+
+  private emailNotVerified(
+    account: UserAccount,
+    passwordHash: string,
+    message = 'Verify your e-mail address before signing in: open the link we sent you, or ask for a new one',
+  ): AppError {
     const verificationTicket = this.emailVerification?.ticketFor({ id: account.id, passwordHash });
-    throw new AppError(
-      'EMAIL_NOT_VERIFIED',
-      'Verify your e-mail address before signing in: open the link we sent you, or ask for a new one',
-      verificationTicket ? { details: { verificationTicket } } : {},
-    );
+    return new AppError('EMAIL_NOT_VERIFIED', message, verificationTicket ? { details: { verificationTicket } } : {});
   }
 
   /**
