@@ -191,6 +191,7 @@ describe('REST compatibility layer machinery', () => {
         // The self-service pages (pages/self-service).
         '/oauth/forgot-password',
         '/oauth/reset-password',
+        '/oauth/sign-up',
         '/oauth/verify-email',
       ].sort(),
     );

@@ -4,6 +4,7 @@
  * a password reset that signs the person in leaves them signed in for the authorization flow too.
  */
 export const selfServicePages = {
+  signUp: '/oauth/sign-up',
   verifyEmail: '/oauth/verify-email',
   forgotPassword: '/oauth/forgot-password',
   resetPassword: '/oauth/reset-password',

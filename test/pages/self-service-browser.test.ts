@@ -117,6 +117,53 @@ describe.skipIf(!runBrowserTests)('self-service pages (Chromium)', () => {
     expect((await login(stack, email, 'amber-violin-meadow-5')).errors).toBeUndefined();
   });
 
+  it('walks the hosted sign-up page → signed in for the flow → verification mail → link → verified', async () => {
+    const email = uniqueEmail('hosted');
+    const authorize = await authorizeUrl();
+    await withPage(async (page) => {
+      await page.goto(authorize);
+      await page.getByRole('link', { name: 'Create an account' }).click();
+      await expect.poll(() => page.title()).toBe('Create an account');
+      await page.getByLabel('E-mail address').fill(email);
+      await page.getByLabel('Password', { exact: true }).fill('password1');
+      await page.getByRole('button', { name: 'Create the account' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('Password is too common');
+      // What the person typed stays, but the password.
+      expect(await page.getByLabel('E-mail address').inputValue()).toBe(email);
+      await page.getByLabel('Password', { exact: true }).fill('cobalt-ferry-whistle-2');
+      await page.getByRole('button', { name: 'Create the account' }).click();
+      // Signed up and in: the authorization request it came with goes on to consent.
+      await expect.poll(() => page.title()).toBe('Allow Self Service App?');
+      expect(await page.getByText(`Signed in as ${email}`).count()).toBe(1);
+
+      await page.goto(onGateway(linkIn((await mail.nextMailTo(email)).raw, '/oauth/verify-email')));
+      await expect.poll(() => page.title()).toBe('E-mail address verified');
+    });
+    const signedIn = await login(stack, email, 'cobalt-ferry-whistle-2');
+    const me = await stack.graphql<{ me: { emailVerified: boolean } }>('{ me { emailVerified } }', {
+      token: signedIn.data!.login.accessToken,
+    });
+    expect(me.data?.me.emailVerified).toBe(true);
+  });
+
+  it('has no sign-up link or page when REGISTRATION_ENABLED is false', async () => {
+    const closed = await startTestStack({ SMTP_URL: mail.url, REGISTRATION_ENABLED: 'false' });
+    try {
+      const authorize = await authorizeUrl(closed);
+      await withPage(async (page) => {
+        await page.goto(authorize);
+        await expect.poll(() => page.title()).toBe('Sign in to Self Service App');
+        expect(await page.getByRole('link', { name: 'Forgot your password?' }).count()).toBe(1);
+        expect(await page.getByRole('link', { name: 'Create an account' }).count()).toBe(0);
+        const response = await page.goto(new URL('/oauth/sign-up', closed.gatewayUrl).toString());
+        expect(response?.status()).toBe(404);
+        await expect.poll(() => page.title()).toBe('Sign-up is closed');
+      });
+    } finally {
+      await closed.stop();
+    }
+  });
+
   it('walks sign-up (GraphQL register) → verification mail → link → verified', async () => {
     const email = uniqueEmail('signup');
     const registered = await register(stack, { email, password: goodPassword });

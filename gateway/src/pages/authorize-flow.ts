@@ -27,6 +27,8 @@ export interface Pages {
   readonly publicOrigin: string;
   readonly executeAs: ExecuteAs;
   readonly authenticateToken: RawRouteContext['authenticateToken'];
+  /** REGISTRATION_ENABLED: the sign-in page links to the hosted sign-up page. */
+  readonly registrationEnabled: boolean;
 }
 
 export function pagesOf(context: RawRouteContext): Pages {
@@ -38,6 +40,7 @@ export function pagesOf(context: RawRouteContext): Pages {
     publicOrigin: new URL(config.publicUrl).origin,
     executeAs: context.executeAs,
     authenticateToken: context.authenticateToken,
+    registrationEnabled: config.registrationEnabled,
   };
 }
 

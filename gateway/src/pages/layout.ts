@@ -32,6 +32,7 @@ button { width: 100%; margin-top: 1.5rem; padding: 0.8rem; font: inherit; font-w
 button.secondary { background: #fff; color: var(--secondary); border-color: #cbd5e1; margin-top: 0.75rem; }
 .error { background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; border-radius: 8px; padding: 0.75rem;
   margin-bottom: 1rem; }
+p.hint { margin: 0.25rem 0 0; font-size: 0.9rem; color: #475569; }
 ul.scopes { padding-left: 1.25rem; } ul.scopes li { margin: 0.25rem 0; }
 .who { text-align: center; color: var(--secondary); font-size: 0.9rem; margin-top: 1.25rem; }
 `;

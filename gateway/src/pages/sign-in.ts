@@ -71,6 +71,7 @@ export function showSignIn(step: FlowStep, found: Prompt, problem?: Problem): vo
       application: found.name,
       csrf: csrfToken(req, res, pages.cookies),
       error: problem?.message,
+      signUp: pages.registrationEnabled,
     }),
   });
 }

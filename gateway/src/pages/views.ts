@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from './html.js';
 import { CSRF_FIELD } from './csrf.js';
-import { forgotPasswordLink } from './self-service/views.js';
+import { signInLinks } from './self-service/views.js';
 
 /** The authorization request, carried from form to form unchanged (RFC 6749 §4.1.1 names). */
 export type FlowParams = Partial<
@@ -24,6 +24,8 @@ export function signInPage(view: {
   application: string;
   csrf: string;
   error?: string | undefined;
+  /** Link to the hosted sign-up page (REGISTRATION_ENABLED). */
+  signUp?: boolean;
 }) {
   const described = view.error ? 'form-error' : undefined;
   return html`<h1>Sign in</h1>
@@ -45,7 +47,7 @@ export function signInPage(view: {
       <input id="password" name="password" type="password" autocomplete="current-password" required />
       <button type="submit">Sign in</button>
     </form>
-    ${forgotPasswordLink(view.params)}`;
+    ${signInLinks(view.params, view.signUp ?? false)}`;
 }
 
 export function mfaPage(view: { params: FlowParams; ticket: string; csrf: string; error?: string | undefined }) {

@@ -51,6 +51,7 @@ export const knownOperationNames: readonly string[] = [
   'PageCompleteMfa',
   'PageCompletePasswordReset',
   'PagePasswordResetLinkStatus',
+  'PageRegister',
   'PageRequestPasswordReset',
   'PageResendEmailVerification',
   'PageResetCompleteMfa',

@@ -74,3 +74,28 @@ export const resetPasswordOperation: OpenApiOperation = {
     ...limited,
   },
 };
+
+export const signUpPageOperation: OpenApiOperation = {
+  operationId: 'getOauthSignUp',
+  summary: 'The sign-up form (REGISTRATION_ENABLED); the sign-in page links here with its authorization request',
+  tags,
+  security: [{}],
+  responses: { '200': page('The form'), '404': page('Sign-up is closed here'), ...limited },
+};
+
+export const signUpOperation: OpenApiOperation = {
+  operationId: 'postOauthSignUp',
+  summary: 'Creates the account (GraphQL register), mails the verification link, and signs in',
+  tags,
+  security: [{}],
+  requestBody: form(['email', 'password', 'display_name', 'csrf_token']),
+  responses: {
+    '200': page('Created: signed in, or (REQUIRE_VERIFIED_EMAIL) told to open the mailed link first'),
+    '303': { description: 'Created and signed in: back to the authorization request it came with' },
+    '400': page('A field is not valid (the password policy, the address)'),
+    '403': page('The form could not be verified (CSRF)'),
+    '404': page('Sign-up is closed here'),
+    '409': page('An account with this address exists'),
+    ...limited,
+  },
+};

@@ -11,21 +11,9 @@ import {
 } from '../../generated/graphql.js';
 import { defineFamilyRoutes } from '../../rest/families.js';
 import type { RawRouteContext, RawRouteDeclaration, RawRouteDefinition } from '../../rest/raw-route.js';
-import {
-  field,
-  flowParams,
-  pageHandler,
-  pagesOf,
-  run,
-  SESSION_COOKIE,
-  type FlowStep,
-  type Pages,
-} from '../authorize-flow.js';
+import { field, pageHandler, pagesOf, run, SESSION_COOKIE, type FlowStep } from '../authorize-flow.js';
 import { setPageCookie } from '../cookies.js';
 import { csrfAccepted, csrfToken } from '../csrf.js';
-import type { SafeHtml } from '../html.js';
-import { sendPage } from '../layout.js';
-import { checkTheme } from '../theme.js';
 import {
   forgotPasswordOperation,
   forgotPasswordPageOperation,
@@ -34,26 +22,18 @@ import {
   verifyEmailPageOperation,
 } from './openapi.js';
 import { isRefusedResetReason, selfServiceTexts as texts, type RefusedResetReason } from './texts.js';
+import { queryToken, show, stepOf } from './common.js';
+import { signUpGet, signUpPost } from './sign-up.js';
 import { forgotPasswordPage, noticePage, resetPasswordPage, resetSecondFactorPage } from './views.js';
 
 /**
- * The hosted self-service pages: a verification link's landing page, and the forgotten-password
- * flow (ask for a link, follow it, choose a password, be signed in). Server-rendered like the sign-in
+ * The hosted self-service pages: sign-up (sign-up.ts), a verification link's landing page, and the
+ * forgotten-password flow (ask for a link, follow it, choose a password, be signed in). Server-rendered like the sign-in
  * page (same layout, CSP, CSRF check, no script); identity's operations hold every rule.
  */
 
 /** The reset link lives 30 minutes (identity's PASSWORD_RESET_TTL_MS), as the page tells. */
 const RESET_LINK_MINUTES = 30;
-
-function show(step: FlowStep, title: string, body: SafeHtml, status = 200): void {
-  sendPage(step.res, { title, theme: checkTheme(undefined), status, body });
-}
-
-function stepOf(pages: Pages, req: express.Request, res: express.Response, source: Record<string, unknown>): FlowStep {
-  return { pages, req, res, params: flowParams(source) };
-}
-
-const queryToken = (req: express.Request) => (typeof req.query['token'] === 'string' ? req.query['token'] : '');
 
 const verifyEmailPage: RawRouteDeclaration<RawRouteContext> = {
   method: 'get',
@@ -287,6 +267,8 @@ const resetPasswordPost: RawRouteDeclaration<RawRouteContext> = {
 
 /** In seed 004's family, beside the authorization pages (their cookies' path). */
 export const selfServicePageRoutes: readonly RawRouteDefinition[] = defineFamilyRoutes('oauth', [
+  signUpGet,
+  signUpPost,
   verifyEmailPage,
   forgotPasswordGet,
   forgotPasswordPost,

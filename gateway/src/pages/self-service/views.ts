@@ -41,12 +41,54 @@ export function noticePage(view: {
     ${backToSignIn(view.params ?? {})}`;
 }
 
-/** The link on the sign-in page, carrying its authorization request. */
-export function forgotPasswordLink(params: FlowParams): SafeHtml {
+/** The sign-in page's links, carrying its authorization request: reset, and sign-up when open. */
+export function signInLinks(params: FlowParams, signUp: boolean): SafeHtml {
   const query = flowQuery(params);
+  const suffix = query ? `?${query}` : '';
   return html`<p class="who">
-    <a href="${selfServicePages.forgotPassword}${query ? `?${query}` : ''}">${texts.signIn.forgotPassword}</a>
+    <a href="${selfServicePages.forgotPassword}${suffix}">${texts.signIn.forgotPassword}</a>
+    ${signUp ? html` · <a href="${selfServicePages.signUp}${suffix}">${texts.signIn.createAccount}</a>` : ''}
   </p>`;
+}
+
+export function signUpPage(view: {
+  params: FlowParams;
+  csrf: string;
+  email?: string;
+  displayName?: string;
+  error?: string;
+}) {
+  const described = view.error ? html` aria-describedby="form-error"` : '';
+  return html`<h1>${texts.signUp.title}</h1>
+    <p class="lead">${texts.signUp.lead}</p>
+    ${problem(view.error)}
+    <form method="post" action="${selfServicePages.signUp}" novalidate>
+      ${hiddenFields(view.params, view.csrf)}
+      <label for="email">${texts.signUp.emailLabel}</label>
+      <input
+        id="email"
+        name="email"
+        type="email"
+        autocomplete="username"
+        value="${view.email ?? ''}"
+        required
+        autofocus${described}
+      />
+      <label for="password">${texts.signUp.passwordLabel}</label>
+      <input
+        id="password"
+        name="password"
+        type="password"
+        autocomplete="new-password"
+        aria-describedby="password-hint"
+        required
+      />
+      <p id="password-hint" class="hint">${texts.signUp.passwordHint}</p>
+      <label for="display_name">${texts.signUp.nameLabel}</label>
+      <input id="display_name" name="display_name" type="text" autocomplete="name" value="${view.displayName ?? ''}" />
+      <button type="submit">${texts.signUp.submit}</button>
+    </form>
+    ${backToSignIn(view.params)}`;
 }
 
 export function forgotPasswordPage(view: { params: FlowParams; csrf: string; email?: string; error?: string }) {
