@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
 import { EmailVerification } from '../../subgraphs/identity/src/email-verification/email-verification.entity.js';
 import { PasswordResetTicket } from '../../subgraphs/identity/src/password-reset/password-reset-ticket.entity.js';
 import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
@@ -111,6 +112,36 @@ describe('verification mail at sign-up', () => {
     expect(
       codeOf(await stack.graphql('mutation { resendEmailVerification { email } }', { token: account.token })),
     ).toBe('CONFLICT');
+  });
+});
+
+describe('concurrent use', () => {
+  it('verifies once when one link is opened many times at once', async () => {
+    const account = await signUp(stack, 'link-race');
+    const link = linkIn((await mail.nextMailTo(account.email)).raw, '/oauth/verify-email');
+    const pages = await Promise.all(Array.from({ length: 6 }, () => openLink(stack, link)));
+    expect(pages.map((page) => page.status).sort()).toEqual([200, 410, 410, 410, 410, 410]);
+    const events = await stack.subgraphs.identity.database
+      .fork()
+      .count(OutboxEvent, { type: 'user.email_verified', subjectUserId: account.id });
+    expect(events).toBe(1);
+  });
+
+  it('counts every one of concurrent wrong codes: OTP_MAX_ATTEMPTS answered, the rest locked', async () => {
+    const account = await signUp(stack, 'code-race');
+    const code = codeIn(bodyOf((await mail.nextMailTo(account.email)).raw));
+    const wrongCode = code === '000000' ? '000001' : '000000';
+    const guess = (value: string) =>
+      stack.graphql('mutation ($c: String!) { verifyEmailWithCode(code: $c) { emailVerified } }', {
+        token: account.token,
+        variables: { c: value },
+      });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => guess(wrongCode)));
+    const codes = answers.map((answer) => codeOf(answer));
+    expect(codes.filter((c) => c === 'OTP_INVALID')).toHaveLength(5);
+    expect(codes.filter((c) => c === 'OTP_LOCKED')).toHaveLength(5);
+    // Locked: even the right code is refused now.
+    expect(codeOf(await guess(code))).toBe('OTP_LOCKED');
   });
 });
 
