@@ -213,6 +213,8 @@ describe('changing the primary address', () => {
         { token: account.token, variables: { e: to, p: password } },
       );
     expect(codeOf(await change('wrong-password-42'))).toBe('VALIDATION_FAILED');
+    // Longer than any password may be: refused without hashing it.
+    expect(codeOf(await change('p'.repeat(300)))).toBe('VALIDATION_FAILED');
     expect(codeOf(await change(goodPassword, 'not an address'))).toBe('VALIDATION_FAILED');
     const taken = await stack.createUser();
     expect(codeOf(await change(goodPassword, taken.email))).toBe('CONFLICT');

@@ -12,7 +12,7 @@ import type { TotpService } from '../mfa/totp.service.js';
 import { Session } from '../session/session.entity.js';
 import type { SessionService } from '../session/session.service.js';
 import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from '../user/password.js';
-import { passwordProblems } from '../user/password-policy.js';
+import { PASSWORD_MAX_LENGTH, passwordProblems } from '../user/password-policy.js';
 import { UserAccount } from '../user/user.entity.js';
 import {
   checkCredentials,
@@ -223,6 +223,12 @@ export class AuthService {
     password: string,
     origin: RequestOrigin,
   ): Promise<void> {
+    // argon2 hashes whatever it is given: no password is longer, so nothing longer is worth the CPU.
+    if ([...password].length > PASSWORD_MAX_LENGTH) {
+      throw new AppError('VALIDATION_FAILED', 'currentPassword is not correct', {
+        details: { fields: [{ field: 'currentPassword', message: 'is not correct' }] },
+      });
+    }
     await checkCredentials(em, async (tx) => {
       const account = await lockAccountForCheck(tx, { id: principal.userId });
       if (!account) throw new AppError('NOT_FOUND', 'The member does not exist');
