@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { generate } from 'otplib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goodPassword, login, meId, register, uniqueEmail } from '../identity/auth-helpers.js';
@@ -115,6 +116,43 @@ describe.skipIf(!runBrowserTests)('self-service pages (Chromium)', () => {
       await expect.poll(() => page.title()).toBe('Link already used');
     });
     expect((await login(stack, email, 'amber-violin-meadow-5')).errors).toBeUndefined();
+  });
+
+  it('asks for the second factor after the reset when one is enrolled, then signs in', async () => {
+    const email = uniqueEmail('reset-mfa');
+    const registered = await register(stack, { email, password: goodPassword });
+    expect(registered.errors).toBeUndefined();
+    await mail.nextMailTo(email);
+    const token = registered.data!.register.accessToken;
+    const started = await stack.graphql<{ startTotpEnrollment: { otpauthUrl: string } }>(
+      'mutation { startTotpEnrollment { otpauthUrl } }',
+      { token },
+    );
+    const secret = new URL(started.data!.startTotpEnrollment.otpauthUrl).searchParams.get('secret')!;
+    const confirmed = await stack.graphql<{ confirmTotpEnrollment: { backupCodes: string[] } }>(
+      'mutation ($c: String!) { confirmTotpEnrollment(code: $c) { backupCodes } }',
+      { token, variables: { c: await generate({ secret }) } },
+    );
+    const [backup] = confirmed.data!.confirmTotpEnrollment.backupCodes;
+    const asked = await stack.graphql('mutation ($e: String!) { requestPasswordReset(email: $e) }', {
+      variables: { e: email },
+    });
+    expect(asked.errors).toBeUndefined();
+    const link = linkIn((await mail.nextMailTo(email)).raw, '/oauth/reset-password');
+    await withPage(async (page) => {
+      await page.goto(onGateway(link));
+      await page.getByLabel('New password').fill('granite-otter-sketch-4');
+      await page.getByRole('button', { name: 'Set the password' }).click();
+      await expect.poll(() => page.title()).toBe('Two-step verification');
+      await page.getByLabel('Authentication code').fill('00000000');
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('not right');
+      await page.getByLabel('Authentication code').fill(backup!);
+      await page.getByRole('button', { name: 'Verify' }).click();
+      await expect.poll(() => page.title()).toBe('Password changed');
+      expect(await page.getByRole('status').textContent()).toContain(`You are signed in as ${email}`);
+    });
+    expect(await meId(stack, token)).toMatchObject({ status: 401 });
   });
 
   it('walks the hosted sign-up page → signed in for the flow → verification mail → link → verified', async () => {
