@@ -235,4 +235,37 @@ describe('completePasswordReset', () => {
     expect(signedIn.errors).toBeUndefined();
     expect(await meId(stack, signedIn.data!.completeMfaSignIn.accessToken)).toMatchObject({ id: member.id });
   });
+
+  it('takes the hosted forms only with their CSRF token, from our origin', async () => {
+    const member = await account('csrf');
+    await mail.nextMailTo(member.email);
+    const token = await resetToken(member.email);
+    const post = (path: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
+      fetch(`${stack.gatewayUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(form).toString(),
+        redirect: 'manual',
+      });
+    const forged = await post('/oauth/reset-password', { action: 'reset', token, password: newPassword });
+    expect(forged.status).toBe(403);
+    expect(await forged.text()).toContain('Form expired');
+    const crossSite = await post(
+      '/oauth/forgot-password',
+      { email: member.email, csrf_token: 'a'.repeat(43) },
+      { cookie: `mg_csrf=${'a'.repeat(43)}`, origin: 'https://evil.example' },
+    );
+    expect(crossSite.status).toBe(403);
+    // Nothing happened: the link still works, and the right form with its token goes through.
+    expect(await resetPage(token)).toMatchObject({ status: 200 });
+    const csrf = 'b'.repeat(43);
+    const done = await post(
+      '/oauth/reset-password',
+      { action: 'reset', token, password: newPassword, csrf_token: csrf },
+      { cookie: `mg_csrf=${csrf}` },
+    );
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain(`You are signed in as ${member.email}`);
+    expect(done.headers.get('set-cookie')).toMatch(/mg_session=.+HttpOnly/i);
+  });
 });
