@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ACCESS_TOKEN_ALGORITHM } from '../../../lib/auth/access-token.js';
+import { CLAIM_SCOPES, ID_TOKEN_CLAIMS, OPENID_SCOPE } from '../../../lib/oidc/claims.js';
 
 /** Where the hosted sign-in and consent pages answer (gateway/src/pages): browsers start here. */
 export const AUTHORIZATION_ENDPOINT_PATH = '/oauth/authorize';
@@ -7,14 +8,14 @@ export const AUTHORIZATION_ENDPOINT_PATH = '/oauth/authorize';
 export const TOKEN_ENDPOINT_PATH = '/oauth/token';
 
 /**
- * Authorization-server metadata (RFC 8414). It lists only what this server does: the authorization
- * code flow with PKCE (S256) for registered applications, and refresh-token rotation. It is served at
- * `/.well-known/oauth-authorization-server` and, for clients that only look there, at
- * `/.well-known/openid-configuration` (RFC 8414 §5: that name is reused for general OAuth 2.0
- * metadata). This server is not an OpenID Provider: it issues no ID tokens and has no UserInfo
- * endpoint, so OpenID Connect Discovery's provider-only values (`id_token_signing_alg_values_supported`,
- * `subject_types_supported`, `claims_supported`, `userinfo_endpoint`) are left out, not claimed.
- * Access tokens are RFC 9068-style JWTs, verifiable with the keys at `jwks_uri`.
+ * Authorization-server metadata (RFC 8414) and OpenID Provider metadata (OpenID Connect Discovery 1.0
+ * §3), one document served at `/.well-known/openid-configuration` and
+ * `/.well-known/oauth-authorization-server`. It lists only what this server does: the authorization
+ * code flow with PKCE (S256) for registered applications, refresh-token rotation, and OpenID Connect
+ * on that flow (scope `openid`: ES256 ID tokens signed with the keys at `jwks_uri`, public subject
+ * identifiers). What it leaves out it does not do: no implicit or hybrid response types, no request
+ * objects, no `claims` parameter, no pairwise subjects. Access tokens are RFC 9068-style JWTs,
+ * verifiable with the same keys.
  */
 export function authorizationServerMetadata(issuer: string) {
   return {
@@ -28,11 +29,20 @@ export function authorizationServerMetadata(issuer: string) {
     token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     code_challenge_methods_supported: ['S256'],
     // The scopes of identity's subgraphs/identity/src/oauth/scopes.ts.
-    scopes_supported: ['read', 'write'],
+    scopes_supported: ['read', 'write', OPENID_SCOPE, ...CLAIM_SCOPES],
     // RFC 9207: every authorization response carries `iss`, against mix-up attacks.
     authorization_response_iss_parameter_supported: true,
     // Not defined by RFC 8414: the algorithm that signs the access tokens.
     access_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
+    // OpenID Connect Discovery §3. ID tokens share the access tokens' keys and algorithm.
+    id_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
+    subject_types_supported: ['public'],
+    claims_supported: [...ID_TOKEN_CLAIMS],
+    claim_types_supported: ['normal'],
+    claims_parameter_supported: false,
+    // Discovery's defaults for these two are true: said false, as no request object is read.
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
     service_documentation: `${issuer}/openapi.json`,
     // seed 004's JSON endpoints: the POST authorization endpoint (bearer token of the user, answers 302)
     // and the token endpoint taking a JSON body with client_secret_post.

@@ -60,6 +60,7 @@ const FLOW_FIELDS = [
   'state',
   'code_challenge',
   'code_challenge_method',
+  'nonce',
 ] as const;
 /** The authorization request's parameters (RFC 6749 §4.1.1), in the query or in each form. */
 export const flowFields: readonly string[] = FLOW_FIELDS;

@@ -18,6 +18,7 @@ export async function decide(step: FlowStep, caller: Authenticated, denied: bool
       state: params.state ?? null,
       codeChallenge: params.code_challenge ?? null,
       codeChallengeMethod: params.code_challenge_method ?? null,
+      nonce: params.nonce ?? null,
       denied,
     },
   });

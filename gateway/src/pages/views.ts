@@ -4,7 +4,14 @@ import { CSRF_FIELD } from './csrf.js';
 /** The authorization request, carried from form to form unchanged (RFC 6749 §4.1.1 names). */
 export type FlowParams = Partial<
   Record<
-    'response_type' | 'client_id' | 'redirect_uri' | 'scope' | 'state' | 'code_challenge' | 'code_challenge_method',
+    | 'response_type'
+    | 'client_id'
+    | 'redirect_uri'
+    | 'scope'
+    | 'state'
+    | 'code_challenge'
+    | 'code_challenge_method'
+    | 'nonce',
     string
   >
 >;

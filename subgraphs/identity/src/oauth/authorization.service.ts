@@ -25,6 +25,8 @@ export interface AuthorizationRequest {
   readonly state?: string | null;
   readonly codeChallenge?: string | null;
   readonly codeChallengeMethod?: string | null;
+  /** OpenID Connect: echoed in the ID token. */
+  readonly nonce?: string | null;
   /** The user refused on the consent page: the application hears `access_denied`. */
   readonly denied?: boolean | null;
 }
@@ -141,6 +143,7 @@ export class AuthorizationService {
       redirectUri: request.redirectUri,
       scopes,
       codeChallenge: challenge,
+      nonce: request.nonce ?? null,
       expiresAt: new Date(Date.now() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
     });
     await em.flush();

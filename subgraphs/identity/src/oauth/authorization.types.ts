@@ -106,6 +106,14 @@ export class AuthorizeApplicationInput {
   @MaxLength(16)
   codeChallengeMethod?: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'OpenID Connect: echoed exactly in the ID token (scope openid); against replayed ID tokens',
+  })
+  @IsOptional()
+  @MaxLength(512)
+  nonce?: string | null;
+
   @Field(() => Boolean, { nullable: true, description: 'The user refused: redirects with error=access_denied' })
   @IsOptional()
   denied?: boolean | null;

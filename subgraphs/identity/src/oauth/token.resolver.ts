@@ -21,6 +21,7 @@ export class TokenResolver {
     return Object.assign(new ApplicationTokensType(), {
       accessToken: issued.accessToken,
       refreshToken: issued.refreshToken,
+      idToken: issued.idToken,
       tokenType: 'Bearer',
       expiresIn: issued.expiresIn,
       scope: issued.scopes.join(' '),

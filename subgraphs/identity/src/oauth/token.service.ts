@@ -13,6 +13,7 @@ import { AuthorizationCode } from './authorization-code.entity.js';
 import { hashOpaqueToken, secretMatches } from './client-credentials.js';
 import { ApplicationConsent } from './consent.entity.js';
 import { oauthError } from './oauth-error.js';
+import { accessTokenHash, isOpenIdGrant } from './id-token.js';
 import { verifierMatches } from './pkce.js';
 import { covers, parseScope } from './scopes.js';
 
@@ -34,6 +35,8 @@ interface IssuedGrant {
   readonly session: Session;
   readonly scopes: readonly string[];
   readonly refreshToken: string;
+  /** The code's nonce (a code exchange only: OIDC Core §12.2 leaves it out of refreshed ID tokens). */
+  readonly nonce?: string | null;
 }
 
 export interface IssuedApplicationTokens {
@@ -41,6 +44,8 @@ export interface IssuedApplicationTokens {
   readonly refreshToken: string;
   readonly expiresIn: number;
   readonly scopes: readonly string[];
+  /** OpenID Connect: present when the granted scopes include `openid`. */
+  readonly idToken: string | null;
   /** The application's registered browser origins (the token endpoint answers them with CORS). */
   readonly allowedOrigins: readonly string[];
 }
@@ -172,7 +177,7 @@ export class TokenService {
         origin,
         payload: { applicationId: application.id, sessionId: session.id },
       });
-      return { account, session, scopes: row.scopes, refreshToken };
+      return { account, session, scopes: row.scopes, refreshToken, nonce: row.nonce ?? null };
     });
     // A replay's revocation is committed before it is refused.
     if (outcome instanceof AppError) throw outcome;
@@ -255,7 +260,9 @@ export class TokenService {
 
   /**
    * Signed after the commit (the signing key is read on another connection). An application's
-   * token never carries an administrator's role: it acts for the user as a plain user.
+   * token never carries an administrator's role: it acts for the user as a plain user. With `openid`
+   * an ID token goes with it (OIDC Core §3.1.3.3), for the same session: `sid` is the one its access
+   * tokens carry, `at_hash` binds it to this access token.
    */
   private async sign(application: OAuthApplication, issued: IssuedGrant): Promise<IssuedApplicationTokens> {
     const { account, session, scopes } = issued;
@@ -269,8 +276,20 @@ export class TokenService {
       authTime: Math.floor(session.authTime.getTime() / 1000),
       clientId: application.clientId,
     });
+    const idToken = isOpenIdGrant(scopes)
+      ? await this.signingKeys.signIdToken({
+          userId: account.id,
+          clientId: application.clientId,
+          sessionId: session.id,
+          authTime: Math.floor(session.authTime.getTime() / 1000),
+          amr: session.amr,
+          nonce: issued.nonce ?? null,
+          accessTokenHash: accessTokenHash(access.token),
+        })
+      : null;
     return {
       accessToken: access.token,
+      idToken,
       refreshToken: issued.refreshToken,
       expiresIn: access.expiresIn,
       scopes,

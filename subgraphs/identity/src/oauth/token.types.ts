@@ -48,6 +48,12 @@ export class ApplicationTokensType {
   @Field({ description: 'ES256 JWT carrying client_id and scope; role is always USER' })
   accessToken!: string;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'OpenID Connect ID token (ES256, aud = client_id); only when the grant includes openid',
+  })
+  idToken!: string | null;
+
   @Field({ description: 'Single use: each refresh returns a new one' })
   refreshToken!: string;
 

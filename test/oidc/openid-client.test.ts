@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestStack } from '../support/stack.js';
+import { callback, registerApplication, startFlowStack, type RegisteredApplication } from '../oauth/flow.js';
+
+/**
+ * OpenID Connect with oauth4webapi in OIDC mode, a strict relying-party library nobody here wrote,
+ * against the running gateway: discovery, the ID token of a code exchange (signature through the
+ * JWKS, iss, aud, exp, nonce, at_hash) and of a refresh. The issuer must be the real address, so the
+ * stack serves on a free port found at start with PUBLIC_URL set to it (flow.ts startFlowStack).
+ */
+let stack: TestStack;
+let issuer: URL;
+let app: RegisteredApplication;
+const insecure = { [oauth.allowInsecureRequests]: true };
+
+beforeAll(async () => {
+  stack = await startFlowStack({ pinned: true });
+  issuer = new URL(stack.gatewayUrl);
+  app = await registerApplication(stack);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function discover(): Promise<oauth.AuthorizationServer> {
+  return oauth.processDiscoveryResponse(
+    issuer,
+    await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }),
+  );
+}
+
+/** Independent of the server's code: OIDC Core §3.1.3.6 for ES256. */
+function expectedAtHash(accessToken: string): string {
+  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+}
+
+/** The user approves through seed 004's POST endpoint with its bearer token; answers the redirect. */
+async function approve(
+  as: oauth.AuthorizationServer,
+  userToken: string,
+  parameters: Record<string, string>,
+): Promise<URL> {
+  const endpoint = new URL(as['legacy_authorization_endpoint'] as string);
+  endpoint.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: app.clientId,
+    redirect_uri: callback,
+    ...parameters,
+  }).toString();
+  const answer = await fetch(endpoint, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { authorization: `Bearer ${userToken}` },
+  });
+  expect(answer.status).toBe(302);
+  return new URL(answer.headers.get('location')!);
+}
+
+/** A code approved for `scope` with a nonce, exchanged by the library; answers its response and the nonce. */
+async function signIn(as: oauth.AuthorizationServer, client: oauth.Client, userToken: string, scope: string) {
+  const verifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const nonce = oauth.generateRandomNonce();
+  const redirected = await approve(as, userToken, {
+    scope,
+    state,
+    nonce,
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  const params = oauth.validateAuthResponse(as, client, redirected, state);
+  const response = await oauth.authorizationCodeGrantRequest(
+    as,
+    client,
+    oauth.ClientSecretBasic(app.clientSecret),
+    params,
+    callback,
+    verifier,
+    insecure,
+  );
+  return { response, nonce };
+}
+
+describe('OpenID Provider discovery', () => {
+  it('says truthfully what the provider supports, as oauth4webapi reads it in OIDC mode', async () => {
+    const as = await discover();
+    expect(as).toMatchObject({
+      issuer: stack.gatewayUrl,
+      authorization_endpoint: `${stack.gatewayUrl}/oauth/authorize`,
+      token_endpoint: `${stack.gatewayUrl}/oauth/token`,
+      jwks_uri: `${stack.gatewayUrl}/.well-known/jwks.json`,
+      response_types_supported: ['code'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['ES256'],
+      code_challenge_methods_supported: ['S256'],
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+    });
+    expect(as.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'phone', 'read']));
+    expect(as.claims_supported).toEqual(
+      expect.arrayContaining(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'sid', 'at_hash']),
+    );
+  });
+});
+
+describe('ID tokens on the authorization code flow', () => {
+  it('issues an ID token the library validates (signature, iss, aud, exp, nonce, at_hash), and a new one on refresh', async () => {
+    const as = await discover();
+    const client: oauth.Client = { client_id: app.clientId };
+    const user = await stack.createUser();
+    const { response, nonce } = await signIn(as, client, user.token, 'openid read');
+
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce });
+    // The library checks the ID token's signature against the keys it discovered.
+    await oauth.validateApplicationLevelSignature(as, response, insecure);
+    const claims = oauth.getValidatedIdTokenClaims(tokens)!;
+    expect(claims).toMatchObject({ iss: stack.gatewayUrl, aud: app.clientId, sub: user.id, nonce });
+    expect(tokens.scope).toBe('read openid');
+
+    // And again with jose, independently: the same rotating keys, the kid in the header.
+    const keys = createRemoteJWKSet(new URL(as.jwks_uri!));
+    const verified = await jwtVerify(tokens.id_token!, keys, {
+      issuer: stack.gatewayUrl,
+      audience: app.clientId,
+      algorithms: ['ES256'],
+      requiredClaims: ['exp', 'iat', 'auth_time', 'sid', 'amr', 'at_hash'],
+    });
+    expect(verified.protectedHeader).toMatchObject({ alg: 'ES256', typ: 'JWT', kid: expect.any(String) as unknown });
+    const access = decodeJwt(tokens.access_token);
+    expect(verified.payload).toMatchObject({
+      at_hash: expectedAtHash(tokens.access_token),
+      // The same session as its access token, signed in as its user was.
+      sid: access['sid'],
+      auth_time: access['auth_time'],
+      amr: ['pwd'],
+    });
+    expect(verified.payload.exp! - verified.payload.iat!).toBe(1800);
+    // No profile scope was asked for: nothing about the person but the subject.
+    expect(Object.keys(verified.payload).sort()).toEqual(
+      ['amr', 'at_hash', 'aud', 'auth_time', 'exp', 'iat', 'iss', 'nonce', 'sid', 'sub'].sort(),
+    );
+    // An ID token is not an access token: the API refuses it.
+    const asBearer = await fetch(`${stack.gatewayUrl}/api/v1/users/me`, {
+      headers: { authorization: `Bearer ${tokens.id_token!}` },
+    });
+    expect(asBearer.status).toBe(401);
+
+    const refreshResponse = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretPost(app.clientSecret),
+      tokens.refresh_token!,
+      insecure,
+    );
+    const refreshed = await oauth.processRefreshTokenResponse(as, client, refreshResponse);
+    await oauth.validateApplicationLevelSignature(as, refreshResponse, insecure);
+    const again = oauth.getValidatedIdTokenClaims(refreshed)!;
+    expect(refreshed.id_token).not.toBe(tokens.id_token);
+    expect(again).toMatchObject({
+      iss: stack.gatewayUrl,
+      aud: app.clientId,
+      sub: user.id,
+      sid: claims['sid'],
+      auth_time: claims.auth_time,
+      at_hash: expectedAtHash(refreshed.access_token),
+    });
+    // OIDC Core §12.2: a refreshed ID token carries no nonce.
+    expect(again.nonce).toBeUndefined();
+  });
+
+  it('fails the library nonce check for an ID token of another request', async () => {
+    const as = await discover();
+    const client: oauth.Client = { client_id: app.clientId };
+    const user = await stack.createUser();
+    const { response } = await signIn(as, client, user.token, 'openid');
+    await expect(
+      oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: oauth.generateRandomNonce() }),
+    ).rejects.toMatchObject({ code: oauth.JWT_CLAIM_COMPARISON, cause: { claim: 'nonce' } });
+  });
+
+  it('issues no ID token without openid: read and write work as before', async () => {
+    const as = await discover();
+    const client: oauth.Client = { client_id: app.clientId };
+    const user = await stack.createUser();
+    const { response } = await signIn(as, client, user.token, 'read write');
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+    expect(tokens.id_token).toBeUndefined();
+    expect(tokens.scope).toBe('read write');
+    expect(decodeProtectedHeader(tokens.access_token).typ).toBe('at+jwt');
+  });
+});
