@@ -188,6 +188,7 @@ describe('REST compatibility layer machinery', () => {
         // Raw routes (rest/raw-route.ts): declared beside the route table, documented from their declarations.
         '/oauth/authorize',
         '/oauth/token',
+        '/oauth/userinfo',
       ].sort(),
     );
     const listing = doc.paths['/internal/probe/items/{item_key}']!['get']!;

@@ -1,5 +1,6 @@
 import type { BrowserPath } from './http/cors.js';
 import type { RateLimitedRoute } from './limits/route-classes.js';
+import { openIdRawRoutes } from './oidc/index.js';
 import { authorizePageRoutes } from './pages/authorize-routes.js';
 import { platformRoutes } from './platform/routes.js';
 import type { RawRouteDefinition } from './rest/raw-route.js';
@@ -8,7 +9,11 @@ import { browserPaths } from './rest/router.js';
 import { legacyRawRoutes } from './rest/routes.js';
 
 /** The raw routes of the legacy families and the hosted pages, in the order they are mounted. */
-export const rawRoutes: readonly RawRouteDefinition[] = [...legacyRawRoutes, ...authorizePageRoutes];
+export const rawRoutes: readonly RawRouteDefinition[] = [
+  ...legacyRawRoutes,
+  ...authorizePageRoutes,
+  ...openIdRawRoutes,
+];
 
 /**
  * Every route the gateway serves but `/graphql`, in the order server.ts mounts them (platform, raw,

@@ -1,11 +1,13 @@
 import type { RequestHandler } from 'express';
 import { ACCESS_TOKEN_ALGORITHM } from '../../../lib/auth/access-token.js';
-import { CLAIM_SCOPES, ID_TOKEN_CLAIMS, OPENID_SCOPE } from '../../../lib/oidc/claims.js';
+import { CLAIM_SCOPES, ID_TOKEN_CLAIMS, OPENID_SCOPE, PROFILE_CLAIMS } from '../../../lib/oidc/claims.js';
 
 /** Where the hosted sign-in and consent pages answer (gateway/src/pages): browsers start here. */
 export const AUTHORIZATION_ENDPOINT_PATH = '/oauth/authorize';
 /** RFC 6749's form-encoded token endpoint (gateway/src/rest/auth/token-endpoint.ts). */
 export const TOKEN_ENDPOINT_PATH = '/oauth/token';
+/** OpenID Connect UserInfo (gateway/src/oidc/userinfo-route.ts). */
+export const USERINFO_ENDPOINT_PATH = '/oauth/userinfo';
 
 /**
  * Authorization-server metadata (RFC 8414) and OpenID Provider metadata (OpenID Connect Discovery 1.0
@@ -23,6 +25,7 @@ export function authorizationServerMetadata(issuer: string) {
     authorization_endpoint: `${issuer}${AUTHORIZATION_ENDPOINT_PATH}`,
     token_endpoint: `${issuer}${TOKEN_ENDPOINT_PATH}`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
+    userinfo_endpoint: `${issuer}${USERINFO_ENDPOINT_PATH}`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
@@ -37,7 +40,8 @@ export function authorizationServerMetadata(issuer: string) {
     // OpenID Connect Discovery §3. ID tokens share the access tokens' keys and algorithm.
     id_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
     subject_types_supported: ['public'],
-    claims_supported: [...ID_TOKEN_CLAIMS],
+    // The ID token's own, and the profile claims a member's sharing flags may release (lib/oidc/claims.ts).
+    claims_supported: [...ID_TOKEN_CLAIMS, ...PROFILE_CLAIMS],
     claim_types_supported: ['normal'],
     claims_parameter_supported: false,
     // Discovery's defaults for these two are true: said false, as no request object is read.

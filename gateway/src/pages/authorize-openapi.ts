@@ -36,7 +36,7 @@ export const authorizeFormOperation: OpenApiOperation = {
         schema: {
           type: 'object',
           properties: Object.fromEntries(
-            [...flowFields, 'action', 'email', 'password', 'mfa_ticket', 'code', 'csrf_token'].map((n) => [
+            [...flowFields, 'action', 'email', 'password', 'mfa_ticket', 'code', 'csrf_token', 'claims'].map((n) => [
               n,
               { type: 'string' },
             ]),

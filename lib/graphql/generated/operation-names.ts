@@ -46,6 +46,7 @@ export const knownOperationNames: readonly string[] = [
   'OAuthUpdateApplication',
   'OAuthUpdateMyProfile',
   'OAuthUpdateMySharing',
+  'OpenIdUserInfo',
   'PageAuthorizationPrompt',
   'PageAuthorize',
   'PageCompleteMfa',

@@ -18,7 +18,9 @@ import { BackupCode } from './mfa/backup-code.entity.js';
 import { createBackupCodeHasher } from './mfa/backup-codes.js';
 import { TotpFactor } from './mfa/totp-factor.entity.js';
 import { TotpService } from './mfa/totp.service.js';
+import { createReleaseSeals } from '../../../lib/oidc/release-seal.js';
 import { migrations } from './migrations/index.js';
+import { OpenIdReleaseService } from './openid/openid-release.service.js';
 import { ApplicationRefreshToken, ApplicationSession } from './oauth/application-session.entity.js';
 import { OAuthApplication } from './oauth/application.entity.js';
 import { ApplicationService } from './oauth/application.service.js';
@@ -93,6 +95,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       new MfaTickets(createSecretBox(secretKey, 'mfa-tickets')),
     );
     const passwordSetup = new PasswordSetupService(sessions, auth);
+    const openIdReleases = new OpenIdReleaseService(createReleaseSeals(secretKey), signingKeys);
     return {
       schema: await buildIdentitySchema({
         users,
@@ -107,7 +110,8 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         applications: new ApplicationService(sessions, { allowInsecure: !config.isProduction }),
         authorization: new AuthorizationService(config.publicUrl),
         consents: new ConsentService(sessions),
-        tokens: new TokenService(signingKeys, sessions),
+        tokens: new TokenService(signingKeys, sessions, openIdReleases),
+        openIdReleases,
       }),
       // MFA tickets are sealed too, but live minutes and are never stored: nothing to check there.
       async sealedSecrets() {

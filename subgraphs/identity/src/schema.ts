@@ -22,6 +22,8 @@ import type { AuthorizationService } from './oauth/authorization.service.js';
 import type { ConsentService } from './oauth/consent.service.js';
 import { TokenResolver } from './oauth/token.resolver.js';
 import type { TokenService } from './oauth/token.service.js';
+import { OpenIdReleaseResolver, openIdReleaseReferenceResolvers } from './openid/openid-release.resolver.js';
+import type { OpenIdReleaseService } from './openid/openid-release.service.js';
 import type { TenantService } from './tenant/tenant.service.js';
 import { MyAccountResolver } from './user/my-account.resolver.js';
 import { UserResolver, userReferenceResolver } from './user/user.resolver.js';
@@ -40,6 +42,7 @@ export interface IdentitySchemaServices {
   readonly authorization?: AuthorizationService;
   readonly consents?: ConsentService;
   readonly tokens?: TokenService;
+  readonly openIdReleases?: OpenIdReleaseService;
 }
 
 const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
@@ -66,8 +69,9 @@ export function buildIdentitySchema(
       AuthorizationResolver,
       TokenResolver,
       MyAccountResolver,
+      OpenIdReleaseResolver,
     ],
-    referenceResolvers: userReferenceResolver(services.users),
+    referenceResolvers: { ...userReferenceResolver(services.users), ...openIdReleaseReferenceResolvers },
     container: resolverContainer([
       [UserResolver, () => new UserResolver(services.users)],
       [AuthResolver, () => new AuthResolver(required(services.auth))],
@@ -79,14 +83,22 @@ export function buildIdentitySchema(
       [ApplicationResolver, () => new ApplicationResolver(required(services.applications))],
       [
         AuthorizationResolver,
-        () => new AuthorizationResolver(required(services.authorization), required(services.consents)),
+        () =>
+          new AuthorizationResolver(
+            required(services.authorization),
+            required(services.consents),
+            required(services.openIdReleases),
+          ),
       ],
       [TokenResolver, () => new TokenResolver(required(services.tokens))],
       [MyAccountResolver, () => new MyAccountResolver()],
+      [OpenIdReleaseResolver, () => new OpenIdReleaseResolver(required(services.openIdReleases))],
     ]),
     // An application may end its own session, and one granted `write` may rename the person it was let
     // in to, as it may edit the rest of the profile in member; nothing else in identity is open to it.
     applicationMutations: { logout: 'read', updateMyAccount: 'write' },
+    // OpenID Connect's userinfo is for an application's token granted `openid`, with or without `read`.
+    applicationQueries: { openIdUserInfo: 'openid' },
     // Rate-limit classes: `auth` for what password and code guessing aim at (sign-in, sign-up, tokens,
     // passwords, second factors), `admin` for what only admins or API clients may use; else general.
     permissions: {
@@ -106,6 +118,8 @@ export function buildIdentitySchema(
         myAuthorizedApplications: signedIn,
         // A consent page shows it before anyone signs in; client_id is public.
         applicationForAuthorization: allow,
+        // The resolver refuses every token but an application's granted openid (/oauth/userinfo).
+        openIdUserInfo: signedIn,
       },
       Mutation: {
         register: limited('auth', allow),
@@ -164,6 +178,9 @@ export function buildIdentitySchema(
       AuthorizationResult: allow,
       AuthorizedApplication: allow,
       ApplicationTokens: allow,
+      // Reached through ApplicationTokens.openId, AuthorizationPrompt.sharedClaims and openIdUserInfo,
+      // or by its sealed ticket; its fields open the ticket and member's sealed answer.
+      OpenIdRelease: allow,
     },
   });
 }

@@ -58,7 +58,7 @@ export const tokenEndpointRoute: RawRouteDeclaration<RawRouteContext> = {
             refresh_token: issued.refreshToken,
             scope: issued.scope,
             // OpenID Connect (scope openid): the ID token for the same session.
-            ...(issued.idToken ? { id_token: issued.idToken } : {}),
+            ...(issued.openId?.idToken ? { id_token: issued.openId.idToken } : {}),
           });
       } catch (error) {
         sendTokenEndpointError(res, toTokenEndpointError(error, logger), basic);

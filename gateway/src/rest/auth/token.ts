@@ -84,7 +84,7 @@ export const tokenRoutes: readonly RouteDeclaration[] = [
           token_type: 'bearer' as const,
           expires_in: issued.expiresIn,
           scope: issued.scope,
-          ...(issued.idToken ? { id_token: issued.idToken } : {}),
+          ...(issued.openId?.idToken ? { id_token: issued.openId.idToken } : {}),
         },
       };
     },

@@ -11,7 +11,7 @@ import { OAuthApplication } from './application.entity.js';
 @Entity({ tableName: 'oauth_authorization_code' })
 @Index({ properties: ['user', 'application'] })
 export class AuthorizationCode {
-  [OptionalProps]?: 'id' | 'createdAt' | 'codeChallenge' | 'nonce' | 'usedAt' | 'issuedSessionId';
+  [OptionalProps]?: 'id' | 'createdAt' | 'codeChallenge' | 'nonce' | 'claims' | 'usedAt' | 'issuedSessionId';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -34,6 +34,13 @@ export class AuthorizationCode {
 
   @Property({ type: 'text[]' })
   scopes!: string[];
+
+  /**
+   * OpenID Connect: the profile claims the user approved (the consent page listed them). Released only
+   * while the member's sharing flags allow them too (lib/oidc/claims.ts).
+   */
+  @Property({ type: 'text[]', default: '{}' })
+  claims: string[] = [];
 
   /** S256 challenge (PKCE), when the request carried one. */
   @Property({ type: 'text', nullable: true })

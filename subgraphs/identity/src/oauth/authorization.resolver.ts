@@ -8,6 +8,7 @@ import {
   AuthorizeApplicationInput,
 } from './authorization.types.js';
 import type { ConsentService } from './consent.service.js';
+import type { OpenIdReleaseService } from '../openid/openid-release.service.js';
 
 /** The user's side of the authorization code flow: consent pages, approval, and the list of grants. */
 @Resolver()
@@ -15,6 +16,7 @@ export class AuthorizationResolver {
   constructor(
     private readonly authorization: AuthorizationService,
     private readonly consents: ConsentService,
+    private readonly releases: OpenIdReleaseService,
   ) {}
 
   @Query(() => AuthorizationPromptType, {
@@ -42,7 +44,18 @@ export class AuthorizationResolver {
       codeChallenge,
       codeChallengeMethod,
     });
-    return prompt ? AuthorizationPromptType.from(prompt) : null;
+    if (!prompt) return null;
+    // The preview is the signed-in person's own, on their own page; an application's token gets none.
+    const { principal } = context;
+    const preview =
+      principal.kind === 'user' && !principal.clientId && prompt.redirectUriRegistered && !prompt.refusal
+        ? this.releases.ticketForPreview(
+            principal.userId,
+            prompt.application.clientId,
+            prompt.requestedScopes.map((s) => s.name),
+          )
+        : null;
+    return AuthorizationPromptType.from(prompt, preview);
   }
 
   @Mutation(() => AuthorizationResultType, {

@@ -12,6 +12,7 @@ import { ApplicationConsent } from './consent.entity.js';
 import { oauthError, type OAuthErrorCode } from './oauth-error.js';
 import { checkChallenge } from './pkce.js';
 import { isRegisteredRedirectUri, redirectWith } from './redirect-uri.js';
+import { claimsOfScopes } from '../../../../lib/oidc/claims.js';
 import { APPLICATION_SCOPES, covers, parseScope, widen, type ApplicationScope } from './scopes.js';
 
 /** RFC 6749 §4.1.2 recommends at most ten minutes; a code is exchanged within seconds. */
@@ -27,6 +28,11 @@ export interface AuthorizationRequest {
   readonly codeChallengeMethod?: string | null;
   /** OpenID Connect: echoed in the ID token. */
   readonly nonce?: string | null;
+  /**
+   * OpenID Connect: the profile claims the consent page showed (and so the user allows). Absent: every
+   * claim the scopes name (seed 004's POST endpoint, where the call itself is the consent).
+   */
+  readonly claims?: readonly string[] | null;
   /** The user refused on the consent page: the application hears `access_denied`. */
   readonly denied?: boolean | null;
 }
@@ -47,6 +53,8 @@ export interface AuthorizationPrompt {
   readonly requestedScopes: readonly { readonly name: ApplicationScope; readonly description: string }[];
   readonly unknownScopes: readonly string[];
   readonly alreadyAuthorized: boolean;
+  /** The profile claims the signed-in caller's consent already covers (OpenID Connect). */
+  readonly consentedClaims: readonly string[];
   /**
    * Set when the request cannot be approved whatever the user does (response_type, PKCE, scope):
    * the browser goes back at once with the error, before any sign-in or consent page.
@@ -91,6 +99,7 @@ export class AuthorizationService {
       requestedScopes: scopes.map((name) => ({ name, description: APPLICATION_SCOPES[name] })),
       unknownScopes: unknown,
       alreadyAuthorized: consent !== null && covers(consent.scopes, scopes),
+      consentedClaims: consent?.claims ?? [],
       refusal: checked && !checked.ok ? this.refusal(request, checked.error, checked.description) : null,
     };
   }
@@ -133,7 +142,9 @@ export class AuthorizationService {
     if (!checked.ok) return this.refusal(request, checked.error, checked.description);
     const { scopes, challenge } = checked;
 
-    await this.recordConsent(em, user, application, scopes, origin);
+    const named = claimsOfScopes(scopes);
+    const claims = request.claims ? named.filter((claim) => request.claims?.includes(claim)) : named;
+    await this.recordConsent(em, user, application, scopes, claims, origin);
     const code = mintOpaqueToken();
     em.create(AuthorizationCode, {
       codeHash: code.hash,
@@ -144,6 +155,7 @@ export class AuthorizationService {
       scopes,
       codeChallenge: challenge,
       nonce: request.nonce ?? null,
+      claims,
       expiresAt: new Date(Date.now() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
     });
     await em.flush();
@@ -201,15 +213,21 @@ export class AuthorizationService {
     user: UserPrincipal,
     application: OAuthApplication,
     scopes: readonly ApplicationScope[],
+    claims: readonly string[],
     origin: RequestOrigin,
   ): Promise<void> {
     const consent = await em.findOne(ApplicationConsent, { user: user.userId, application: application.id });
-    if (consent && covers(consent.scopes, scopes)) return;
+    if (consent && covers(consent.scopes, scopes)) {
+      // Claims shown anew on a consent page widen what it covers; that is no new authorization.
+      if (!covers(consent.claims, claims)) consent.claims = [...new Set([...consent.claims, ...claims])];
+      return;
+    }
     if (consent) {
       consent.scopes = widen(consent.scopes, scopes);
+      consent.claims = [...new Set([...consent.claims, ...claims])];
       consent.authorizedAt = new Date();
     } else {
-      em.create(ApplicationConsent, { user: user.userId, application, scopes: [...scopes] });
+      em.create(ApplicationConsent, { user: user.userId, application, scopes: [...scopes], claims: [...claims] });
     }
     recordEvent(em, {
       type: 'application.authorized',

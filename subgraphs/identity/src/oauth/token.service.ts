@@ -4,6 +4,8 @@ import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
+import { accessTokenHash } from '../openid/id-token.js';
+import type { OpenIdReleaseService } from '../openid/openid-release.service.js';
 import { Session } from '../session/session.entity.js';
 import { CONCURRENT_USE_WINDOW_MS, type SessionService } from '../session/session.service.js';
 import type { UserAccount } from '../user/user.entity.js';
@@ -13,7 +15,6 @@ import { AuthorizationCode } from './authorization-code.entity.js';
 import { hashOpaqueToken, secretMatches } from './client-credentials.js';
 import { ApplicationConsent } from './consent.entity.js';
 import { oauthError } from './oauth-error.js';
-import { accessTokenHash, isOpenIdGrant } from './id-token.js';
 import { verifierMatches } from './pkce.js';
 import { covers, parseScope } from './scopes.js';
 
@@ -35,6 +36,8 @@ interface IssuedGrant {
   readonly session: Session;
   readonly scopes: readonly string[];
   readonly refreshToken: string;
+  /** The profile claims the grant's approval covered (OpenID Connect). */
+  readonly claims: readonly string[];
   /** The code's nonce (a code exchange only: OIDC Core §12.2 leaves it out of refreshed ID tokens). */
   readonly nonce?: string | null;
 }
@@ -44,8 +47,11 @@ export interface IssuedApplicationTokens {
   readonly refreshToken: string;
   readonly expiresIn: number;
   readonly scopes: readonly string[];
-  /** OpenID Connect: present when the granted scopes include `openid`. */
-  readonly idToken: string | null;
+  /**
+   * OpenID Connect, when the granted scopes include `openid`: the sealed ticket of its ID token, which
+   * is signed once member has said what the member's sharing flags let out (OpenIdRelease.idToken).
+   */
+  readonly openIdTicket: string | null;
   /** The application's registered browser origins (the token endpoint answers them with CORS). */
   readonly allowedOrigins: readonly string[];
 }
@@ -58,6 +64,7 @@ export class TokenService {
   constructor(
     private readonly signingKeys: SigningKeyService,
     private readonly sessions: SessionService,
+    private readonly releases: OpenIdReleaseService,
   ) {}
 
   async exchange(em: EntityManager, request: TokenRequest, origin: RequestOrigin): Promise<IssuedApplicationTokens> {
@@ -165,7 +172,13 @@ export class TokenService {
       });
       row.usedAt = now;
       row.issuedSessionId = session.id;
-      const grant = tx.create(ApplicationSession, { session, application, user: account, scopes: row.scopes });
+      const grant = tx.create(ApplicationSession, {
+        session,
+        application,
+        user: account,
+        scopes: row.scopes,
+        claims: row.claims,
+      });
       const refreshToken = this.issueRefreshToken(tx, grant, session);
       consent.lastUsedAt = now;
       // Statistics count sign-ins per application from these.
@@ -177,7 +190,7 @@ export class TokenService {
         origin,
         payload: { applicationId: application.id, sessionId: session.id },
       });
-      return { account, session, scopes: row.scopes, refreshToken, nonce: row.nonce ?? null };
+      return { account, session, scopes: row.scopes, claims: row.claims, refreshToken, nonce: row.nonce ?? null };
     });
     // A replay's revocation is committed before it is refused.
     if (outcome instanceof AppError) throw outcome;
@@ -227,7 +240,7 @@ export class TokenService {
       session.lastUsedAt = now;
       const refreshToken = this.issueRefreshToken(tx, grant, session);
       await tx.nativeUpdate(ApplicationConsent, { user: account.id, application: application.id }, { lastUsedAt: now });
-      return { account, session, scopes, refreshToken };
+      return { account, session, scopes, claims: grant.claims, refreshToken };
     });
     // A reuse's revocation is committed before it is refused.
     if (outcome instanceof AppError) throw outcome;
@@ -276,20 +289,22 @@ export class TokenService {
       authTime: Math.floor(session.authTime.getTime() / 1000),
       clientId: application.clientId,
     });
-    const idToken = isOpenIdGrant(scopes)
-      ? await this.signingKeys.signIdToken({
-          userId: account.id,
-          clientId: application.clientId,
-          sessionId: session.id,
-          authTime: Math.floor(session.authTime.getTime() / 1000),
-          amr: session.amr,
-          nonce: issued.nonce ?? null,
-          accessTokenHash: accessTokenHash(access.token),
-        })
-      : null;
+    const openIdTicket = this.releases.ticketForTokens(
+      {
+        userId: account.id,
+        clientId: application.clientId,
+        sessionId: session.id,
+        authTime: Math.floor(session.authTime.getTime() / 1000),
+        amr: session.amr,
+        nonce: issued.nonce ?? null,
+        accessTokenHash: accessTokenHash(access.token),
+      },
+      scopes,
+      issued.claims,
+    );
     return {
       accessToken: access.token,
-      idToken,
+      openIdTicket,
       refreshToken: issued.refreshToken,
       expiresIn: access.expiresIn,
       scopes,

@@ -1,5 +1,6 @@
 import { IsOptional, MaxLength } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { OpenIdReleaseType } from '../openid/openid-release.types.js';
 
 @InputType({ description: 'A token request (RFC 6749 §4.1.3, §6); the client authenticates with its secret' })
 export class ApplicationTokenRequestInput {
@@ -48,11 +49,11 @@ export class ApplicationTokensType {
   @Field({ description: 'ES256 JWT carrying client_id and scope; role is always USER' })
   accessToken!: string;
 
-  @Field(() => String, {
+  @Field(() => OpenIdReleaseType, {
     nullable: true,
-    description: 'OpenID Connect ID token (ES256, aud = client_id); only when the grant includes openid',
+    description: 'OpenID Connect: the ID token (openId.idToken); only when the grant includes openid',
   })
-  idToken!: string | null;
+  openId!: OpenIdReleaseType | null;
 
   @Field({ description: 'Single use: each refresh returns a new one' })
   refreshToken!: string;
