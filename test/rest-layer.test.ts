@@ -188,6 +188,8 @@ describe('REST compatibility layer machinery', () => {
         // Raw routes (rest/raw-route.ts): declared beside the route table, documented from their declarations.
         '/oauth/authorize',
         '/oauth/token',
+        '/oauth/revoke',
+        '/oauth/introspect',
         '/oauth/userinfo',
       ].sort(),
     );

@@ -42,11 +42,12 @@ async function approve(
   as: oauth.AuthorizationServer,
   userToken: string,
   parameters: Record<string, string>,
+  clientId = app.clientId,
 ): Promise<URL> {
   const endpoint = new URL(as['legacy_authorization_endpoint'] as string);
   endpoint.search = new URLSearchParams({
     response_type: 'code',
-    client_id: app.clientId,
+    client_id: clientId,
     redirect_uri: callback,
     ...parameters,
   }).toString();
@@ -101,6 +102,12 @@ describe('OpenID Provider discovery', () => {
       request_uri_parameter_supported: false,
     });
     expect(as.scopes_supported).toEqual(expect.arrayContaining(['openid', 'profile', 'email', 'phone', 'read']));
+    expect(as).toMatchObject({
+      userinfo_endpoint: `${stack.gatewayUrl}/oauth/userinfo`,
+      revocation_endpoint: `${stack.gatewayUrl}/oauth/revoke`,
+      introspection_endpoint: `${stack.gatewayUrl}/oauth/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    });
     expect(as.claims_supported).toEqual(
       expect.arrayContaining(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'sid', 'at_hash']),
     );
@@ -191,5 +198,158 @@ describe('ID tokens on the authorization code flow', () => {
     expect(tokens.id_token).toBeUndefined();
     expect(tokens.scope).toBe('read write');
     expect(decodeProtectedHeader(tokens.access_token).typ).toBe('at+jwt');
+  });
+});
+
+describe('revocation (RFC 7009) and introspection (RFC 7662)', () => {
+  async function tokensFor(application: RegisteredApplication, user: { token: string }) {
+    const as = await discover();
+    const client: oauth.Client = { client_id: application.clientId };
+    const verifier = oauth.generateRandomCodeVerifier();
+    const redirected = await approve(
+      as,
+      user.token,
+      {
+        scope: 'openid read',
+        state: 'st',
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      },
+      application.clientId,
+    );
+    const params = oauth.validateAuthResponse(as, client, redirected, 'st');
+    const auth = application.clientSecret ? oauth.ClientSecretBasic(application.clientSecret) : oauth.None();
+    return oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await oauth.authorizationCodeGrantRequest(as, client, auth, params, callback, verifier, insecure),
+      { requireIdToken: true },
+    );
+  }
+
+  async function introspect(application: RegisteredApplication, token: string) {
+    const as = await discover();
+    const client: oauth.Client = { client_id: application.clientId };
+    return oauth.processIntrospectionResponse(
+      as,
+      client,
+      await oauth.introspectionRequest(as, client, oauth.ClientSecretPost(application.clientSecret), token, insecure),
+    );
+  }
+
+  async function revoke(application: RegisteredApplication, token: string, auth?: oauth.ClientAuth) {
+    const as = await discover();
+    const client: oauth.Client = { client_id: application.clientId };
+    const response = await oauth.revocationRequest(
+      as,
+      client,
+      auth ?? oauth.ClientSecretBasic(application.clientSecret),
+      token,
+      insecure,
+    );
+    await oauth.processRevocationResponse(response);
+  }
+
+  async function refreshFails(application: RegisteredApplication, refreshToken: string) {
+    const as = await discover();
+    const client: oauth.Client = { client_id: application.clientId };
+    const auth = application.clientSecret ? oauth.ClientSecretBasic(application.clientSecret) : oauth.None();
+    const refused = await oauth
+      .processRefreshTokenResponse(
+        as,
+        client,
+        await oauth.refreshTokenGrantRequest(as, client, auth, refreshToken, insecure),
+      )
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(oauth.ResponseBodyError);
+    expect((refused as oauth.ResponseBodyError).error).toBe('invalid_grant');
+  }
+
+  const meStatus = async (accessToken: string) =>
+    (await fetch(`${stack.gatewayUrl}/api/v1/users/me`, { headers: { authorization: `Bearer ${accessToken}` } }))
+      .status;
+
+  it("introspects the client its own tokens, and nobody else's", async () => {
+    const user = await stack.createUser();
+    const tokens = await tokensFor(app, user);
+    const access = decodeJwt(tokens.access_token);
+    expect(await introspect(app, tokens.access_token)).toMatchObject({
+      active: true,
+      token_type: 'Bearer',
+      client_id: app.clientId,
+      sub: user.id,
+      scope: 'read openid',
+      sid: access['sid'],
+      exp: access.exp,
+      iss: stack.gatewayUrl,
+    });
+    expect(await introspect(app, tokens.refresh_token!)).toMatchObject({ active: true, sub: user.id });
+
+    // Another confidential client sees nothing of them; nor of a first-party token or an ID token.
+    const other = await registerApplication(stack);
+    expect(await introspect(other, tokens.access_token)).toEqual({ active: false });
+    expect(await introspect(other, tokens.refresh_token!)).toEqual({ active: false });
+    expect(await introspect(app, user.token)).toEqual({ active: false });
+    expect(await introspect(app, tokens.id_token!)).toEqual({ active: false });
+    expect(await introspect(app, 'not a token')).toEqual({ active: false });
+
+    // Public clients may not introspect.
+    const publicApp = await registerApplication(stack, { client_type: 'public' });
+    const as = await discover();
+    const client: oauth.Client = { client_id: publicApp.clientId };
+    const refused = await oauth
+      .processIntrospectionResponse(
+        as,
+        client,
+        await oauth.introspectionRequest(as, client, oauth.None(), tokens.access_token, insecure),
+      )
+      .catch((error: unknown) => error);
+    expect((refused as oauth.ResponseBodyError).error).toBe('invalid_client');
+  });
+
+  it('ends the grant when its refresh token is revoked: refresh, access token, userinfo all refused', async () => {
+    const user = await stack.createUser();
+    const tokens = await tokensFor(app, user);
+    expect(await meStatus(tokens.access_token)).toBe(200);
+    await revoke(app, tokens.refresh_token!);
+    await refreshFails(app, tokens.refresh_token!);
+    expect(await meStatus(tokens.access_token)).toBe(401);
+    const userinfo = await fetch(`${stack.gatewayUrl}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(userinfo.status).toBe(401);
+    expect(await introspect(app, tokens.access_token)).toEqual({ active: false });
+    // Revoking again, or revoking nonsense, is answered alike (RFC 7009 §2.2).
+    await revoke(app, tokens.refresh_token!);
+    await revoke(app, 'no such token');
+  });
+
+  it("ends the grant when its access token is revoked, and ignores another client's token", async () => {
+    const user = await stack.createUser();
+    const tokens = await tokensFor(app, user);
+    const other = await registerApplication(stack);
+    await revoke(other, tokens.access_token);
+    await revoke(other, tokens.refresh_token!);
+    expect(await meStatus(tokens.access_token)).toBe(200);
+    expect(await introspect(app, tokens.refresh_token!)).toMatchObject({ active: true });
+
+    await revoke(app, tokens.access_token, oauth.ClientSecretPost(app.clientSecret));
+    expect(await meStatus(tokens.access_token)).toBe(401);
+    await refreshFails(app, tokens.refresh_token!);
+  });
+
+  it('lets a public client revoke with its client_id alone, and refuses a wrong secret', async () => {
+    const publicApp = await registerApplication(stack, { client_type: 'public' });
+    const user = await stack.createUser();
+    const tokens = await tokensFor({ ...publicApp, clientSecret: '' }, user);
+    await revoke(publicApp, tokens.refresh_token!, oauth.None());
+    await refreshFails({ ...publicApp, clientSecret: '' }, tokens.refresh_token!);
+
+    const fresh = await tokensFor(app, user);
+    const refused = await revoke(app, fresh.refresh_token!, oauth.ClientSecretBasic('mgs_wrong')).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(oauth.WWWAuthenticateChallengeError);
+    expect(await meStatus(fresh.access_token)).toBe(200);
   });
 });

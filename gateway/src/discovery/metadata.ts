@@ -6,6 +6,9 @@ import { CLAIM_SCOPES, ID_TOKEN_CLAIMS, OPENID_SCOPE, PROFILE_CLAIMS } from '../
 export const AUTHORIZATION_ENDPOINT_PATH = '/oauth/authorize';
 /** RFC 6749's form-encoded token endpoint (gateway/src/rest/auth/token-endpoint.ts). */
 export const TOKEN_ENDPOINT_PATH = '/oauth/token';
+/** RFC 7009 and RFC 7662 (gateway/src/rest/auth/token-status-endpoints.ts). */
+export const REVOCATION_ENDPOINT_PATH = '/oauth/revoke';
+export const INTROSPECTION_ENDPOINT_PATH = '/oauth/introspect';
 /** OpenID Connect UserInfo (gateway/src/oidc/userinfo-route.ts). */
 export const USERINFO_ENDPOINT_PATH = '/oauth/userinfo';
 
@@ -26,6 +29,12 @@ export function authorizationServerMetadata(issuer: string) {
     token_endpoint: `${issuer}${TOKEN_ENDPOINT_PATH}`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     userinfo_endpoint: `${issuer}${USERINFO_ENDPOINT_PATH}`,
+    revocation_endpoint: `${issuer}${REVOCATION_ENDPOINT_PATH}`,
+    // Public clients revoke with their client_id alone (RFC 7009 §2.1 lets the server decide).
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    introspection_endpoint: `${issuer}${INTROSPECTION_ENDPOINT_PATH}`,
+    // Confidential clients only.
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],

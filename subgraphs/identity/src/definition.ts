@@ -30,6 +30,7 @@ import { oauthClientVerifyRoute } from './oauth/client-verify-route.js';
 import { ApplicationConsent } from './oauth/consent.entity.js';
 import { ConsentService } from './oauth/consent.service.js';
 import { applicationOriginsRoute } from './oauth/origins-route.js';
+import { TokenStatusService } from './oauth/token-status.service.js';
 import { TokenService } from './oauth/token.service.js';
 import { PasswordSetupTicket } from './password-setup/password-setup-ticket.entity.js';
 import { PasswordSetupService } from './password-setup/password-setup.service.js';
@@ -112,6 +113,11 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         consents: new ConsentService(sessions),
         tokens: new TokenService(signingKeys, sessions, openIdReleases),
         openIdReleases,
+        // Verifies access tokens as every verifier does (keys from the database), for introspection.
+        tokenStatus: new TokenStatusService(
+          sessions,
+          createAccessTokenVerifier({ issuer: config.publicUrl, jwks: signingKeys.keyResolver() }),
+        ),
       }),
       // MFA tickets are sealed too, but live minutes and are never stored: nothing to check there.
       async sealedSecrets() {

@@ -20,6 +20,8 @@ import type { ApplicationService } from './oauth/application.service.js';
 import { AuthorizationResolver } from './oauth/authorization.resolver.js';
 import type { AuthorizationService } from './oauth/authorization.service.js';
 import type { ConsentService } from './oauth/consent.service.js';
+import { TokenStatusResolver } from './oauth/token-status.resolver.js';
+import type { TokenStatusService } from './oauth/token-status.service.js';
 import { TokenResolver } from './oauth/token.resolver.js';
 import type { TokenService } from './oauth/token.service.js';
 import { OpenIdReleaseResolver, openIdReleaseReferenceResolvers } from './openid/openid-release.resolver.js';
@@ -43,6 +45,7 @@ export interface IdentitySchemaServices {
   readonly consents?: ConsentService;
   readonly tokens?: TokenService;
   readonly openIdReleases?: OpenIdReleaseService;
+  readonly tokenStatus?: TokenStatusService;
 }
 
 const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
@@ -70,6 +73,7 @@ export function buildIdentitySchema(
       TokenResolver,
       MyAccountResolver,
       OpenIdReleaseResolver,
+      TokenStatusResolver,
     ],
     referenceResolvers: { ...userReferenceResolver(services.users), ...openIdReleaseReferenceResolvers },
     container: resolverContainer([
@@ -93,6 +97,7 @@ export function buildIdentitySchema(
       [TokenResolver, () => new TokenResolver(required(services.tokens))],
       [MyAccountResolver, () => new MyAccountResolver()],
       [OpenIdReleaseResolver, () => new OpenIdReleaseResolver(required(services.openIdReleases))],
+      [TokenStatusResolver, () => new TokenStatusResolver(required(services.tokenStatus))],
     ]),
     // An application may end its own session, and one granted `write` may rename the person it was let
     // in to, as it may edit the rest of the profile in member; nothing else in identity is open to it.
@@ -120,6 +125,8 @@ export function buildIdentitySchema(
         applicationForAuthorization: allow,
         // The resolver refuses every token but an application's granted openid (/oauth/userinfo).
         openIdUserInfo: signedIn,
+        // The client authenticates inside (confidential clients only), behind POST /oauth/introspect.
+        introspectApplicationToken: limited('auth', allow),
       },
       Mutation: {
         register: limited('auth', allow),
@@ -155,6 +162,8 @@ export function buildIdentitySchema(
         // The client authenticates inside (client_secret, or PKCE for a public client). The token
         // endpoint's mutation, behind /oauth/token and /api/v1/auth/token (both `auth` by path too).
         requestApplicationToken: limited('auth', allow),
+        // The client authenticates inside, behind POST /oauth/revoke.
+        revokeApplicationToken: limited('auth', allow),
       },
       User: { '*': or(selfOrAdminOfUser, usersReadScope) },
       // Reached only through the fields above, which are guarded.
@@ -181,6 +190,7 @@ export function buildIdentitySchema(
       // Reached through ApplicationTokens.openId, AuthorizationPrompt.sharedClaims and openIdUserInfo,
       // or by its sealed ticket; its fields open the ticket and member's sealed answer.
       OpenIdRelease: allow,
+      TokenIntrospection: allow,
     },
   });
 }

@@ -10,9 +10,10 @@ import { Session } from '../session/session.entity.js';
 import { CONCURRENT_USE_WINDOW_MS, type SessionService } from '../session/session.service.js';
 import type { UserAccount } from '../user/user.entity.js';
 import { ApplicationRefreshToken, ApplicationSession } from './application-session.entity.js';
-import { OAuthApplication } from './application.entity.js';
+import { type OAuthApplication } from './application.entity.js';
 import { AuthorizationCode } from './authorization-code.entity.js';
-import { hashOpaqueToken, secretMatches } from './client-credentials.js';
+import { authenticateClient } from './client-authentication.js';
+import { hashOpaqueToken } from './client-credentials.js';
 import { ApplicationConsent } from './consent.entity.js';
 import { oauthError } from './oauth-error.js';
 import { verifierMatches } from './pkce.js';
@@ -68,7 +69,7 @@ export class TokenService {
   ) {}
 
   async exchange(em: EntityManager, request: TokenRequest, origin: RequestOrigin): Promise<IssuedApplicationTokens> {
-    const application = await this.authenticateClient(em, request);
+    const application = await authenticateClient(em, request);
     switch (request.grantType) {
       case 'authorization_code':
         return this.redeemCode(em, application, request, origin);
@@ -79,27 +80,6 @@ export class TokenService {
       default:
         throw oauthError('unsupported_grant_type', 'Supported grant types: authorization_code, refresh_token');
     }
-  }
-
-  /** Confidential clients prove their secret; public clients send none (PKCE protects their codes). */
-  private async authenticateClient(em: EntityManager, request: TokenRequest): Promise<OAuthApplication> {
-    const failed = (why: string) => oauthError('invalid_client', `Client authentication failed: ${why}`);
-    if (!request.clientId) throw failed('no client_id');
-    const application = await em.findOne(
-      OAuthApplication,
-      { clientId: request.clientId, deletedAt: null },
-      { populate: ['clientSecretHash'] },
-    );
-    if (!application) throw failed('unknown client');
-    if (application.clientType === 'public') {
-      if (request.clientSecret) throw failed('a public client has no secret');
-      return application;
-    }
-    if (!request.clientSecret) throw failed('client_secret is required');
-    if (!application.clientSecretHash || !secretMatches(application.clientSecretHash, request.clientSecret)) {
-      throw failed('wrong client_secret');
-    }
-    return application;
   }
 
   /**
