@@ -190,6 +190,7 @@ describe('REST compatibility layer machinery', () => {
         '/oauth/token',
         '/oauth/revoke',
         '/oauth/introspect',
+        '/oauth/logout',
         '/oauth/userinfo',
       ].sort(),
     );

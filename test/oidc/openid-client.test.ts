@@ -353,3 +353,174 @@ describe('revocation (RFC 7009) and introspection (RFC 7662)', () => {
     expect(await meStatus(fresh.access_token)).toBe(200);
   });
 });
+
+describe('RP-initiated logout', () => {
+  const signedOut = 'https://app.example.com/signed-out';
+  let logoutApp: RegisteredApplication;
+  beforeAll(async () => {
+    logoutApp = await registerApplication(stack, { post_logout_redirect_uris: [signedOut] });
+  });
+
+  /** A person signed in to the hosted pages (their cookie) and to the application (its tokens). */
+  async function signedInEverywhere() {
+    const user = await stack.createUser();
+    const as = await discover();
+    const client: oauth.Client = { client_id: logoutApp.clientId };
+    const verifier = oauth.generateRandomCodeVerifier();
+    const redirected = await approve(
+      as,
+      user.token,
+      {
+        scope: 'openid read',
+        state: 'st',
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      },
+      logoutApp.clientId,
+    );
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        oauth.ClientSecretBasic(logoutApp.clientSecret),
+        oauth.validateAuthResponse(as, client, redirected, 'st'),
+        callback,
+        verifier,
+        insecure,
+      ),
+      { requireIdToken: true },
+    );
+    return { user, tokens };
+  }
+
+  async function logout(params: Record<string, string>, cookieToken?: string) {
+    const as = await discover();
+    const url = new URL(as.end_session_endpoint!);
+    url.search = new URLSearchParams(params).toString();
+    return fetch(url, {
+      redirect: 'manual',
+      headers: cookieToken ? { cookie: `mg_session=${cookieToken}` } : {},
+    });
+  }
+
+  const status = async (token: string) =>
+    (await fetch(`${stack.gatewayUrl}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+
+  it('registers post_logout_redirect_uris in seed 004 application bodies and GraphQL', async () => {
+    const read = await fetch(`${stack.gatewayUrl}/api/v1/applications/${logoutApp.id}`, {
+      headers: { authorization: `Bearer ${logoutApp.adminToken}` },
+    });
+    expect(((await read.json()) as Record<string, unknown>)['post_logout_redirect_uris']).toEqual([signedOut]);
+    const refused = await fetch(`${stack.gatewayUrl}/api/v1/applications/${logoutApp.id}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${logoutApp.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ post_logout_redirect_uris: ['https://app.example.com/#fragment'] }),
+    });
+    expect(refused.status).toBe(422);
+    const viaGraphql = await stack.graphql<{ application: { postLogoutRedirectUris: string[] } }>(
+      'query ($id: ID!) { application(id: $id) { postLogoutRedirectUris } }',
+      { token: logoutApp.adminToken, variables: { id: logoutApp.id } },
+    );
+    expect(viaGraphql.data?.application.postLogoutRedirectUris).toEqual([signedOut]);
+  });
+
+  it('ends the hosted session and the grant, and returns to the registered URI with state', async () => {
+    const { user, tokens } = await signedInEverywhere();
+    const answer = await logout(
+      { id_token_hint: tokens.id_token!, post_logout_redirect_uri: signedOut, state: 'bye' },
+      user.token,
+    );
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get('location')).toBe(`${signedOut}?state=bye`);
+    expect(answer.headers.getSetCookie().join(';')).toMatch(/mg_session=;/);
+    // The hosted session (the person's own sign-in) and the application's grant are over.
+    expect(await status(user.token)).toBe(401);
+    expect(await status(tokens.access_token)).toBe(401);
+    const as = await discover();
+    const client: oauth.Client = { client_id: logoutApp.clientId };
+    const refresh = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic(logoutApp.clientSecret),
+      tokens.refresh_token!,
+      insecure,
+    );
+    expect(refresh.status).toBe(400);
+  });
+
+  it('refuses, without redirecting or ending anything, an unregistered URI, a hint of another client, a forged hint', async () => {
+    const { user, tokens } = await signedInEverywhere();
+    const otherClient = await signedInEverywhereFor(app, user.token);
+    const cases: Record<string, string>[] = [
+      { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'https://attacker.example/', state: 's' },
+      { id_token_hint: tokens.id_token!, post_logout_redirect_uri: callback },
+      { id_token_hint: otherClient, client_id: logoutApp.clientId, post_logout_redirect_uri: signedOut },
+      { id_token_hint: `${tokens.id_token!.slice(0, -4)}AAAA`, post_logout_redirect_uri: signedOut },
+      { id_token_hint: tokens.access_token, post_logout_redirect_uri: signedOut },
+    ];
+    for (const params of cases) {
+      const answer = await logout(params, user.token);
+      expect(answer.status, JSON.stringify(params)).toBe(400);
+      expect(answer.headers.get('location')).toBeNull();
+      expect(await answer.text()).toContain('Invalid logout request');
+    }
+    expect(await status(user.token)).toBe(200);
+    expect(await status(tokens.access_token)).toBe(200);
+  });
+
+  it("keeps another person's hosted session, and asks before signing out without a hint", async () => {
+    const { tokens } = await signedInEverywhere();
+    const someoneElse = await stack.createUser();
+    const answer = await logout({ id_token_hint: tokens.id_token! }, someoneElse.token);
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain('Signed out');
+    expect(await status(tokens.access_token)).toBe(401);
+    expect(await status(someoneElse.token)).toBe(200);
+
+    const unconfirmed = await logout(
+      { client_id: logoutApp.clientId, post_logout_redirect_uri: signedOut },
+      someoneElse.token,
+    );
+    expect(unconfirmed.status).toBe(200);
+    expect(await unconfirmed.text()).toContain('Sign out?');
+    expect(await status(someoneElse.token)).toBe(200);
+    // Signed out already: straight back to a URI the client registered.
+    const anonymous = await logout({ client_id: logoutApp.clientId, post_logout_redirect_uri: signedOut, state: 'x' });
+    expect(anonymous.headers.get('location')).toBe(`${signedOut}?state=x`);
+  });
+});
+
+/** An ID token of `application` for the person of `userToken`. */
+async function signedInEverywhereFor(application: RegisteredApplication, userToken: string): Promise<string> {
+  const as = await discover();
+  const client: oauth.Client = { client_id: application.clientId };
+  const verifier = oauth.generateRandomCodeVerifier();
+  const redirected = await approve(
+    as,
+    userToken,
+    {
+      scope: 'openid',
+      state: 'st',
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    },
+    application.clientId,
+  );
+  const tokens = await oauth.processAuthorizationCodeResponse(
+    as,
+    client,
+    await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic(application.clientSecret),
+      oauth.validateAuthResponse(as, client, redirected, 'st'),
+      callback,
+      verifier,
+      insecure,
+    ),
+    { requireIdToken: true },
+  );
+  return tokens.id_token!;
+}

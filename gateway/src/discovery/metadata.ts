@@ -9,6 +9,8 @@ export const TOKEN_ENDPOINT_PATH = '/oauth/token';
 /** RFC 7009 and RFC 7662 (gateway/src/rest/auth/token-status-endpoints.ts). */
 export const REVOCATION_ENDPOINT_PATH = '/oauth/revoke';
 export const INTROSPECTION_ENDPOINT_PATH = '/oauth/introspect';
+/** OpenID Connect RP-Initiated Logout (gateway/src/oidc/end-session-route.ts). */
+export const END_SESSION_ENDPOINT_PATH = '/oauth/logout';
 /** OpenID Connect UserInfo (gateway/src/oidc/userinfo-route.ts). */
 export const USERINFO_ENDPOINT_PATH = '/oauth/userinfo';
 
@@ -29,6 +31,7 @@ export function authorizationServerMetadata(issuer: string) {
     token_endpoint: `${issuer}${TOKEN_ENDPOINT_PATH}`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     userinfo_endpoint: `${issuer}${USERINFO_ENDPOINT_PATH}`,
+    end_session_endpoint: `${issuer}${END_SESSION_ENDPOINT_PATH}`,
     revocation_endpoint: `${issuer}${REVOCATION_ENDPOINT_PATH}`,
     // Public clients revoke with their client_id alone (RFC 7009 §2.1 lets the server decide).
     revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],

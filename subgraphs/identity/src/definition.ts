@@ -20,6 +20,7 @@ import { TotpFactor } from './mfa/totp-factor.entity.js';
 import { TotpService } from './mfa/totp.service.js';
 import { createReleaseSeals } from '../../../lib/oidc/release-seal.js';
 import { migrations } from './migrations/index.js';
+import { EndSessionService } from './openid/end-session.service.js';
 import { OpenIdReleaseService } from './openid/openid-release.service.js';
 import { ApplicationRefreshToken, ApplicationSession } from './oauth/application-session.entity.js';
 import { OAuthApplication } from './oauth/application.entity.js';
@@ -113,6 +114,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         consents: new ConsentService(sessions),
         tokens: new TokenService(signingKeys, sessions, openIdReleases),
         openIdReleases,
+        endSessions: new EndSessionService(config.publicUrl, signingKeys.keyResolver(), sessions),
         // Verifies access tokens as every verifier does (keys from the database), for introspection.
         tokenStatus: new TokenStatusService(
           sessions,

@@ -24,6 +24,8 @@ import { TokenStatusResolver } from './oauth/token-status.resolver.js';
 import type { TokenStatusService } from './oauth/token-status.service.js';
 import { TokenResolver } from './oauth/token.resolver.js';
 import type { TokenService } from './oauth/token.service.js';
+import { EndSessionResolver } from './openid/end-session.resolver.js';
+import type { EndSessionService } from './openid/end-session.service.js';
 import { OpenIdReleaseResolver, openIdReleaseReferenceResolvers } from './openid/openid-release.resolver.js';
 import type { OpenIdReleaseService } from './openid/openid-release.service.js';
 import type { TenantService } from './tenant/tenant.service.js';
@@ -46,6 +48,7 @@ export interface IdentitySchemaServices {
   readonly tokens?: TokenService;
   readonly openIdReleases?: OpenIdReleaseService;
   readonly tokenStatus?: TokenStatusService;
+  readonly endSessions?: EndSessionService;
 }
 
 const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
@@ -74,6 +77,7 @@ export function buildIdentitySchema(
       MyAccountResolver,
       OpenIdReleaseResolver,
       TokenStatusResolver,
+      EndSessionResolver,
     ],
     referenceResolvers: { ...userReferenceResolver(services.users), ...openIdReleaseReferenceResolvers },
     container: resolverContainer([
@@ -98,6 +102,7 @@ export function buildIdentitySchema(
       [MyAccountResolver, () => new MyAccountResolver()],
       [OpenIdReleaseResolver, () => new OpenIdReleaseResolver(required(services.openIdReleases))],
       [TokenStatusResolver, () => new TokenStatusResolver(required(services.tokenStatus))],
+      [EndSessionResolver, () => new EndSessionResolver(required(services.endSessions))],
     ]),
     // An application may end its own session, and one granted `write` may rename the person it was let
     // in to, as it may edit the rest of the profile in member; nothing else in identity is open to it.
@@ -164,6 +169,8 @@ export function buildIdentitySchema(
         requestApplicationToken: limited('auth', allow),
         // The client authenticates inside, behind POST /oauth/revoke.
         revokeApplicationToken: limited('auth', allow),
+        // The ID token hint is the credential (checked inside), behind /oauth/logout.
+        endApplicationSession: allow,
       },
       User: { '*': or(selfOrAdminOfUser, usersReadScope) },
       // Reached only through the fields above, which are guarded.
@@ -191,6 +198,7 @@ export function buildIdentitySchema(
       // or by its sealed ticket; its fields open the ticket and member's sealed answer.
       OpenIdRelease: allow,
       TokenIntrospection: allow,
+      EndApplicationSessionResult: allow,
     },
   });
 }

@@ -10,6 +10,7 @@ import { Migration20261121132825 } from './Migration20261121132825.js';
 import { Migration20261121135702 } from './Migration20261121135702.js';
 import { Migration20261205003000 } from './Migration20261205003000.js';
 import { Migration20261205010000 } from './Migration20261205010000.js';
+import { Migration20261205020000 } from './Migration20261205020000.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -24,4 +25,5 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261121135702', class: Migration20261121135702 },
   { name: 'Migration20261205003000', class: Migration20261205003000 },
   { name: 'Migration20261205010000', class: Migration20261205010000 },
+  { name: 'Migration20261205020000', class: Migration20261205020000 },
 ];
