@@ -25,6 +25,8 @@ export interface Pages {
   readonly logger: Logger;
   readonly cookies: CookieOptions;
   readonly publicOrigin: string;
+  /** PUBLIC_URL: the `iss` of redirected errors (RFC 9207). */
+  readonly issuer: string;
   readonly executeAs: ExecuteAs;
   readonly authenticateToken: RawRouteContext['authenticateToken'];
 }
@@ -36,6 +38,7 @@ export function pagesOf(context: RawRouteContext): Pages {
     // Secure outside development (browsers also keep Secure cookies of http://localhost and 127.0.0.1).
     cookies: { secure: config.env !== 'development' || config.publicUrl.startsWith('https://') },
     publicOrigin: new URL(config.publicUrl).origin,
+    issuer: config.publicUrl,
     executeAs: context.executeAs,
     authenticateToken: context.authenticateToken,
   };
@@ -61,6 +64,9 @@ const FLOW_FIELDS = [
   'code_challenge',
   'code_challenge_method',
   'nonce',
+  'prompt',
+  'max_age',
+  'login_hint',
 ] as const;
 /** The authorization request's parameters (RFC 6749 §4.1.1), in the query or in each form. */
 export const flowFields: readonly string[] = FLOW_FIELDS;
@@ -130,6 +136,8 @@ export async function checkedPrompt(step: FlowStep, caller: Authenticated): Prom
     state: params.state ?? null,
     codeChallenge: params.code_challenge ?? null,
     codeChallengeMethod: params.code_challenge_method ?? null,
+    prompt: params.prompt ?? null,
+    maxAge: params.max_age ?? null,
   });
   if (!found) {
     refuse(res, 'Unknown application', 'This application is not registered here.');

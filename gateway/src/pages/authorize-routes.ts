@@ -20,6 +20,7 @@ import { continueSignedIn, submitDecision } from './consent.js';
 import { clearPageCookie } from './cookies.js';
 import { csrfAccepted } from './csrf.js';
 import { showSignIn, submitSignIn } from './sign-in.js';
+import { promptOf, redirectError, signInAgainReason } from './sign-in-again.js';
 
 /**
  * The browser side of the authorization code flow: `GET /oauth/authorize` (the endpoint named in
@@ -41,12 +42,16 @@ const authorizePage: RawRouteDeclaration<RawRouteContext> = {
       pageHandler(pages, async (req, res) => {
         const step: FlowStep = { pages, req, res, params: flowParams(req.query) };
         const caller = await session(pages, req);
-        if (caller) {
+        // The browser's session is reused unless prompt, max_age or single_sign_on say otherwise.
+        if (caller && !(await signInAgainReason(step, caller))) {
           await continueSignedIn(step, caller);
           return;
         }
         const found = await checkedPrompt(step, { principal: anonymous });
-        if (found) showSignIn(step, found);
+        if (!found) return;
+        // OIDC Core §3.1.2.6: no page may be shown, and a sign-in is needed.
+        if (promptOf(step.params).has('none')) redirectError(step, 'login_required', 'The user must sign in');
+        else showSignIn(step, found);
       }),
     ];
   },

@@ -5,6 +5,7 @@ import { csrfToken } from './csrf.js';
 import { sendPage } from './layout.js';
 import { checkTheme } from './theme.js';
 import { claimNames, sharedClaimsOf } from './shared-claims.js';
+import { promptOf } from './sign-in-again.js';
 import { consentPage } from './views.js';
 
 /**
@@ -28,6 +29,8 @@ export async function decide(
       codeChallenge: params.code_challenge ?? null,
       codeChallengeMethod: params.code_challenge_method ?? null,
       nonce: params.nonce ?? null,
+      prompt: params.prompt ?? null,
+      maxAge: params.max_age ?? null,
       claims: [...claims],
       denied,
     },
@@ -41,8 +44,12 @@ export async function continueSignedIn(step: FlowStep, caller: Authenticated): P
   if (!found) return;
   const shared = sharedClaimsOf(found);
   const names = claimNames(shared);
-  // Straight back only when the consent covers the scopes and every claim that would now be shared.
-  if (found.alreadyAuthorized && names.every((name) => found.consentedClaims.includes(name))) {
+  const prompt = promptOf(step.params);
+  // Straight back only when the consent covers the scopes and every claim that would now be shared, and
+  // the application did not ask for the consent page (prompt=consent). prompt=none never shows it:
+  // identity answers consent_required when the consent does not cover the request.
+  const covered = found.alreadyAuthorized && names.every((name) => found.consentedClaims.includes(name));
+  if ((covered && !prompt.has('consent')) || prompt.has('none')) {
     await decide(step, caller, false, names);
     return;
   }

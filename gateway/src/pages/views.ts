@@ -12,7 +12,10 @@ export type FlowParams = Partial<
     | 'state'
     | 'code_challenge'
     | 'code_challenge_method'
-    | 'nonce',
+    | 'nonce'
+    | 'prompt'
+    | 'max_age'
+    | 'login_hint',
     string
   >
 >;
@@ -29,6 +32,8 @@ function problem(message: string | undefined): SafeHtml | string {
 export function signInPage(view: {
   params: FlowParams;
   application: string;
+  /** OpenID Connect login_hint: the e-mail address to offer. */
+  loginHint?: string | undefined;
   csrf: string;
   error?: string | undefined;
 }) {
@@ -45,6 +50,7 @@ export function signInPage(view: {
         name="email"
         type="email"
         autocomplete="username"
+        value="${view.loginHint ?? ''}"
         required
         autofocus${described ? html` aria-describedby="${described}"` : ''}
       />

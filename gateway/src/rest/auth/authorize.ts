@@ -16,6 +16,13 @@ const parameters = z.object({
   code_challenge: z.string().max(128).optional().describe('PKCE S256 challenge; required for public clients'),
   code_challenge_method: z.string().max(16).optional().describe('"S256" ("plain" is refused)'),
   nonce: z.string().max(512).optional().describe('OpenID Connect: echoed exactly in the ID token'),
+  prompt: z
+    .string()
+    .max(100)
+    .optional()
+    .describe('OpenID Connect: none (consent_required unless already consented), login (always login_required here)'),
+  max_age: z.string().max(16).optional().describe('OpenID Connect: login_required when the token sign-in is older'),
+  login_hint: z.string().max(320).optional().describe('OpenID Connect: accepted and ignored (no page here)'),
 });
 type Parameters = z.output<typeof parameters>;
 
@@ -65,6 +72,8 @@ export const authorizeRoutes: readonly RouteDeclaration[] = [
           codeChallenge: param('code_challenge'),
           codeChallengeMethod: param('code_challenge_method'),
           nonce: param('nonce'),
+          prompt: param('prompt'),
+          maxAge: param('max_age'),
         },
       });
       return {

@@ -34,6 +34,10 @@ export class AuthorizationResolver {
     @Arg('state', () => String, { nullable: true }) state: string | null,
     @Arg('codeChallenge', () => String, { nullable: true }) codeChallenge: string | null,
     @Arg('codeChallengeMethod', () => String, { nullable: true }) codeChallengeMethod: string | null,
+    @Arg('prompt', () => String, { nullable: true, description: 'OpenID Connect prompt (checked, not acted on)' })
+    promptValues: string | null,
+    @Arg('maxAge', () => String, { nullable: true, description: 'OpenID Connect max_age (checked)' })
+    maxAge: string | null,
   ): Promise<AuthorizationPromptType | null> {
     const prompt = await this.authorization.prompt(context.em, context.principal, {
       clientId,
@@ -43,6 +47,8 @@ export class AuthorizationResolver {
       state,
       codeChallenge,
       codeChallengeMethod,
+      prompt: promptValues,
+      maxAge,
     });
     if (!prompt) return null;
     // The preview is the signed-in person's own, on their own page; an application's token gets none.

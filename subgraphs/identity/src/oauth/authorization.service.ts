@@ -15,6 +15,9 @@ import { isRegisteredRedirectUri, redirectWith } from './redirect-uri.js';
 import { claimsOfScopes } from '../../../../lib/oidc/claims.js';
 import { APPLICATION_SCOPES, covers, parseScope, widen, type ApplicationScope } from './scopes.js';
 
+/** OIDC Core §3.1.2.1's prompt values; `select_account` is met by the pages' "Use another account". */
+const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'];
+
 /** RFC 6749 §4.1.2 recommends at most ten minutes; a code is exchanged within seconds. */
 export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
 
@@ -33,6 +36,10 @@ export interface AuthorizationRequest {
    * claim the scopes name (seed 004's POST endpoint, where the call itself is the consent).
    */
   readonly claims?: readonly string[] | null;
+  /** OIDC Core §3.1.2.1: none, login, consent, select_account (space-separated). */
+  readonly prompt?: string | null;
+  /** OIDC Core §3.1.2.1: seconds since the sign-in beyond which the user must sign in again. */
+  readonly maxAge?: string | null;
   /** The user refused on the consent page: the application hears `access_denied`. */
   readonly denied?: boolean | null;
 }
@@ -64,7 +71,13 @@ export interface AuthorizationPrompt {
 
 /** A request's checked parameters, or the redirectable error (RFC 6749 §4.1.2.1) that refuses it. */
 type CheckedRequest =
-  | { readonly ok: true; readonly scopes: ApplicationScope[]; readonly challenge: string | null }
+  | {
+      readonly ok: true;
+      readonly scopes: ApplicationScope[];
+      readonly challenge: string | null;
+      readonly prompt: ReadonlySet<string>;
+      readonly maxAge: number | null;
+    }
   | { readonly ok: false; readonly error: OAuthErrorCode; readonly description: string };
 
 export function findActiveApplication(em: EntityManager, clientId: string): Promise<OAuthApplication | null> {
@@ -141,9 +154,21 @@ export class AuthorizationService {
     const checked = this.check(application, request);
     if (!checked.ok) return this.refusal(request, checked.error, checked.description);
     const { scopes, challenge } = checked;
-
     const named = claimsOfScopes(scopes);
     const claims = request.claims ? named.filter((claim) => request.claims?.includes(claim)) : named;
+    // OIDC Core §3.1.2.3: the sign-in must be recent enough, or have happened for this very request
+    // (the hosted pages take `login` out once they have signed the person in again).
+    const signedInAgo = Math.floor(Date.now() / 1000) - user.authTime;
+    if (checked.prompt.has('login') || (checked.maxAge !== null && signedInAgo > checked.maxAge)) {
+      return this.refusal(request, 'login_required', 'The user must sign in again');
+    }
+    if (checked.prompt.has('none')) {
+      const consent = await em.findOne(ApplicationConsent, { user: user.userId, application: application.id });
+      if (!consent || !covers(consent.scopes, scopes) || !covers(consent.claims, claims)) {
+        return this.refusal(request, 'consent_required', 'The user has not consented to this request');
+      }
+    }
+
     await this.recordConsent(em, user, application, scopes, claims, origin);
     const code = mintOpaqueToken();
     em.create(AuthorizationCode, {
@@ -188,7 +213,19 @@ export class AuthorizationService {
     if (unknown.length > 0) {
       return { ok: false, error: 'invalid_scope', description: `Unknown scope: ${unknown.join(' ')}` };
     }
-    return { ok: true, scopes, challenge: pkce.challenge };
+    const prompt = new Set((request.prompt ?? '').split(' ').filter(Boolean));
+    const unknownPrompt = [...prompt].filter((value) => !PROMPT_VALUES.includes(value));
+    if (unknownPrompt.length > 0) {
+      return { ok: false, error: 'invalid_request', description: `Unsupported prompt: ${unknownPrompt.join(' ')}` };
+    }
+    if (prompt.has('none') && prompt.size > 1) {
+      return { ok: false, error: 'invalid_request', description: 'prompt=none cannot be combined with other values' };
+    }
+    if (request.maxAge != null && !/^\d{1,9}$/.test(request.maxAge)) {
+      return { ok: false, error: 'invalid_request', description: 'max_age must be a number of seconds' };
+    }
+    const maxAge = request.maxAge != null ? Number(request.maxAge) : null;
+    return { ok: true, scopes, challenge: pkce.challenge, prompt, maxAge };
   }
 
   /** The redirect that refuses a request: error, error_description, state and iss (RFC 9207). */

@@ -139,6 +139,24 @@ export class AuthorizeApplicationInput {
   @MaxLength(64, { each: true })
   claims?: string[] | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'OpenID Connect: none (consent_required unless consent covers the request), login (login_required: the ' +
+      'hosted pages take it out once they signed the person in again), consent, select_account',
+  })
+  @IsOptional()
+  @MaxLength(100)
+  prompt?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'OpenID Connect max_age in seconds: login_required when the sign-in is older',
+  })
+  @IsOptional()
+  @MaxLength(16)
+  maxAge?: string | null;
+
   @Field(() => Boolean, { nullable: true, description: 'The user refused: redirects with error=access_denied' })
   @IsOptional()
   denied?: boolean | null;
