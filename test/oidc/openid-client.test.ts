@@ -107,6 +107,8 @@ describe('OpenID Provider discovery', () => {
       revocation_endpoint: `${stack.gatewayUrl}/oauth/revoke`,
       introspection_endpoint: `${stack.gatewayUrl}/oauth/introspect`,
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      end_session_endpoint: `${stack.gatewayUrl}/oauth/logout`,
+      prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     });
     expect(as.claims_supported).toEqual(
       expect.arrayContaining(['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'sid', 'at_hash']),

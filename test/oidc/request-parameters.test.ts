@@ -87,6 +87,24 @@ describe('prompt=none', () => {
     expect(silent.location!.searchParams.get('code')).toBeTruthy();
   });
 
+  it('takes the request posted as a form (OIDC Core §3.1.2.1) as it takes a GET', async () => {
+    const response = await fetch(new URL('/oauth/authorize', stack.gatewayUrl), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(await request(app, { prompt: 'none' })).toString(),
+    });
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get('location')!).searchParams.get('error')).toBe('login_required');
+    const shown = await fetch(new URL('/oauth/authorize', stack.gatewayUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(await request(app)).toString(),
+    });
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain('<title>Sign in to');
+  });
+
   it('refuses an unknown prompt value, or none with another, with invalid_request before any page', async () => {
     for (const prompt of ['none login', 'sometimes']) {
       const answer = await page(await request(app, { prompt }));

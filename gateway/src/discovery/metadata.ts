@@ -52,6 +52,8 @@ export function authorizationServerMetadata(issuer: string) {
     // OpenID Connect Discovery §3. ID tokens share the access tokens' keys and algorithm.
     id_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
     subject_types_supported: ['public'],
+    // OIDC Core §3.1.2.1 (identity's authorization.service.ts PROMPT_VALUES; the hosted pages act on them).
+    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     // The ID token's own, and the profile claims a member's sharing flags may release (lib/oidc/claims.ts).
     claims_supported: [...ID_TOKEN_CLAIMS, ...PROFILE_CLAIMS],
     claim_types_supported: ['normal'],
