@@ -17,7 +17,15 @@ function challenge(res: Response, status: 401 | 403, error?: 'invalid_token' | '
     .set(NO_STORE_HEADERS)
     .set('WWW-Authenticate', parts.join(', '))
     .status(status)
-    .json(error ? { error } : { error: 'invalid_request', error_description: 'A bearer access token is required' });
+    .json({
+      error: error ?? 'invalid_request',
+      error_description:
+        error === 'insufficient_scope'
+          ? 'The access token was not granted openid'
+          : error === 'invalid_token'
+            ? 'The access token is invalid, expired or of an ended session'
+            : 'A bearer access token is required',
+    });
 }
 
 function tokenOf(req: Request): string | undefined | null {
