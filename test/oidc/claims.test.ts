@@ -215,6 +215,24 @@ describe('the userinfo endpoint', () => {
       expect(await answer.json()).toEqual({ sub: user.id, email: user.email, email_verified: false });
     }
 
+    // RFC 6750 §2.2: the token as a form parameter of a POST; not together with the header.
+    const inForm = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ access_token: tokens.access_token }).toString(),
+    });
+    expect(inForm.status).toBe(200);
+    expect(await inForm.json()).toEqual({ sub: user.id, email: user.email, email_verified: false });
+    const twice = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Bearer ${tokens.access_token}`,
+      },
+      body: new URLSearchParams({ access_token: tokens.access_token }).toString(),
+    });
+    expect(twice.status).toBe(400);
+
     const none = await fetch(url);
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="membergraph"');

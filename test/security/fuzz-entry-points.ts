@@ -250,6 +250,21 @@ export function userInfoProbes(): Probe[] {
       });
     }
   }
+  const form = (what: string, body: string, headers: Record<string, string>) =>
+    probes.push({
+      label: `POST /oauth/userinfo: ${what}`,
+      method: 'POST',
+      path: '/oauth/userinfo',
+      headers: { 'content-type': FORM, ...headers },
+      body,
+      dialect: 'token',
+      expect: 'refused',
+    });
+  form('access_token holds a NUL character', 'access_token=fuzz%00', {});
+  form('access_token is repeated', 'access_token=a&access_token=b', {});
+  form('a form in latin9', 'access_token=fuzz', { 'content-type': `${FORM}; charset=latin9` });
+  form('gzip that is not gzip', 'access_token=fuzz', { 'content-encoding': 'gzip' });
+  form('a 40,000-byte form', `access_token=${'x'.repeat(40_000)}`, {});
   return probes;
 }
 

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { bearerToken } from '../../../lib/auth/access-token.js';
 import { AppError } from '../../../lib/errors/index.js';
 import { OPENID_SCOPE } from '../../../lib/oidc/claims.js';
@@ -28,12 +28,42 @@ function challenge(res: Response, status: 401 | 403, error?: 'invalid_token' | '
     });
 }
 
-function tokenOf(req: Request): string | undefined | null {
+const formBody = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 8 });
+
+/** A form the parser refuses (too large, another charset, not gzip) is RFC 6750's invalid_request. */
+const readForm: RequestHandler = (req, res, next) => {
+  formBody(req, res, (error?: unknown) => {
+    if (!error) {
+      next();
+      return;
+    }
+    res
+      .set(NO_STORE_HEADERS)
+      .status(400)
+      .json({ error: 'invalid_request', error_description: 'The body could not be read' });
+  });
+};
+
+/**
+ * The access token: RFC 6750 §2.1's Authorization header, or §2.2's form-encoded `access_token` of a
+ * POST (one method only: both is a bad request). Undefined: none was sent; null: unusable.
+ */
+type PresentedToken = { readonly token: string } | 'none' | 'unusable' | 'both';
+
+function tokenOf(req: Request): PresentedToken {
+  const form: unknown = req.method === 'POST' && req.is('application/x-www-form-urlencoded') ? req.body : undefined;
+  const inBody =
+    typeof form === 'object' && form !== null ? (form as Record<string, unknown>)['access_token'] : undefined;
+  if (inBody !== undefined) {
+    if (req.headers.authorization) return 'both';
+    return typeof inBody === 'string' && /^[A-Za-z0-9\-_.~+/]+=*$/.test(inBody) ? { token: inBody } : 'unusable';
+  }
   try {
-    return bearerToken(req.headers.authorization);
+    const token = bearerToken(req.headers.authorization);
+    return token ? { token } : 'none';
   } catch {
     // Not a Bearer credential at all: as bad as a wrong token.
-    return null;
+    return 'unusable';
   }
 }
 
@@ -41,7 +71,19 @@ const userInfoOperation = (method: 'get' | 'post'): OpenApiOperation => ({
   operationId: `${method}OauthUserinfo`,
   summary: 'OpenID Connect UserInfo (Core §5.3): the claims the access token may see of its user',
   tags: ['oauth: openid connect'],
-  security: [{ bearerAuth: [] }],
+  security: [{ bearerAuth: [] }, {}],
+  ...(method === 'post'
+    ? {
+        requestBody: {
+          required: false,
+          content: {
+            'application/x-www-form-urlencoded': {
+              schema: { type: 'object', properties: { access_token: { type: 'string' } } },
+            },
+          },
+        },
+      }
+    : {}),
   responses: {
     '200': {
       description:
@@ -72,12 +114,22 @@ function userInfoRoute(method: 'get' | 'post'): RawRouteDeclaration<RawRouteCont
     cors: true,
     openapi: userInfoOperation(method),
     handlers: ({ executeAs, authenticateToken, logger }) => [
+      // RFC 6750 §2.2: a POST may carry the token as a form parameter.
+      ...(method === 'post' ? [readForm] : []),
       (async (req, res) => {
-        const token = tokenOf(req);
-        if (token === undefined) {
+        const presented = tokenOf(req);
+        if (presented === 'none') {
           challenge(res, 401);
           return;
         }
+        if (presented === 'both') {
+          res.set(NO_STORE_HEADERS).status(400).json({
+            error: 'invalid_request',
+            error_description: 'Send the access token in one way: the Authorization header or the form',
+          });
+          return;
+        }
+        const token = presented === 'unusable' ? undefined : presented.token;
         const principal = token ? await authenticateToken(token) : undefined;
         if (!principal) {
           challenge(res, 401, 'invalid_token');
