@@ -105,6 +105,18 @@ describe('prompt=none', () => {
     expect(await shown.text()).toContain('<title>Sign in to');
   });
 
+  it('refuses request objects (unsupported) with request_not_supported and request_uri_not_supported', async () => {
+    const object = `eyJhbGciOiJub25lIn0.${Buffer.from('{"scope":"openid"}').toString('base64url')}.${'x'.repeat(3000)}`;
+    const byPage = await page(await request(app, { request: object }));
+    expect(byPage.location!.searchParams.get('error')).toBe('request_not_supported');
+    expect(byPage.location!.searchParams.get('state')).toBe('st');
+    const byUri = await page(await request(app, { request_uri: 'https://app.example.com/request.jwt' }));
+    expect(byUri.location!.searchParams.get('error')).toBe('request_uri_not_supported');
+    const user = await stack.createUser();
+    const viaPost = await authorize(stack, user.token, await request(app, { request: 'eyJ.e30.' }));
+    expect(viaPost.get('error')).toBe('request_not_supported');
+  });
+
   it('refuses an unknown prompt value, or none with another, with invalid_request before any page', async () => {
     for (const prompt of ['none login', 'sometimes']) {
       const answer = await page(await request(app, { prompt }));

@@ -67,6 +67,9 @@ const FLOW_FIELDS = [
   'prompt',
   'max_age',
   'login_hint',
+  // Only so they can be refused (request_not_supported): never read.
+  'request',
+  'request_uri',
 ] as const;
 /** The authorization request's parameters (RFC 6749 §4.1.1), in the query or in each form. */
 export const flowFields: readonly string[] = FLOW_FIELDS;
@@ -82,6 +85,8 @@ export function flowParams(source: Record<string, unknown>): FlowParams {
   for (const name of FLOW_FIELDS) {
     const value = source[name];
     if (typeof value === 'string' && value.length <= 2048) params[name] = value;
+    // A request object may be long; it is only ever refused, so a marker of it is enough.
+    else if (typeof value === 'string' && (name === 'request' || name === 'request_uri')) params[name] = '…';
   }
   return params;
 }
@@ -138,6 +143,8 @@ export async function checkedPrompt(step: FlowStep, caller: Authenticated): Prom
     codeChallengeMethod: params.code_challenge_method ?? null,
     prompt: params.prompt ?? null,
     maxAge: params.max_age ?? null,
+    request: params.request ?? null,
+    requestUri: params.request_uri ?? null,
   });
   if (!found) {
     refuse(res, 'Unknown application', 'This application is not registered here.');

@@ -15,7 +15,9 @@ export type FlowParams = Partial<
     | 'nonce'
     | 'prompt'
     | 'max_age'
-    | 'login_hint',
+    | 'login_hint'
+    | 'request'
+    | 'request_uri',
     string
   >
 >;

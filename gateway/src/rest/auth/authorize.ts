@@ -23,6 +23,8 @@ const parameters = z.object({
     .describe('OpenID Connect: none (consent_required unless already consented), login (always login_required here)'),
   max_age: z.string().max(16).optional().describe('OpenID Connect: login_required when the token sign-in is older'),
   login_hint: z.string().max(320).optional().describe('OpenID Connect: accepted and ignored (no page here)'),
+  request: z.string().max(8192).optional().describe('OpenID Connect request object: refused (request_not_supported)'),
+  request_uri: z.string().max(2048).optional().describe('Refused (request_uri_not_supported)'),
 });
 type Parameters = z.output<typeof parameters>;
 
@@ -74,6 +76,8 @@ export const authorizeRoutes: readonly RouteDeclaration[] = [
           nonce: param('nonce'),
           prompt: param('prompt'),
           maxAge: param('max_age'),
+          request: param('request'),
+          requestUri: param('request_uri'),
         },
       });
       return {

@@ -38,6 +38,10 @@ export class AuthorizationResolver {
     promptValues: string | null,
     @Arg('maxAge', () => String, { nullable: true, description: 'OpenID Connect max_age (checked)' })
     maxAge: string | null,
+    @Arg('request', () => String, { nullable: true, description: 'OIDC request object: refused' })
+    requestObject: string | null,
+    @Arg('requestUri', () => String, { nullable: true, description: 'OIDC request_uri: refused' })
+    requestUri: string | null,
   ): Promise<AuthorizationPromptType | null> {
     const prompt = await this.authorization.prompt(context.em, context.principal, {
       clientId,
@@ -49,6 +53,8 @@ export class AuthorizationResolver {
       codeChallengeMethod,
       prompt: promptValues,
       maxAge,
+      request: requestObject,
+      requestUri,
     });
     if (!prompt) return null;
     // The preview is the signed-in person's own, on their own page; an application's token gets none.

@@ -40,6 +40,9 @@ export interface AuthorizationRequest {
   readonly prompt?: string | null;
   /** OIDC Core §3.1.2.1: seconds since the sign-in beyond which the user must sign in again. */
   readonly maxAge?: string | null;
+  /** OIDC Core §6: request objects are not supported; a request carrying one is refused, not half-read. */
+  readonly request?: string | null;
+  readonly requestUri?: string | null;
   /** The user refused on the consent page: the application hears `access_denied`. */
   readonly denied?: boolean | null;
 }
@@ -209,6 +212,12 @@ export class AuthorizationService {
       application.clientType === 'public',
     );
     if (!pkce.ok) return { ok: false, error: 'invalid_request', description: pkce.description };
+    if (request.request) {
+      return { ok: false, error: 'request_not_supported', description: 'Request objects are not supported' };
+    }
+    if (request.requestUri) {
+      return { ok: false, error: 'request_uri_not_supported', description: 'request_uri is not supported' };
+    }
     const { scopes, unknown } = parseScope(request.scope);
     if (unknown.length > 0) {
       return { ok: false, error: 'invalid_scope', description: `Unknown scope: ${unknown.join(' ')}` };

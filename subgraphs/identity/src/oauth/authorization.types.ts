@@ -157,6 +157,16 @@ export class AuthorizeApplicationInput {
   @MaxLength(16)
   maxAge?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'OIDC request object: not supported (request_not_supported)' })
+  @IsOptional()
+  @MaxLength(8192)
+  request?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'OIDC request_uri: not supported (request_uri_not_supported)' })
+  @IsOptional()
+  @MaxLength(2048)
+  requestUri?: string | null;
+
   @Field(() => Boolean, { nullable: true, description: 'The user refused: redirects with error=access_denied' })
   @IsOptional()
   denied?: boolean | null;
