@@ -340,6 +340,37 @@ describe('revocation (RFC 7009) and introspection (RFC 7662)', () => {
     await refreshFails(app, tokens.refresh_token!);
   });
 
+  it('leaves nothing alive when a revocation races refreshes of the same grant', async () => {
+    const as = await discover();
+    const client: oauth.Client = { client_id: app.clientId };
+    const user = await stack.createUser();
+    const tokens = await tokensFor(app, user);
+    const refreshOnce = () =>
+      oauth.refreshTokenGrantRequest(
+        as,
+        client,
+        oauth.ClientSecretBasic(app.clientSecret),
+        tokens.refresh_token!,
+        insecure,
+      );
+    const [revoked, ...refreshes] = await Promise.all([
+      oauth.revocationRequest(as, client, oauth.ClientSecretBasic(app.clientSecret), tokens.refresh_token!, insecure),
+      refreshOnce(),
+      refreshOnce(),
+      refreshOnce(),
+    ]);
+    expect(revoked.status).toBe(200);
+    // Whatever a refresh got before the revocation committed belongs to the ended grant.
+    for (const refreshed of refreshes) {
+      if (refreshed.status !== 200) continue;
+      const body = (await refreshed.json()) as { access_token: string; refresh_token: string };
+      expect(await meStatus(body.access_token)).toBe(401);
+      await refreshFails(app, body.refresh_token);
+    }
+    expect(await meStatus(tokens.access_token)).toBe(401);
+    expect(await introspect(app, tokens.refresh_token!)).toEqual({ active: false });
+  });
+
   it('lets a public client revoke with its client_id alone, and refuses a wrong secret', async () => {
     const publicApp = await registerApplication(stack, { client_type: 'public' });
     const user = await stack.createUser();
