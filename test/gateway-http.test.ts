@@ -14,8 +14,9 @@ const logSink = new Writable({
 
 let stack: TestStack;
 beforeAll(async () => {
+  // debug: the subgraphs' per-operation lines, which the request id tests below follow, are debug lines.
   stack = await startTestStack(
-    { LOG_LEVEL: 'info', MAX_QUERY_DEPTH: '4', MAX_QUERY_ALIASES: '3' },
+    { LOG_LEVEL: 'debug', MAX_QUERY_DEPTH: '4', MAX_QUERY_ALIASES: '3' },
     { logDestination: logSink },
   );
 });

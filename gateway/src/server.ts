@@ -11,7 +11,7 @@ import { createCallers } from './auth/callers.js';
 import type { GatewayContext } from './context.js';
 import { createExecuteAs } from './execution/in-process.js';
 import { assignRequestIds, gatewayContexts } from './execution/request-context.js';
-import { startApollo } from './graphql/apollo.js';
+import { startApollo, type ApolloOptions } from './graphql/apollo.js';
 import { graphqlEndpoint } from './graphql/endpoint.js';
 import { browserCors, createOriginRegistry } from './http/cors.js';
 import { notFound } from './http/not-found.js';
@@ -34,6 +34,8 @@ export interface GatewayOptions {
   readonly supergraphSdl: string;
   /** Where each subgraph answers (overrides the URLs baked into the supergraph file). */
   readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
+  /** Subgraphs in this process, called as functions for GraphQL rather than over HTTP. */
+  readonly inProcessSubgraphs?: ApolloOptions['inProcessSubgraphs'];
   /** The REST layer's route table; the legacy contracts by default. */
   readonly routes?: readonly RouteDefinition[];
   /** Sessions that ended early: their access tokens are refused here. */
@@ -57,7 +59,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, subgraphUrls } = options;
   const restRoutes = options.routes ?? legacyRoutes;
   const metrics = createMetrics({ registry: options.metricsRegistry, logger, routes: refusableRoutes(restRoutes) });
-  const apollo = await startApollo({ config, logger, supergraphSdl: options.supergraphSdl, subgraphUrls, metrics });
+  const apollo = await startApollo({
+    config,
+    logger,
+    supergraphSdl: options.supergraphSdl,
+    subgraphUrls,
+    metrics,
+    ...(options.inProcessSubgraphs ? { inProcessSubgraphs: options.inProcessSubgraphs } : {}),
+  });
   const callers = createCallers({ config, logger, subgraphUrls, revocations: options.revocations });
   const contextFor = gatewayContexts(logger, callers.originOf);
   const executeAs = createExecuteAs(apollo, contextFor);

@@ -37,6 +37,11 @@ export interface StackOptions {
   /** Keep the embedded database in memory rather than under DATA_DIR (tests). */
   readonly inMemory?: boolean;
   readonly routes?: GatewayOptions['routes'];
+  /**
+   * How the gateway reaches the subgraphs for GraphQL: as functions in this process (the default:
+   * no loopback HTTP), or over HTTP as separate processes do (tests of that path).
+   */
+  readonly subgraphCalls?: 'in-process' | 'http';
 }
 
 export interface Stack {
@@ -132,6 +137,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logger: logger.child({ component: 'gateway' }),
       supergraphSdl: await readSupergraph(),
       subgraphUrls: Object.fromEntries(subgraphNames.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
+      ...(options.subgraphCalls === 'http'
+        ? {}
+        : {
+            inProcessSubgraphs: Object.fromEntries(subgraphNames.map((n) => [n, subgraphs[n].answerInProcess])),
+          }),
       revocations,
       metricsRegistry,
       ...(options.routes ? { routes: options.routes } : {}),

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors/index.js';
 import { isRole, type ServicePrincipal, type UserPrincipal } from './principal.js';
+import { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-tokens.js';
 
 /** Audience of first-party access tokens: the membergraph API itself. */
 export const API_AUDIENCE = 'membergraph';
@@ -23,7 +24,21 @@ export interface AccessTokenVerifierOptions {
   readonly issuer: string;
   /** Identity's JWKS. A URL is fetched (and cached by jose); a function is used as is. */
   readonly jwks: URL | JWTVerifyGetKey;
+  /**
+   * Remember verified tokens until they expire (verified-tokens.ts) instead of checking the signature
+   * of the same token at every request. Off unless given.
+   */
+  readonly cache?: VerifiedTokenCacheOptions;
 }
+
+/**
+ * What the gateway and the subgraphs remember: a token is reused for at most 5 minutes (half of
+ * jose's key-set cache age), and 10,000 tokens (a few MB) cover every user active in that time on
+ * most deployments. Whether its session still lives is checked at every request all the same.
+ */
+export const VERIFIED_TOKEN_CACHE: VerifiedTokenCacheOptions = { maxEntries: 10_000, maxAgeMs: 5 * 60_000 };
+
+type TokenPrincipal = UserPrincipal | ServicePrincipal;
 
 /**
  * Verifies a bearer access token and turns its claims into a Principal. Only the identity key set and
@@ -34,55 +49,78 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
     options.jwks instanceof URL
       ? createRemoteJWKSet(options.jwks, { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 })
       : options.jwks;
+  const verified = options.cache ? new VerifiedTokenCache<TokenPrincipal>(options.cache) : undefined;
   return {
     async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, keys, {
-          issuer: options.issuer,
-          audience: API_AUDIENCE,
-          algorithms: [ACCESS_TOKEN_ALGORITHM],
-          requiredClaims: ['sub', 'exp', 'iat', 'jti'],
-        });
-        if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
-          throw new AppError('INVALID_TOKEN', 'The token was issued in the future');
-        }
-        // A service token (an API client's, minted by identity for the gateway's calls downstream).
-        if (typeof payload['client_id'] === 'string' && payload['sid'] === undefined) {
-          const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
-          return { kind: 'service', clientId: payload['client_id'], scopes: scope.split(' ').filter(Boolean) };
-        }
-        const role = payload['role'];
-        const tenantId = payload['tid'];
-        const sessionId = payload['sid'];
-        if (!isRole(role) || typeof tenantId !== 'string' || typeof sessionId !== 'string' || !payload.sub) {
-          throw new AppError('INVALID_TOKEN');
-        }
-        const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
-        const amr = Array.isArray(payload['amr']) ? payload['amr'].filter((m) => typeof m === 'string') : [];
-        return {
-          kind: 'user',
-          userId: payload.sub,
-          tenantId,
-          role,
-          scopes: scope.split(' ').filter(Boolean),
-          sessionId,
-          tokenId: payload.jti ?? '',
-          amr,
-          authTime: typeof payload['auth_time'] === 'number' ? payload['auth_time'] : (payload.iat ?? 0),
-          expiresAt: payload.exp ?? 0,
-          ...(typeof payload['client_id'] === 'string' ? { clientId: payload['client_id'] } : {}),
-        };
-      } catch (error) {
-        if (error instanceof AppError) throw error;
-        if (error instanceof joseErrors.JWKSTimeout) {
-          throw new AppError('SERVICE_UNAVAILABLE', 'Token keys are unavailable', { cause: error });
-        }
-        if (error instanceof joseErrors.JOSEError) throw new AppError('INVALID_TOKEN');
-        // JWKS unreachable and the like: not the caller's fault, and not a reason to let them in.
-        throw new AppError('SERVICE_UNAVAILABLE', 'Token keys are unavailable', { cause: error });
-      }
+      const known = verified?.get(token);
+      if (known) return known;
+      const { principal, expiresAt } = await verifySignedToken(token, keys, options.issuer);
+      verified?.set(token, principal, expiresAt);
+      return principal;
     },
   };
+}
+
+/** The signature, issuer, audience, lifetime and claims of one token; the Principal they make. */
+async function verifySignedToken(
+  token: string,
+  keys: JWTVerifyGetKey,
+  issuer: string,
+): Promise<{ principal: TokenPrincipal; expiresAt: number }> {
+  try {
+    const { payload } = await jwtVerify(token, keys, {
+      issuer,
+      audience: API_AUDIENCE,
+      algorithms: [ACCESS_TOKEN_ALGORITHM],
+      requiredClaims: ['sub', 'exp', 'iat', 'jti'],
+    });
+    if (typeof payload.iat !== 'number' || payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+      throw new AppError('INVALID_TOKEN', 'The token was issued in the future');
+    }
+    // Required above, so a number: jose has refused a token without one, or with one in the past.
+    const expiresAt = payload.exp ?? 0;
+    // A service token (an API client's, minted by identity for the gateway's calls downstream).
+    if (typeof payload['client_id'] === 'string' && payload['sid'] === undefined) {
+      const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
+      const principal: ServicePrincipal = {
+        kind: 'service',
+        clientId: payload['client_id'],
+        scopes: Object.freeze(scope.split(' ').filter(Boolean)),
+      };
+      // Frozen: one verified principal may serve many requests (the cache above).
+      return { principal: Object.freeze(principal), expiresAt };
+    }
+    const role = payload['role'];
+    const tenantId = payload['tid'];
+    const sessionId = payload['sid'];
+    if (!isRole(role) || typeof tenantId !== 'string' || typeof sessionId !== 'string' || !payload.sub) {
+      throw new AppError('INVALID_TOKEN');
+    }
+    const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
+    const amr = Array.isArray(payload['amr']) ? payload['amr'].filter((m) => typeof m === 'string') : [];
+    const principal: UserPrincipal = {
+      kind: 'user',
+      userId: payload.sub,
+      tenantId,
+      role,
+      scopes: Object.freeze(scope.split(' ').filter(Boolean)),
+      sessionId,
+      tokenId: payload.jti ?? '',
+      amr: Object.freeze(amr),
+      authTime: typeof payload['auth_time'] === 'number' ? payload['auth_time'] : (payload.iat ?? 0),
+      expiresAt,
+      ...(typeof payload['client_id'] === 'string' ? { clientId: payload['client_id'] } : {}),
+    };
+    return { principal: Object.freeze(principal), expiresAt };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    if (error instanceof joseErrors.JWKSTimeout) {
+      throw new AppError('SERVICE_UNAVAILABLE', 'Token keys are unavailable', { cause: error });
+    }
+    if (error instanceof joseErrors.JOSEError) throw new AppError('INVALID_TOKEN');
+    // JWKS unreachable and the like: not the caller's fault, and not a reason to let them in.
+    throw new AppError('SERVICE_UNAVAILABLE', 'Token keys are unavailable', { cause: error });
+  }
 }
 
 /** Reads `Authorization: Bearer <token>`; undefined when absent, INVALID_TOKEN when malformed. */

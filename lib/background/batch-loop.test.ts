@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../logging/logger.js';
 import { BatchLoop } from './batch-loop.js';
@@ -113,6 +113,154 @@ describe('BatchLoop', () => {
     const warnings = lines.filter((line) => line['msg'] === 'could not reach the far side');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ retryInMs: 10 });
+  });
+});
+
+describe('BatchLoop while idle', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('doubles its pause while it finds nothing, up to idleMaxIntervalMs, and starts over once it finds work', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const at: number[] = [];
+    let pending = 0;
+    const loop = new BatchLoop({
+      purpose: 'test',
+      logger: capturedLogger().logger,
+      batchSize: 10,
+      intervalMs: 20,
+      idleMaxIntervalMs: 80,
+      runBatch: async () => {
+        at.push(Date.now());
+        const taken = pending;
+        pending = 0;
+        return taken;
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(300);
+    expect(at).toEqual([0, 20, 60, 140, 220, 300]);
+    // Work found (woken): the short pause again, then the doubling from the start.
+    pending = 3;
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(at.slice(6)).toEqual([300, 320, 340, 380]);
+    await loop.stop();
+  });
+
+  it('answers a wake at once when idle, and under load not sooner than wakeGapMs after the last batch', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const at: number[] = [];
+    let pending = 0;
+    const loop = new BatchLoop({
+      purpose: 'test',
+      logger: capturedLogger().logger,
+      batchSize: 10,
+      intervalMs: 60_000,
+      wakeGapMs: 200,
+      runBatch: async () => {
+        at.push(Date.now());
+        const taken = pending;
+        pending = 0;
+        return taken;
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Idle for a while: at once.
+    pending = 1;
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(at).toEqual([0, 1_000]);
+    // Commits keep coming: each wake waits for the gap, and they are taken together.
+    await vi.advanceTimersByTimeAsync(50);
+    pending = 1;
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(50);
+    pending = 2;
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(at).toEqual([0, 1_000, 1_200]);
+    // A batch that found nothing (here one a caller scheduled) does not hold a wake back.
+    await vi.advanceTimersByTimeAsync(800);
+    loop.wakeIn(0);
+    await vi.advanceTimersByTimeAsync(0);
+    pending = 1;
+    loop.wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(at).toEqual([0, 1_000, 1_200, 2_100, 2_100]);
+    await loop.stop();
+  });
+
+  it('runs when a time a caller gave falls due, before its idle pause ends', async () => {
+    vi.useFakeTimers({ now: 0 });
+    const at: number[] = [];
+    const loop = new BatchLoop({
+      purpose: 'test',
+      logger: capturedLogger().logger,
+      batchSize: 10,
+      intervalMs: 60_000,
+      runBatch: async () => {
+        at.push(Date.now());
+        return 0;
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(10);
+    loop.wakeIn(150);
+    loop.wakeIn(50);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(at).toEqual([0, 60, 160]);
+    await loop.stop();
+  });
+
+  it('looks again after the batch in flight when woken during it', async () => {
+    let calls = 0;
+    let release: () => void = () => {};
+    const loop = new BatchLoop({
+      purpose: 'test',
+      logger: capturedLogger().logger,
+      batchSize: 10,
+      intervalMs: 60_000,
+      runBatch: async () => {
+        calls += 1;
+        if (calls === 1) await new Promise<void>((resolve) => (release = resolve));
+        return 0;
+      },
+    });
+    loop.start();
+    await until(() => calls === 1);
+    loop.wake();
+    release();
+    await until(() => calls === 2);
+    await loop.stop();
+  });
+
+  it('is not woken while its work fails: the backoff decides when it tries again', async () => {
+    let calls = 0;
+    const loop = new BatchLoop({
+      purpose: 'test',
+      logger: capturedLogger().logger,
+      batchSize: 10,
+      intervalMs: 200,
+      runBatch: async () => {
+        calls += 1;
+        throw new Error('down');
+      },
+    });
+    vi.useFakeTimers({ now: 0 });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(calls).toBe(1);
+    for (let i = 0; i < 5; i++) loop.wake();
+    loop.wakeIn(0);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(calls).toBe(1);
+    // 200 ms × 2 after the first failure.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(calls).toBe(2);
+    await loop.stop();
   });
 });
 

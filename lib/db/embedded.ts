@@ -40,6 +40,19 @@ const PREFIX = 'membergraph-pg-';
 /** A Unix socket path holds at most 103 bytes on macOS, 107 on Linux. */
 const MAX_SOCKET_PATH = 100;
 
+/** The URLs this process serves an embedded database on, while it does. */
+const served = new Set<string>();
+
+/**
+ * Whether `url` is an embedded database of this process. Its connections share one backend, which
+ * hands a notification to the connection that committed it rather than to the ones that LISTEN
+ * (pglite-socket forwards each query's output to its sender): LISTEN/NOTIFY does not work across
+ * connections there, so background work relies on this process's own signals (lib/db/notifications.ts).
+ */
+export function isEmbeddedDatabase(url: string): boolean {
+  return served.has(url);
+}
+
 /** A new directory only this OS user can enter, short enough for a socket path. */
 async function privateSocketDir(): Promise<string> {
   const fits = (base: string) => join(base, `${PREFIX}XXXXXX`, SOCKET_NAME).length <= MAX_SOCKET_PATH;
@@ -67,12 +80,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw error;
   }
   const url = `postgres://postgres@${encodeURIComponent(socketDir)}/postgres?sslmode=disable`;
+  served.add(url);
   return {
     url,
     socketDir,
     db,
     dump: async () => await db.dumpDataDir('none'),
     async stop() {
+      served.delete(url);
       try {
         await server.stop();
         await db.close();

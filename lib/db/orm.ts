@@ -3,6 +3,7 @@ import { Migrator, type Migration } from '@mikro-orm/migrations';
 import type { Logger } from '../logging/logger.js';
 import { commitWatcher } from './after-commit.js';
 import { withMigrationLock } from './migration-lock.js';
+import { acquireNotifications, type Notifications } from './notifications.js';
 import { traceStatements } from './sql-tracing.js';
 
 export type { EntityManager } from '@mikro-orm/postgresql';
@@ -38,6 +39,12 @@ export interface SubgraphDatabase {
   statementCount(): number;
   /** The connection pool now (metrics): connections lent out, callers waiting, size limit. */
   pool(): PoolState;
+  /**
+   * What other connections commit, as PostgreSQL notifications: one listening connection per database
+   * and process, opened by the first subscriber (notifications.ts). Lets background work sleep until
+   * there is something to do instead of polling.
+   */
+  readonly notifications: Notifications;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -101,6 +108,7 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     }
     options.logger.debug({ schema: options.schema }, 'migrations applied');
   }
+  const notifications = acquireNotifications(options.url, options.logger);
   return {
     orm,
     fork: () => orm.em.fork(),
@@ -113,9 +121,13 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
         max: pool?.max ?? options.poolMax,
       };
     },
+    notifications: notifications.notifications,
     async ping() {
       await orm.em.getConnection().execute('select 1');
     },
-    close: () => orm.close(true),
+    async close() {
+      await notifications.release();
+      await orm.close(true);
+    },
   };
 }

@@ -1,8 +1,12 @@
+import { ChangeSetType, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/postgresql';
+import { afterCommit } from '../db/after-commit.js';
+import { CHANNELS } from '../db/notifications.js';
 import { BACKGROUND_STATEMENT, type EntityManager, type SubgraphDatabase } from '../db/orm.js';
 import { BatchLoop } from '../background/batch-loop.js';
 import type { Logger } from '../logging/logger.js';
 import { inSpan, SpanKind, traceHeaders, tracerFor } from '../observability/tracing.js';
 import type { EventConsumer } from './consumers.js';
+import { OutboxEvent } from './outbox-event.entity.js';
 import { RELAY_SIGNATURE_HEADER, relaySigner } from './relay-signature.js';
 import { relayAnswer, type RelayBatch, type RelayedEvent } from './wire.js';
 
@@ -15,8 +19,18 @@ export interface OutboxRelayOptions {
   readonly consumers?: readonly EventConsumer[];
   readonly secretKey: string;
   readonly logger: Logger;
-  /** Idle poll interval; a full batch is followed at once by the next. */
+  /** The pause after a batch that was not full; a full batch is followed at once by the next. */
   readonly intervalMs?: number;
+  /**
+   * The slowest safety poll: while idle the pause doubles up to this. Events committed in this
+   * process, or announced by the database's notification from any other, wake the relay at once.
+   */
+  readonly idleMaxIntervalMs?: number;
+  /**
+   * A wake sends at once, but not sooner than this after the previous batch (default 200 ms): under
+   * load, the events committed meanwhile go together, in batches as large as the 200 ms poll made.
+   */
+  readonly wakeGapMs?: number;
   readonly batchSize?: number;
   /** How long a claimed batch is held before another relay may take it (this one died mid-send). */
   readonly leaseSeconds?: number;
@@ -76,13 +90,21 @@ interface Delivery {
   readonly events: readonly RelayedEvent[];
 }
 
+/** The slowest safety poll of an idle relay (it is woken when there is something to send). */
+export const RELAY_IDLE_MAX_INTERVAL_MS = 10_000;
+
 /**
  * Moves a subgraph's committed outbox events to the admin subgraph, and the types other subgraphs
- * consume to them, at least once, in commit order per batch. An event is published once every
- * consumer of its type took it; one a consumer could not take is offered again (to all of them:
- * they accept an event twice harmlessly) while the others' events go on. Batches are claimed with `FOR UPDATE SKIP LOCKED` plus a lease, so replicas share the
- * work without sending one event concurrently, and no transaction stays open during the HTTP call.
- * Admin accepts each event id once, which turns "at least once" into "once" for its readers.
+ * consume to them, at least once, in commit order per batch. It sleeps while there is nothing to
+ * send: an event committed in this process wakes it after the commit, one committed by any other
+ * (another replica, a tool) through the `outbox_event_notify` trigger's NOTIFY; a poll that slows to
+ * every 10 s while idle catches what a lost notification or a lease running out leaves behind.
+ * An event is published once every consumer of its type took it; one a consumer could not take is
+ * offered again (to all of them: they accept an event twice harmlessly) while the others' events go
+ * on. Batches are claimed with `FOR UPDATE SKIP LOCKED` plus a lease, so replicas share the work
+ * without sending one event concurrently (waking them all costs an empty claim, never a duplicate),
+ * and no transaction stays open during the HTTP call. Admin accepts each event id once, which turns
+ * "at least once" into "once" for its readers.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -91,7 +113,19 @@ export class OutboxRelay {
   private readonly refusedRetrySeconds: number;
   private readonly sign: (body: string) => string;
   private readonly table: string;
+  private readonly schema: string;
   private readonly loop: BatchLoop;
+  private unsubscribe: (() => void)[] = [];
+  /** Registered on the database's event manager: one per relay, never removed (it checks `loop`). */
+  private readonly commits: EventSubscriber = {
+    onFlush: ({ em, uow }: FlushEventArgs) => {
+      const created = uow
+        .getChangeSets()
+        .some((change) => change.type === ChangeSetType.CREATE && change.entity instanceof OutboxEvent);
+      // The database's driver is PostgreSQL's: its EntityManagers are SQL ones.
+      if (created) afterCommit(em as EntityManager, async () => this.loop.wake());
+    },
+  };
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
@@ -99,22 +133,39 @@ export class OutboxRelay {
     this.retainDays = options.retainPublishedDays ?? 7;
     this.refusedRetrySeconds = options.refusedRetrySeconds ?? 900;
     this.sign = relaySigner(options.secretKey).sign;
-    this.table = `"${String(options.database.orm.config.get('schema'))}"."outbox_event"`;
+    this.schema = String(options.database.orm.config.get('schema'));
+    this.table = `"${this.schema}"."outbox_event"`;
     this.loop = new BatchLoop({
       purpose: 'hand outbox events to admin',
       logger: options.logger,
       runBatch: () => this.relayBatch(),
       batchSize: this.batchSize,
       intervalMs: options.intervalMs ?? 200,
+      idleMaxIntervalMs: options.idleMaxIntervalMs ?? RELAY_IDLE_MAX_INTERVAL_MS,
+      wakeGapMs: options.wakeGapMs ?? 200,
       cleanup: () => this.cleanup(),
     });
   }
 
   start(): void {
+    const { database } = this.options;
+    database.orm.em.getEventManager().registerSubscriber(this.commits);
+    const notifications = database.notifications;
+    this.unsubscribe = [
+      notifications.subscribe(CHANNELS.outbox, (schema) => {
+        if (schema === this.schema) this.loop.wake();
+      }),
+      // Listening (again): what was committed while it was not may not have been announced.
+      notifications.onListening((listening) => {
+        if (listening) this.loop.wake();
+      }),
+    ];
     this.loop.start();
   }
 
   stop(): Promise<void> {
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
+    this.unsubscribe = [];
     return this.loop.stop();
   }
 

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { graphql } from 'graphql';
-import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
+import { graphql, GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { Ctx, Field, FieldResolver, ObjectType, Query, Resolver } from 'type-graphql';
 import { describe, expect, it } from 'vitest';
 import { anonymous, type Principal } from '../auth/principal.js';
 import type { SubgraphContext } from './context.js';
-import { roleIn, signedIn } from './shield.js';
+import { AppError } from '../errors/index.js';
+import { allow, roleIn, signedIn } from './shield.js';
 import { buildFederatedSubgraph } from './subgraph-schema.js';
 
 @ObjectType()
@@ -16,8 +17,45 @@ class Probe {
   forgottenField!: string;
 }
 
+/** A type opened with `allow` but for one field, and one opened whole, as catalog's grants are. */
+@ObjectType()
+class Listed {
+  @Field()
+  open!: string;
+
+  @Field()
+  adminOnly!: string;
+
+  @Field()
+  failing!: string;
+}
+
+@ObjectType()
+class Leaf {
+  @Field()
+  value!: string;
+}
+
+@Resolver(() => Listed)
+class ListedResolver {
+  @FieldResolver(() => String)
+  failing(): string {
+    throw new AppError('CONFLICT', 'a resolver error');
+  }
+}
+
 @Resolver()
 class ProbeResolver {
+  @Query(() => [Listed])
+  listed(): Listed[] {
+    return [{ open: 'o', adminOnly: 'a', failing: '' }];
+  }
+
+  @Query(() => [Leaf])
+  leaves(): Leaf[] {
+    return [{ value: 'v' }];
+  }
+
   @Query(() => Probe)
   probe(@Ctx() _context: SubgraphContext): Probe {
     return { allowedField: 'yes', forgottenField: 'should never be readable' };
@@ -73,6 +111,50 @@ describe('subgraph shield (fallbackRule: deny)', async () => {
     expect((await run('{ adminsOnly }', user('USER'))).errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
     expect((await run('{ adminsOnly }', user('SYSTEM_ADMIN'))).data).toEqual({ adminsOnly: 'admin data' });
     expect((await run('{ probe { allowedField } }', user('USER'))).data).toEqual({ probe: { allowedField: 'yes' } });
+  });
+
+  describe('fields whose rule is allow', async () => {
+    const { schema: openSchema } = await buildFederatedSubgraph({
+      resolvers: [ProbeResolver, ListedResolver],
+      referenceResolvers: {},
+      permissions: {
+        Query: { listed: signedIn, leaves: signedIn },
+        Listed: { '*': allow, adminOnly: roleIn('SYSTEM_ADMIN') },
+        Leaf: allow,
+      },
+    });
+    const open = (source: string, principal: Principal) =>
+      graphql({ schema: openSchema, source, contextValue: { principal, loaders: new Map() } });
+
+    it('are answered without shield, others of the same type stay guarded', async () => {
+      expect((await open('{ listed { open } leaves { value } }', user('USER'))).data).toEqual({
+        listed: [{ open: 'o' }],
+        leaves: [{ value: 'v' }],
+      });
+      const denied = await open('{ listed { adminOnly } }', user('USER'));
+      expect(denied.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+      expect((await open('{ listed { adminOnly } }', user('SYSTEM_ADMIN'))).data).toEqual({
+        listed: [{ adminOnly: 'a' }],
+      });
+      // The root field's rule still runs before any of them.
+      expect((await open('{ leaves { value } }', anonymous)).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    });
+
+    it("pass their resolver's errors through as shield did", async () => {
+      const result = await open('{ listed { failing } }', user('USER'));
+      expect(result.errors?.[0]?.extensions?.['code']).toBe('CONFLICT');
+    });
+
+    it('resolve synchronously: no promise per field of a long list', () => {
+      const fieldOf = (type: string, field: string) =>
+        (openSchema.getType(type) as GraphQLObjectType).getFields()[field]!;
+      const info = {} as GraphQLResolveInfo;
+      const context = { principal: user('USER'), loaders: new Map() };
+      const resolved = fieldOf('Leaf', 'value').resolve?.({ value: 'v' }, {}, context, info);
+      expect(resolved).toBe('v');
+      const guarded = fieldOf('Listed', 'adminOnly').resolve?.({ adminOnly: 'a' }, {}, context, info);
+      expect(guarded).toBeInstanceOf(Promise);
+    });
   });
 
   it('keeps the federation fields the gateway needs open', async () => {

@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { ConfigError } from '../config/env.js';
 
 export interface Listening {
@@ -20,8 +19,13 @@ export interface ListenerName {
  * Listens and resolves with the bound port (port 0 picks a free one). A port already in use is a
  * ConfigError naming the variable that chose it: entry points stop with that one line (startOrExit).
  */
-export async function listen(app: Express, port: number, host: string, name: ListenerName): Promise<Listening> {
-  const server = app.listen(port, host);
+export async function listen(
+  handler: RequestListener,
+  port: number,
+  host: string,
+  name: ListenerName,
+): Promise<Listening> {
+  const server = createServer(handler).listen(port, host);
   try {
     await once(server, 'listening');
   } catch (error) {

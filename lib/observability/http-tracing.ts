@@ -64,6 +64,22 @@ export function graphqlOperationSpans(component: string): RequestHandler {
   };
 }
 
+/**
+ * The operation span of a subgraph called in the same process (no HTTP request, so no SERVER span):
+ * child of the caller's active span (the gateway's subgraph fetch), active while `run` runs.
+ */
+export async function inOperationSpan<T>(component: string, run: () => Promise<T>): Promise<T> {
+  if (!tracingEnabled()) return run();
+  const parent = context.active();
+  const span = tracerFor(component).startSpan('graphql operation', {}, parent);
+  operationSpans.add(span);
+  try {
+    return await context.with(trace.setSpan(parent, span), run);
+  } finally {
+    span.end();
+  }
+}
+
 /** Names the active operation span as OpenTelemetry's GraphQL conventions do: `query Viewer`. */
 export function graphqlSpanNames<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {

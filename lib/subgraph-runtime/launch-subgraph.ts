@@ -1,4 +1,4 @@
-import { createAccessTokenVerifier } from '../auth/access-token.js';
+import { createAccessTokenVerifier, VERIFIED_TOKEN_CACHE } from '../auth/access-token.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import { createUserFactsSeal } from '../auth/user-facts.js';
 import { subgraphUrl, type AppConfig } from '../config/env.js';
@@ -69,6 +69,7 @@ export async function launchSubgraph<TServices>(
       createAccessTokenVerifier({
         issuer: options.config.publicUrl,
         jwks: options.jwksUrl ?? identityJwksUrl(options.config),
+        cache: VERIFIED_TOKEN_CACHE,
       });
     const server = await startSubgraphServer({
       name: definition.name,

@@ -7,6 +7,7 @@ import {
   type SessionRevocations,
 } from '../../lib/auth/revocation.js';
 import { createLogger } from '../../lib/logging/logger.js';
+import { realDatabaseUrl } from '../support/database.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
@@ -68,6 +69,31 @@ describe("a gateway following identity's revocation feed", () => {
     try {
       expect(await follower.isRevoked(sessionId)).toBe(false);
       await stack.graphql('mutation { logout }', { token: user.token });
+      await vi.waitFor(async () => expect(await follower.isRevoked(sessionId)).toBe(true), { timeout: 5_000 });
+    } finally {
+      await follower.close();
+    }
+  });
+
+  it('learns within its polling interval of a session another identity replica ended', async () => {
+    const user = await stack.createUser();
+    const sessionId = (JSON.parse(Buffer.from(user.token.split('.')[1]!, 'base64url').toString()) as { sid: string })
+      .sid;
+    const feed = new URL('/sessions/revocations', stack.subgraphs.identity.url).toString();
+    const follower = new PollingRevocations(feed, logger, 200);
+    const identity = stack.subgraphs.identity.database;
+    try {
+      // On PostgreSQL identity answers the feed from memory between announcements (lib/auth/revocation-feed.ts).
+      if (realDatabaseUrl) await vi.waitFor(() => expect(identity.notifications.listening).toBe(true));
+      expect(await follower.isRevoked(sessionId)).toBe(false);
+      await follower.poll();
+      // Ended by another replica: straight in the database, nothing of this process told.
+      await identity
+        .fork()
+        .getConnection()
+        .execute(`update "identity"."session" set revoked_at = now(), revoked_reason = 'logout' where id = ?`, [
+          sessionId,
+        ]);
       await vi.waitFor(async () => expect(await follower.isRevoked(sessionId)).toBe(true), { timeout: 5_000 });
     } finally {
       await follower.close();

@@ -94,20 +94,21 @@ function printTree(spans: readonly ExportedSpan[], parent: string, depth = 0): v
   }
 }
 
-describe('traces of one federated request (http/json)', () => {
-  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
-  let stack: TestStack;
+/** One federated query with a caller's traceparent; every span of its trace, exported as http/json. */
+function traceOfOneRequest(subgraphCalls: 'http' | 'in-process') {
   const traceId = randomBytes(16).toString('hex');
   const callerSpanId = randomBytes(8).toString('hex');
-  let spans: ExportedSpan[];
+  const trace = { callerSpanId, spans: [] as ExportedSpan[] };
+  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let stack: TestStack;
   let stopped = false;
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
-    stack = await startTestStack({
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    });
+    stack = await startTestStack(
+      { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' },
+      { subgraphCalls },
+    );
     const user = await stack.createUser();
     const answer = await stack.graphql(print(ViewerDocument), {
       token: user.token,
@@ -118,7 +119,8 @@ describe('traces of one federated request (http/json)', () => {
     const stopping = stack.stop();
     stopped = true;
     await stopping;
-    spans = receiver.spans().filter((span) => span.traceId === traceId);
+    trace.spans = receiver.spans().filter((span) => span.traceId === traceId);
+    if (process.env['PRINT_SPANS']) printTree(trace.spans, callerSpanId);
   }, 60_000);
 
   afterAll(async () => {
@@ -127,7 +129,7 @@ describe('traces of one federated request (http/json)', () => {
   });
 
   const children = (parent: ExportedSpan | undefined, name: string | RegExp, service?: string) =>
-    spans.filter(
+    trace.spans.filter(
       (span) =>
         span.parentSpanId === parent?.spanId &&
         (typeof name === 'string' ? span.name === name : name.test(span.name)) &&
@@ -135,38 +137,65 @@ describe('traces of one federated request (http/json)', () => {
     );
   const child = (parent: ExportedSpan | undefined, name: string | RegExp, service?: string) =>
     children(parent, name, service)[0];
-
-  it('continues the caller trace id in the gateway and in every subgraph, each under its own service name', () => {
-    const services = new Set(spans.map((span) => span.service));
-    for (const service of ['gateway', 'identity', 'member', 'catalog', 'admin']) {
-      expect(services).toContain(`membergraph-${service}`);
-    }
-  });
-
-  it('chains HTTP request → GraphQL operation → subgraph fetch → subgraph HTTP → operation → SQL', () => {
-    if (process.env['PRINT_SPANS']) printTree(spans, callerSpanId);
-    const http = spans.find((span) => span.parentSpanId === callerSpanId);
+  /** The gateway's part: its HTTP span, operation span, and its fetch span for a subgraph. */
+  const gatewayFetch = (subgraph: string) => {
+    const http = trace.spans.find((span) => span.parentSpanId === callerSpanId);
     expect(http).toMatchObject({ service: 'membergraph-gateway', name: 'POST /graphql' });
     const operation = child(http, 'query Viewer');
     expect(operation?.service).toBe('membergraph-gateway');
-    const fetch = child(operation, 'fetch identity');
+    const fetch = child(operation, `fetch ${subgraph}`);
     expect(fetch?.service).toBe('membergraph-gateway');
-    // An automatic persisted query's first request is refused (hash unknown): the retry carries it.
-    const subgraphHttp = children(fetch, 'POST /graphql', 'membergraph-identity');
-    expect(subgraphHttp.length).toBeGreaterThan(0);
-    const subgraphOperation = subgraphHttp
-      .map((request) => child(request, /^query Viewer__identity__\d+$/))
-      .find((span) => span !== undefined);
+    return fetch;
+  };
+  const expectSqlUnder = (subgraphOperation: ExportedSpan | undefined) => {
     expect(subgraphOperation?.service).toBe('membergraph-identity');
     const sql = child(subgraphOperation, 'SELECT');
     expect(sql?.service).toBe('membergraph-identity');
     // The statement's text, never its values.
     expect(sql?.attributes['db.query.text']).toMatch(/^select /i);
     expect(sql?.attributes['db.system.name']).toBe('postgresql');
-    for (const subgraph of ['member', 'catalog', 'admin']) {
-      const fetchOf = child(operation, `fetch ${subgraph}`);
-      expect(child(fetchOf, 'POST /graphql', `membergraph-${subgraph}`)).toBeDefined();
+  };
+  return { trace, children, child, gatewayFetch, expectSqlUnder };
+}
+
+describe('traces of one federated request, subgraphs over HTTP (separate processes)', () => {
+  const { trace, children, child, gatewayFetch, expectSqlUnder } = traceOfOneRequest('http');
+
+  it('continues the caller trace id in the gateway and in every subgraph, each under its own service name', () => {
+    const services = new Set(trace.spans.map((span) => span.service));
+    for (const service of ['gateway', 'identity', 'member', 'catalog', 'admin']) {
+      expect(services).toContain(`membergraph-${service}`);
     }
+  });
+
+  it('chains HTTP request → GraphQL operation → subgraph fetch → subgraph HTTP → operation → SQL', () => {
+    const fetch = gatewayFetch('identity');
+    // An automatic persisted query's first request is refused (hash unknown): the retry carries it.
+    const subgraphHttp = children(fetch, 'POST /graphql', 'membergraph-identity');
+    expect(subgraphHttp.length).toBeGreaterThan(0);
+    expectSqlUnder(
+      subgraphHttp.map((request) => child(request, /^query Viewer__identity__\d+$/)).find((span) => span !== undefined),
+    );
+    for (const subgraph of ['member', 'catalog', 'admin']) {
+      expect(child(gatewayFetch(subgraph), 'POST /graphql', `membergraph-${subgraph}`)).toBeDefined();
+    }
+  });
+});
+
+describe('traces of one federated request, subgraphs in the same process (npm start)', () => {
+  const { trace, children, child, gatewayFetch, expectSqlUnder } = traceOfOneRequest('in-process');
+
+  it('chains HTTP request → GraphQL operation → subgraph fetch → subgraph operation → SQL, with no HTTP between', () => {
+    const fetch = gatewayFetch('identity');
+    expect(children(fetch, /^POST/)).toEqual([]);
+    expectSqlUnder(child(fetch, /^query Viewer__identity__\d+$/, 'membergraph-identity'));
+    for (const subgraph of ['member', 'catalog', 'admin']) {
+      const fetchOf = gatewayFetch(subgraph);
+      expect(child(fetchOf, /^query Viewer__/, `membergraph-${subgraph}`)).toBeDefined();
+    }
+    expect(
+      trace.spans.filter((span) => span.service !== 'membergraph-gateway' && span.name.startsWith('POST')),
+    ).toEqual([]);
   });
 });
 

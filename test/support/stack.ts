@@ -34,7 +34,7 @@ export interface TestStack extends Stack {
  * The whole graph for one test file: real HTTP, real PostgreSQL (embedded from the migrated snapshot,
  * or a fresh database on TEST_DATABASE_URL). Every port is picked by the OS so files run in parallel.
  */
-export interface TestStackOptions extends Pick<StackOptions, 'routes'> {
+export interface TestStackOptions extends Pick<StackOptions, 'routes' | 'subgraphCalls'> {
   /** Receives every log line as JSON (set LOG_LEVEL in env to see them). */
   readonly logDestination?: DestinationStream;
 }

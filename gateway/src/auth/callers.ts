@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { createAccessTokenVerifier } from '../../../lib/auth/access-token.js';
+import { createAccessTokenVerifier, VERIFIED_TOKEN_CACHE } from '../../../lib/auth/access-token.js';
 import type { Principal } from '../../../lib/auth/principal.js';
 import type { SessionRevocations } from '../../../lib/auth/revocation.js';
 import type { AppConfig, SubgraphName } from '../../../lib/config/env.js';
@@ -66,6 +66,8 @@ export function createCallers(options: CallerOptions): Callers {
   const verifier = createAccessTokenVerifier({
     issuer: config.publicUrl,
     jwks: new URL('/.well-known/jwks.json', subgraphUrls.identity),
+    // The signature of a token seen before is not checked again (jose was 10% of the gateway's CPU).
+    cache: VERIFIED_TOKEN_CACHE,
   });
 
   const authenticateClient = createApiClientAuthenticator({

@@ -1,6 +1,9 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../../lib/config/env.js';
 import { formatGraphQLError } from '../../../lib/errors/index.js';
@@ -15,6 +18,8 @@ import { introspectionPolicy } from '../limits/introspection.js';
 import { queryLimits } from '../limits/query-limits.js';
 import type { createMetrics } from '../observability/metrics.js';
 import { tracedDataSource } from '../observability/subgraph-tracing.js';
+import { createSubgraphFetcher, inProcessFetcher } from './subgraph-fetcher.js';
+import type { InProcessGraphql } from '../../../lib/subgraph-runtime/in-process-call.js';
 
 export interface ApolloOptions {
   readonly config: AppConfig;
@@ -22,6 +27,8 @@ export interface ApolloOptions {
   readonly supergraphSdl: string;
   /** Where each subgraph answers (overrides the URLs baked into the supergraph file). */
   readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
+  /** Subgraphs in this process, called as functions rather than over HTTP (`npm start`). */
+  readonly inProcessSubgraphs?: Readonly<Partial<Record<SubgraphName, InProcessGraphql>>>;
   readonly metrics: Pick<ReturnType<typeof createMetrics>, 'graphqlPlugin' | 'measureSubgraph'>;
 }
 
@@ -47,20 +54,25 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export async function startApollo(options: ApolloOptions): Promise<ApolloServer<GatewayContext>> {
   const { config, logger, metrics } = options;
   disableVendorTelemetry();
+  // Enough warm sockets per subgraph for the gateway's concurrency; more requests queue for one.
+  const subgraphConnections = createSubgraphFetcher({ connectionsPerSubgraph: 64 });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: ({ name }) =>
-      tracedDataSource(
+    buildService: ({ name }) => {
+      const inProcess = options.inProcessSubgraphs?.[name as SubgraphName];
+      return tracedDataSource(
         name,
         metrics.measureSubgraph(
           name,
           new ForwardingDataSource({
             url: options.subgraphUrls[name as SubgraphName],
-            // Hash-first requests keep big documents off the wire after the first time.
-            apq: true,
+            fetcher: inProcess ? inProcessFetcher(inProcess) : subgraphConnections.fetcher,
+            // Hash-first requests keep big documents off the wire after the first time (no wire in process).
+            apq: !inProcess,
           }),
         ),
-      ),
+      );
+    },
     logger,
   });
 
@@ -79,11 +91,18 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
     plugins: [
       ...protection.plugins,
       ApolloServerPluginInlineTraceDisabled(),
+      // No subgraph sends cache hints (their plugin is off too): nothing to merge into a policy.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, footer: false }),
       introspectionPolicy(config.isProduction),
       metrics.graphqlPlugin,
       graphqlSpanNames<GatewayContext>(),
       logUnexpectedErrors<GatewayContext>((context) => context.logger ?? logger),
+      {
+        async serverWillStart() {
+          return { serverWillStop: () => subgraphConnections.close() };
+        },
+      },
     ],
   } as ConstructorParameters<typeof ApolloServer<GatewayContext>>[0]);
   await apollo.start();

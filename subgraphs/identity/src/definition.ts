@@ -1,5 +1,6 @@
-import { createAccessTokenVerifier } from '../../../lib/auth/access-token.js';
+import { createAccessTokenVerifier, VERIFIED_TOKEN_CACHE } from '../../../lib/auth/access-token.js';
 import { createRefreshTokenTags } from '../../../lib/auth/refresh-token-tag.js';
+import { RevocationFeed } from '../../../lib/auth/revocation-feed.js';
 import { createSecretBox } from '../../../lib/crypto/secret-box.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
@@ -39,7 +40,7 @@ import { ProvisioningService } from './provisioning/provisioning.service.js';
 import { buildIdentitySchema } from './schema.js';
 import { RefreshToken } from './session/refresh-token.entity.js';
 import { Session } from './session/session.entity.js';
-import { SessionService } from './session/session.service.js';
+import { REVOCATION_FEED_PAGE, SessionService } from './session/session.service.js';
 import { Tenant } from './tenant/tenant.entity.js';
 import { TenantService } from './tenant/tenant.service.js';
 import { decoyPasswordHash } from './user/password.js';
@@ -146,7 +147,14 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
             next(error);
           }
         });
-        // Gateways without Redis follow this feed (lib/auth/revocation.ts PollingRevocations).
+        // Gateways without Redis follow this feed (lib/auth/revocation.ts PollingRevocations); it is
+        // answered from memory until the database announces an ended session (revocation-feed.ts).
+        const revocationFeed = new RevocationFeed({
+          load: (since) => sessions.revokedSince(database.fork(), since),
+          pageSize: REVOCATION_FEED_PAGE,
+          schema: String(database.orm.config.get('schema')),
+          notifications: database.notifications,
+        });
         app.get('/sessions/revocations', async (req, res, next) => {
           try {
             const since = new Date(typeof req.query['since'] === 'string' ? req.query['since'] : 0);
@@ -154,13 +162,17 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
               res.status(400).json({ error: 'since must be an ISO date' });
               return;
             }
-            res.json(await sessions.revokedSince(database.fork(), since));
+            res.json(await revocationFeed.read(since));
           } catch (error) {
             next(error);
           }
         });
       },
-      verifier: createAccessTokenVerifier({ issuer: config.publicUrl, jwks: signingKeys.keyResolver() }),
+      verifier: createAccessTokenVerifier({
+        issuer: config.publicUrl,
+        jwks: signingKeys.keyResolver(),
+        cache: VERIFIED_TOKEN_CACHE,
+      }),
       services: { signingKeys, users, sessions, auth, totp },
     };
   },

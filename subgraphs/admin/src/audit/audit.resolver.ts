@@ -2,8 +2,22 @@ import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-gr
 import { AppError } from '../../../../lib/errors/index.js';
 import { groupByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { verifiedUserReference } from '../../../../lib/graphql/user-reference.js';
-import { AuditEntry } from './audit-entry.entity.js';
-import { AdminUser, AUDIT_TRAIL_MAX, AuditEntryType } from './audit.types.js';
+import { placeholders, schemaOf, selectRows, timestamp } from '../../../../lib/db/rows.js';
+import { AdminUser, AUDIT_TRAIL_MAX, AuditEntryType, type AuditEntryColumns } from './audit.types.js';
+
+interface AuditEntryRow {
+  readonly id: string;
+  readonly occurred_at: string | Date;
+  readonly action: string;
+  readonly actor_user_id: string | null;
+  readonly subject_user_id: string | null;
+  readonly tenant_id: string | null;
+  readonly application_id: string | null;
+  /** jsonb: the driver parses it. */
+  readonly data: Record<string, unknown>;
+  readonly ip_address: string | null;
+  readonly user_agent: string | null;
+}
 
 @Resolver(() => AdminUser)
 export class AdminUserResolver {
@@ -20,16 +34,31 @@ export class AdminUserResolver {
       throw new AppError('VALIDATION_FAILED', `limit must be between 1 and ${AUDIT_TRAIL_MAX}`);
     }
     // One statement for every user in the request: the newest `limit` rows per user by window function.
-    const rows = await requestLoader<string, AuditEntry[]>(context, `admin.auditTrail:${limit}`, async (ids) => {
-      const schema = context.em.config.get('schema');
-      const found = await context.em.execute<Record<string, unknown>[]>(
-        `select * from (
+    // Rows, not entities (lib/db/rows.ts): this is on the path of every federated request that asks.
+    const rows = await requestLoader<string, AuditEntryColumns[]>(context, `admin.auditTrail:${limit}`, async (ids) => {
+      const { em } = context;
+      const found = await selectRows<AuditEntryRow>(
+        em,
+        `select id, occurred_at, action, actor_user_id, subject_user_id, tenant_id, application_id, data,
+                ip_address, user_agent
+         from (
            select e.*, row_number() over (partition by e.subject_user_id order by e.occurred_at desc) as rank
-           from "${schema}"."audit_entry" e where e.subject_user_id in (${ids.map(() => '?').join(', ')})
+           from "${schemaOf(em)}"."audit_entry" e where e.subject_user_id in (${placeholders(ids.length)})
          ) ranked where ranked.rank <= ? order by ranked.occurred_at desc`,
         [...ids, limit],
       );
-      const entries = found.map(({ rank: _rank, ...row }) => context.em.map(AuditEntry, row));
+      const entries = found.map((row) => ({
+        id: row.id,
+        occurredAt: timestamp(em, row.occurred_at),
+        action: row.action,
+        actorUserId: row.actor_user_id,
+        subjectUserId: row.subject_user_id,
+        tenantId: row.tenant_id,
+        applicationId: row.application_id,
+        data: row.data,
+        ipAddress: row.ip_address,
+        userAgent: row.user_agent,
+      }));
       return groupByKey(ids, entries, (e) => e.subjectUserId ?? '');
     }).load(user.id);
     return rows.map((row) => AuditEntryType.from(row));

@@ -3,6 +3,21 @@ import { Directive, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { numberedPageOf } from '../../../../lib/graphql/numbered-page.js';
 import type { AuditEntry } from './audit-entry.entity.js';
 
+/** What an AuditEntry shows, read as an entity (the audit log) or as a row (User.auditTrail). */
+export type AuditEntryColumns = Pick<
+  AuditEntry,
+  | 'id'
+  | 'occurredAt'
+  | 'action'
+  | 'actorUserId'
+  | 'subjectUserId'
+  | 'tenantId'
+  | 'applicationId'
+  | 'data'
+  | 'ipAddress'
+  | 'userAgent'
+>;
+
 @ObjectType('AuditEntry', { description: 'Something that happened, who did it and from where' })
 export class AuditEntryType {
   @Field(() => ID)
@@ -35,7 +50,7 @@ export class AuditEntryType {
   @Field(() => String, { nullable: true })
   userAgent!: string | null;
 
-  static from(row: AuditEntry): AuditEntryType {
+  static from(row: AuditEntryColumns): AuditEntryType {
     return Object.assign(new AuditEntryType(), {
       id: row.id,
       occurredAt: row.occurredAt,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
+import { afterCommit } from '../../../../lib/db/after-commit.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
@@ -23,7 +24,11 @@ export interface DeliveryPage {
 
 /** Creates deliveries from accepted events; lists them with their attempts; redelivers on request. */
 export class WebhookDeliveryService {
-  constructor(private readonly endpoints: WebhookEndpointService) {}
+  constructor(
+    private readonly endpoints: WebhookEndpointService,
+    /** Told once a redelivery is committed (wakes the worker: it sends at once). */
+    private readonly onDue: () => void = () => undefined,
+  ) {}
 
   /**
    * Runs inside admin's ingest transaction with the events seen for the first time: one delivery
@@ -127,6 +132,7 @@ export class WebhookDeliveryService {
         { userId: admin.userId, origin },
         { endpointId: delivery.endpoint.id, deliveryId: delivery.id, eventId: delivery.eventId },
       );
+      afterCommit(tx, async () => this.onDue());
     });
     await em.refresh(delivery);
     const attempts = await em.find(WebhookAttempt, { delivery: delivery.id }, { orderBy: { attemptedAt: 'asc' } });

@@ -1,5 +1,6 @@
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
+import { afterCommit } from '../../../../lib/db/after-commit.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
@@ -36,6 +37,8 @@ export class WebhookEndpointService {
   constructor(
     private readonly settings: WebhookSettings,
     private readonly secrets: SecretBox,
+    /** Told once an endpoint enabled again is committed: its pending deliveries are due (wakes the worker). */
+    private readonly onDue: () => void = () => undefined,
   ) {}
 
   async create(em: EntityManager, admin: UserPrincipal, input: WebhookEndpointInput, origin: RequestOrigin) {
@@ -170,6 +173,7 @@ export class WebhookEndpointService {
       { userId: admin.userId, origin },
       { endpointId: endpoint.id, url: auditableUrl(endpoint.url), ...(enabled ? {} : { reason: 'manual' }) },
     );
+    if (enabled) afterCommit(em, async () => this.onDue());
     await em.flush();
     return endpoint;
   }

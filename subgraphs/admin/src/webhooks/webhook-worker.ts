@@ -24,6 +24,15 @@ export interface WebhookWorkerOptions {
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'failed';
 
+/** An idle worker's safety poll slows to ten times WEBHOOK_POLL_INTERVAL_MS, but not past 10 s because of it. */
+const IDLE_SLOWDOWN = 10;
+const IDLE_MAX_INTERVAL_MS = 10_000;
+
+/** The slowest poll of an idle worker polling every `pollIntervalMs` when busy. */
+export function idleMaxIntervalMs(pollIntervalMs: number): number {
+  return Math.max(pollIntervalMs, Math.min(IDLE_SLOWDOWN * pollIntervalMs, IDLE_MAX_INTERVAL_MS));
+}
+
 interface ClaimedRow {
   id: string;
   endpoint_id: string;
@@ -48,7 +57,10 @@ interface Sent {
 }
 
 /**
- * Sends due webhook deliveries. A batch is claimed with `FOR UPDATE SKIP LOCKED` plus a lease
+ * Sends due webhook deliveries. It sleeps while nothing is due: new deliveries, a redelivery and an
+ * endpoint enabled again wake it once committed, and it wakes itself when a retry it scheduled falls
+ * due; the poll that slows down while idle (idleMaxIntervalMs) only catches what another replica
+ * left behind (a lease that ran out, a retry it scheduled before it stopped). A batch is claimed with `FOR UPDATE SKIP LOCKED` plus a lease
  * (claimed_until, lease_token) in one autocommit statement, so replicas never take the same delivery
  * and no transaction stays open during the HTTP calls; the results are then recorded in one short
  * transaction, only for deliveries whose lease this worker still holds. A worker that dies mid-send
@@ -73,6 +85,7 @@ export class WebhookWorker {
       runBatch: () => this.runOnce(),
       batchSize: this.batchSize,
       intervalMs: options.settings.pollIntervalMs,
+      idleMaxIntervalMs: idleMaxIntervalMs(options.settings.pollIntervalMs),
       cleanup: () => this.cleanup(),
     });
   }
@@ -90,7 +103,7 @@ export class WebhookWorker {
     return this.loop.stop();
   }
 
-  /** New deliveries were committed: look now rather than at the next poll. */
+  /** Deliveries fell due (new ones, a redelivery, an endpoint enabled) and are committed: look now. */
   wake(): void {
     this.loop.wake();
   }
@@ -243,6 +256,9 @@ export class WebhookWorker {
     });
     for (const { status } of results)
       this.options.onAttempt?.(status === 'delivered' || status === 'failed' ? status : 'retrying');
+    // Each retry falls due after its delay: look then rather than at the (idle, slow) next poll.
+    for (const { delay_ms: delayMs } of results)
+      if (delayMs !== null && delayMs !== undefined) this.loop.wakeIn(delayMs);
   }
 
   /**

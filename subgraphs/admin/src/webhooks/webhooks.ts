@@ -34,8 +34,6 @@ export function createWebhooks(runtime: {
 }): Webhooks {
   const settings = webhookSettings(runtime.config);
   const secrets = createSecretBox(runtime.secretKey, WEBHOOK_SECRET_PURPOSE);
-  const endpoints = new WebhookEndpointService(settings, secrets);
-  const deliveries = new WebhookDeliveryService(endpoints);
   const worker = new WebhookWorker({
     database: runtime.database,
     settings,
@@ -44,6 +42,10 @@ export function createWebhooks(runtime: {
     onAttempt: (outcome) =>
       runtime.metrics?.families.webhookDeliveries.inc({ service: runtime.metrics.service, outcome }),
   });
+  // What makes deliveries due wakes the worker once committed, instead of its next (idle, slow) poll.
+  const wakeWorker = () => worker.wake();
+  const endpoints = new WebhookEndpointService(settings, secrets, wakeWorker);
+  const deliveries = new WebhookDeliveryService(endpoints, wakeWorker);
   return {
     endpoints,
     deliveries,

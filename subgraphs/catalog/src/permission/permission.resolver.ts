@@ -3,8 +3,7 @@ import { AppError } from '../../../../lib/errors/index.js';
 import { groupByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { verifiedUserReference } from '../../../../lib/graphql/user-reference.js';
 import { actorOf } from '../events/catalog-events.js';
-import type { PermissionGrant } from './permission-grant.entity.js';
-import { grantPermission, grantsOf, grantsOfMany, revokePermission } from './permission.service.js';
+import { grantPermission, grantsOf, grantsOfMany, revokePermission, type GrantRecord } from './permission.service.js';
 import { CatalogUser, GrantPermissionInput, PermissionSnapshotType, PermissionType } from './permission.types.js';
 
 @Resolver(() => CatalogUser)
@@ -15,7 +14,7 @@ export class CatalogUserResolver {
     const sub = user.sub;
     if (sub === undefined) throw new AppError('FORBIDDEN', "The user's subject could not be verified");
     // One statement for every user of the request.
-    const rows = await requestLoader<string, PermissionGrant[]>(context, 'catalog.grantsBySub', async (subs) =>
+    const rows = await requestLoader<string, GrantRecord[]>(context, 'catalog.grantsBySub', async (subs) =>
       groupByKey(subs, await grantsOfMany(context.em, subs), (g) => g.userSub),
     ).load(sub);
     return rows.map((row) => PermissionType.from(row));

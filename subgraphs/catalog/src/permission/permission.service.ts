@@ -39,7 +39,7 @@ export function checkUserSub(userSub: string): string {
 }
 
 /** What permission.granted and permission.revoked say of a grant. */
-function described(grant: Omit<PermissionGrant, 'createdAt' | 'updatedAt'>): GrantFields {
+function described(grant: GrantRecord): GrantFields {
   return {
     grantId: grant.id,
     userSub: grant.userSub,
@@ -97,6 +97,7 @@ export async function grantPermission(
   });
 }
 
+/** A grant's columns as PostgreSQL returns them (raw statements, no entity). */
 interface GrantRow {
   id: string;
   user_sub: string;
@@ -107,39 +108,57 @@ interface GrantRow {
   actions: string[];
 }
 
+/** What a grant says, without its timestamps: what readers and events need of it. */
+export type GrantRecord = Omit<PermissionGrant, 'createdAt' | 'updatedAt'>;
+
+const GRANT_COLUMNS = 'id, user_sub, scope_type, scope_key, system_key, module_key, actions';
+
+function recordOf(row: GrantRow): GrantRecord {
+  return {
+    id: row.id,
+    userSub: row.user_sub,
+    scopeType: row.scope_type,
+    scopeKey: row.scope_key,
+    systemKey: row.system_key,
+    moduleKey: row.module_key,
+    actions: row.actions,
+  };
+}
+
 /** True when a grant was removed (and permission.revoked recorded), false when there was none with this id. */
 export async function revokePermission(em: EntityManager, actor: CatalogActor, id: string): Promise<boolean> {
   if (!isUuid(id)) throw invalid('id', 'must be a UUID');
   return em.transactional(async (tx) => {
     // One statement decides between concurrent revokes, and tells what was removed.
     const [row] = await tx.execute<GrantRow[]>(
-      `delete from "${tx.config.get('schema')}"."permission_grant" where id = ?
-       returning id, user_sub, scope_type, scope_key, system_key, module_key, actions`,
+      `delete from "${tx.config.get('schema')}"."permission_grant" where id = ? returning ${GRANT_COLUMNS}`,
       [id],
     );
     if (!row) return false;
-    const grant = {
-      id: row.id,
-      userSub: row.user_sub,
-      scopeType: row.scope_type,
-      scopeKey: row.scope_key,
-      systemKey: row.system_key,
-      moduleKey: row.module_key,
-      actions: row.actions,
-    };
-    recordCatalogEvent(tx, actor, 'permission.revoked', described(grant), row.user_sub);
+    recordCatalogEvent(tx, actor, 'permission.revoked', described(recordOf(row)), row.user_sub);
     return true;
   });
 }
 
-/** Every grant of one user, in one statement however many there are. */
-export function grantsOf(em: EntityManager, userSub: string): Promise<PermissionGrant[]> {
-  return em.find(PermissionGrant, { userSub }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+/**
+ * Every grant of one user, oldest first, in one statement however many there are. Plain rows, not
+ * entities: a snapshot of 1,000 grants hydrated into the identity map cost ~7× the statement itself
+ * in CPU, and nothing here is changed or flushed.
+ */
+export function grantsOf(em: EntityManager, userSub: string): Promise<GrantRecord[]> {
+  return grantsOfMany(em, [userSub]);
 }
 
-/** Every grant of several users, in one statement (the federated User.permissions loader). */
-export function grantsOfMany(em: EntityManager, userSubs: readonly string[]): Promise<PermissionGrant[]> {
-  return em.find(PermissionGrant, { userSub: { $in: [...userSubs] } }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+/** Every grant of several users, oldest first, in one statement (the federated User.permissions loader). */
+export async function grantsOfMany(em: EntityManager, userSubs: readonly string[]): Promise<GrantRecord[]> {
+  if (userSubs.length === 0) return [];
+  const rows = await em.execute<GrantRow[]>(
+    `select ${GRANT_COLUMNS} from "${em.config.get('schema')}"."permission_grant"
+     where user_sub in (${userSubs.map(() => '?').join(', ')})
+     order by created_at asc, id asc`,
+    [...userSubs],
+  );
+  return rows.map(recordOf);
 }
 
 /** Who deleted the account whose grants go, as identity's `user.deleted` says. */
@@ -156,25 +175,15 @@ export interface AccountDeletion {
  */
 export async function revokeGrantsOfDeletedAccount(tx: EntityManager, deletion: AccountDeletion): Promise<number> {
   const rows = await tx.execute<GrantRow[]>(
-    `delete from "${tx.config.get('schema')}"."permission_grant" where user_sub = ?
-     returning id, user_sub, scope_type, scope_key, system_key, module_key, actions`,
+    `delete from "${tx.config.get('schema')}"."permission_grant" where user_sub = ? returning ${GRANT_COLUMNS}`,
     [deletion.userSub],
   );
   for (const row of rows) {
-    const grant = {
-      id: row.id,
-      userSub: row.user_sub,
-      scopeType: row.scope_type,
-      scopeKey: row.scope_key,
-      systemKey: row.system_key,
-      moduleKey: row.module_key,
-      actions: row.actions,
-    };
     recordEvent(tx, {
       type: 'permission.revoked',
       actorUserId: deletion.actorUserId,
       subjectUserId: deletion.userId,
-      payload: { ...described(grant), reason: 'account_deleted' },
+      payload: { ...described(recordOf(row)), reason: 'account_deleted' },
     });
   }
   return rows.length;

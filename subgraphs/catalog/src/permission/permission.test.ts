@@ -292,6 +292,50 @@ describe('batching', () => {
     expect(statements, `${statements} statements for 1,000 grants`).toBe(1);
   });
 
+  it('answers every field of each grant, oldest first and by id among equals, with one statement', async () => {
+    const em = stack.subgraphs.catalog.database.fork();
+    const system = em.create(System, { key: 'ST19990103X0001', name: 'Ordered' });
+    const module = em.create(Module, { key: 'MD19990103X0001', name: 'Ordered', system });
+    // Three instants, several grants each: the id decides among grants made at the same instant.
+    const instants = [3, 1, 2].map((minute) => new Date(Date.UTC(2026, 0, 1, 0, minute)));
+    const grants = Array.from({ length: 12 }, (_, i) => {
+      const key = String(i).padStart(4, '0');
+      const company = em.create(Company, { key: `CP19990102X${key}`, name: `Ordered ${i}` });
+      const site = em.create(Site, { key: `ST19990102X${key}`, name: `Ordered ${i}`, company });
+      return em.create(PermissionGrant, {
+        userSub: 'ordered-user',
+        scopeType: i % 2 ? 'SITE' : 'COMPANY',
+        scopeKey: i % 2 ? site.key : company.key,
+        systemKey: system.key,
+        moduleKey: module.key,
+        actions: i % 3 ? ['view', `act-${i}`] : ['edit'],
+        createdAt: instants[i % 3]!,
+      });
+    });
+    await em.flush();
+    const expected = [...grants]
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((g) => ({
+        id: g.id,
+        userSub: g.userSub,
+        scopeType: g.scopeType,
+        scopeId: g.scopeKey,
+        systemKey: g.systemKey,
+        moduleKey: g.moduleKey,
+        actions: g.actions,
+      }));
+
+    const before = stack.subgraphs.catalog.database.statementCount();
+    const result = ok(
+      await run<{ permissionSnapshot: { userSub: string; permissions: Permission[] } }>(
+        `query ($u: String!) { permissionSnapshot(userSub: $u) { userSub permissions { ${fields} } } }`,
+        { u: 'ordered-user' },
+      ),
+    ).permissionSnapshot;
+    expect(stack.subgraphs.catalog.database.statementCount() - before).toBe(1);
+    expect(result).toEqual({ userSub: 'ordered-user', permissions: expected });
+  });
+
   it('loads User.permissions for N users by sub with one statement', async () => {
     const users = await Promise.all(Array.from({ length: 30 }, () => stack.createUser()));
     const keys = await catalog();

@@ -1,7 +1,7 @@
 import { ArrayNotEmpty, Length } from 'class-validator';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import type { PermissionGrant, ScopeType } from './permission-grant.entity.js';
-import type { GrantRequest } from './permission.service.js';
+import type { ScopeType } from './permission-grant.entity.js';
+import type { GrantRecord, GrantRequest } from './permission.service.js';
 
 export enum ScopeTypeEnum {
   SITE = 'SITE',
@@ -32,7 +32,7 @@ export class PermissionType {
   @Field(() => [String])
   actions!: string[];
 
-  static from(row: PermissionGrant): PermissionType {
+  static from(row: GrantRecord): PermissionType {
     return Object.assign(new PermissionType(), {
       id: row.id,
       userSub: row.userSub,

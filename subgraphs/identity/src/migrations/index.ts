@@ -8,6 +8,7 @@ import { Migration20261121120035 } from './Migration20261121120035.js';
 import { Migration20261121130042 } from './Migration20261121130042.js';
 import { Migration20261121132825 } from './Migration20261121132825.js';
 import { Migration20261121135702 } from './Migration20261121135702.js';
+import { Migration20261204213000 } from './Migration20261204213000.js';
 import { Migration20261205003000 } from './Migration20261205003000.js';
 import { Migration20261205010000 } from './Migration20261205010000.js';
 import { Migration20261205020000 } from './Migration20261205020000.js';
@@ -23,6 +24,7 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261121130042', class: Migration20261121130042 },
   { name: 'Migration20261121132825', class: Migration20261121132825 },
   { name: 'Migration20261121135702', class: Migration20261121135702 },
+  { name: 'Migration20261204213000', class: Migration20261204213000 },
   { name: 'Migration20261205003000', class: Migration20261205003000 },
   { name: 'Migration20261205010000', class: Migration20261205010000 },
   { name: 'Migration20261205020000', class: Migration20261205020000 },

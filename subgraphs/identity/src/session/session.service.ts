@@ -23,6 +23,8 @@ export const SESSION_IDLE_MS = 7 * 24 * 3600_000;
 export const CONCURRENT_USE_WINDOW_MS = 2_000;
 /** Revocations are kept until every access token of the session has expired (plus clock skew). */
 const REVOCATION_HORIZON_SECONDS = ACCESS_TOKEN_TTL_SECONDS + 60;
+/** The most sessions one answer of the revocation feed lists (a follower asks again from the last). */
+export const REVOCATION_FEED_PAGE = 10_000;
 
 export function hashRefreshToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -216,7 +218,7 @@ export class SessionService {
     const sessions = await em.find(
       Session,
       { revokedAt: { $gt: since } },
-      { orderBy: { revokedAt: 'asc' }, limit: 10_000, fields: ['id', 'revokedAt'] },
+      { orderBy: { revokedAt: 'asc' }, limit: REVOCATION_FEED_PAGE, fields: ['id', 'revokedAt'] },
     );
     return sessions.map((s) => ({
       sessionId: s.id,

@@ -9,8 +9,7 @@ export class UserResolver {
 
   @Query(() => UserType, { nullable: true, description: 'The signed-in user' })
   async me(@Ctx() context: SubgraphContext): Promise<UserType | null> {
-    const account = await this.users.byId(context, signedInUser(context).userId);
-    return account ? UserType.from(account) : null;
+    return (await this.users.byId(context, signedInUser(context).userId)) ?? null;
   }
 
   @FieldResolver(() => String, {
@@ -27,10 +26,8 @@ export class UserResolver {
 export function userReferenceResolver(users: UserDirectory) {
   return {
     User: {
-      __resolveReference: async (reference: { id: string }, context: SubgraphContext) => {
-        const account = await users.byId(context, reference.id);
-        return account ? UserType.from(account) : null;
-      },
+      __resolveReference: async (reference: { id: string }, context: SubgraphContext) =>
+        (await users.byId(context, reference.id)) ?? null,
     },
   };
 }

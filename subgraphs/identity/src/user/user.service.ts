@@ -1,19 +1,60 @@
+import type { Role } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { placeholders, schemaOf, selectRows, timestamp } from '../../../../lib/db/rows.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { alignByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
-import { UserAccount } from './user.entity.js';
+import { UserType } from './user.types.js';
 
-/** Reads of accounts; one batched query per request however many users a query touches. */
+/** The columns of `user_account` that a User shows (no secret column is read). */
+interface UserRow {
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly email: string;
+  readonly username: string | null;
+  readonly display_name: string | null;
+  readonly role: Role;
+  readonly is_active: boolean;
+  readonly created_at: string | Date;
+  readonly last_login_at: string | Date | null;
+  readonly external_sub: string | null;
+}
+
+/**
+ * Reads of accounts; one batched query per request however many users a query touches. `me` and
+ * every User reference of a federated request come here, so it reads rows (lib/db/rows.ts), not
+ * entities: what it returns is the GraphQL User, never an entity to change.
+ */
 export class UserDirectory {
-  byId(context: SubgraphContext, id: string): Promise<UserAccount | undefined> {
+  byId(context: SubgraphContext, id: string): Promise<UserType | undefined> {
     if (!isUuid(id)) return Promise.resolve(undefined);
-    return requestLoader<string, UserAccount | undefined>(context, 'identity.userById', (ids) =>
+    return requestLoader<string, UserType | undefined>(context, 'identity.userById', (ids) =>
       this.loadMany(context.em, ids),
     ).load(id);
   }
 
-  private async loadMany(em: EntityManager, ids: readonly string[]): Promise<(UserAccount | undefined)[]> {
-    const rows = await em.find(UserAccount, { id: { $in: [...ids] }, deletedAt: null });
-    return alignByKey(ids, rows, (row) => row.id);
+  private async loadMany(em: EntityManager, ids: readonly string[]): Promise<(UserType | undefined)[]> {
+    const rows = await selectRows<UserRow>(
+      em,
+      `select id, tenant_id, email, username, display_name, role, is_active, created_at, last_login_at, external_sub
+       from "${schemaOf(em)}"."user_account" where id in (${placeholders(ids.length)}) and deleted_at is null`,
+      ids,
+    );
+    const users = rows.map((row) =>
+      UserType.of(
+        {
+          id: row.id,
+          email: row.email,
+          username: row.username,
+          displayName: row.display_name,
+          role: row.role,
+          isActive: row.is_active,
+          createdAt: timestamp(em, row.created_at),
+          lastLoginAt: timestamp(em, row.last_login_at),
+          externalSub: row.external_sub,
+        },
+        row.tenant_id,
+      ),
+    );
+    return alignByKey(ids, users, (user) => user.id);
   }
 }

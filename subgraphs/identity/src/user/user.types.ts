@@ -10,6 +10,12 @@ export enum RoleEnum {
 }
 registerEnumType(RoleEnum, { name: 'Role', description: 'What a user may administer' });
 
+/** What a User is built from besides its tenant: the account's public columns. */
+export type AccountColumns = Pick<
+  UserAccount,
+  'id' | 'email' | 'username' | 'displayName' | 'role' | 'isActive' | 'createdAt' | 'lastLoginAt' | 'externalSub'
+>;
+
 /** The public face of an account: no secret column can reach it. */
 @ObjectType('User', { description: 'A person who can sign in' })
 @Directive('@key(fields: "id")')
@@ -48,6 +54,11 @@ export class UserType {
   [authenticatedHolder]?: true;
 
   static from(account: UserAccount): UserType {
+    return UserType.of(account, account.tenant.id);
+  }
+
+  /** From the account's columns, whether read as an entity (from) or as a row (UserDirectory). */
+  static of(account: AccountColumns, tenantId: string): UserType {
     return Object.assign(new UserType(), {
       id: account.id,
       sub: account.externalSub ?? account.id,
@@ -55,7 +66,7 @@ export class UserType {
       username: account.username ?? null,
       displayName: account.displayName ?? null,
       role: account.role,
-      tenantId: account.tenant.id,
+      tenantId,
       isActive: account.isActive,
       createdAt: account.createdAt,
       lastLoginAt: account.lastLoginAt ?? null,

@@ -4,6 +4,7 @@ import { Migration20261121110617 } from './Migration20261121110617.js';
 import { Migration20261121125112 } from './Migration20261121125112.js';
 import { Migration20261121132245 } from './Migration20261121132245.js';
 import { Migration20261204203000 } from './Migration20261204203000.js';
+import { Migration20261204213000 } from './Migration20261204213000.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -12,4 +13,5 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261121125112', class: Migration20261121125112 },
   { name: 'Migration20261121132245', class: Migration20261121132245 },
   { name: 'Migration20261204203000', class: Migration20261204203000 },
+  { name: 'Migration20261204213000', class: Migration20261204213000 },
 ];

@@ -2,12 +2,13 @@ import { Ctx, Directive, FieldResolver, Resolver, Root } from 'type-graphql';
 import { alignByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { verifiedUserReference } from '../../../../lib/graphql/user-reference.js';
 import { MemberProfile } from './member-profile.entity.js';
+import { readProfiles, type ProfileColumns } from './profile-reads.js';
 import { SharingPreferencesType } from '../sharing/sharing-preferences.types.js';
 import { MemberProfileType, MemberUser } from './member-profile.types.js';
 
-function profileOf(user: MemberUser, context: SubgraphContext): Promise<MemberProfile | undefined> {
-  return requestLoader<string, MemberProfile | undefined>(context, 'member.profileByUser', async (ids) =>
-    alignByKey(ids, await context.em.find(MemberProfile, { userId: { $in: [...ids] } }), (p) => p.userId),
+function profileOf(user: MemberUser, context: SubgraphContext): Promise<ProfileColumns | undefined> {
+  return requestLoader<string, ProfileColumns | undefined>(context, 'member.profileByUser', async (ids) =>
+    alignByKey(ids, await readProfiles(context.em, ids), (p) => p.userId),
   ).load(user.id);
 }
 

@@ -1,7 +1,7 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import { SharingPreferencesType } from '../sharing/sharing-preferences.types.js';
 import { Gender } from './gender.js';
-import type { MemberProfile } from './member-profile.entity.js';
+import type { ProfileColumns } from './profile-reads.js';
 
 @ObjectType('MemberProfile', { description: "A member's self-described profile" })
 export class MemberProfileType {
@@ -51,7 +51,7 @@ export class MemberProfileType {
   @Field()
   updatedAt!: Date;
 
-  static from(row: MemberProfile): MemberProfileType {
+  static from(row: ProfileColumns): MemberProfileType {
     return Object.assign(new MemberProfileType(), {
       userId: row.userId,
       avatarUrl: row.avatarUrl ?? null,

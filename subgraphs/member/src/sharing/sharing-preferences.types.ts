@@ -1,5 +1,5 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
-import type { MemberProfile } from '../profile/member-profile.entity.js';
+import type { ProfileColumns } from '../profile/profile-reads.js';
 import type { SharingUpdate } from './sharing.service.js';
 
 @ObjectType('SharingPreferences', { description: 'What the member lets applications they sign in to see' })
@@ -22,7 +22,7 @@ export class SharingPreferencesType {
   @Field()
   sharePhone!: boolean;
 
-  static from(row: MemberProfile): SharingPreferencesType {
+  static from(row: ProfileColumns): SharingPreferencesType {
     return Object.assign(new SharingPreferencesType(), {
       singleSignOn: row.singleSignOn,
       shareName: row.shareName,
