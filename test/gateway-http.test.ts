@@ -102,15 +102,13 @@ describe('gateway HTTP surface', () => {
         issuer: 'http://127.0.0.1:0',
         access_token_signing_alg_values_supported: ['ES256'],
       });
-      // No ID tokens, no UserInfo: none of OpenID Connect Discovery's provider-only values.
-      for (const absent of [
-        'id_token_signing_alg_values_supported',
-        'subject_types_supported',
-        'claims_supported',
-        'userinfo_endpoint',
-      ]) {
-        expect(metadata, `${path} ${absent}`).not.toHaveProperty(absent);
-      }
+      // An OpenID Provider too (test/oidc has the flows): its provider values are in both documents.
+      expect(metadata).toMatchObject({
+        id_token_signing_alg_values_supported: ['ES256'],
+        subject_types_supported: ['public'],
+        userinfo_endpoint: 'http://127.0.0.1:0/oauth/userinfo',
+      });
+      expect(metadata['claims_supported']).toEqual(expect.arrayContaining(['sub', 'email', 'phone_number']));
     }
     const metadata = (await (await fetch(`${stack.gatewayUrl}/.well-known/openid-configuration`)).json()) as {
       jwks_uri: string;

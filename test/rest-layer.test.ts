@@ -193,6 +193,10 @@ describe('REST compatibility layer machinery', () => {
         '/oauth/reset-password',
         '/oauth/sign-up',
         '/oauth/verify-email',
+        '/oauth/revoke',
+        '/oauth/introspect',
+        '/oauth/logout',
+        '/oauth/userinfo',
       ].sort(),
     );
     const listing = doc.paths['/internal/probe/items/{item_key}']!['get']!;

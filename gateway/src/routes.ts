@@ -1,5 +1,6 @@
 import type { BrowserPath } from './http/cors.js';
 import type { RateLimitedRoute } from './limits/route-classes.js';
+import { openIdRawRoutes } from './oidc/index.js';
 import { authorizePageRoutes } from './pages/authorize-routes.js';
 import { selfServicePageRoutes } from './pages/self-service/routes.js';
 import { platformRoutes } from './platform/routes.js';
@@ -13,6 +14,7 @@ export const rawRoutes: readonly RawRouteDefinition[] = [
   ...legacyRawRoutes,
   ...authorizePageRoutes,
   ...selfServicePageRoutes,
+  ...openIdRawRoutes,
 ];
 
 /**

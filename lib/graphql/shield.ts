@@ -80,6 +80,14 @@ const applicationMayWrite = rule('applicationMayWrite', { cache: 'contextual' })
   return !scopes || scopes.includes('write') || new AppError('FORBIDDEN', 'The application was not granted write');
 });
 
+/** An application's token holding `scope` (a query that is not about reading the account, like userinfo). */
+function applicationHolds(scope: string) {
+  return rule(`applicationHolds:${scope}`, { cache: 'contextual' })((_parent, _args, context: SubgraphContext) => {
+    const scopes = applicationToken(context);
+    return !scopes || scopes.includes(scope) || new AppError('FORBIDDEN', `The application was not granted ${scope}`);
+  });
+}
+
 const notApplication = rule('notApplication', { cache: 'contextual' })(
   (_parent, _args, context: SubgraphContext) =>
     !applicationToken(context) || new AppError('FORBIDDEN', 'Applications may not do this on behalf of a user'),
@@ -103,6 +111,11 @@ export interface ShieldOptions {
    * Queries need `read`.
    */
   readonly applicationMutations?: Readonly<Record<string, 'read' | 'write'>>;
+  /**
+   * Queries an application's token may call with the scope named instead of `read` (OpenID Connect's
+   * userinfo needs `openid`, whatever else was granted).
+   */
+  readonly applicationQueries?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -113,7 +126,11 @@ export interface ShieldOptions {
  */
 export function createShield(rules: IRules, options: ShieldOptions) {
   const typed = rules as Record<string, FieldRules>;
-  const queryRules = withApplicationPolicy(typed['Query'] ?? {}, () => applicationMayRead);
+  const queryScopes = options.applicationQueries ?? {};
+  const queryRules = withApplicationPolicy(typed['Query'] ?? {}, (field) => {
+    const scope = Object.hasOwn(queryScopes, field) ? queryScopes[field] : undefined;
+    return scope ? applicationHolds(scope) : applicationMayRead;
+  });
   const openToApplications = options.applicationMutations ?? {};
   const mutationRules = withApplicationPolicy(typed['Mutation'] ?? {}, (field) => {
     const scope = Object.hasOwn(openToApplications, field) ? openToApplications[field] : undefined;

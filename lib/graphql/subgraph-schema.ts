@@ -30,6 +30,8 @@ export interface SubgraphSchemaOptions {
   readonly permissions: SubgraphPermissions;
   /** Mutations a third-party application with `write` may call for its user (see createShield). */
   readonly applicationMutations?: Readonly<Record<string, 'read' | 'write'>>;
+  /** Queries an application's token may call with another scope than `read` (see createShield). */
+  readonly applicationQueries?: Readonly<Record<string, string>>;
   /** Hands resolver classes their services (constructor injection). */
   readonly container?: ContainerType;
 }
@@ -73,6 +75,7 @@ export async function buildFederatedSubgraph(options: SubgraphSchemaOptions): Pr
     createShield(rules, {
       hasEntities,
       ...(options.applicationMutations ? { applicationMutations: options.applicationMutations } : {}),
+      ...(options.applicationQueries ? { applicationQueries: options.applicationQueries } : {}),
     }),
   );
   return { schema, sdl: printSubgraphSchema(subgraph), rootFieldClasses };

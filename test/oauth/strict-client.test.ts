@@ -66,13 +66,13 @@ describe('discovery', () => {
         grant_types_supported: ['authorization_code', 'refresh_token'],
         token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         code_challenge_methods_supported: ['S256'],
-        scopes_supported: ['read', 'write'],
+        scopes_supported: ['read', 'write', 'openid', 'profile', 'email', 'phone'],
         authorization_response_iss_parameter_supported: true,
         legacy_authorization_endpoint: `${stack.gatewayUrl}/api/v1/auth/authorize`,
         legacy_token_endpoint: `${stack.gatewayUrl}/api/v1/auth/token`,
       });
-      // No ID tokens are issued, so no ID-token signing algorithm is claimed.
-      expect(as.id_token_signing_alg_values_supported).toBeUndefined();
+      // ID tokens share the access tokens' keys (test/oidc has the OpenID Connect side).
+      expect(as.id_token_signing_alg_values_supported).toEqual(['ES256']);
     }
   });
 

@@ -122,6 +122,8 @@ describe('GET /api/v1/applications/{app_id}', () => {
         body: {
           ...publicFace(),
           redirect_uris: ['https://portal.acme.example/callback'],
+          // OpenID Connect logout's URIs: a superset field, empty unless registered.
+          post_logout_redirect_uris: [],
           allowed_origins: ['https://portal.acme.example'],
           client_type: 'confidential',
           owner_id: acmeAdmin.id,

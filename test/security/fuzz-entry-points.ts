@@ -199,6 +199,104 @@ export function tokenEndpointProbes(): Probe[] {
   return probes;
 }
 
+/** `POST /oauth/revoke` and `POST /oauth/introspect` (RFC 7009, RFC 7662; RFC 6749 errors). */
+export function tokenStatusProbes(path: '/oauth/revoke' | '/oauth/introspect'): Probe[] {
+  const base: Record<string, string> = { token: 'fuzz', token_type_hint: 'refresh_token', client_id: 'fuzz' };
+  const probes: Probe[] = [];
+  const post = (
+    what: string,
+    body: string,
+    headers: Record<string, string> = {},
+    expect: Probe['expect'] = 'refused',
+  ) =>
+    probes.push({
+      label: `POST ${path}: ${what}`,
+      method: 'POST',
+      path,
+      headers: { 'content-type': FORM, ...headers },
+      body,
+      dialect: 'token',
+      expect,
+    });
+  for (const name of Object.keys(base)) {
+    post(`${name} holds a NUL character`, form({ ...base, [name]: 'fuzz%00' }));
+    post(`${name} is 20,000 characters`, form({ ...base, [name]: 'x'.repeat(20_000) }));
+    post(`${name} is repeated`, `${form(base)}&${name}=a&${name}=b`);
+    post(`${name} has broken %-encoding`, form({ ...base, [name]: '%E0%A4%A' }), {}, 'odd');
+  }
+  post('no token', form({ client_id: 'fuzz' }));
+  post('a JSON body', JSON.stringify(base), { 'content-type': 'application/json' });
+  post('malformed Basic credentials', form(base), { authorization: 'Basic %%%' });
+  return probes;
+}
+
+/** `GET`/`POST /oauth/userinfo` (RFC 6750 errors with WWW-Authenticate). */
+export function userInfoProbes(): Probe[] {
+  const probes: Probe[] = [];
+  for (const method of ['GET', 'POST'] as const) {
+    for (const [what, authorization] of [
+      ['a Basic credential', 'Basic Zm9vOmJhcg=='],
+      ['a bearer token of forbidden characters', 'Bearer fu{zz}'],
+      ['a 6,000-character bearer token', `Bearer ${'x'.repeat(6_000)}`],
+      ['a JWT of nobody', 'Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln'],
+    ] as const) {
+      probes.push({
+        label: `${method} /oauth/userinfo: ${what}`,
+        method,
+        path: '/oauth/userinfo',
+        headers: { authorization },
+        dialect: 'token',
+        expect: 'refused',
+      });
+    }
+  }
+  const form = (what: string, body: string, headers: Record<string, string>) =>
+    probes.push({
+      label: `POST /oauth/userinfo: ${what}`,
+      method: 'POST',
+      path: '/oauth/userinfo',
+      headers: { 'content-type': FORM, ...headers },
+      body,
+      dialect: 'token',
+      expect: 'refused',
+    });
+  form('access_token holds a NUL character', 'access_token=fuzz%00', {});
+  form('access_token is repeated', 'access_token=a&access_token=b', {});
+  form('a form in latin9', 'access_token=fuzz', { 'content-type': `${FORM}; charset=latin9` });
+  form('gzip that is not gzip', 'access_token=fuzz', { 'content-encoding': 'gzip' });
+  form('a 40,000-byte form', `access_token=${'x'.repeat(40_000)}`, {});
+  return probes;
+}
+
+/** `GET /oauth/logout` (RP-initiated logout): answers are HTML pages. */
+export function logoutProbes(): Probe[] {
+  const base: Record<string, string> = {
+    id_token_hint: 'fuzz',
+    client_id: 'fuzz',
+    post_logout_redirect_uri: encodeURIComponent('https://app.example.com/bye'),
+    state: 'fuzz',
+  };
+  const probes: Probe[] = [];
+  for (const name of Object.keys(base)) {
+    for (const [raw, what] of [
+      ['fuzz%00', 'a NUL character'],
+      ['%E0%A4%A', 'broken %-encoding'],
+      ['x'.repeat(9_000), 'a 9,000-character value'],
+      [`a&${name}=b`, 'repeated'],
+    ] as const) {
+      probes.push({
+        label: `GET /oauth/logout: ${name} is ${what}`,
+        method: 'GET',
+        path: `/oauth/logout?${form({ ...base, [name]: raw })}`,
+        headers: {},
+        dialect: 'page',
+        expect: 'odd',
+      });
+    }
+  }
+  return probes;
+}
+
 export interface PageProbeOptions {
   readonly clientId: string;
   readonly redirectUri: string;

@@ -4,7 +4,15 @@ import { graphqlBodyLimitBytes } from '../../lib/subgraph-runtime/subgraph-serve
 import { legacyRoutes } from '../../gateway/src/rest/routes.js';
 import { createClient, type ClientKeys } from '../rest/internal-client.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
-import { graphqlProbes, mediaProbes, pageProbes, tokenEndpointProbes } from './fuzz-entry-points.js';
+import {
+  graphqlProbes,
+  logoutProbes,
+  mediaProbes,
+  pageProbes,
+  tokenEndpointProbes,
+  tokenStatusProbes,
+  userInfoProbes,
+} from './fuzz-entry-points.js';
 import {
   FUZZ_UUID,
   isErrorShape,
@@ -228,6 +236,16 @@ describe('malformed requests (security finding 5)', () => {
 
   it('refuses them on the token endpoint with RFC 6749 errors, and changes nothing', async () => {
     await expectRefusedWithoutChange('POST /oauth/token', tokenEndpointProbes());
+  });
+
+  it('refuses them at revocation, introspection and userinfo with RFC 6749/6750 errors, and changes nothing', async () => {
+    await expectRefusedWithoutChange('POST /oauth/revoke', tokenStatusProbes('/oauth/revoke'));
+    await expectRefusedWithoutChange('POST /oauth/introspect', tokenStatusProbes('/oauth/introspect'));
+    await expectRefusedWithoutChange('/oauth/userinfo', userInfoProbes());
+  });
+
+  it('answers them at the end-session endpoint with a page below 500, and changes nothing', async () => {
+    await expectRefusedWithoutChange('/oauth/logout', logoutProbes());
   });
 
   it('answers them on the authorization pages with a page below 500, and changes nothing', async () => {

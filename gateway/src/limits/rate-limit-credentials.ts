@@ -109,6 +109,12 @@ const tokenGrant =
     clientId: text(fields[names.clientId]),
     clientSecret: text(fields[names.clientSecret]),
   });
+/** A client presenting its credentials and no refresh token. */
+const clientCredentialsOf: GrantReader = (fields) => ({
+  kind: 'grant',
+  clientId: text(fields['clientId']),
+  clientSecret: text(fields['clientSecret']),
+});
 const snakeTokenGrant = tokenGrant({
   refreshToken: 'refresh_token',
   clientId: 'client_id',
@@ -119,6 +125,9 @@ const snakeTokenGrant = tokenGrant({
 const grantArguments: Readonly<Record<string, GrantReader>> = {
   'Mutation.refreshToken': refreshGrant('refreshToken'),
   'Mutation.renewAccessToken': refreshGrant('refreshToken'),
+  // Revocation and introspection: the client's credentials only (the token they name is no grant).
+  'Mutation.revokeApplicationToken': (args) => clientCredentialsOf(asRecord(args['input'])),
+  'Query.introspectApplicationToken': (args) => clientCredentialsOf(asRecord(args['input'])),
   'Mutation.requestApplicationToken': (args) =>
     tokenGrant({ refreshToken: 'refreshToken', clientId: 'clientId', clientSecret: 'clientSecret' })(
       asRecord(args['input']),
@@ -201,6 +210,9 @@ const readers: Readonly<Record<string, CredentialReader>> = {
   '/api/v1/auth/refresh': jsonGrant(refreshGrant('refresh_token')),
   '/api/v1/auth/token': jsonGrant(snakeTokenGrant),
   '/oauth/token': formGrant,
+  // The client's credentials decide these budgets too (the token they present is no grant).
+  '/oauth/revoke': formGrant,
+  '/oauth/introspect': formGrant,
   '/api/v1/auth/authorize': approval,
 };
 

@@ -16,6 +16,9 @@ describe('the class each route declares', () => {
     ['/api/v1/users/me/password', 'auth'],
     ['/api/v1/members/me/totp/verify', 'auth'],
     ['/oauth/token', 'auth'],
+    ['/oauth/revoke', 'auth'],
+    ['/oauth/introspect', 'auth'],
+    ['/oauth/userinfo', 'general'],
     ['/api/v1/admin/users', 'admin'],
     ['/api/v1/admin/users/42/role', 'admin'],
     ['/api/v1/users/me', 'general'],
@@ -48,6 +51,13 @@ describe('the class each route declares', () => {
         '/api/v1/members/me/totp/verify',
         '/oauth/token',
         '/oauth/authorize',
+        '/oauth/revoke',
+        '/oauth/introspect',
+        // The self-service pages: sign-up, verification and password reset spend the auth budget.
+        '/oauth/sign-up',
+        '/oauth/verify-email',
+        '/oauth/forgot-password',
+        '/oauth/reset-password',
       ]),
     );
     for (const route of routes) {

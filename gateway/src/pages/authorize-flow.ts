@@ -25,6 +25,8 @@ export interface Pages {
   readonly logger: Logger;
   readonly cookies: CookieOptions;
   readonly publicOrigin: string;
+  /** PUBLIC_URL: the `iss` of redirected errors (RFC 9207). */
+  readonly issuer: string;
   readonly executeAs: ExecuteAs;
   readonly authenticateToken: RawRouteContext['authenticateToken'];
   /** REGISTRATION_ENABLED: the sign-in page links to the hosted sign-up page. */
@@ -38,6 +40,7 @@ export function pagesOf(context: RawRouteContext): Pages {
     // Secure outside development (browsers also keep Secure cookies of http://localhost and 127.0.0.1).
     cookies: { secure: config.env !== 'development' || config.publicUrl.startsWith('https://') },
     publicOrigin: new URL(config.publicUrl).origin,
+    issuer: config.publicUrl,
     executeAs: context.executeAs,
     authenticateToken: context.authenticateToken,
     registrationEnabled: config.registrationEnabled,
@@ -63,6 +66,13 @@ const FLOW_FIELDS = [
   'state',
   'code_challenge',
   'code_challenge_method',
+  'nonce',
+  'prompt',
+  'max_age',
+  'login_hint',
+  // Only so they can be refused (request_not_supported): never read.
+  'request',
+  'request_uri',
 ] as const;
 /** The authorization request's parameters (RFC 6749 §4.1.1), in the query or in each form. */
 export const flowFields: readonly string[] = FLOW_FIELDS;
@@ -78,6 +88,8 @@ export function flowParams(source: Record<string, unknown>): FlowParams {
   for (const name of FLOW_FIELDS) {
     const value = source[name];
     if (typeof value === 'string' && value.length <= 2048) params[name] = value;
+    // A request object may be long; it is only ever refused, so a marker of it is enough.
+    else if (typeof value === 'string' && (name === 'request' || name === 'request_uri')) params[name] = '…';
   }
   return params;
 }
@@ -132,6 +144,10 @@ export async function checkedPrompt(step: FlowStep, caller: Authenticated): Prom
     state: params.state ?? null,
     codeChallenge: params.code_challenge ?? null,
     codeChallengeMethod: params.code_challenge_method ?? null,
+    prompt: params.prompt ?? null,
+    maxAge: params.max_age ?? null,
+    request: params.request ?? null,
+    requestUri: params.request_uri ?? null,
   });
   if (!found) {
     refuse(res, 'Unknown application', 'This application is not registered here.');

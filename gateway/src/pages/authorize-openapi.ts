@@ -26,7 +26,7 @@ export const authorizePageOperation: OpenApiOperation = {
 
 export const authorizeFormOperation: OpenApiOperation = {
   operationId: 'postOauthAuthorize',
-  summary: 'Submits the hosted sign-in, second factor or consent form',
+  summary: 'Submits the hosted sign-in, second factor or consent form, or an authorization request as a form',
   tags: ['oauth: authorization pages'],
   security: [{}],
   requestBody: {
@@ -36,12 +36,14 @@ export const authorizeFormOperation: OpenApiOperation = {
         schema: {
           type: 'object',
           properties: Object.fromEntries(
-            [...flowFields, 'action', 'email', 'password', 'mfa_ticket', 'code', 'csrf_token'].map((n) => [
+            [...flowFields, 'action', 'email', 'password', 'mfa_ticket', 'code', 'csrf_token', 'claims'].map((n) => [
               n,
               { type: 'string' },
             ]),
           ),
-          required: ['action'],
+          description:
+            "With `action` (and csrf_token), one of the pages' forms; without, an authorization request posted " +
+            'by the application itself (OIDC Core §3.1.2.1), answered as the GET is',
         },
       },
     },

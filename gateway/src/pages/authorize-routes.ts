@@ -20,6 +20,7 @@ import { continueSignedIn, submitDecision } from './consent.js';
 import { clearPageCookie } from './cookies.js';
 import { csrfAccepted } from './csrf.js';
 import { showSignIn, submitSignIn } from './sign-in.js';
+import { promptOf, redirectError, signInAgainReason } from './sign-in-again.js';
 
 /**
  * The browser side of the authorization code flow: `GET /oauth/authorize` (the endpoint named in
@@ -27,6 +28,21 @@ import { showSignIn, submitSignIn } from './sign-in.js';
  * second factor when enrolled (second-factor.ts), asks for consent (consent.ts), and sends the browser
  * to the redirect URI with a code. Every form posts back to the same path with its `action`.
  */
+
+/** An authorization request arriving (GET, or an application's form POST): consent when the session serves, else sign-in. */
+async function startRequest(step: FlowStep): Promise<void> {
+  const caller = await session(step.pages, step.req);
+  // The browser's session is reused unless prompt, max_age or single_sign_on say otherwise.
+  if (caller && !(await signInAgainReason(step, caller))) {
+    await continueSignedIn(step, caller);
+    return;
+  }
+  const found = await checkedPrompt(step, { principal: anonymous });
+  if (!found) return;
+  // OIDC Core §3.1.2.6: no page may be shown, and a sign-in is needed.
+  if (promptOf(step.params).has('none')) redirectError(step, 'login_required', 'The user must sign in');
+  else showSignIn(step, found);
+}
 
 /** The page a browser is sent to: consent when its session is alive, else sign-in. */
 const authorizePage: RawRouteDeclaration<RawRouteContext> = {
@@ -39,14 +55,7 @@ const authorizePage: RawRouteDeclaration<RawRouteContext> = {
     const pages = pagesOf(context);
     return [
       pageHandler(pages, async (req, res) => {
-        const step: FlowStep = { pages, req, res, params: flowParams(req.query) };
-        const caller = await session(pages, req);
-        if (caller) {
-          await continueSignedIn(step, caller);
-          return;
-        }
-        const found = await checkedPrompt(step, { principal: anonymous });
-        if (found) showSignIn(step, found);
+        await startRequest({ pages, req, res, params: flowParams(req.query) });
       }),
     ];
   },
@@ -75,6 +84,12 @@ const authorizeForm: RawRouteDeclaration<RawRouteContext> = {
       pageHandler(pages, async (req, res) => {
         const body = (req.body ?? {}) as Record<string, unknown>;
         const step: FlowStep = { pages, req, res, params: flowParams(body) };
+        // OIDC Core §3.1.2.1: an application may POST the request itself, as a form; it is a GET's twin
+        // (no form of ours, so no CSRF token: it changes nothing a GET would not).
+        if (body['action'] === undefined) {
+          await startRequest(step);
+          return;
+        }
         if (!csrfAccepted(req, pages.publicOrigin)) {
           refuse(
             res,

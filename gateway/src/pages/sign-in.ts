@@ -15,6 +15,7 @@ import { setPageCookie } from './cookies.js';
 import { csrfToken } from './csrf.js';
 import { sendPage } from './layout.js';
 import { completeSecondFactor, showSecondFactor } from './second-factor.js';
+import { rememberSignInFor, satisfiedBySignIn } from './sign-in-again.js';
 import { checkTheme } from './theme.js';
 import { selfServiceTexts } from './self-service/texts.js';
 import { signInPage } from './views.js';
@@ -69,6 +70,7 @@ export function showSignIn(step: FlowStep, found: Prompt, problem?: Problem): vo
     body: signInPage({
       params,
       application: found.name,
+      loginHint: params.login_hint,
       csrf: csrfToken(req, res, pages.cookies),
       error: problem?.message,
       signUp: pages.registrationEnabled,
@@ -79,10 +81,16 @@ export function showSignIn(step: FlowStep, found: Prompt, problem?: Problem): vo
 /** Signed in: the session cookie holds the access token, and the flow goes on to consent. */
 async function signedIn(step: FlowStep, tokens: { accessToken: string; expiresIn: number }): Promise<void> {
   const { res, pages } = step;
-  setPageCookie(res, SESSION_COOKIE, tokens.accessToken, { ...pages.cookies, maxAgeSeconds: tokens.expiresIn });
+  const lifetime = { ...pages.cookies, maxAgeSeconds: tokens.expiresIn };
+  setPageCookie(res, SESSION_COOKIE, tokens.accessToken, lifetime);
+  rememberSignInFor(step, lifetime);
   const principal = await pages.authenticateToken(tokens.accessToken);
   if (!principal) throw new AppError('INTERNAL', undefined, { cause: new Error('a fresh token did not verify') });
-  await continueSignedIn(step, { principal, forward: `Bearer ${tokens.accessToken}` });
+  // This sign-in was made for this request: prompt=login and max_age are met.
+  await continueSignedIn(
+    { ...step, params: satisfiedBySignIn(step.params) },
+    { principal, forward: `Bearer ${tokens.accessToken}` },
+  );
 }
 
 /**

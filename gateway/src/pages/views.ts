@@ -1,11 +1,24 @@
 import { html, type SafeHtml } from './html.js';
 import { CSRF_FIELD } from './csrf.js';
 import { signInLinks } from './self-service/views.js';
+import { claimNames, type SharedClaim } from './shared-claims.js';
 
 /** The authorization request, carried from form to form unchanged (RFC 6749 §4.1.1 names). */
 export type FlowParams = Partial<
   Record<
-    'response_type' | 'client_id' | 'redirect_uri' | 'scope' | 'state' | 'code_challenge' | 'code_challenge_method',
+    | 'response_type'
+    | 'client_id'
+    | 'redirect_uri'
+    | 'scope'
+    | 'state'
+    | 'code_challenge'
+    | 'code_challenge_method'
+    | 'nonce'
+    | 'prompt'
+    | 'max_age'
+    | 'login_hint'
+    | 'request'
+    | 'request_uri',
     string
   >
 >;
@@ -22,6 +35,8 @@ function problem(message: string | undefined): SafeHtml | string {
 export function signInPage(view: {
   params: FlowParams;
   application: string;
+  /** OpenID Connect login_hint: the e-mail address to offer. */
+  loginHint?: string | undefined;
   csrf: string;
   error?: string | undefined;
   /** Link to the hosted sign-up page (REGISTRATION_ENABLED). */
@@ -40,6 +55,7 @@ export function signInPage(view: {
         name="email"
         type="email"
         autocomplete="username"
+        value="${view.loginHint ?? ''}"
         required
         autofocus${described ? html` aria-describedby="${described}"` : ''}
       />
@@ -74,11 +90,26 @@ export function mfaPage(view: { params: FlowParams; ticket: string; csrf: string
     </form>`;
 }
 
+/** The list of what an OpenID Connect application learns, and the field that says what was shown. */
+function sharedList(application: string, shared: readonly SharedClaim[] | undefined): SafeHtml | string {
+  if (!shared) return '';
+  return html`<p id="claims-heading">${application} will learn about you:</p>
+    <ul class="scopes claims" aria-labelledby="claims-heading">
+      ${shared.map((line) =>
+        line.value
+          ? html`<li data-claim="${line.name}">${line.label}: <strong>${line.value}</strong></li>`
+          : html`<li data-claim="${line.name}">${line.label}</li>`,
+      )}
+    </ul>`;
+}
+
 export function consentPage(view: {
   params: FlowParams;
   application: string;
   description: string | undefined;
   scopes: readonly { name: string; description: string }[];
+  /** OpenID Connect: exactly what approving shares (undefined without scope openid). */
+  shared: readonly SharedClaim[] | undefined;
   email: string;
   csrf: string;
 }) {
@@ -88,8 +119,10 @@ export function consentPage(view: {
     <ul class="scopes" aria-labelledby="scopes-heading">
       ${view.scopes.map((scope) => html`<li>${scope.description}</li>`)}
     </ul>
+    ${sharedList(view.application, view.shared)}
     <form method="post" action="/oauth/authorize">
       ${hiddenFields(view.params, view.csrf)}
+      <input type="hidden" name="claims" value="${claimNames(view.shared).join(' ')}" />
       <button type="submit" name="action" value="approve">Allow</button>
       <button type="submit" name="action" value="deny" class="secondary">Deny</button>
     </form>

@@ -23,7 +23,10 @@ import { BackupCode } from './mfa/backup-code.entity.js';
 import { createBackupCodeHasher } from './mfa/backup-codes.js';
 import { TotpFactor } from './mfa/totp-factor.entity.js';
 import { TotpService } from './mfa/totp.service.js';
+import { createReleaseSeals } from '../../../lib/oidc/release-seal.js';
 import { migrations } from './migrations/index.js';
+import { EndSessionService } from './openid/end-session.service.js';
+import { OpenIdReleaseService } from './openid/openid-release.service.js';
 import { ApplicationRefreshToken, ApplicationSession } from './oauth/application-session.entity.js';
 import { OAuthApplication } from './oauth/application.entity.js';
 import { ApplicationService } from './oauth/application.service.js';
@@ -33,6 +36,7 @@ import { oauthClientVerifyRoute } from './oauth/client-verify-route.js';
 import { ApplicationConsent } from './oauth/consent.entity.js';
 import { ConsentService } from './oauth/consent.service.js';
 import { applicationOriginsRoute } from './oauth/origins-route.js';
+import { TokenStatusService } from './oauth/token-status.service.js';
 import { TokenService } from './oauth/token.service.js';
 import { PasswordResetTicket } from './password-reset/password-reset-ticket.entity.js';
 import { PasswordResetService } from './password-reset/password-reset.service.js';
@@ -125,6 +129,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       auth,
       logger,
     );
+    const openIdReleases = new OpenIdReleaseService(createReleaseSeals(secretKey), signingKeys);
     return {
       schema: await buildIdentitySchema({
         users,
@@ -141,7 +146,14 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         applications: new ApplicationService(sessions, { allowInsecure: !config.isProduction }),
         authorization: new AuthorizationService(config.publicUrl),
         consents: new ConsentService(sessions),
-        tokens: new TokenService(signingKeys, sessions),
+        tokens: new TokenService(signingKeys, sessions, openIdReleases),
+        openIdReleases,
+        endSessions: new EndSessionService(config.publicUrl, signingKeys.keyResolver(), sessions),
+        // Verifies access tokens as every verifier does (keys from the database), for introspection.
+        tokenStatus: new TokenStatusService(
+          sessions,
+          createAccessTokenVerifier({ issuer: config.publicUrl, jwks: signingKeys.keyResolver() }),
+        ),
       }),
       // MFA tickets are sealed too, but live minutes and are never stored: nothing to check there.
       async sealedSecrets() {

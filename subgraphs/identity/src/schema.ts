@@ -24,8 +24,14 @@ import type { ApplicationService } from './oauth/application.service.js';
 import { AuthorizationResolver } from './oauth/authorization.resolver.js';
 import type { AuthorizationService } from './oauth/authorization.service.js';
 import type { ConsentService } from './oauth/consent.service.js';
+import { TokenStatusResolver } from './oauth/token-status.resolver.js';
+import type { TokenStatusService } from './oauth/token-status.service.js';
 import { TokenResolver } from './oauth/token.resolver.js';
 import type { TokenService } from './oauth/token.service.js';
+import { EndSessionResolver } from './openid/end-session.resolver.js';
+import type { EndSessionService } from './openid/end-session.service.js';
+import { OpenIdReleaseResolver, openIdReleaseReferenceResolvers } from './openid/openid-release.resolver.js';
+import type { OpenIdReleaseService } from './openid/openid-release.service.js';
 import type { TenantService } from './tenant/tenant.service.js';
 import { MyAccountResolver } from './user/my-account.resolver.js';
 import { UserResolver, userReferenceResolver } from './user/user.resolver.js';
@@ -46,6 +52,9 @@ export interface IdentitySchemaServices {
   readonly authorization?: AuthorizationService;
   readonly consents?: ConsentService;
   readonly tokens?: TokenService;
+  readonly openIdReleases?: OpenIdReleaseService;
+  readonly tokenStatus?: TokenStatusService;
+  readonly endSessions?: EndSessionService;
 }
 
 const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
@@ -74,8 +83,11 @@ export function buildIdentitySchema(
       MyAccountResolver,
       EmailVerificationResolver,
       PasswordResetResolver,
+      OpenIdReleaseResolver,
+      TokenStatusResolver,
+      EndSessionResolver,
     ],
-    referenceResolvers: userReferenceResolver(services.users),
+    referenceResolvers: { ...userReferenceResolver(services.users), ...openIdReleaseReferenceResolvers },
     container: resolverContainer([
       [UserResolver, () => new UserResolver(services.users)],
       [AuthResolver, () => new AuthResolver(required(services.auth))],
@@ -87,7 +99,12 @@ export function buildIdentitySchema(
       [ApplicationResolver, () => new ApplicationResolver(required(services.applications))],
       [
         AuthorizationResolver,
-        () => new AuthorizationResolver(required(services.authorization), required(services.consents)),
+        () =>
+          new AuthorizationResolver(
+            required(services.authorization),
+            required(services.consents),
+            required(services.openIdReleases),
+          ),
       ],
       [TokenResolver, () => new TokenResolver(required(services.tokens))],
       [MyAccountResolver, () => new MyAccountResolver()],
@@ -96,10 +113,15 @@ export function buildIdentitySchema(
         () => new EmailVerificationResolver(required(services.emailVerification), required(services.auth)),
       ],
       [PasswordResetResolver, () => new PasswordResetResolver(required(services.passwordReset))],
+      [OpenIdReleaseResolver, () => new OpenIdReleaseResolver(required(services.openIdReleases))],
+      [TokenStatusResolver, () => new TokenStatusResolver(required(services.tokenStatus))],
+      [EndSessionResolver, () => new EndSessionResolver(required(services.endSessions))],
     ]),
     // An application may end its own session, and one granted `write` may rename the person it was let
     // in to, as it may edit the rest of the profile in member; nothing else in identity is open to it.
     applicationMutations: { logout: 'read', updateMyAccount: 'write' },
+    // OpenID Connect's userinfo is for an application's token granted `openid`, with or without `read`.
+    applicationQueries: { openIdUserInfo: 'openid' },
     // Rate-limit classes: `auth` for what password and code guessing aim at (sign-in, sign-up, tokens,
     // passwords, second factors), `admin` for what only admins or API clients may use; else general.
     permissions: {
@@ -121,6 +143,10 @@ export function buildIdentitySchema(
         applicationForAuthorization: allow,
         // The reset page asks before showing its form; the token is the authority.
         passwordResetLinkStatus: limited('auth', allow),
+        // The resolver refuses every token but an application's granted openid (/oauth/userinfo).
+        openIdUserInfo: signedIn,
+        // The client authenticates inside (confidential clients only), behind POST /oauth/introspect.
+        introspectApplicationToken: limited('auth', allow),
       },
       Mutation: {
         register: limited('auth', allow),
@@ -163,6 +189,10 @@ export function buildIdentitySchema(
         // The client authenticates inside (client_secret, or PKCE for a public client). The token
         // endpoint's mutation, behind /oauth/token and /api/v1/auth/token (both `auth` by path too).
         requestApplicationToken: limited('auth', allow),
+        // The client authenticates inside, behind POST /oauth/revoke.
+        revokeApplicationToken: limited('auth', allow),
+        // The ID token hint is the credential (checked inside), behind /oauth/logout.
+        endApplicationSession: allow,
       },
       User: { '*': or(selfOrAdminOfUser, usersReadScope) },
       // Reached only through the fields above, which are guarded.
@@ -188,6 +218,11 @@ export function buildIdentitySchema(
       AuthorizationResult: allow,
       AuthorizedApplication: allow,
       ApplicationTokens: allow,
+      // Reached through ApplicationTokens.openId, AuthorizationPrompt.sharedClaims and openIdUserInfo,
+      // or by its sealed ticket; its fields open the ticket and member's sealed answer.
+      OpenIdRelease: allow,
+      TokenIntrospection: allow,
+      EndApplicationSessionResult: allow,
     },
   });
 }

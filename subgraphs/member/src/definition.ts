@@ -7,7 +7,10 @@ import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphq
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
 import { graphqlBodyLimitBytes } from '../../../lib/subgraph-runtime/subgraph-server.js';
 import { eraseDeletedAccounts } from './events/erase-deleted-accounts.js';
+import { createReleaseSeals, type ReleaseSeals } from '../../../lib/oidc/release-seal.js';
 import { migrations } from './migrations/index.js';
+import { MemberOpenIdReleaseResolver, openIdReleaseReferenceResolvers } from './openid/openid-release.resolver.js';
+import { MemberOpenIdRelease } from './openid/openid-release.types.js';
 import { serveProfilePictures } from './picture/media-route.js';
 import { ProfilePicture } from './picture/profile-picture.entity.js';
 import { MemberProfileAvatarResolver, MyProfilePictureResolver } from './picture/profile-picture.resolver.js';
@@ -25,6 +28,8 @@ import { VerificationService } from './verification/verification.service.js';
 export interface MemberServices {
   readonly verifications?: VerificationService;
   readonly pictures?: ProfilePictureService;
+  /** OpenID Connect: opens identity's tickets and seals the member's claims (lib/oidc/release-seal.ts). */
+  readonly releaseSeals?: ReleaseSeals;
 }
 
 function buildMemberSchema(services: MemberServices = {}): Promise<SubgraphSchema> {
@@ -36,9 +41,10 @@ function buildMemberSchema(services: MemberServices = {}): Promise<SubgraphSchem
       MySharingResolver,
       MyProfilePictureResolver,
       MemberProfileAvatarResolver,
+      MemberOpenIdReleaseResolver,
     ],
-    orphanedTypes: [MemberUser],
-    referenceResolvers: memberReferenceResolvers,
+    orphanedTypes: [MemberUser, MemberOpenIdRelease],
+    referenceResolvers: { ...memberReferenceResolvers, ...openIdReleaseReferenceResolvers },
     container: resolverContainer([
       [MemberUserResolver, () => new MemberUserResolver()],
       [MyProfileResolver, () => new MyProfileResolver()],
@@ -46,6 +52,10 @@ function buildMemberSchema(services: MemberServices = {}): Promise<SubgraphSchem
       [MySharingResolver, () => new MySharingResolver()],
       [MyProfilePictureResolver, () => new MyProfilePictureResolver(required(services.pictures))],
       [MemberProfileAvatarResolver, () => new MemberProfileAvatarResolver(required(services.pictures))],
+      [
+        MemberOpenIdReleaseResolver,
+        () => new MemberOpenIdReleaseResolver(required(services.releaseSeals), required(services.pictures)),
+      ],
     ]),
     // A third-party application granted `write` may edit the profile it was let in to (not contacts).
     applicationMutations: {
@@ -72,6 +82,8 @@ function buildMemberSchema(services: MemberServices = {}): Promise<SubgraphSchem
       // Reached only through MemberProfile.sharing and updateMySharingPreferences.
       SharingPreferences: allow,
       VerificationChallenge: allow,
+      // Reached only through identity's OpenIdRelease, by its sealed ticket: the seal is the guard.
+      OpenIdRelease: allow,
     },
   });
 }
@@ -93,7 +105,7 @@ export const memberSubgraph: SubgraphDefinition<MemberServices> = {
       maxBytes: config.profilePictureMaxBytes,
       publicUrl: config.publicUrl,
     });
-    const services = { verifications, pictures };
+    const services = { verifications, pictures, releaseSeals: createReleaseSeals(secretKey) };
     return {
       schema: await buildMemberSchema(services),
       // setMyProfilePicture's base64 picture of PROFILE_PICTURE_MAX_BYTES needs more than 1 MB.

@@ -49,6 +49,9 @@ const applicationResponse = z.object({
   app_name: z.string(),
   description: z.string().nullable(),
   redirect_uris: z.array(z.string()),
+  post_logout_redirect_uris: z
+    .array(z.string())
+    .describe('OpenID Connect RP-initiated logout (a superset of seed 004): where logout may return'),
   allowed_origins: z.array(z.string()),
   theme,
   client_type: z.enum(['confidential', 'public']),
@@ -75,6 +78,11 @@ const themeBody = z.strictObject({
 
 const changesBody = {
   description: z.string().max(2000).nullable().optional(),
+  post_logout_redirect_uris: z
+    .array(z.string().max(2000))
+    .max(50)
+    .optional()
+    .describe('OpenID Connect RP-initiated logout (a superset of seed 004): exact URIs logout may return to'),
   allowed_origins: z
     .array(z.string().max(500))
     .max(50)
@@ -107,6 +115,7 @@ const updateBody = z.strictObject({
 const legacyFieldNames = {
   name: 'app_name',
   redirectUris: 'redirect_uris',
+  postLogoutRedirectUris: 'post_logout_redirect_uris',
   allowedOrigins: 'allowed_origins',
   'theme.primaryColor': 'theme.primary_color',
   'theme.secondaryColor': 'theme.secondary_color',
@@ -130,6 +139,7 @@ function toUpdateInput(body: z.output<typeof updateBody>): UpdateApplicationInpu
   if (body.description !== undefined) input.description = body.description;
   if (body.redirect_uris !== undefined) input.redirectUris = body.redirect_uris;
   if (body.allowed_origins !== undefined) input.allowedOrigins = body.allowed_origins;
+  if (body.post_logout_redirect_uris !== undefined) input.postLogoutRedirectUris = body.post_logout_redirect_uris;
   const themeInput = toThemeInput(body.theme);
   if (themeInput) input.theme = themeInput;
   return input;
@@ -142,6 +152,7 @@ function toApplicationResponse(application: OAuthApplicationFieldsFragment): z.i
     app_name: application.name,
     description: application.description,
     redirect_uris: application.redirectUris,
+    post_logout_redirect_uris: application.postLogoutRedirectUris,
     allowed_origins: application.allowedOrigins,
     theme: {
       primary_color: application.theme.primaryColor,
@@ -227,6 +238,7 @@ export const applicationRoutes: readonly RouteDeclaration[] = [
           redirectUris: body.redirect_uris,
           ...(body.description !== undefined ? { description: body.description } : {}),
           ...(body.allowed_origins ? { allowedOrigins: body.allowed_origins } : {}),
+          ...(body.post_logout_redirect_uris ? { postLogoutRedirectUris: body.post_logout_redirect_uris } : {}),
           ...(body.theme ? { theme: toThemeInput(body.theme) ?? null } : {}),
           ...(body.client_type ? { clientType: body.client_type === 'public' ? 'PUBLIC' : 'CONFIDENTIAL' } : {}),
         },

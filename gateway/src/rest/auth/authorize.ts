@@ -7,10 +7,24 @@ const parameters = z.object({
   response_type: z.string().max(64).optional().describe('"code"'),
   client_id: z.string().max(200).optional(),
   redirect_uri: z.string().max(2000).optional().describe('Exactly as registered'),
-  scope: z.string().max(500).optional().describe('Space-separated: read, write ("read" when absent)'),
+  scope: z
+    .string()
+    .max(500)
+    .optional()
+    .describe('Space-separated: read, write, openid, profile, email, phone ("read" when absent)'),
   state: z.string().max(1024).optional().describe('Returned unchanged; use it against CSRF'),
   code_challenge: z.string().max(128).optional().describe('PKCE S256 challenge; required for public clients'),
   code_challenge_method: z.string().max(16).optional().describe('"S256" ("plain" is refused)'),
+  nonce: z.string().max(512).optional().describe('OpenID Connect: echoed exactly in the ID token'),
+  prompt: z
+    .string()
+    .max(100)
+    .optional()
+    .describe('OpenID Connect: none (consent_required unless already consented), login (always login_required here)'),
+  max_age: z.string().max(16).optional().describe('OpenID Connect: login_required when the token sign-in is older'),
+  login_hint: z.string().max(320).optional().describe('OpenID Connect: accepted and ignored (no page here)'),
+  request: z.string().max(8192).optional().describe('OpenID Connect request object: refused (request_not_supported)'),
+  request_uri: z.string().max(2048).optional().describe('Refused (request_uri_not_supported)'),
 });
 type Parameters = z.output<typeof parameters>;
 
@@ -59,6 +73,11 @@ export const authorizeRoutes: readonly RouteDeclaration[] = [
           state: param('state'),
           codeChallenge: param('code_challenge'),
           codeChallengeMethod: param('code_challenge_method'),
+          nonce: param('nonce'),
+          prompt: param('prompt'),
+          maxAge: param('max_age'),
+          request: param('request'),
+          requestUri: param('request_uri'),
         },
       });
       return {

@@ -4,6 +4,7 @@ import type { RouteDefinition } from '../route.js';
 import { authorizeRoutes } from './authorize.js';
 import { signInRoutes } from './sign-in.js';
 import { tokenEndpointRoute } from './token-endpoint.js';
+import { introspectionEndpointRoute, revocationEndpointRoute } from './token-status-endpoints.js';
 import { tokenRoutes } from './token.js';
 
 /** seed 004 `/api/v1/auth/*`: sign-in, refresh, the JSON authorization and token endpoints. */
@@ -13,5 +14,9 @@ export const authRoutes: readonly RouteDefinition[] = defineFamilyRoutes('oauth'
   ...tokenRoutes,
 ]);
 
-/** RFC 6749's form-encoded `POST /oauth/token`, beside seed 004's JSON one. */
-export const authRawRoutes: readonly RawRouteDefinition[] = defineFamilyRoutes('oauth', [tokenEndpointRoute]);
+/** RFC 6749's form-encoded `POST /oauth/token` (beside seed 004's JSON one), RFC 7009 revocation, RFC 7662 introspection. */
+export const authRawRoutes: readonly RawRouteDefinition[] = defineFamilyRoutes('oauth', [
+  tokenEndpointRoute,
+  revocationEndpointRoute,
+  introspectionEndpointRoute,
+]);

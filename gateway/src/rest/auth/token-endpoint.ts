@@ -47,14 +47,19 @@ export const tokenEndpointRoute: RawRouteDeclaration<RawRouteContext> = {
         );
         // Tokens are for their application's origins only.
         readableOnlyBy(req, res, issued.allowedOrigins);
-        res.set(NO_STORE_HEADERS).status(200).json({
-          access_token: issued.accessToken,
-          // RFC 6750's spelling; clients compare it case-insensitively (RFC 6749 §5.1).
-          token_type: 'Bearer',
-          expires_in: issued.expiresIn,
-          refresh_token: issued.refreshToken,
-          scope: issued.scope,
-        });
+        res
+          .set(NO_STORE_HEADERS)
+          .status(200)
+          .json({
+            access_token: issued.accessToken,
+            // RFC 6750's spelling; clients compare it case-insensitively (RFC 6749 §5.1).
+            token_type: 'Bearer',
+            expires_in: issued.expiresIn,
+            refresh_token: issued.refreshToken,
+            scope: issued.scope,
+            // OpenID Connect (scope openid): the ID token for the same session.
+            ...(issued.openId?.idToken ? { id_token: issued.openId.idToken } : {}),
+          });
       } catch (error) {
         sendTokenEndpointError(res, toTokenEndpointError(error, logger), basic);
       }

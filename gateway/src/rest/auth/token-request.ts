@@ -72,10 +72,14 @@ function parameter(body: Record<string, unknown>, name: string): string | null {
 }
 
 /**
- * The token request of a form (already parsed) and its client authentication: client_secret_basic
- * or client_secret_post, never both, or none (a public client with PKCE).
+ * The client authentication of a form (already parsed): client_secret_basic or client_secret_post,
+ * never both, or none (a public client).
  */
-export function tokenRequest(req: Request): { input: ApplicationTokenRequestInput; basic: boolean } {
+export function clientAuthentication(req: Request): {
+  clientId: string | null;
+  clientSecret: string | null;
+  basic: boolean;
+} {
   if (!req.is('application/x-www-form-urlencoded')) {
     throw invalidRequest('The body must be application/x-www-form-urlencoded');
   }
@@ -89,10 +93,26 @@ export function tokenRequest(req: Request): { input: ApplicationTokenRequestInpu
   }
   return {
     basic: basic !== undefined,
+    clientId: basic?.clientId ?? clientId,
+    clientSecret: basic?.clientSecret ?? clientSecret,
+  };
+}
+
+/** A form parameter of an already parsed body (null when absent; refused when repeated). */
+export function formParameter(req: Request, name: string): string | null {
+  return parameter((req.body ?? {}) as Record<string, unknown>, name);
+}
+
+/** The token request of a form (already parsed) and its client authentication. */
+export function tokenRequest(req: Request): { input: ApplicationTokenRequestInput; basic: boolean } {
+  const { basic, clientId, clientSecret } = clientAuthentication(req);
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return {
+    basic,
     input: {
       grantType: parameter(body, 'grant_type') ?? '',
-      clientId: basic?.clientId ?? clientId,
-      clientSecret: basic?.clientSecret ?? clientSecret,
+      clientId,
+      clientSecret,
       code: parameter(body, 'code'),
       redirectUri: parameter(body, 'redirect_uri'),
       codeVerifier: parameter(body, 'code_verifier'),

@@ -47,6 +47,10 @@ export const tokenRoutes: readonly RouteDeclaration[] = [
       token_type: z.literal('bearer'),
       expires_in: z.number().int(),
       scope: z.string().describe('Space-separated granted scopes'),
+      id_token: z
+        .string()
+        .optional()
+        .describe('OpenID Connect ID token, only when the grant includes openid (a superset of seed 004)'),
     }),
     noStore: true,
     // Browser applications (public clients) of registered origins; the tokens only to their own.
@@ -80,6 +84,7 @@ export const tokenRoutes: readonly RouteDeclaration[] = [
           token_type: 'bearer' as const,
           expires_in: issued.expiresIn,
           scope: issued.scope,
+          ...(issued.openId?.idToken ? { id_token: issued.openId.idToken } : {}),
         },
       };
     },

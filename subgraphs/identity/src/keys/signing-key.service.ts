@@ -33,6 +33,25 @@ export interface AccessTokenClaims {
   readonly clientId?: string;
 }
 
+/** OpenID Connect Core §2: what an ID token says of a sign-in, for one application (`aud`). */
+export interface IdTokenClaims {
+  readonly userId: string;
+  readonly clientId: string;
+  /** The application's session (the `sid` of its access tokens): what end-session ends. */
+  readonly sessionId: string;
+  readonly authTime: number;
+  readonly amr: readonly string[];
+  /** Echoed exactly; absent on refresh (OIDC Core §12.2) and when the request sent none. */
+  readonly nonce?: string | null;
+  /** OIDC Core §3.1.3.6: the left half of the access token's SHA-256, base64url. */
+  readonly accessTokenHash: string;
+  /** The released profile claims (lib/oidc/claims.ts), already filtered by scope, flags and consent. */
+  readonly profile?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** As long as an access token, so the keys' rollover (which waits for the last access token) covers it too. */
+export const ID_TOKEN_TTL_SECONDS = ACCESS_TOKEN_TTL_SECONDS;
+
 export interface IssuedAccessToken {
   readonly token: string;
   readonly tokenId: string;
@@ -151,6 +170,30 @@ export class SigningKeyService {
       .setJti(tokenId)
       .sign(key.privateKey);
     return { token, tokenId, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+  }
+
+  /**
+   * An OpenID Connect ID token: the same keys and `kid` as access tokens, `typ: JWT` and the
+   * application as audience, so it is never accepted as an access token (whose audience is the API).
+   */
+  async signIdToken(claims: IdTokenClaims): Promise<string> {
+    const key = await this.activeKey();
+    const iat = Math.floor(Date.now() / 1000);
+    return new SignJWT({
+      ...claims.profile,
+      auth_time: claims.authTime,
+      ...(claims.nonce ? { nonce: claims.nonce } : {}),
+      amr: [...claims.amr],
+      sid: claims.sessionId,
+      at_hash: claims.accessTokenHash,
+    })
+      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
+      .setIssuer(this.issuer)
+      .setSubject(claims.userId)
+      .setAudience(claims.clientId)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ID_TOKEN_TTL_SECONDS)
+      .sign(key.privateKey);
   }
 
   /** A short-lived token standing for an API client, for the gateway's calls to subgraphs. */

@@ -11,6 +11,9 @@ import { Migration20261121135702 } from './Migration20261121135702.js';
 import { Migration20261204213000 } from './Migration20261204213000.js';
 import { Migration20261205002054 } from './Migration20261205002054.js';
 import { Migration20261205002055 } from './Migration20261205002055.js';
+import { Migration20261205003000 } from './Migration20261205003000.js';
+import { Migration20261205010000 } from './Migration20261205010000.js';
+import { Migration20261205020000 } from './Migration20261205020000.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -26,4 +29,7 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261204213000', class: Migration20261204213000 },
   { name: 'Migration20261205002054', class: Migration20261205002054 },
   { name: 'Migration20261205002055', class: Migration20261205002055 },
+  { name: 'Migration20261205003000', class: Migration20261205003000 },
+  { name: 'Migration20261205010000', class: Migration20261205010000 },
+  { name: 'Migration20261205020000', class: Migration20261205020000 },
 ];

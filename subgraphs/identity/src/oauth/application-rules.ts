@@ -14,6 +14,7 @@ export interface ApplicationChanges {
   readonly name?: string | null;
   readonly description?: string | null;
   readonly redirectUris?: readonly string[] | null;
+  readonly postLogoutRedirectUris?: readonly string[] | null;
   readonly allowedOrigins?: readonly string[] | null;
   readonly theme?: ApplicationThemeInput | null;
 }
@@ -29,6 +30,7 @@ export interface CheckedChanges {
   name?: string;
   description?: string | null;
   redirectUris?: string[];
+  postLogoutRedirectUris?: string[];
   allowedOrigins?: string[];
   primaryColor?: string | null;
   secondaryColor?: string | null;
@@ -101,6 +103,18 @@ export function checkChanges(input: ApplicationChanges, policy: RedirectUriPolic
       if (problem) problems.push({ field: 'redirectUris', message: `${problem}: ${uri.slice(0, 200)}` });
     }
     out.redirectUris = uris;
+  }
+  if (input.postLogoutRedirectUris !== undefined) {
+    // May be empty: an application without one is never sent back after logout.
+    const uris = [...new Set(input.postLogoutRedirectUris ?? [])];
+    if (uris.length > MAX_REDIRECT_URIS) {
+      problems.push({ field: 'postLogoutRedirectUris', message: `must list at most ${MAX_REDIRECT_URIS} URIs` });
+    }
+    for (const uri of uris) {
+      const problem = redirectUriProblem(uri, policy);
+      if (problem) problems.push({ field: 'postLogoutRedirectUris', message: `${problem}: ${uri.slice(0, 200)}` });
+    }
+    out.postLogoutRedirectUris = uris;
   }
   if (input.allowedOrigins !== undefined) {
     const origins = [...new Set((input.allowedOrigins ?? []).map((o) => o.replace(/\/$/, '')))];

@@ -20,7 +20,7 @@ import { OAuthApplication } from './application.entity.js';
 @Entity({ tableName: 'oauth_session' })
 @Index({ properties: ['user', 'application'] })
 export class ApplicationSession {
-  [OptionalProps]?: 'id' | 'createdAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'claims';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -38,6 +38,10 @@ export class ApplicationSession {
   /** What the code granted; a refresh may narrow its token's scope, never widen it. */
   @Property({ type: 'text[]' })
   scopes!: string[];
+
+  /** The profile claims the code's approval covered (OpenID Connect); the flags still decide each release. */
+  @Property({ type: 'text[]', default: '{}' })
+  claims: string[] = [];
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -15,6 +15,7 @@ export class OAuthApplication {
     | 'id'
     | 'description'
     | 'allowedOrigins'
+    | 'postLogoutRedirectUris'
     | 'clientType'
     | 'clientSecretHash'
     | 'clientSecretPrefix'
@@ -42,6 +43,13 @@ export class OAuthApplication {
   /** Compared character for character with the redirect_uri of each request. */
   @Property({ type: 'text[]' })
   redirectUris!: string[];
+
+  /**
+   * OpenID Connect RP-initiated logout: where the end-session endpoint may send the browser back,
+   * compared character for character, under the redirect URIs' rules.
+   */
+  @Property({ type: 'text[]', default: '{}' })
+  postLogoutRedirectUris: string[] = [];
 
   /** Bare origins of the application's web front end. */
   @Property({ type: 'text[]' })

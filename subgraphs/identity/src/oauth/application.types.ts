@@ -87,6 +87,11 @@ export class ApplicationType extends PublicApplicationType {
   @Field(() => [String], { description: 'Exact URIs a code may be sent to' })
   redirectUris!: string[];
 
+  @Field(() => [String], {
+    description: 'OpenID Connect: exact URIs the end-session endpoint may return the browser to after logout',
+  })
+  postLogoutRedirectUris!: string[];
+
   @Field(() => [String])
   allowedOrigins!: string[];
 
@@ -111,6 +116,7 @@ export class ApplicationType extends PublicApplicationType {
   static override from(application: OAuthApplication): ApplicationType {
     return Object.assign(new ApplicationType(), publicFaceOf(application), {
       redirectUris: application.redirectUris,
+      postLogoutRedirectUris: application.postLogoutRedirectUris,
       allowedOrigins: application.allowedOrigins,
       clientType: fromClientType(application.clientType),
       clientSecretPrefix: application.clientSecretPrefix ?? null,
@@ -167,6 +173,13 @@ export class CreateApplicationInput {
   @Field(() => [String], { description: 'https (or loopback http) URIs, matched exactly' })
   redirectUris!: string[];
 
+  @Field(() => [String], {
+    nullable: true,
+    description: 'OpenID Connect RP-initiated logout: exact URIs to return to after logout (none by default)',
+  })
+  @IsOptional()
+  postLogoutRedirectUris?: string[] | null;
+
   @Field(() => [String], { nullable: true, description: 'Bare origins like https://app.example.com' })
   @IsOptional()
   allowedOrigins?: string[] | null;
@@ -195,6 +208,13 @@ export class UpdateApplicationInput {
   @Field(() => [String], { nullable: true })
   @IsOptional()
   redirectUris?: string[] | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'OpenID Connect RP-initiated logout: exact URIs to return to after logout (none by default)',
+  })
+  @IsOptional()
+  postLogoutRedirectUris?: string[] | null;
 
   @Field(() => [String], { nullable: true })
   @IsOptional()

@@ -11,7 +11,7 @@ import { OAuthApplication } from './application.entity.js';
 @Entity({ tableName: 'oauth_authorization_code' })
 @Index({ properties: ['user', 'application'] })
 export class AuthorizationCode {
-  [OptionalProps]?: 'id' | 'createdAt' | 'codeChallenge' | 'usedAt' | 'issuedSessionId';
+  [OptionalProps]?: 'id' | 'createdAt' | 'codeChallenge' | 'nonce' | 'claims' | 'usedAt' | 'issuedSessionId';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -35,9 +35,20 @@ export class AuthorizationCode {
   @Property({ type: 'text[]' })
   scopes!: string[];
 
+  /**
+   * OpenID Connect: the profile claims the user approved (the consent page listed them). Released only
+   * while the member's sharing flags allow them too (lib/oidc/claims.ts).
+   */
+  @Property({ type: 'text[]', default: '{}' })
+  claims: string[] = [];
+
   /** S256 challenge (PKCE), when the request carried one. */
   @Property({ type: 'text', nullable: true })
   codeChallenge?: string | null;
+
+  /** OpenID Connect: the request's nonce, echoed exactly in the ID token its exchange issues. */
+  @Property({ type: 'text', nullable: true })
+  nonce?: string | null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

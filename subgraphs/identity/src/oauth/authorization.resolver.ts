@@ -8,6 +8,7 @@ import {
   AuthorizeApplicationInput,
 } from './authorization.types.js';
 import type { ConsentService } from './consent.service.js';
+import type { OpenIdReleaseService } from '../openid/openid-release.service.js';
 
 /** The user's side of the authorization code flow: consent pages, approval, and the list of grants. */
 @Resolver()
@@ -15,6 +16,7 @@ export class AuthorizationResolver {
   constructor(
     private readonly authorization: AuthorizationService,
     private readonly consents: ConsentService,
+    private readonly releases: OpenIdReleaseService,
   ) {}
 
   @Query(() => AuthorizationPromptType, {
@@ -32,6 +34,14 @@ export class AuthorizationResolver {
     @Arg('state', () => String, { nullable: true }) state: string | null,
     @Arg('codeChallenge', () => String, { nullable: true }) codeChallenge: string | null,
     @Arg('codeChallengeMethod', () => String, { nullable: true }) codeChallengeMethod: string | null,
+    @Arg('prompt', () => String, { nullable: true, description: 'OpenID Connect prompt (checked, not acted on)' })
+    promptValues: string | null,
+    @Arg('maxAge', () => String, { nullable: true, description: 'OpenID Connect max_age (checked)' })
+    maxAge: string | null,
+    @Arg('request', () => String, { nullable: true, description: 'OIDC request object: refused' })
+    requestObject: string | null,
+    @Arg('requestUri', () => String, { nullable: true, description: 'OIDC request_uri: refused' })
+    requestUri: string | null,
   ): Promise<AuthorizationPromptType | null> {
     const prompt = await this.authorization.prompt(context.em, context.principal, {
       clientId,
@@ -41,8 +51,23 @@ export class AuthorizationResolver {
       state,
       codeChallenge,
       codeChallengeMethod,
+      prompt: promptValues,
+      maxAge,
+      request: requestObject,
+      requestUri,
     });
-    return prompt ? AuthorizationPromptType.from(prompt) : null;
+    if (!prompt) return null;
+    // The preview is the signed-in person's own, on their own page; an application's token gets none.
+    const { principal } = context;
+    const preview =
+      principal.kind === 'user' && !principal.clientId && prompt.redirectUriRegistered && !prompt.refusal
+        ? this.releases.ticketForPreview(
+            principal.userId,
+            prompt.application.clientId,
+            prompt.requestedScopes.map((s) => s.name),
+          )
+        : null;
+    return AuthorizationPromptType.from(prompt, preview);
   }
 
   @Mutation(() => AuthorizationResultType, {

@@ -12,7 +12,11 @@ import { ApplicationConsent } from './consent.entity.js';
 import { oauthError, type OAuthErrorCode } from './oauth-error.js';
 import { checkChallenge } from './pkce.js';
 import { isRegisteredRedirectUri, redirectWith } from './redirect-uri.js';
+import { claimsOfScopes } from '../../../../lib/oidc/claims.js';
 import { APPLICATION_SCOPES, covers, parseScope, widen, type ApplicationScope } from './scopes.js';
+
+/** OIDC Core §3.1.2.1's prompt values; `select_account` is met by the pages' "Use another account". */
+const PROMPT_VALUES = ['none', 'login', 'consent', 'select_account'];
 
 /** RFC 6749 §4.1.2 recommends at most ten minutes; a code is exchanged within seconds. */
 export const AUTHORIZATION_CODE_TTL_SECONDS = 60;
@@ -25,6 +29,20 @@ export interface AuthorizationRequest {
   readonly state?: string | null;
   readonly codeChallenge?: string | null;
   readonly codeChallengeMethod?: string | null;
+  /** OpenID Connect: echoed in the ID token. */
+  readonly nonce?: string | null;
+  /**
+   * OpenID Connect: the profile claims the consent page showed (and so the user allows). Absent: every
+   * claim the scopes name (seed 004's POST endpoint, where the call itself is the consent).
+   */
+  readonly claims?: readonly string[] | null;
+  /** OIDC Core §3.1.2.1: none, login, consent, select_account (space-separated). */
+  readonly prompt?: string | null;
+  /** OIDC Core §3.1.2.1: seconds since the sign-in beyond which the user must sign in again. */
+  readonly maxAge?: string | null;
+  /** OIDC Core §6: request objects are not supported; a request carrying one is refused, not half-read. */
+  readonly request?: string | null;
+  readonly requestUri?: string | null;
   /** The user refused on the consent page: the application hears `access_denied`. */
   readonly denied?: boolean | null;
 }
@@ -45,6 +63,8 @@ export interface AuthorizationPrompt {
   readonly requestedScopes: readonly { readonly name: ApplicationScope; readonly description: string }[];
   readonly unknownScopes: readonly string[];
   readonly alreadyAuthorized: boolean;
+  /** The profile claims the signed-in caller's consent already covers (OpenID Connect). */
+  readonly consentedClaims: readonly string[];
   /**
    * Set when the request cannot be approved whatever the user does (response_type, PKCE, scope):
    * the browser goes back at once with the error, before any sign-in or consent page.
@@ -54,7 +74,13 @@ export interface AuthorizationPrompt {
 
 /** A request's checked parameters, or the redirectable error (RFC 6749 §4.1.2.1) that refuses it. */
 type CheckedRequest =
-  | { readonly ok: true; readonly scopes: ApplicationScope[]; readonly challenge: string | null }
+  | {
+      readonly ok: true;
+      readonly scopes: ApplicationScope[];
+      readonly challenge: string | null;
+      readonly prompt: ReadonlySet<string>;
+      readonly maxAge: number | null;
+    }
   | { readonly ok: false; readonly error: OAuthErrorCode; readonly description: string };
 
 export function findActiveApplication(em: EntityManager, clientId: string): Promise<OAuthApplication | null> {
@@ -89,6 +115,7 @@ export class AuthorizationService {
       requestedScopes: scopes.map((name) => ({ name, description: APPLICATION_SCOPES[name] })),
       unknownScopes: unknown,
       alreadyAuthorized: consent !== null && covers(consent.scopes, scopes),
+      consentedClaims: consent?.claims ?? [],
       refusal: checked && !checked.ok ? this.refusal(request, checked.error, checked.description) : null,
     };
   }
@@ -130,8 +157,22 @@ export class AuthorizationService {
     const checked = this.check(application, request);
     if (!checked.ok) return this.refusal(request, checked.error, checked.description);
     const { scopes, challenge } = checked;
+    const named = claimsOfScopes(scopes);
+    const claims = request.claims ? named.filter((claim) => request.claims?.includes(claim)) : named;
+    // OIDC Core §3.1.2.3: the sign-in must be recent enough, or have happened for this very request
+    // (the hosted pages take `login` out once they have signed the person in again).
+    const signedInAgo = Math.floor(Date.now() / 1000) - user.authTime;
+    if (checked.prompt.has('login') || (checked.maxAge !== null && signedInAgo > checked.maxAge)) {
+      return this.refusal(request, 'login_required', 'The user must sign in again');
+    }
+    if (checked.prompt.has('none')) {
+      const consent = await em.findOne(ApplicationConsent, { user: user.userId, application: application.id });
+      if (!consent || !covers(consent.scopes, scopes) || !covers(consent.claims, claims)) {
+        return this.refusal(request, 'consent_required', 'The user has not consented to this request');
+      }
+    }
 
-    await this.recordConsent(em, user, application, scopes, origin);
+    await this.recordConsent(em, user, application, scopes, claims, origin);
     const code = mintOpaqueToken();
     em.create(AuthorizationCode, {
       codeHash: code.hash,
@@ -141,6 +182,8 @@ export class AuthorizationService {
       redirectUri: request.redirectUri,
       scopes,
       codeChallenge: challenge,
+      nonce: request.nonce ?? null,
+      claims,
       expiresAt: new Date(Date.now() + AUTHORIZATION_CODE_TTL_SECONDS * 1000),
     });
     await em.flush();
@@ -169,11 +212,29 @@ export class AuthorizationService {
       application.clientType === 'public',
     );
     if (!pkce.ok) return { ok: false, error: 'invalid_request', description: pkce.description };
+    if (request.request) {
+      return { ok: false, error: 'request_not_supported', description: 'Request objects are not supported' };
+    }
+    if (request.requestUri) {
+      return { ok: false, error: 'request_uri_not_supported', description: 'request_uri is not supported' };
+    }
     const { scopes, unknown } = parseScope(request.scope);
     if (unknown.length > 0) {
       return { ok: false, error: 'invalid_scope', description: `Unknown scope: ${unknown.join(' ')}` };
     }
-    return { ok: true, scopes, challenge: pkce.challenge };
+    const prompt = new Set((request.prompt ?? '').split(' ').filter(Boolean));
+    const unknownPrompt = [...prompt].filter((value) => !PROMPT_VALUES.includes(value));
+    if (unknownPrompt.length > 0) {
+      return { ok: false, error: 'invalid_request', description: `Unsupported prompt: ${unknownPrompt.join(' ')}` };
+    }
+    if (prompt.has('none') && prompt.size > 1) {
+      return { ok: false, error: 'invalid_request', description: 'prompt=none cannot be combined with other values' };
+    }
+    if (request.maxAge != null && !/^\d{1,9}$/.test(request.maxAge)) {
+      return { ok: false, error: 'invalid_request', description: 'max_age must be a number of seconds' };
+    }
+    const maxAge = request.maxAge != null ? Number(request.maxAge) : null;
+    return { ok: true, scopes, challenge: pkce.challenge, prompt, maxAge };
   }
 
   /** The redirect that refuses a request: error, error_description, state and iss (RFC 9207). */
@@ -198,15 +259,21 @@ export class AuthorizationService {
     user: UserPrincipal,
     application: OAuthApplication,
     scopes: readonly ApplicationScope[],
+    claims: readonly string[],
     origin: RequestOrigin,
   ): Promise<void> {
     const consent = await em.findOne(ApplicationConsent, { user: user.userId, application: application.id });
-    if (consent && covers(consent.scopes, scopes)) return;
+    if (consent && covers(consent.scopes, scopes)) {
+      // Claims shown anew on a consent page widen what it covers; that is no new authorization.
+      if (!covers(consent.claims, claims)) consent.claims = [...new Set([...consent.claims, ...claims])];
+      return;
+    }
     if (consent) {
       consent.scopes = widen(consent.scopes, scopes);
+      consent.claims = [...new Set([...consent.claims, ...claims])];
       consent.authorizedAt = new Date();
     } else {
-      em.create(ApplicationConsent, { user: user.userId, application, scopes: [...scopes] });
+      em.create(ApplicationConsent, { user: user.userId, application, scopes: [...scopes], claims: [...claims] });
     }
     recordEvent(em, {
       type: 'application.authorized',

@@ -1,6 +1,7 @@
-import { IsOptional, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional, MaxLength } from 'class-validator';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ApplicationClientTypeEnum, ApplicationThemeType, fromClientType } from './application.types.js';
+import { OpenIdReleaseType } from '../openid/openid-release.types.js';
 import type { ApplicationConsent } from './consent.entity.js';
 import type { AuthorizationOutcome, AuthorizationPrompt } from './authorization.service.js';
 
@@ -45,6 +46,17 @@ export class AuthorizationPromptType {
   @Field({ description: "The signed-in caller's consent already covers the requested scopes" })
   alreadyAuthorized!: boolean;
 
+  @Field(() => [String], { description: "The profile claims the signed-in caller's consent already covers" })
+  consentedClaims!: string[];
+
+  @Field(() => OpenIdReleaseType, {
+    nullable: true,
+    description:
+      "OpenID Connect: what approving would share of the signed-in user (sharedClaims.claims), as the member's " +
+      'sharing settings allow it now. Null without openid, for an application token, or signed out',
+  })
+  sharedClaims!: OpenIdReleaseType | null;
+
   @Field(() => AuthorizationResultType, {
     nullable: true,
     description:
@@ -53,7 +65,7 @@ export class AuthorizationPromptType {
   })
   refusal!: AuthorizationResultType | null;
 
-  static from(prompt: AuthorizationPrompt): AuthorizationPromptType {
+  static from(prompt: AuthorizationPrompt, sharedClaimsTicket: string | null): AuthorizationPromptType {
     const { application } = prompt;
     return Object.assign(new AuthorizationPromptType(), {
       applicationId: application.id,
@@ -66,6 +78,8 @@ export class AuthorizationPromptType {
       requestedScopes: prompt.requestedScopes.map((s) => Object.assign(new ScopeDescriptionType(), s)),
       unknownScopes: [...prompt.unknownScopes],
       alreadyAuthorized: prompt.alreadyAuthorized,
+      consentedClaims: [...prompt.consentedClaims],
+      sharedClaims: sharedClaimsTicket ? OpenIdReleaseType.of(sharedClaimsTicket) : null,
       refusal: prompt.refusal ? AuthorizationResultType.from(prompt.refusal) : null,
     });
   }
@@ -105,6 +119,53 @@ export class AuthorizeApplicationInput {
   @IsOptional()
   @MaxLength(16)
   codeChallengeMethod?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'OpenID Connect: echoed exactly in the ID token (scope openid); against replayed ID tokens',
+  })
+  @IsOptional()
+  @MaxLength(512)
+  nonce?: string | null;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'OpenID Connect: the profile claims the consent page showed (sharedClaims), which the user allows. ' +
+      'Absent: every claim the scopes name',
+  })
+  @IsOptional()
+  @ArrayMaxSize(32)
+  @MaxLength(64, { each: true })
+  claims?: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'OpenID Connect: none (consent_required unless consent covers the request), login (login_required: the ' +
+      'hosted pages take it out once they signed the person in again), consent, select_account',
+  })
+  @IsOptional()
+  @MaxLength(100)
+  prompt?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'OpenID Connect max_age in seconds: login_required when the sign-in is older',
+  })
+  @IsOptional()
+  @MaxLength(16)
+  maxAge?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'OIDC request object: not supported (request_not_supported)' })
+  @IsOptional()
+  @MaxLength(8192)
+  request?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'OIDC request_uri: not supported (request_uri_not_supported)' })
+  @IsOptional()
+  @MaxLength(2048)
+  requestUri?: string | null;
 
   @Field(() => Boolean, { nullable: true, description: 'The user refused: redirects with error=access_denied' })
   @IsOptional()

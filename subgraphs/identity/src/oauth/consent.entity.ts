@@ -7,7 +7,7 @@ import { OAuthApplication } from './application.entity.js';
 @Entity({ tableName: 'oauth_consent' })
 @Unique({ properties: ['user', 'application'] })
 export class ApplicationConsent {
-  [OptionalProps]?: 'id' | 'authorizedAt' | 'lastUsedAt';
+  [OptionalProps]?: 'id' | 'authorizedAt' | 'lastUsedAt' | 'claims';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -21,6 +21,13 @@ export class ApplicationConsent {
 
   @Property({ type: 'text[]' })
   scopes!: string[];
+
+  /**
+   * OpenID Connect: every profile claim a consent page showed and the user allowed (widened like the
+   * scopes). A claim the user was never shown sends the next request to the consent page again.
+   */
+  @Property({ type: 'text[]', default: '{}' })
+  claims: string[] = [];
 
   /** When the consent was given, or last widened. */
   @Property({ type: 'timestamptz' })

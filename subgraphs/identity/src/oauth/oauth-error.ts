@@ -9,7 +9,12 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'unsupported_response_type'
   | 'invalid_scope'
-  | 'access_denied';
+  | 'access_denied'
+  // OpenID Connect Core §3.1.2.6, redirected only.
+  | 'login_required'
+  | 'consent_required'
+  | 'request_not_supported'
+  | 'request_uri_not_supported';
 
 /**
  * Each OAuth error travels as a catalog error whose `details.error` names the RFC code: seed 004's
@@ -25,6 +30,10 @@ const catalogCodes: Record<OAuthErrorCode, ErrorCode> = {
   unsupported_response_type: 'VALIDATION_FAILED',
   invalid_scope: 'VALIDATION_FAILED',
   access_denied: 'FORBIDDEN',
+  login_required: 'UNAUTHENTICATED',
+  consent_required: 'FORBIDDEN',
+  request_not_supported: 'VALIDATION_FAILED',
+  request_uri_not_supported: 'VALIDATION_FAILED',
 };
 
 export function oauthError(error: OAuthErrorCode, description: string, details: Record<string, unknown> = {}) {

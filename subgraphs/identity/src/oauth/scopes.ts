@@ -1,10 +1,17 @@
 /**
- * What an application may ask of a user (seed 004 shows `"scope": "read write"`). The descriptions are
- * what a consent page shows. Granted scopes travel in the access token's `scope` claim.
+ * What an application may ask of a user (seed 004 shows `"scope": "read write"`), and OpenID Connect's
+ * scopes (lib/oidc/claims.ts): `openid` signs the user in to the application with an ID token, and
+ * `profile`, `email`, `phone` name the claims it may learn, each still subject to the member's sharing
+ * flags. The descriptions are what a consent page shows. Granted scopes travel in the access token's
+ * `scope` claim.
  */
 export const APPLICATION_SCOPES = {
   read: 'See your account: email, name, username and profile',
   write: 'Change your profile on your behalf',
+  openid: 'Sign you in: learn your account identifier',
+  profile: 'Learn what your sharing settings allow of your profile',
+  email: 'Learn your e-mail address, if your sharing settings allow it',
+  phone: 'Learn your phone number, if your sharing settings allow it',
 } as const;
 
 export type ApplicationScope = keyof typeof APPLICATION_SCOPES;

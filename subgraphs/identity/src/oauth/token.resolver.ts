@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
+import { OpenIdReleaseType } from '../openid/openid-release.types.js';
 import type { TokenService } from './token.service.js';
 import { ApplicationTokenRequestInput, ApplicationTokensType } from './token.types.js';
 
@@ -21,6 +22,7 @@ export class TokenResolver {
     return Object.assign(new ApplicationTokensType(), {
       accessToken: issued.accessToken,
       refreshToken: issued.refreshToken,
+      openId: issued.openIdTicket ? OpenIdReleaseType.of(issued.openIdTicket) : null,
       tokenType: 'Bearer',
       expiresIn: issued.expiresIn,
       scope: issued.scopes.join(' '),

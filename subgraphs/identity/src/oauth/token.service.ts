@@ -4,13 +4,16 @@ import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
+import { accessTokenHash } from '../openid/id-token.js';
+import type { OpenIdReleaseService } from '../openid/openid-release.service.js';
 import { Session } from '../session/session.entity.js';
 import { CONCURRENT_USE_WINDOW_MS, type SessionService } from '../session/session.service.js';
 import type { UserAccount } from '../user/user.entity.js';
 import { ApplicationRefreshToken, ApplicationSession } from './application-session.entity.js';
-import { OAuthApplication } from './application.entity.js';
+import { type OAuthApplication } from './application.entity.js';
 import { AuthorizationCode } from './authorization-code.entity.js';
-import { hashOpaqueToken, secretMatches } from './client-credentials.js';
+import { authenticateClient } from './client-authentication.js';
+import { hashOpaqueToken } from './client-credentials.js';
 import { ApplicationConsent } from './consent.entity.js';
 import { oauthError } from './oauth-error.js';
 import { verifierMatches } from './pkce.js';
@@ -34,6 +37,10 @@ interface IssuedGrant {
   readonly session: Session;
   readonly scopes: readonly string[];
   readonly refreshToken: string;
+  /** The profile claims the grant's approval covered (OpenID Connect). */
+  readonly claims: readonly string[];
+  /** The code's nonce (a code exchange only: OIDC Core §12.2 leaves it out of refreshed ID tokens). */
+  readonly nonce?: string | null;
 }
 
 export interface IssuedApplicationTokens {
@@ -41,6 +48,11 @@ export interface IssuedApplicationTokens {
   readonly refreshToken: string;
   readonly expiresIn: number;
   readonly scopes: readonly string[];
+  /**
+   * OpenID Connect, when the granted scopes include `openid`: the sealed ticket of its ID token, which
+   * is signed once member has said what the member's sharing flags let out (OpenIdRelease.idToken).
+   */
+  readonly openIdTicket: string | null;
   /** The application's registered browser origins (the token endpoint answers them with CORS). */
   readonly allowedOrigins: readonly string[];
 }
@@ -53,10 +65,11 @@ export class TokenService {
   constructor(
     private readonly signingKeys: SigningKeyService,
     private readonly sessions: SessionService,
+    private readonly releases: OpenIdReleaseService,
   ) {}
 
   async exchange(em: EntityManager, request: TokenRequest, origin: RequestOrigin): Promise<IssuedApplicationTokens> {
-    const application = await this.authenticateClient(em, request);
+    const application = await authenticateClient(em, request);
     switch (request.grantType) {
       case 'authorization_code':
         return this.redeemCode(em, application, request, origin);
@@ -67,27 +80,6 @@ export class TokenService {
       default:
         throw oauthError('unsupported_grant_type', 'Supported grant types: authorization_code, refresh_token');
     }
-  }
-
-  /** Confidential clients prove their secret; public clients send none (PKCE protects their codes). */
-  private async authenticateClient(em: EntityManager, request: TokenRequest): Promise<OAuthApplication> {
-    const failed = (why: string) => oauthError('invalid_client', `Client authentication failed: ${why}`);
-    if (!request.clientId) throw failed('no client_id');
-    const application = await em.findOne(
-      OAuthApplication,
-      { clientId: request.clientId, deletedAt: null },
-      { populate: ['clientSecretHash'] },
-    );
-    if (!application) throw failed('unknown client');
-    if (application.clientType === 'public') {
-      if (request.clientSecret) throw failed('a public client has no secret');
-      return application;
-    }
-    if (!request.clientSecret) throw failed('client_secret is required');
-    if (!application.clientSecretHash || !secretMatches(application.clientSecretHash, request.clientSecret)) {
-      throw failed('wrong client_secret');
-    }
-    return application;
   }
 
   /**
@@ -160,7 +152,13 @@ export class TokenService {
       });
       row.usedAt = now;
       row.issuedSessionId = session.id;
-      const grant = tx.create(ApplicationSession, { session, application, user: account, scopes: row.scopes });
+      const grant = tx.create(ApplicationSession, {
+        session,
+        application,
+        user: account,
+        scopes: row.scopes,
+        claims: row.claims,
+      });
       const refreshToken = this.issueRefreshToken(tx, grant, session);
       consent.lastUsedAt = now;
       // Statistics count sign-ins per application from these.
@@ -172,7 +170,7 @@ export class TokenService {
         origin,
         payload: { applicationId: application.id, sessionId: session.id },
       });
-      return { account, session, scopes: row.scopes, refreshToken };
+      return { account, session, scopes: row.scopes, claims: row.claims, refreshToken, nonce: row.nonce ?? null };
     });
     // A replay's revocation is committed before it is refused.
     if (outcome instanceof AppError) throw outcome;
@@ -222,7 +220,7 @@ export class TokenService {
       session.lastUsedAt = now;
       const refreshToken = this.issueRefreshToken(tx, grant, session);
       await tx.nativeUpdate(ApplicationConsent, { user: account.id, application: application.id }, { lastUsedAt: now });
-      return { account, session, scopes, refreshToken };
+      return { account, session, scopes, claims: grant.claims, refreshToken };
     });
     // A reuse's revocation is committed before it is refused.
     if (outcome instanceof AppError) throw outcome;
@@ -255,7 +253,9 @@ export class TokenService {
 
   /**
    * Signed after the commit (the signing key is read on another connection). An application's
-   * token never carries an administrator's role: it acts for the user as a plain user.
+   * token never carries an administrator's role: it acts for the user as a plain user. With `openid`
+   * an ID token goes with it (OIDC Core §3.1.3.3), for the same session: `sid` is the one its access
+   * tokens carry, `at_hash` binds it to this access token.
    */
   private async sign(application: OAuthApplication, issued: IssuedGrant): Promise<IssuedApplicationTokens> {
     const { account, session, scopes } = issued;
@@ -269,8 +269,22 @@ export class TokenService {
       authTime: Math.floor(session.authTime.getTime() / 1000),
       clientId: application.clientId,
     });
+    const openIdTicket = this.releases.ticketForTokens(
+      {
+        userId: account.id,
+        clientId: application.clientId,
+        sessionId: session.id,
+        authTime: Math.floor(session.authTime.getTime() / 1000),
+        amr: session.amr,
+        nonce: issued.nonce ?? null,
+        accessTokenHash: accessTokenHash(access.token),
+      },
+      scopes,
+      issued.claims,
+    );
     return {
       accessToken: access.token,
+      openIdTicket,
       refreshToken: issued.refreshToken,
       expiresIn: access.expiresIn,
       scopes,

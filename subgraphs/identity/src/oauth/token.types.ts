@@ -1,5 +1,6 @@
 import { IsOptional, MaxLength } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { OpenIdReleaseType } from '../openid/openid-release.types.js';
 
 @InputType({ description: 'A token request (RFC 6749 §4.1.3, §6); the client authenticates with its secret' })
 export class ApplicationTokenRequestInput {
@@ -47,6 +48,12 @@ export class ApplicationTokenRequestInput {
 export class ApplicationTokensType {
   @Field({ description: 'ES256 JWT carrying client_id and scope; role is always USER' })
   accessToken!: string;
+
+  @Field(() => OpenIdReleaseType, {
+    nullable: true,
+    description: 'OpenID Connect: the ID token (openId.idToken); only when the grant includes openid',
+  })
+  openId!: OpenIdReleaseType | null;
 
   @Field({ description: 'Single use: each refresh returns a new one' })
   refreshToken!: string;

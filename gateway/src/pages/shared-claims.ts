@@ -1,0 +1,34 @@
+import { CLAIM_RULES, isProfileClaim, type ProfileClaim } from '../../../lib/oidc/claims.js';
+import type { Prompt } from './authorize-flow.js';
+
+/** One line of the consent page's "it will learn" list. */
+export interface SharedClaim {
+  readonly name: ProfileClaim | 'sub';
+  readonly label: string;
+  readonly value: string;
+}
+
+function shown(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'number') return new Date(value * 1000).toISOString().slice(0, 10);
+  return String(value);
+}
+
+/**
+ * What approving would share with an OpenID Connect application (identity and member computed it:
+ * the scopes, and the member's sharing flags as they are now), worded for the consent page. Undefined
+ * when the request is not an OpenID Connect one.
+ */
+export function sharedClaimsOf(found: Prompt): SharedClaim[] | undefined {
+  if (!found.sharedClaims) return undefined;
+  const claims = JSON.parse(found.sharedClaims.claims) as Record<string, unknown>;
+  const lines: SharedClaim[] = [{ name: 'sub', label: 'An identifier for your account', value: '' }];
+  for (const [name, value] of Object.entries(claims)) {
+    if (isProfileClaim(name)) lines.push({ name, label: CLAIM_RULES[name].label, value: shown(value) });
+  }
+  return lines;
+}
+
+/** The profile claims of the list (what the consent records as shown). */
+export const claimNames = (shared: readonly SharedClaim[] | undefined): ProfileClaim[] =>
+  (shared ?? []).flatMap((line) => (line.name === 'sub' ? [] : [line.name]));
