@@ -19,6 +19,15 @@ export function stepOf(
   return flowStep(pages, req, res, source);
 }
 
+/**
+ * Only the language of a page opened from a mail (its link carries `ui_locales`): such a page is no
+ * step of an authorization request, so nothing else of the query is carried.
+ */
+export function languageOnly(source: unknown): Record<string, unknown> {
+  const value = (source as Record<string, unknown> | undefined)?.['ui_locales'];
+  return typeof value === 'string' ? { ui_locales: value } : {};
+}
+
 export const queryToken = (req: express.Request) => (typeof req.query['token'] === 'string' ? req.query['token'] : '');
 
 /** A form whose CSRF check failed: reloading the page gives a fresh one. */

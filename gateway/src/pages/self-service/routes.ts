@@ -23,7 +23,7 @@ import {
   verifyEmailPageOperation,
 } from './openapi.js';
 import { fieldMessages, passwordProblemText } from '../password-problems.js';
-import { formExpired, queryToken, show, stepOf } from './common.js';
+import { formExpired, languageOnly, queryToken, show, stepOf } from './common.js';
 import { signUpGet, signUpPost } from './sign-up.js';
 import { forgotPasswordPage, noticePage, resetPasswordPage, resetSecondFactorPage } from './views.js';
 
@@ -65,7 +65,7 @@ const verifyEmailPage: RawRouteDeclaration<RawRouteContext> = {
     const pages = pagesOf(context);
     return [
       pageHandler(pages, async (req, res) => {
-        const step = stepOf(pages, req, res, {});
+        const step = stepOf(pages, req, res, languageOnly(req.query));
         const { t } = step.language;
         const { verifyEmail } = await run(step, { principal: anonymous }, PageVerifyEmailDocument, {
           token: queryToken(req),
@@ -163,7 +163,7 @@ const resetPasswordGet: RawRouteDeclaration<RawRouteContext> = {
     const pages = pagesOf(context);
     return [
       pageHandler(pages, async (req, res) => {
-        const step = stepOf(pages, req, res, {});
+        const step = stepOf(pages, req, res, languageOnly(req.query));
         const token = queryToken(req);
         const { passwordResetLinkStatus: status } = await run(
           step,
@@ -185,7 +185,11 @@ const resetPasswordGet: RawRouteDeclaration<RawRouteContext> = {
           return;
         }
         const { t } = step.language;
-        show(step, t('reset.title'), resetPasswordPage({ t, token, csrf: csrfToken(req, res, pages.cookies) }));
+        show(
+          step,
+          t('reset.title'),
+          resetPasswordPage({ t, params: step.params, token, csrf: csrfToken(req, res, pages.cookies) }),
+        );
       }),
     ];
   },
@@ -217,14 +221,14 @@ async function submitReset(step: FlowStep, body: Record<string, unknown>): Promi
     const ticket = error.details['mfaTicket'];
     if (error.code === 'MFA_REQUIRED' && typeof ticket === 'string') {
       const csrf = csrfToken(req, res, pages.cookies);
-      show(step, t('mfa.title'), resetSecondFactorPage({ t, ticket, csrf }), 401);
+      show(step, t('mfa.title'), resetSecondFactorPage({ t, params: step.params, ticket, csrf }), 401);
     } else if (error.code === 'INVALID_TOKEN') {
       const reason = error.details['reason'];
       showRefusedLink(step, isRefusedResetReason(reason) ? reason : 'invalid');
     } else if (error.code === 'VALIDATION_FAILED') {
       const csrf = csrfToken(req, res, pages.cookies);
       const refused = passwordProblemText(t, fieldMessages(error.details, 'newPassword'), 'reset.passwordRefused');
-      show(step, t('reset.title'), resetPasswordPage({ t, token, csrf, error: refused }), 400);
+      show(step, t('reset.title'), resetPasswordPage({ t, params: step.params, token, csrf, error: refused }), 400);
     } else {
       throw error;
     }
@@ -245,7 +249,12 @@ async function submitSecondFactor(step: FlowStep, body: Record<string, unknown>)
     if (!(error instanceof AppError)) throw error;
     const csrf = csrfToken(req, res, pages.cookies);
     if (error.code === 'OTP_INVALID' || error.code === 'VALIDATION_FAILED') {
-      show(step, t('mfa.title'), resetSecondFactorPage({ t, ticket, csrf, error: t('mfa.wrongCode') }), 401);
+      show(
+        step,
+        t('mfa.title'),
+        resetSecondFactorPage({ t, params: step.params, ticket, csrf, error: t('mfa.wrongCode') }),
+        401,
+      );
     } else if (error.code === 'INVALID_TOKEN') {
       const title = t('reset.doneTitle');
       show(step, t('mfa.title'), noticePage({ t, title, message: t('reset.mfaExpired'), alert: true }), 401);
@@ -266,7 +275,7 @@ const resetPasswordPost: RawRouteDeclaration<RawRouteContext> = {
       express.urlencoded({ extended: false, limit: '16kb' }),
       pageHandler(pages, async (req, res) => {
         const body = (req.body ?? {}) as Record<string, unknown>;
-        const step = stepOf(pages, req, res, {});
+        const step = stepOf(pages, req, res, languageOnly(body));
         if (!csrfAccepted(req, pages.publicOrigin)) {
           formExpired(step);
           return;

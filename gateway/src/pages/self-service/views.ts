@@ -121,13 +121,20 @@ export function forgotPasswordPage(view: {
     ${backToSignIn(t, view.params)}`;
 }
 
-export function resetPasswordPage(view: { t: Translate; token: string; csrf: string; error?: string }) {
+/** `params` holds only the page's `ui_locales` (self-service/common.ts languageOnly), kept by the form. */
+export function resetPasswordPage(view: {
+  t: Translate;
+  params: FlowParams;
+  token: string;
+  csrf: string;
+  error?: string;
+}) {
   const { t } = view;
   return html`<h1>${t('reset.title')}</h1>
     <p class="lead" id="password-rules">${t('reset.lead')}</p>
     ${problem(view.error)}
     <form method="post" action="${selfServicePages.resetPassword}" novalidate>
-      ${hiddenFields({}, view.csrf)}
+      ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="action" value="reset" />
       <input type="hidden" name="token" value="${view.token}" />
       <label for="password">${t('reset.passwordLabel')}</label>
@@ -144,13 +151,19 @@ export function resetPasswordPage(view: { t: Translate; token: string; csrf: str
 }
 
 /** The second factor after a reset: the password is set, the sign-in waits for the code. */
-export function resetSecondFactorPage(view: { t: Translate; ticket: string; csrf: string; error?: string }) {
+export function resetSecondFactorPage(view: {
+  t: Translate;
+  params: FlowParams;
+  ticket: string;
+  csrf: string;
+  error?: string;
+}) {
   const { t } = view;
   return html`<h1>${t('mfa.title')}</h1>
     <p class="lead">${t('reset.mfaLead')}</p>
     ${problem(view.error)}
     <form method="post" action="${selfServicePages.resetPassword}" novalidate>
-      ${hiddenFields({}, view.csrf)}
+      ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="action" value="mfa" />
       <input type="hidden" name="mfa_ticket" value="${view.ticket}" />
       ${codeField(t, view.error)}
