@@ -5,6 +5,7 @@ import { catalogs, translate } from '../../lib/i18n/catalog.js';
 import { LOCALES, type Locale } from '../../lib/i18n/locales.js';
 import { goodPassword, register, uniqueEmail } from '../identity/auth-helpers.js';
 import { bodyOf, linkIn, startMailCatcher } from '../support/mail-catcher.js';
+import { startSmsReceiver } from '../support/sms-receiver.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
 
 /**
@@ -30,13 +31,14 @@ let stack: TestStack;
 let browser: Browser;
 let admin: TestUser;
 let mail: Awaited<ReturnType<typeof startMailCatcher>>;
+let sms: Awaited<ReturnType<typeof startSmsReceiver>>;
 
 beforeAll(async () => {
   if (!runBrowserTests) return;
   if (!haveChromium) throw new Error(`${CHROMIUM} is missing and CI is set`);
-  mail = await startMailCatcher();
+  [mail, sms] = await Promise.all([startMailCatcher(), startSmsReceiver()]);
   [stack, browser] = await Promise.all([
-    startTestStack({ SMTP_URL: mail.url, REGISTRATION_ENABLED: 'true' }),
+    startTestStack({ SMTP_URL: mail.url, SMS_WEBHOOK_URL: sms.url, REGISTRATION_ENABLED: 'true' }),
     chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
@@ -47,7 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
-  await mail?.close();
+  await Promise.all([mail?.close(), sms?.close()]);
 });
 
 async function createApplication(theme: Record<string, string>) {
@@ -383,4 +385,37 @@ describe.skipIf(!runBrowserTests)('mails in the member’s language (real SMTP)'
     expect(subjectOf(message.raw)).toBe(t('ko', 'mail.businessEmail.subject', { code: code! }));
     expect(body.replace(/\r\n/g, '\n')).toBe(t('ko', 'mail.businessEmail.body', { code: code!, minutes: 10 }));
   });
+
+  it.each([
+    ['zh-TW', undefined, 'zh-Hant'],
+    [null, 'ko-KR,ko;q=0.9', 'ko'],
+  ] as const)(
+    'texts the business phone code by profile language %s, else Accept-Language %s: %s',
+    async (language, acceptLanguage, locale) => {
+      const member = await stack.createUser();
+      if (language) {
+        const profile = await stack.graphql(
+          `mutation { updateMyProfile(input: { language: "${language}" }) { language } }`,
+          {
+            token: member.token,
+          },
+        );
+        expect(profile.errors).toBeUndefined();
+      }
+      const phone = `+8869${String(Date.now() % 1e6).padStart(6, '0')}${locale === 'ko' ? '11' : '22'}`;
+      const started = await stack.graphql(
+        'mutation ($phone: String!) { startBusinessPhoneVerification(phone: $phone) { challengeId } }',
+        {
+          token: member.token,
+          variables: { phone },
+          headers: { 'accept-language': acceptLanguage ?? 'en-US' },
+        },
+      );
+      expect(started.errors).toBeUndefined();
+      await expect.poll(() => sms.received.some((m) => m.to === phone)).toBe(true);
+      const text = sms.received.find((m) => m.to === phone)!.message;
+      const code = /\b(\d{6})\b/.exec(text)?.[1] ?? '';
+      expect(text).toBe(t(locale, 'sms.businessPhone.body', { code, minutes: 10 }));
+    },
+  );
 });
