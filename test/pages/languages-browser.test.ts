@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { generate } from 'otplib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogs, translate } from '../../lib/i18n/catalog.js';
@@ -217,6 +218,44 @@ describe.skipIf(!runBrowserTests)('pages in three languages (Chromium)', () => {
       await visit(authorizeUrl('00000000-0000-0000-0000-000000000000', ui));
       expect(await page.title()).toBe(t(locale, 'error.unknownApplication.title'));
       expect(seen).toHaveLength(5);
+    });
+  });
+
+  it.each(LOCALES)('shows only catalog texts of %s on the second-factor page, refused or not', async (locale) => {
+    const clientId = await createApplication({});
+    const email = uniqueEmail(`mfa-${locale.toLowerCase()}`);
+    const registered = await register(stack, { email, password: goodPassword });
+    expect(registered.errors).toBeUndefined();
+    await mail.nextMailTo(email);
+    const token = registered.data!.register.accessToken;
+    const started = await stack.graphql<{ startTotpEnrollment: { otpauthUrl: string } }>(
+      'mutation { startTotpEnrollment { otpauthUrl } }',
+      { token },
+    );
+    const secret = new URL(started.data!.startTotpEnrollment.otpauthUrl).searchParams.get('secret')!;
+    const confirmed = await stack.graphql(
+      'mutation ($c: String!) { confirmTotpEnrollment(code: $c) { backupCodes } }',
+      {
+        token,
+        variables: { c: await generate({ secret }) },
+      },
+    );
+    expect(confirmed.errors).toBeUndefined();
+    await withPage(async (page) => {
+      await page.goto(authorizeUrl(clientId, { ui_locales: locale }));
+      await page.getByLabel(t(locale, 'page.emailLabel')).fill(email);
+      await page.getByLabel(t(locale, 'page.passwordLabel'), { exact: true }).fill(goodPassword);
+      await page.getByRole('button', { name: t(locale, 'signIn.submit') }).click();
+      await expect.poll(() => page.title()).toBe(t(locale, 'mfa.title'));
+      expect(await htmlLanguage(page)).toEqual({ lang: locale, dir: 'ltr' });
+      expect(await textsNotFromCatalog(page, locale, [])).toEqual([]);
+      await page.getByLabel(t(locale, 'page.codeLabel')).fill('000000');
+      await page.getByRole('button', { name: t(locale, 'page.verify') }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toBe(t(locale, 'mfa.wrongCode'));
+      expect(await textsNotFromCatalog(page, locale, [])).toEqual([]);
+      const code = page.getByLabel(t(locale, 'page.codeLabel'));
+      expect(await code.getAttribute('aria-invalid')).toBe('true');
+      expect(await code.getAttribute('aria-describedby')).toBe('form-error');
     });
   });
 
