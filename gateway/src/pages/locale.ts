@@ -1,11 +1,5 @@
 import type { Request, Response } from 'express';
-import {
-  isMessageKey,
-  translator,
-  type MessageKey,
-  type MessageValues,
-  type Translate,
-} from '../../../lib/i18n/catalog.js';
+import { isMessageKey, translator, type MessageKey, type Translate } from '../../../lib/i18n/catalog.js';
 import { chooseLocale, type Locale } from '../../../lib/i18n/locales.js';
 import { escapeHtml, SafeHtml } from './html.js';
 
@@ -54,5 +48,3 @@ export function scopeDescription(t: Translate, scope: { name: string; descriptio
   const key = `scope.${scope.name}`;
   return isMessageKey(key) ? t(key) : scope.description;
 }
-
-export type { MessageValues };

@@ -19,13 +19,14 @@ import { completeSecondFactor, showSecondFactor } from './second-factor.js';
 import { checkTheme } from './theme.js';
 import { signInPage } from './views.js';
 
-type Problem = { message: string; status: number };
+/** A refusal to show; `invalid` when it is about what was typed (the fields get aria-invalid). */
+type Problem = { message: string; status: number; invalid?: boolean };
 
 /** Messages for refusals a person can act on; anything else is "try again later". */
 function signInProblem(t: Translate, error: AppError): Problem {
   switch (error.code) {
     case 'INVALID_CREDENTIALS':
-      return { message: t('signIn.invalidCredentials'), status: 401 };
+      return { message: t('signIn.invalidCredentials'), status: 401, invalid: true };
     case 'OTP_INVALID':
       return { message: t('mfa.wrongCode'), status: 401 };
     case 'RATE_LIMITED':
@@ -33,7 +34,7 @@ function signInProblem(t: Translate, error: AppError): Problem {
     case 'FORBIDDEN':
       return { message: t('signIn.forbidden'), status: 403 };
     case 'VALIDATION_FAILED':
-      return { message: t('signIn.missingFields'), status: 400 };
+      return { message: t('signIn.missingFields'), status: 400, invalid: true };
     default:
       return { message: t('signIn.failed'), status: 500 };
   }
@@ -76,6 +77,7 @@ export function showSignIn(step: FlowStep, found: Prompt, problem?: Problem, ema
       csrf: csrfToken(req, res, pages.cookies),
       email,
       error: problem?.message,
+      invalid: problem?.invalid,
       signUp: pages.registrationEnabled,
     }),
   });

@@ -36,11 +36,12 @@ export function problem(message: string | undefined): SafeHtml | string {
 
 /**
  * The attributes that tie a field to the error text when the form was refused: screen readers read
- * the error with the field, and mark it invalid. `hint` is the id of the field's own hint, if any.
+ * the error with the field, and mark it invalid unless the refusal is not about what was typed (too
+ * many attempts, say). `hint` is the id of the field's own hint, if any.
  */
-export function fieldState(error: string | undefined, hint?: string): SafeHtml | string {
+export function fieldState(error: string | undefined, hint?: string, invalid = true): SafeHtml | string {
   const described = [error ? FORM_ERROR_ID : undefined, hint].filter(Boolean).join(' ');
-  return html`${described ? html` aria-describedby="${described}"` : ''}${error ? html` aria-invalid="true"` : ''}`;
+  return html`${described ? html` aria-describedby="${described}"` : ''}${error && invalid ? html` aria-invalid="true"` : ''}`;
 }
 
 export function signInPage(view: {
@@ -51,6 +52,8 @@ export function signInPage(view: {
   /** What the member typed, kept after a refusal (never the password). */
   email?: string | undefined;
   error?: string | undefined;
+  /** Whether the error is about what was typed (a wrong password), not the account or the rate. */
+  invalid?: boolean | undefined;
   /** Link to the hosted sign-up page (REGISTRATION_ENABLED). */
   signUp?: boolean;
 }) {
@@ -69,7 +72,7 @@ export function signInPage(view: {
         autocomplete="username"
         value="${view.email ?? ''}"
         required
-        ${view.email ? '' : html`autofocus`}${fieldState(view.error)}
+        ${view.email ? '' : html`autofocus`}${fieldState(view.error, undefined, view.invalid ?? false)}
       />
       <label for="password">${t('page.passwordLabel')}</label>
       <input
@@ -78,7 +81,7 @@ export function signInPage(view: {
         type="password"
         autocomplete="current-password"
         required
-        ${view.email ? html`autofocus` : ''}${fieldState(view.error)}
+        ${view.email ? html`autofocus` : ''}${fieldState(view.error, undefined, view.invalid ?? false)}
       />
       <button type="submit">${t('signIn.submit')}</button>
     </form>
