@@ -405,6 +405,28 @@ describe.skipIf(!runBrowserTests)('mails in the member’s language (real SMTP)'
     });
   });
 
+  it('mails the sign-up verification in Traditional Chinese from a zh-Hant sign-up page, and its link opens in zh-Hant', async () => {
+    const clientId = await createApplication({});
+    const email = uniqueEmail('signup-zh');
+    await withPage(async (page) => {
+      await page.goto(authorizeUrl(clientId, { ui_locales: 'zh-TW' }));
+      await page.getByRole('link', { name: t('zh-Hant', 'signIn.createAccount') }).click();
+      await page.getByLabel(t('zh-Hant', 'page.emailLabel')).fill(email);
+      await page.getByLabel(t('zh-Hant', 'page.passwordLabel'), { exact: true }).fill(goodPassword);
+      await page.getByRole('button', { name: t('zh-Hant', 'signUp.submit') }).click();
+      await expect.poll(() => page.title()).toBe(t('zh-Hant', 'consent.title', { application: APP_NAME }));
+      const message = await mail.nextMailTo(email);
+      const body = bodyOf(message.raw).replace(/\r\n/g, '\n');
+      const code = /\b(\d{6})\b/.exec(body)?.[1] ?? '';
+      const link = linkIn(message.raw, '/oauth/verify-email');
+      expect(subjectOf(message.raw)).toBe(t('zh-Hant', 'mail.verifyAddress.subject', { code }));
+      expect(body).toBe(t('zh-Hant', 'mail.verifyAddress.body', { link: link.toString(), code, minutes: 10 }));
+      await page.goto(new URL(link.pathname + link.search, stack.gatewayUrl).toString());
+      expect(await htmlLanguage(page)).toEqual({ lang: 'zh-Hant', dir: 'ltr' });
+      expect(await page.title()).toBe(t('zh-Hant', 'verifyEmail.verified.title'));
+    });
+  });
+
   it('mails the business e-mail code in Korean to a member whose profile language is ko', async () => {
     const member = await stack.createUser();
     const profile = await stack.graphql('mutation { updateMyProfile(input: { language: "ko-KR" }) { language } }', {
