@@ -210,6 +210,12 @@ describe.skipIf(!runBrowserTests)('pages in three languages (Chromium)', () => {
       await page.getByRole('button', { name: t(locale, 'signUp.submit') }).click();
       await expect.poll(() => page.getByRole('alert').textContent()).toContain(t(locale, 'password.tooShort'));
       await check();
+      // The refusal is about the password: it is the field marked, described and focused.
+      const password = page.getByLabel(t(locale, 'page.passwordLabel'), { exact: true });
+      expect(await password.getAttribute('aria-invalid')).toBe('true');
+      expect(await password.getAttribute('aria-describedby')).toBe('form-error password-hint');
+      expect(await page.getByLabel(t(locale, 'page.emailLabel')).getAttribute('aria-invalid')).toBeNull();
+      expect(await page.evaluate<string>('document.activeElement.id')).toBe('password');
       await visit(new URL(`/oauth/reset-password?token=nope&ui_locales=${locale}`, stack.gatewayUrl).toString());
       expect(await page.title()).toBe(t(locale, 'reset.invalid.title'));
       await visit(new URL(`/oauth/verify-email?token=nope&ui_locales=${locale}`, stack.gatewayUrl).toString());

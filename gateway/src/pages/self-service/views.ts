@@ -54,7 +54,10 @@ export function signUpPage(view: {
   errorField?: 'email' | 'password' | 'display_name';
 }) {
   const { t } = view;
-  const about = (name: string) => (view.error && (view.errorField ?? 'email') === name ? view.error : undefined);
+  const wrong = view.error ? (view.errorField ?? 'email') : undefined;
+  const about = (name: string) => (wrong === name ? view.error : undefined);
+  // Focus goes to the field to fix (the address first on a fresh form).
+  const focus = (name: string) => ((wrong ?? 'email') === name ? html` autofocus` : '');
   return html`<h1>${t('signUp.title')}</h1>
     <p class="lead">${t('signUp.lead')}</p>
     ${problem(view.error)}
@@ -67,8 +70,7 @@ export function signUpPage(view: {
         type="email"
         autocomplete="username"
         value="${view.email ?? ''}"
-        required
-        autofocus${fieldState(about('email'))}
+        required${focus('email')}${fieldState(about('email'))}
       />
       <label for="password">${t('page.passwordLabel')}</label>
       <input
@@ -76,7 +78,7 @@ export function signUpPage(view: {
         name="password"
         type="password"
         autocomplete="new-password"
-        required${fieldState(about('password'), 'password-hint')}
+        required${focus('password')}${fieldState(about('password'), 'password-hint')}
       />
       <p id="password-hint" class="hint">${t('signUp.passwordHint')}</p>
       <label for="display_name">${t('signUp.nameLabel')}</label>
