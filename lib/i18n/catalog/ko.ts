@@ -31,7 +31,7 @@ export const ko = {
 
   'consent.title': '{application}에 권한을 허용하시겠습니까?',
   'consent.defaultDescription': '{application}에서 회원님의 계정에 대한 접근 권한을 요청합니다.',
-  'consent.scopesHeading': '허용하면 {application}에서 다음 작업을 할 수 있습니다.',
+  'consent.scopesHeading': '허용하면 {application}에서 다음 작업을 할 수 있습니다:',
   'consent.allow': '허용',
   'consent.deny': '거부',
   'consent.signedInAs': '{email}(으)로 로그인되어 있습니다.',
@@ -49,7 +49,7 @@ export const ko = {
   'error.invalidRequest.title': '잘못된 요청',
   'error.unknownAction.title': '알 수 없는 작업',
   'error.startAgain': '애플리케이션으로 돌아가서 처음부터 다시 시작하세요.',
-  'error.formExpired.title': '양식이 만료됨',
+  'error.formExpired.title': '양식이 만료되었습니다',
   'error.formExpired.message': '이 양식을 확인할 수 없습니다. 애플리케이션으로 돌아가서 처음부터 다시 시작하세요.',
   'error.formExpired.reload': '이 양식을 확인할 수 없습니다. 페이지를 새로 고친 다음 다시 시도하세요.',
   'error.failure.title': '문제가 발생했습니다',
@@ -121,7 +121,7 @@ export const ko = {
   'signUp.createdTitle': '계정 생성 완료',
   'signUp.created': '{email}(으)로 로그인되었습니다. 이 주소로 링크를 보내 드렸으니 링크를 열어 주소를 인증하세요.',
   'signUp.verifyFirst': '{email}(으)로 링크를 보내 드렸습니다. 링크를 열어 주소를 인증한 다음 로그인하세요.',
-  'signUp.closedTitle': '가입이 닫혀 있습니다',
+  'signUp.closedTitle': '현재 회원가입을 받지 않습니다',
   'signUp.closed': '이곳에서는 관리자가 계정을 만듭니다.',
 
   'mail.verifyAddress.subject': '이메일 주소를 인증하세요: {code}',
