@@ -10,9 +10,18 @@ export const selfServicePages = {
   resetPassword: '/oauth/reset-password',
 } as const;
 
-/** The absolute link to a page, carrying a single-use token. */
-export function selfServiceLink(publicUrl: string, page: keyof typeof selfServicePages, token: string): string {
+/**
+ * The absolute link to a page, carrying a single-use token and the language of the mail it is in
+ * (as `ui_locales`), so the page opens in that language whatever the browser prefers.
+ */
+export function selfServiceLink(
+  publicUrl: string,
+  page: keyof typeof selfServicePages,
+  token: string,
+  locale?: string,
+): string {
   const url = new URL(`${publicUrl}${selfServicePages[page]}`);
   url.searchParams.set('token', token);
+  if (locale) url.searchParams.set('ui_locales', locale);
   return url.toString();
 }

@@ -11,7 +11,11 @@ describe('client address at the gateway', () => {
 
   it('takes the right-most untrusted hop behind trusted proxies', () => {
     const headers = { 'x-forwarded-for': '1.2.3.4, 198.51.100.7, 10.0.0.5', 'user-agent': 'ua' };
-    expect(originAtGateway('10.0.0.1', headers, trusted)).toEqual({ ipAddress: '198.51.100.7', userAgent: 'ua' });
+    expect(originAtGateway('10.0.0.1', headers, trusted)).toEqual({
+      ipAddress: '198.51.100.7',
+      userAgent: 'ua',
+      acceptLanguage: null,
+    });
   });
 
   it('ignores X-Forwarded-For from an untrusted peer and garbage hops', () => {

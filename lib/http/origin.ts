@@ -6,6 +6,12 @@ import { normaliseAddress } from './address-match.js';
 export interface RequestOrigin {
   readonly ipAddress: string | null;
   readonly userAgent: string | null;
+  /**
+   * The reader's language hints for mails and texts sent while serving the request (lib/i18n): the
+   * authorization request's `ui_locales` (set by the hosted pages) and the browser's Accept-Language.
+   */
+  readonly uiLocales?: string | null;
+  readonly acceptLanguage?: string | null;
 }
 
 /**
@@ -13,6 +19,8 @@ export interface RequestOrigin {
  * Subgraphs are reachable only from the gateway, so they take it as given.
  */
 export const CLIENT_IP_HEADER = 'x-membergraph-client-ip';
+/** The `ui_locales` of the authorization request a page serves, forwarded like the client address. */
+export const UI_LOCALES_HEADER = 'x-membergraph-ui-locales';
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? null;
 
@@ -34,7 +42,11 @@ export function originAtGateway(
       .filter((hop) => isIP(hop) !== 0);
     while (hops.length > 0 && ip && isTrustedProxy(ip)) ip = hops.pop() ?? ip;
   }
-  return { ipAddress: ip, userAgent: first(headers['user-agent'])?.slice(0, 512) ?? null };
+  return {
+    ipAddress: ip,
+    userAgent: first(headers['user-agent'])?.slice(0, 512) ?? null,
+    acceptLanguage: first(headers['accept-language'])?.slice(0, 512) ?? null,
+  };
 }
 
 /** In a subgraph: what the gateway forwarded. */
@@ -42,5 +54,7 @@ export function originFromGateway(headers: IncomingHttpHeaders): RequestOrigin {
   return {
     ipAddress: first(headers[CLIENT_IP_HEADER])?.slice(0, 64) ?? null,
     userAgent: first(headers['user-agent'])?.slice(0, 512) ?? null,
+    uiLocales: first(headers[UI_LOCALES_HEADER])?.slice(0, 256) ?? null,
+    acceptLanguage: first(headers['accept-language'])?.slice(0, 512) ?? null,
   };
 }

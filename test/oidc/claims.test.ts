@@ -335,6 +335,18 @@ describe('the consent page', () => {
     return { listed: listed(shown.html), tokens: await exchange(app, callbackParams, verifier, params.nonce) };
   }
 
+  it('words the list in the language the application asks for (ui_locales), the same claims', async () => {
+    const app = await registerApplication(stack);
+    const user = await fullMember();
+    const page = new PageSession(user);
+    const inKorean = await page.get({ ...(await request(app)).params, ui_locales: 'ko' });
+    expect(inKorean.status).toBe(200);
+    expect(listed(inKorean.html)).toEqual(['sub', ...Object.keys(everything(user))]);
+    expect(inKorean.html).toContain('이름: <strong>Ada Lovelace</strong>');
+    expect(inKorean.html).toContain('이메일 주소 인증 여부: <strong>아니요</strong>');
+    expect(inKorean.html).not.toContain('Your name');
+  });
+
   it.each(Object.entries(governed))('lists %s claims only while that flag is on', async (flag, claims) => {
     const app = await registerApplication(stack);
     const user = await fullMember();

@@ -519,6 +519,20 @@ describe('RP-initiated logout', () => {
     expect(unconfirmed.status).toBe(200);
     expect(await unconfirmed.text()).toContain('Sign out?');
     expect(await status(someoneElse.token)).toBe(200);
+    // The logout pages speak the language the application asks for (ui_locales), as the others do.
+    const inKorean = await logout(
+      { client_id: logoutApp.clientId, post_logout_redirect_uri: signedOut, ui_locales: 'ko' },
+      someoneElse.token,
+    );
+    const korean = await inKorean.text();
+    expect(korean).toContain('<html lang="ko"');
+    expect(korean).toContain('로그아웃하시겠습니까?');
+    const refusedInChinese = await logout({
+      post_logout_redirect_uri: 'https://attacker.example/',
+      ui_locales: 'zh-TW',
+    });
+    expect(refusedInChinese.status).toBe(400);
+    expect(await refusedInChinese.text()).toContain('無效的登出請求');
     // Signed out already: straight back to a URI the client registered.
     const anonymous = await logout({ client_id: logoutApp.clientId, post_logout_redirect_uri: signedOut, state: 'x' });
     expect(anonymous.headers.get('location')).toBe(`${signedOut}?state=x`);

@@ -6,6 +6,12 @@ import type { Logger } from '../../../lib/logging/logger.js';
 import { notePrincipal } from '../observability/metrics.js';
 import type { ContextFor } from './in-process.js';
 
+/** The `ui_locales` a hosted page is serving, for mails sent on its behalf (lib/i18n); null elsewhere. */
+export const uiLocalesOf = (res: Response): string | null => {
+  const value: unknown = res.locals['uiLocales'];
+  return typeof value === 'string' ? value : null;
+};
+
 /** The request id chosen once per request (assignRequestIds); reused everywhere after. */
 export const requestIdOf = (res: Response) => String(res.locals['requestId']);
 
@@ -30,7 +36,8 @@ export function gatewayContexts(logger: Logger, originOf: (req: Request) => Requ
       requestId,
       // Only a credential the gateway accepted goes on (a `none` route ignores the header).
       authorization: caller.forward,
-      origin: originOf(req),
+      // A hosted page serving an authorization request names its ui_locales (pages/locale.ts).
+      origin: { ...originOf(req), uiLocales: uiLocalesOf(res) },
       logger: logger.child({ requestId }),
     };
   };

@@ -8,7 +8,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { disableVendorTelemetry, type AppConfig, type SubgraphName } from '../../../lib/config/env.js';
 import { formatGraphQLError } from '../../../lib/errors/index.js';
 import { logUnexpectedErrors } from '../../../lib/errors/log-plugin.js';
-import { CLIENT_IP_HEADER } from '../../../lib/http/origin.js';
+import { CLIENT_IP_HEADER, UI_LOCALES_HEADER } from '../../../lib/http/origin.js';
 import { REQUEST_ID_HEADER } from '../../../lib/http/request-id.js';
 import type { Logger } from '../../../lib/logging/logger.js';
 import { graphqlSpanNames } from '../../../lib/observability/http-tracing.js';
@@ -41,6 +41,9 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (caller.authorization) request.http?.headers.set('authorization', caller.authorization);
     if (caller.origin?.ipAddress) request.http?.headers.set(CLIENT_IP_HEADER, caller.origin.ipAddress);
     if (caller.origin?.userAgent) request.http?.headers.set('user-agent', caller.origin.userAgent);
+    // The reader's language, for mails and texts a subgraph sends while serving this request (lib/i18n).
+    if (caller.origin?.uiLocales) request.http?.headers.set(UI_LOCALES_HEADER, caller.origin.uiLocales);
+    if (caller.origin?.acceptLanguage) request.http?.headers.set('accept-language', caller.origin.acceptLanguage);
     // W3C traceparent of the active fetch span (none while tracing is off).
     injectTraceContext(request.http?.headers);
   }

@@ -7,12 +7,13 @@ import { pageHandler, pagesOf, refuse, run, session, SESSION_COOKIE, type Pages 
 import { clearPageCookie } from '../pages/cookies.js';
 import { CSRF_FIELD, csrfAccepted, csrfToken } from '../pages/csrf.js';
 import { html } from '../pages/html.js';
+import { pageLanguage } from '../pages/locale.js';
 import { sendPage } from '../pages/layout.js';
 import { checkTheme } from '../pages/theme.js';
 import type { OpenApiOperation, RawRouteContext, RawRouteDeclaration } from '../rest/raw-route.js';
 
 /** RP-Initiated Logout 1.0 §2's parameters, in the query (GET) or the form (POST). */
-const LOGOUT_FIELDS = ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state'] as const;
+const LOGOUT_FIELDS = ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state', 'ui_locales'] as const;
 type LogoutParams = Partial<Record<(typeof LOGOUT_FIELDS)[number], string>>;
 
 function logoutParams(source: Record<string, unknown>): LogoutParams {
@@ -37,26 +38,30 @@ function originOf(uri: string | undefined): string[] {
 /** Without an ID token to say who asks, the person confirms (a cross-site link must not sign them out). */
 function confirmPage(req: Request, res: Response, pages: Pages, params: LogoutParams): void {
   const csrf = csrfToken(req, res, pages.cookies);
+  const { locale, t } = pageLanguage(req, res, params.ui_locales);
   sendPage(res, {
-    title: 'Sign out?',
+    title: t('logout.confirm.title'),
+    locale,
     theme: plainTheme,
     formTargets: originOf(params.post_logout_redirect_uri),
-    body: html`<h1>Sign out?</h1>
-      <p class="lead">You will be signed out of membergraph on this browser.</p>
+    body: html`<h1>${t('logout.confirm.title')}</h1>
+      <p class="lead">${t('logout.confirm.message')}</p>
       <form method="post" action="${END_SESSION_ENDPOINT_PATH}">
         <input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
         ${Object.entries(params).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
-        <button type="submit" name="action" value="confirm_logout">Sign out</button>
+        <button type="submit" name="action" value="confirm_logout">${t('logout.confirm.submit')}</button>
       </form>`,
   });
 }
 
-function signedOutPage(res: Response): void {
+function signedOutPage(req: Request, res: Response, params: LogoutParams): void {
+  const { locale, t } = pageLanguage(req, res, params.ui_locales);
   sendPage(res, {
-    title: 'Signed out',
+    title: t('logout.done.title'),
+    locale,
     theme: plainTheme,
-    body: html`<h1>Signed out</h1>
-      <p class="lead">You have been signed out. You can close this page.</p>`,
+    body: html`<h1>${t('logout.done.title')}</h1>
+      <p class="lead">${t('logout.done.message')}</p>`,
   });
 }
 
@@ -70,7 +75,7 @@ async function endSession(pages: Pages, req: Request, res: Response, params: Log
     confirmPage(req, res, pages, params);
     return;
   }
-  const step = { pages, req, res, params: {} };
+  const step = { pages, req, res, params: {}, language: pageLanguage(req, res, params.ui_locales) };
   let outcome;
   try {
     ({ endApplicationSession: outcome } = await run(step, { principal: anonymous }, PageEndApplicationSessionDocument, {
@@ -83,8 +88,10 @@ async function endSession(pages: Pages, req: Request, res: Response, params: Log
     }));
   } catch (error) {
     if (!(error instanceof AppError) || error.status >= 500) throw error;
-    // Never redirected: the URI is not known to be the application's.
-    refuse(res, 'Invalid logout request', error.message);
+    // Never redirected: the URI is not known to be the application's. What identity said is for
+    // the application's developers: logged, not shown to the person.
+    pages.logger.info({ reason: error.message }, 'logout request refused');
+    refuse(step, 'error.invalidLogout.title', 'error.invalidLogout.message');
     return;
   }
   const hostedUser = hosted?.principal.kind === 'user' ? hosted.principal.userId : undefined;
@@ -94,7 +101,7 @@ async function endSession(pages: Pages, req: Request, res: Response, params: Log
     clearPageCookie(res, SESSION_COOKIE, pages.cookies);
   }
   if (outcome.redirectTo) res.redirect(303, outcome.redirectTo);
-  else signedOutPage(res);
+  else signedOutPage(req, res, params);
 }
 
 const logoutOperation = (method: 'get' | 'post'): OpenApiOperation => ({
@@ -162,7 +169,12 @@ export const endSessionRoutes: readonly RawRouteDeclaration<RawRouteContext>[] =
           const body = (req.body ?? {}) as Record<string, unknown>;
           const confirmed = body['action'] === 'confirm_logout';
           if (confirmed && !csrfAccepted(req, pages.publicOrigin)) {
-            refuse(res, 'Form expired', 'This form could not be verified. Sign out again.', 403);
+            refuse(
+              { res, language: pageLanguage(req, res, logoutParams(body).ui_locales) },
+              'error.formExpired.title',
+              'error.logoutFormExpired.message',
+              403,
+            );
             return;
           }
           // A relying party may POST the request itself (RP-Initiated Logout §2): the hint says who asks.

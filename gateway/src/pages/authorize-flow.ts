@@ -7,7 +7,9 @@ import { dataAs, type ExecuteAs } from '../execution/in-process.js';
 import { PageAuthorizationPromptDocument, type PageAuthorizationPromptQuery } from '../generated/graphql.js';
 import type { RawRouteContext } from '../rest/raw-route.js';
 import { readCookies, type CookieOptions } from './cookies.js';
+import type { MessageKey } from '../../../lib/i18n/catalog.js';
 import { sendPage } from './layout.js';
+import { pageLanguage, type PageLanguage } from './locale.js';
 import { checkTheme } from './theme.js';
 import { errorPage, type FlowParams } from './views.js';
 
@@ -18,7 +20,6 @@ import { errorPage, type FlowParams } from './views.js';
  */
 
 export const SESSION_COOKIE = 'mg_session';
-export const startAgain = 'Go back to the application and start again.';
 
 /** The pages' services, made once from what the gateway gives raw routes. */
 export interface Pages {
@@ -53,6 +54,14 @@ export interface FlowStep {
   readonly req: Request;
   readonly res: Response;
   readonly params: FlowParams;
+  /** The page's language (ui_locales, else Accept-Language; consent also knows the member's own). */
+  readonly language: PageLanguage;
+}
+
+/** The step of a request whose authorization parameters are in `source` (its query or its form). */
+export function flowStep(pages: Pages, req: Request, res: Response, source: Record<string, unknown>): FlowStep {
+  const params = flowParams(source);
+  return { pages, req, res, params, language: pageLanguage(req, res, params.ui_locales) };
 }
 
 /** The application as identity sees this authorization request. */
@@ -73,6 +82,7 @@ const FLOW_FIELDS = [
   // Only so they can be refused (request_not_supported): never read.
   'request',
   'request_uri',
+  'ui_locales',
 ] as const;
 /** The authorization request's parameters (RFC 6749 §4.1.1), in the query or in each form. */
 export const flowFields: readonly string[] = FLOW_FIELDS;
@@ -112,8 +122,22 @@ export async function session(pages: Pages, req: Request): Promise<Authenticated
   return principal ? { principal, forward: `Bearer ${token}` } : undefined;
 }
 
-export function refuse(res: Response, title: string, message: string, status = 400, found?: Prompt): void {
-  sendPage(res, { title, theme: checkTheme(found?.theme), status, body: errorPage(title, message) });
+/** A refusal page: its title and message from the catalog, in the step's language. */
+export function refuse(
+  step: Pick<FlowStep, 'res' | 'language'>,
+  title: MessageKey,
+  message: MessageKey,
+  status = 400,
+  found?: Prompt,
+): void {
+  const { locale, t } = step.language;
+  sendPage(step.res, {
+    title: t(title),
+    locale,
+    theme: checkTheme(found?.theme),
+    status,
+    body: errorPage(t, t(title), t(message)),
+  });
 }
 
 /** Where the pages' forms may post besides this origin: the application's, to go back to it. */
@@ -133,7 +157,7 @@ export function formTargets(params: FlowParams): string[] {
 export async function checkedPrompt(step: FlowStep, caller: Authenticated): Promise<Prompt | undefined> {
   const { res, params } = step;
   if (!params.client_id || !params.redirect_uri) {
-    refuse(res, 'Incomplete request', 'The application did not say who it is or where to return.');
+    refuse(step, 'error.incompleteRequest.title', 'error.incompleteRequest.message');
     return undefined;
   }
   const { applicationForAuthorization: found } = await run(step, caller, PageAuthorizationPromptDocument, {
@@ -150,17 +174,11 @@ export async function checkedPrompt(step: FlowStep, caller: Authenticated): Prom
     requestUri: params.request_uri ?? null,
   });
   if (!found) {
-    refuse(res, 'Unknown application', 'This application is not registered here.');
+    refuse(step, 'error.unknownApplication.title', 'error.unknownApplication.message');
     return undefined;
   }
   if (!found.redirectUriRegistered) {
-    refuse(
-      res,
-      'Unregistered return address',
-      'The application asked to return to an address it has not registered.',
-      400,
-      found,
-    );
+    refuse(step, 'error.unregisteredRedirect.title', 'error.unregisteredRedirect.message', 400, found);
     return undefined;
   }
   if (found.refusal) {
@@ -170,19 +188,28 @@ export async function checkedPrompt(step: FlowStep, caller: Authenticated): Prom
   return found;
 }
 
+/** The language of a request that failed before (or without) its step: its query or form's ui_locales. */
+export function requestLanguage(req: Request, res: Response): PageLanguage {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const source = typeof body['ui_locales'] === 'string' ? body : (req.query as Record<string, unknown>);
+  return pageLanguage(req, res, flowParams(source).ui_locales);
+}
+
 /** A page's work, with every failure answered as a page (never JSON, never a stack). */
 export function pageHandler(pages: Pages, work: (req: Request, res: Response) => Promise<void>) {
   return async (req: Request, res: Response): Promise<void> => {
     try {
       await work(req, res);
     } catch (error) {
+      const step = { res, language: requestLanguage(req, res) };
       // Refused as the request's own fault (a NUL in a parameter, say): it cannot go on, but nothing failed.
       if (error instanceof AppError && error.status < 500) {
-        if (!res.headersSent) refuse(res, 'Invalid request', startAgain, error.status === 422 ? 400 : error.status);
+        const status = error.status === 422 ? 400 : error.status;
+        if (!res.headersSent) refuse(step, 'error.invalidRequest.title', 'error.startAgain', status);
         return;
       }
       pages.logger.error({ err: error }, 'authorization page failed');
-      if (!res.headersSent) refuse(res, 'Something went wrong', 'Try again later.', 500);
+      if (!res.headersSent) refuse(step, 'error.failure.title', 'error.failure.message', 500);
     }
   };
 }

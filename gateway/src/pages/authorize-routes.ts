@@ -6,13 +6,13 @@ import { defineFamilyRoutes } from '../rest/families.js';
 import type { RawRouteContext, RawRouteDeclaration, RawRouteDefinition } from '../rest/raw-route.js';
 import {
   checkedPrompt,
-  flowParams,
+  flowStep,
   pageHandler,
   pagesOf,
   refuse,
+  requestLanguage,
   session,
   SESSION_COOKIE,
-  startAgain,
   type FlowStep,
 } from './authorize-flow.js';
 import { authorizeFormOperation, authorizePageOperation } from './authorize-openapi.js';
@@ -55,20 +55,21 @@ const authorizePage: RawRouteDeclaration<RawRouteContext> = {
     const pages = pagesOf(context);
     return [
       pageHandler(pages, async (req, res) => {
-        await startRequest({ pages, req, res, params: flowParams(req.query) });
+        await startRequest(flowStep(pages, req, res, req.query));
       }),
     ];
   },
 };
 
 // A form the body parser refused (too large, another charset): a page for the browser, not JSON.
-const unreadableForm: ErrorRequestHandler = (error, _req, res, next) => {
+const unreadableForm: ErrorRequestHandler = (error, req, res, next) => {
   const refusal = clientRequestError(error);
   if (!refusal) {
     next(error);
     return;
   }
-  refuse(res, 'Invalid request', startAgain, refusal.code === 'VALIDATION_FAILED' ? 400 : refusal.status);
+  const status = refusal.code === 'VALIDATION_FAILED' ? 400 : refusal.status;
+  refuse({ res, language: requestLanguage(req, res) }, 'error.invalidRequest.title', 'error.startAgain', status);
 };
 
 /** Every form of the flow: sign-in, second factor, another account, consent. */
@@ -83,7 +84,7 @@ const authorizeForm: RawRouteDeclaration<RawRouteContext> = {
       express.urlencoded({ extended: false, limit: '16kb' }),
       pageHandler(pages, async (req, res) => {
         const body = (req.body ?? {}) as Record<string, unknown>;
-        const step: FlowStep = { pages, req, res, params: flowParams(body) };
+        const step = flowStep(pages, req, res, body);
         // OIDC Core §3.1.2.1: an application may POST the request itself, as a form; it is a GET's twin
         // (no form of ours, so no CSRF token: it changes nothing a GET would not).
         if (body['action'] === undefined) {
@@ -91,12 +92,7 @@ const authorizeForm: RawRouteDeclaration<RawRouteContext> = {
           return;
         }
         if (!csrfAccepted(req, pages.publicOrigin)) {
-          refuse(
-            res,
-            'Form expired',
-            'This form could not be verified. Go back to the application and start again.',
-            403,
-          );
+          refuse(step, 'error.formExpired.title', 'error.formExpired.message', 403);
           return;
         }
         const action = body['action'];
@@ -117,10 +113,10 @@ const authorizeForm: RawRouteDeclaration<RawRouteContext> = {
             return;
           }
           const found = await checkedPrompt(step, { principal: anonymous });
-          if (found) showSignIn(step, found, { message: 'Your session ended. Sign in again.', status: 401 });
+          if (found) showSignIn(step, found, { message: step.language.t('signIn.sessionEnded'), status: 401 });
           return;
         }
-        refuse(res, 'Unknown action', startAgain);
+        refuse(step, 'error.unknownAction.title', 'error.startAgain');
       }),
       unreadableForm,
     ];

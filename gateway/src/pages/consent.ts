@@ -3,6 +3,7 @@ import { PageAuthorizeDocument, PageWhoAmIDocument } from '../generated/graphql.
 import { checkedPrompt, field, formTargets, run, type FlowStep } from './authorize-flow.js';
 import { csrfToken } from './csrf.js';
 import { sendPage } from './layout.js';
+import { pageLanguage } from './locale.js';
 import { checkTheme } from './theme.js';
 import { claimNames, sharedClaimsOf } from './shared-claims.js';
 import { promptOf } from './sign-in-again.js';
@@ -55,11 +56,15 @@ export async function continueSignedIn(step: FlowStep, caller: Authenticated): P
   }
   const { me } = await run(step, caller, PageWhoAmIDocument);
   const { req, res, params, pages } = step;
+  // The member is known here: their profile language comes before the browser's.
+  const { locale, t } = pageLanguage(req, res, params.ui_locales, me?.memberProfile?.language);
   sendPage(res, {
-    title: `Allow ${found.name}?`,
+    title: t('consent.title', { application: found.name }),
+    locale,
     theme: checkTheme(found.theme),
     formTargets: formTargets(params),
     body: consentPage({
+      t,
       params,
       application: found.name,
       description: found.description ?? undefined,

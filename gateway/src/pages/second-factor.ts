@@ -14,12 +14,14 @@ export function showSecondFactor(
   problem?: { message: string; status: number },
 ): void {
   const { req, res, params, pages } = step;
+  const { locale, t } = step.language;
   sendPage(res, {
-    title: 'Two-step verification',
+    title: t('mfa.title'),
+    locale,
     theme: checkTheme(found.theme),
     formTargets: formTargets(params),
     ...(problem ? { status: problem.status } : {}),
-    body: mfaPage({ params, ticket, csrf: csrfToken(req, res, pages.cookies), error: problem?.message }),
+    body: mfaPage({ t, params, ticket, csrf: csrfToken(req, res, pages.cookies), error: problem?.message }),
   });
 }
 

@@ -1,15 +1,15 @@
-import { CLAIM_RULES, isProfileClaim, type ProfileClaim } from '../../../lib/oidc/claims.js';
+import { isProfileClaim, type ProfileClaim } from '../../../lib/oidc/claims.js';
 import type { Prompt } from './authorize-flow.js';
 
-/** One line of the consent page's "it will learn" list. */
+/** One line of the consent page's "it will learn" list; the page words it in its language. */
 export interface SharedClaim {
   readonly name: ProfileClaim | 'sub';
-  readonly label: string;
-  readonly value: string;
+  /** The value that would be released ('' for `sub`, which the list only names). */
+  readonly value: string | boolean;
 }
 
-function shown(value: unknown): string {
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+function shown(value: unknown): string | boolean {
+  if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return new Date(value * 1000).toISOString().slice(0, 10);
   return String(value);
 }
@@ -22,9 +22,9 @@ function shown(value: unknown): string {
 export function sharedClaimsOf(found: Prompt): SharedClaim[] | undefined {
   if (!found.sharedClaims) return undefined;
   const claims = JSON.parse(found.sharedClaims.claims) as Record<string, unknown>;
-  const lines: SharedClaim[] = [{ name: 'sub', label: 'An identifier for your account', value: '' }];
+  const lines: SharedClaim[] = [{ name: 'sub', value: '' }];
   for (const [name, value] of Object.entries(claims)) {
-    if (isProfileClaim(name)) lines.push({ name, label: CLAIM_RULES[name].label, value: shown(value) });
+    if (isProfileClaim(name)) lines.push({ name, value: shown(value) });
   }
   return lines;
 }

@@ -1,5 +1,6 @@
 import { anonymous } from '../../../lib/auth/principal.js';
 import { AppError } from '../../../lib/errors/index.js';
+import type { Translate } from '../../../lib/i18n/catalog.js';
 import { PageResendEmailVerificationDocument, PageSignInDocument } from '../generated/graphql.js';
 import {
   checkedPrompt,
@@ -17,26 +18,26 @@ import { sendPage } from './layout.js';
 import { completeSecondFactor, showSecondFactor } from './second-factor.js';
 import { rememberSignInFor, satisfiedBySignIn } from './sign-in-again.js';
 import { checkTheme } from './theme.js';
-import { selfServiceTexts } from './self-service/texts.js';
 import { signInPage } from './views.js';
 
-type Problem = { message: string; status: number };
+/** A refusal to show; `invalid` when it is about what was typed (the fields get aria-invalid). */
+type Problem = { message: string; status: number; invalid?: boolean };
 
 /** Messages for refusals a person can act on; anything else is "try again later". */
-function signInProblem(error: AppError): Problem {
+function signInProblem(t: Translate, error: AppError): Problem {
   switch (error.code) {
     case 'INVALID_CREDENTIALS':
-      return { message: 'The e-mail address or password is not right.', status: 401 };
+      return { message: t('signIn.invalidCredentials'), status: 401, invalid: true };
     case 'OTP_INVALID':
-      return { message: 'That code is not right, or it was already used. Try the next one.', status: 401 };
+      return { message: t('mfa.wrongCode'), status: 401 };
     case 'RATE_LIMITED':
-      return { message: 'Too many attempts. Wait a little and try again.', status: 429 };
+      return { message: t('signIn.rateLimited'), status: 429 };
     case 'FORBIDDEN':
-      return { message: 'This account cannot sign in.', status: 403 };
+      return { message: t('signIn.forbidden'), status: 403 };
     case 'VALIDATION_FAILED':
-      return { message: 'Fill in every field.', status: 400 };
+      return { message: t('signIn.missingFields'), status: 400, invalid: true };
     default:
-      return { message: 'Something went wrong on our side. Try again later.', status: 500 };
+      return { message: t('signIn.failed'), status: 500 };
   }
 }
 
@@ -47,32 +48,38 @@ function signInProblem(error: AppError): Problem {
  */
 async function resendVerification(step: FlowStep, ticket: unknown): Promise<Problem> {
   const status = 403;
-  if (typeof ticket !== 'string') return { message: selfServiceTexts.signIn.notVerifiedRecently, status };
+  const { t } = step.language;
+  if (typeof ticket !== 'string') return { message: t('signIn.notVerifiedRecently'), status };
   try {
     await run(step, { principal: anonymous }, PageResendEmailVerificationDocument, { ticket });
-    return { message: selfServiceTexts.signIn.notVerified, status };
+    return { message: t('signIn.notVerified'), status };
   } catch (error) {
     if (error instanceof AppError && error.status < 500) {
-      return { message: selfServiceTexts.signIn.notVerifiedRecently, status };
+      return { message: t('signIn.notVerifiedRecently'), status };
     }
     throw error;
   }
 }
 
-/** The sign-in page, themed for the application, with what went wrong last time. */
-export function showSignIn(step: FlowStep, found: Prompt, problem?: Problem): void {
+/** The sign-in page, themed for the application, with what went wrong last time and the address typed. */
+export function showSignIn(step: FlowStep, found: Prompt, problem?: Problem, email?: string): void {
   const { req, res, params, pages } = step;
+  const { locale, t } = step.language;
   sendPage(res, {
-    title: `Sign in to ${found.name}`,
+    title: t('signIn.pageTitle', { application: found.name }),
+    locale,
     theme: checkTheme(found.theme),
     formTargets: formTargets(params),
     status: problem?.status ?? 200,
     body: signInPage({
+      t,
       params,
       application: found.name,
       loginHint: params.login_hint,
       csrf: csrfToken(req, res, pages.cookies),
+      email,
       error: problem?.message,
+      invalid: problem?.invalid,
       signUp: pages.registrationEnabled,
     }),
   });
@@ -111,17 +118,20 @@ export async function submitSignIn(step: FlowStep, body: Record<string, unknown>
     }
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
+    const { t } = step.language;
     const ticket = error.details['mfaTicket'];
+    // Kept on the form after a refusal, so the member fixes the password instead of typing both again.
+    const typed = action === 'sign_in' ? field(body, 'email').slice(0, 320) : undefined;
     if (error.code === 'EMAIL_NOT_VERIFIED') {
-      showSignIn(step, found, await resendVerification(step, error.details['verificationTicket']));
+      showSignIn(step, found, await resendVerification(step, error.details['verificationTicket']), typed);
     } else if (error.code === 'MFA_REQUIRED' && typeof ticket === 'string') {
       showSecondFactor(step, found, ticket);
     } else if (action === 'mfa' && error.code === 'OTP_INVALID') {
-      showSecondFactor(step, found, field(body, 'mfa_ticket'), signInProblem(error));
+      showSecondFactor(step, found, field(body, 'mfa_ticket'), signInProblem(t, error));
     } else if (action === 'mfa' && error.code === 'INVALID_TOKEN') {
-      showSignIn(step, found, { message: 'That took too long. Sign in again.', status: 401 });
+      showSignIn(step, found, { message: t('signIn.tooSlow'), status: 401 });
     } else {
-      showSignIn(step, found, signInProblem(error));
+      showSignIn(step, found, signInProblem(t, error), typed);
     }
   }
 }

@@ -1,9 +1,14 @@
+import type { Translate } from '../../../lib/i18n/catalog.js';
 import { html, type SafeHtml } from './html.js';
 import { CSRF_FIELD } from './csrf.js';
+import { scopeDescription, textWithMarkup } from './locale.js';
 import { signInLinks } from './self-service/views.js';
 import { claimNames, type SharedClaim } from './shared-claims.js';
 
-/** The authorization request, carried from form to form unchanged (RFC 6749 §4.1.1 names). */
+/**
+ * The authorization request, carried from form to form unchanged (RFC 6749 §4.1.1 names, and
+ * OpenID Connect's `ui_locales`, which chooses the pages' language).
+ */
 export type FlowParams = Partial<
   Record<
     | 'response_type'
@@ -18,92 +23,135 @@ export type FlowParams = Partial<
     | 'max_age'
     | 'login_hint'
     | 'request'
-    | 'request_uri',
+    | 'request_uri'
+    | 'ui_locales',
     string
   >
 >;
 
-function hiddenFields(params: FlowParams, csrf: string): SafeHtml {
+export function hiddenFields(params: FlowParams, csrf: string): SafeHtml {
   return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
     ${Object.entries(params).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value ?? ''}" />`)}`;
 }
 
-function problem(message: string | undefined): SafeHtml | string {
-  return message ? html`<div class="error" role="alert" id="form-error">${message}</div>` : '';
+/** The id of the text that says what is wrong with a form, for its fields' aria-describedby. */
+export const FORM_ERROR_ID = 'form-error';
+
+export function problem(message: string | undefined): SafeHtml | string {
+  return message ? html`<div class="error" role="alert" id="${FORM_ERROR_ID}">${message}</div>` : '';
+}
+
+/**
+ * The attributes that tie a field to the error text when the form was refused: screen readers read
+ * the error with the field, and mark it invalid unless the refusal is not about what was typed (too
+ * many attempts, say). `hint` is the id of the field's own hint, if any.
+ */
+export function fieldState(error: string | undefined, hint?: string, invalid = true): SafeHtml | string {
+  const described = [error ? FORM_ERROR_ID : undefined, hint].filter(Boolean).join(' ');
+  return html`${described ? html` aria-describedby="${described}"` : ''}${error && invalid ? html` aria-invalid="true"` : ''}`;
 }
 
 export function signInPage(view: {
+  t: Translate;
   params: FlowParams;
   application: string;
   /** OpenID Connect login_hint: the e-mail address to offer. */
   loginHint?: string | undefined;
   csrf: string;
+  /** What the member typed, kept after a refusal (never the password). */
+  email?: string | undefined;
   error?: string | undefined;
+  /** Whether the error is about what was typed (a wrong password), not the account or the rate. */
+  invalid?: boolean | undefined;
   /** Link to the hosted sign-up page (REGISTRATION_ENABLED). */
   signUp?: boolean;
 }) {
-  const described = view.error ? 'form-error' : undefined;
-  return html`<h1>Sign in</h1>
-    <p class="lead">to continue to <strong>${view.application}</strong></p>
+  const { t } = view;
+  return html`<h1>${t('signIn.title')}</h1>
+    <p class="lead">${textWithMarkup(t, 'signIn.lead', { application: html`<strong>${view.application}</strong>` })}</p>
     ${problem(view.error)}
     <form method="post" action="/oauth/authorize" novalidate>
       ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="action" value="sign_in" />
-      <label for="email">E-mail address</label>
+      <label for="email">${t('page.emailLabel')}</label>
       <input
         id="email"
         name="email"
         type="email"
         autocomplete="username"
-        value="${view.loginHint ?? ''}"
+        value="${view.email ?? view.loginHint ?? ''}"
         required
-        autofocus${described ? html` aria-describedby="${described}"` : ''}
+        ${view.email ? '' : html`autofocus`}${fieldState(view.error, undefined, view.invalid ?? false)}
       />
-      <label for="password">Password</label>
-      <input id="password" name="password" type="password" autocomplete="current-password" required />
-      <button type="submit">Sign in</button>
+      <label for="password">${t('page.passwordLabel')}</label>
+      <input
+        id="password"
+        name="password"
+        type="password"
+        autocomplete="current-password"
+        required
+        ${view.email ? html`autofocus` : ''}${fieldState(view.error, undefined, view.invalid ?? false)}
+      />
+      <button type="submit">${t('signIn.submit')}</button>
     </form>
-    ${signInLinks(view.params, view.signUp ?? false)}`;
+    ${signInLinks(t, view.params, view.signUp ?? false)}`;
 }
 
-export function mfaPage(view: { params: FlowParams; ticket: string; csrf: string; error?: string | undefined }) {
-  return html`<h1>Two-step verification</h1>
-    <p class="lead">Enter the 6-digit code from your authenticator app, or one of your 8-digit backup codes.</p>
+export function mfaPage(view: {
+  t: Translate;
+  params: FlowParams;
+  ticket: string;
+  csrf: string;
+  error?: string | undefined;
+}) {
+  const { t } = view;
+  return html`<h1>${t('mfa.title')}</h1>
+    <p class="lead">${t('mfa.lead')}</p>
     ${problem(view.error)}
     <form method="post" action="/oauth/authorize" novalidate>
       ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="action" value="mfa" />
       <input type="hidden" name="mfa_ticket" value="${view.ticket}" />
-      <label for="code">Authentication code</label>
-      <input
-        id="code"
-        name="code"
-        type="text"
-        inputmode="numeric"
-        autocomplete="one-time-code"
-        pattern="[0-9 -]{6,10}"
-        maxlength="10"
-        required
-        autofocus
-      />
-      <button type="submit">Verify</button>
+      ${codeField(t, view.error)}
+      <button type="submit">${t('page.verify')}</button>
     </form>`;
 }
 
 /** The list of what an OpenID Connect application learns, and the field that says what was shown. */
-function sharedList(application: string, shared: readonly SharedClaim[] | undefined): SafeHtml | string {
+function sharedList(t: Translate, application: string, shared: readonly SharedClaim[] | undefined): SafeHtml | string {
   if (!shared) return '';
-  return html`<p id="claims-heading">${application} will learn about you:</p>
+  const valueOf = (value: string | boolean) =>
+    typeof value === 'boolean' ? t(value ? 'claim.yes' : 'claim.no') : value;
+  return html`<p id="claims-heading">${t('consent.sharedHeading', { application })}</p>
     <ul class="scopes claims" aria-labelledby="claims-heading">
       ${shared.map((line) =>
-        line.value
-          ? html`<li data-claim="${line.name}">${line.label}: <strong>${line.value}</strong></li>`
-          : html`<li data-claim="${line.name}">${line.label}</li>`,
+        line.value === ''
+          ? html`<li data-claim="${line.name}">${t(`claim.${line.name}`)}</li>`
+          : html`<li data-claim="${line.name}">
+              ${t(`claim.${line.name}`)}: <strong>${valueOf(line.value)}</strong>
+            </li>`,
       )}
     </ul>`;
 }
 
+/** The second-factor code field (sign-in and reset alike). */
+export function codeField(t: Translate, error: string | undefined): SafeHtml {
+  return html`<label for="code">${t('page.codeLabel')}</label>
+    <input
+      id="code"
+      name="code"
+      type="text"
+      inputmode="numeric"
+      autocomplete="one-time-code"
+      pattern="[0-9 -]{6,10}"
+      maxlength="10"
+      required
+      autofocus${fieldState(error)}
+    />`;
+}
+
 export function consentPage(view: {
+  t: Translate;
   params: FlowParams;
   application: string;
   description: string | undefined;
@@ -113,27 +161,32 @@ export function consentPage(view: {
   email: string;
   csrf: string;
 }) {
-  return html`<h1>Allow ${view.application}?</h1>
-    <p class="lead">${view.description ?? `${view.application} asks for access to your account.`}</p>
-    <p id="scopes-heading">If you allow it, ${view.application} may:</p>
+  const { t } = view;
+  const application = view.application;
+  return html`<h1>${t('consent.title', { application })}</h1>
+    <p class="lead">${view.description ?? t('consent.defaultDescription', { application })}</p>
+    <p id="scopes-heading">${t('consent.scopesHeading', { application })}</p>
     <ul class="scopes" aria-labelledby="scopes-heading">
-      ${view.scopes.map((scope) => html`<li>${scope.description}</li>`)}
+      ${view.scopes.map((scope) => html`<li>${scopeDescription(t, scope)}</li>`)}
     </ul>
-    ${sharedList(view.application, view.shared)}
+    ${sharedList(t, view.application, view.shared)}
     <form method="post" action="/oauth/authorize">
       ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="claims" value="${claimNames(view.shared).join(' ')}" />
-      <button type="submit" name="action" value="approve">Allow</button>
-      <button type="submit" name="action" value="deny" class="secondary">Deny</button>
+      <button type="submit" name="action" value="approve">${t('consent.allow')}</button>
+      <button type="submit" name="action" value="deny" class="secondary">${t('consent.deny')}</button>
     </form>
     <form method="post" action="/oauth/authorize" class="who">
-      ${hiddenFields(view.params, view.csrf)} Signed in as <strong>${view.email}</strong>.
-      <button type="submit" name="action" value="switch_account" class="secondary">Use another account</button>
+      ${hiddenFields(view.params, view.csrf)}
+      <p>${textWithMarkup(t, 'consent.signedInAs', { email: html`<strong>${view.email}</strong>` })}</p>
+      <button type="submit" name="action" value="switch_account" class="secondary">
+        ${t('consent.switchAccount')}
+      </button>
     </form>`;
 }
 
-export function errorPage(title: string, message: string) {
+export function errorPage(t: Translate, title: string, message: string) {
   return html`<h1>${title}</h1>
     <div class="error" role="alert">${message}</div>
-    <p class="lead">You can close this page and go back to the application.</p>`;
+    <p class="lead">${t('page.closeAndReturn')}</p>`;
 }

@@ -4,6 +4,14 @@ import type { OpenApiOperation } from '../../rest/raw-route.js';
 const page = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
 const tags = ['oauth: self-service pages'];
 const token = { name: 'token', in: 'query', required: true, schema: { type: 'string' } };
+/** The page's language (docs/languages.md); mail links carry the mail's. */
+const uiLocales = {
+  name: 'ui_locales',
+  in: 'query',
+  required: false,
+  description: 'Space-separated language tags, first supported wins (en, ko, zh-Hant)',
+  schema: { type: 'string' },
+};
 const form = (fields: readonly string[]) => ({
   required: true,
   content: {
@@ -19,7 +27,7 @@ export const verifyEmailPageOperation: OpenApiOperation = {
   summary: "A verification mail's link: verifies the address (or applies a change of address) once",
   tags,
   security: [{}],
-  parameters: [token],
+  parameters: [token, uiLocales],
   responses: {
     '200': page('Verified, or the new address replaced the old one'),
     '404': page('No such link'),
@@ -55,7 +63,7 @@ export const resetPasswordPageOperation: OpenApiOperation = {
   summary: "A reset mail's link: the form for the new password, or why the link no longer works",
   tags,
   security: [{}],
-  parameters: [token],
+  parameters: [token, uiLocales],
   responses: { '200': page('The form'), '410': page('Used, expired, superseded or unknown link'), ...limited },
 };
 
@@ -64,7 +72,7 @@ export const resetPasswordOperation: OpenApiOperation = {
   summary: 'Sets the new password (action=reset) and signs in, with the second factor when enrolled (action=mfa)',
   tags,
   security: [{}],
-  requestBody: form(['action', 'token', 'password', 'mfa_ticket', 'code', 'csrf_token']),
+  requestBody: form(['action', 'token', 'password', 'mfa_ticket', 'code', 'csrf_token', 'ui_locales']),
   responses: {
     '200': page('Password changed and signed in (session cookie set); every other session ended'),
     '400': page('The password does not meet the policy'),

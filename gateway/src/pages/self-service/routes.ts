@@ -2,6 +2,7 @@ import express from 'express';
 import { anonymous } from '../../../../lib/auth/principal.js';
 import { selfServicePages } from '../../../../lib/auth/self-service-pages.js';
 import { AppError } from '../../../../lib/errors/index.js';
+import type { MessageKey } from '../../../../lib/i18n/catalog.js';
 import {
   PageCompletePasswordResetDocument,
   PagePasswordResetLinkStatusDocument,
@@ -21,8 +22,8 @@ import {
   resetPasswordPageOperation,
   verifyEmailPageOperation,
 } from './openapi.js';
-import { isRefusedResetReason, selfServiceTexts as texts, type RefusedResetReason } from './texts.js';
-import { queryToken, show, stepOf } from './common.js';
+import { fieldMessages, passwordProblemText } from '../password-problems.js';
+import { formExpired, languageOnly, queryToken, show, stepOf } from './common.js';
 import { signUpGet, signUpPost } from './sign-up.js';
 import { forgotPasswordPage, noticePage, resetPasswordPage, resetSecondFactorPage } from './views.js';
 
@@ -31,6 +32,25 @@ import { forgotPasswordPage, noticePage, resetPasswordPage, resetSecondFactorPag
  * forgotten-password flow (ask for a link, follow it, choose a password, be signed in). Server-rendered like the sign-in
  * page (same layout, CSP, CSRF check, no script); identity's operations hold every rule.
  */
+
+/** The reasons completePasswordReset gives for a refused link (INVALID_TOKEN details.reason). */
+const REFUSED_RESET_REASONS = ['used', 'expired', 'superseded', 'invalid'] as const;
+type RefusedResetReason = (typeof REFUSED_RESET_REASONS)[number];
+
+function isRefusedResetReason(value: unknown): value is RefusedResetReason {
+  return (REFUSED_RESET_REASONS as readonly unknown[]).includes(value);
+}
+
+/** The catalog's words for each outcome of opening a verification link. */
+const VERIFY_EMAIL_TEXTS = {
+  VERIFIED: ['verifyEmail.verified.title', 'verifyEmail.verified.message'],
+  CHANGED: ['verifyEmail.changed.title', 'verifyEmail.changed.message'],
+  USED: ['verifyEmail.used.title', 'verifyEmail.used.message'],
+  EXPIRED: ['verifyEmail.expired.title', 'verifyEmail.expired.message'],
+  SUPERSEDED: ['verifyEmail.superseded.title', 'verifyEmail.superseded.message'],
+  INVALID: ['verifyEmail.invalid.title', 'verifyEmail.invalid.message'],
+  TAKEN: ['verifyEmail.taken.title', 'verifyEmail.taken.message'],
+} as const satisfies Record<string, readonly [MessageKey, MessageKey]>;
 
 /** The reset link lives 30 minutes (identity's PASSWORD_RESET_TTL_MS), as the page tells. */
 const RESET_LINK_MINUTES = 30;
@@ -45,16 +65,19 @@ const verifyEmailPage: RawRouteDeclaration<RawRouteContext> = {
     const pages = pagesOf(context);
     return [
       pageHandler(pages, async (req, res) => {
-        const step = stepOf(pages, req, res, {});
+        const step = stepOf(pages, req, res, languageOnly(req.query));
+        const { t } = step.language;
         const { verifyEmail } = await run(step, { principal: anonymous }, PageVerifyEmailDocument, {
           token: queryToken(req),
         });
-        const words = texts.verifyEmail[verifyEmail.status];
+        const [titleKey, messageKey] = VERIFY_EMAIL_TEXTS[verifyEmail.status];
+        const title = t(titleKey);
+        const message = t(messageKey, { email: verifyEmail.email ?? '' });
         const good = verifyEmail.status === 'VERIFIED' || verifyEmail.status === 'CHANGED';
         show(
           step,
-          words.title,
-          noticePage({ title: words.title, message: words.message(verifyEmail.email ?? ''), alert: !good }),
+          title,
+          noticePage({ t, title, message, alert: !good }),
           good ? 200 : verifyEmail.status === 'INVALID' ? 404 : 410,
         );
       }),
@@ -72,10 +95,11 @@ const forgotPasswordGet: RawRouteDeclaration<RawRouteContext> = {
     return [
       pageHandler(pages, async (req, res) => {
         const step = stepOf(pages, req, res, req.query);
+        const { t } = step.language;
         show(
           step,
-          texts.forgot.title,
-          forgotPasswordPage({ params: step.params, csrf: csrfToken(req, res, pages.cookies) }),
+          t('forgot.title'),
+          forgotPasswordPage({ t, params: step.params, csrf: csrfToken(req, res, pages.cookies) }),
         );
       }),
     ];
@@ -95,28 +119,26 @@ const forgotPasswordPost: RawRouteDeclaration<RawRouteContext> = {
       pageHandler(pages, async (req, res) => {
         const body = (req.body ?? {}) as Record<string, unknown>;
         const step = stepOf(pages, req, res, body);
+        const { t } = step.language;
         if (!csrfAccepted(req, pages.publicOrigin)) {
-          show(step, texts.formExpired.title, noticePage({ ...texts.formExpired, alert: true }), 403);
+          formExpired(step);
           return;
         }
         const email = field(body, 'email').trim();
         if (!email) {
           const csrf = csrfToken(req, res, pages.cookies);
-          show(
-            step,
-            texts.forgot.title,
-            forgotPasswordPage({ params: step.params, csrf, error: texts.forgot.missingEmail }),
-            400,
-          );
+          const error = t('forgot.missingEmail');
+          show(step, t('forgot.title'), forgotPasswordPage({ t, params: step.params, csrf, error }), 400);
           return;
         }
         await run(step, { principal: anonymous }, PageRequestPasswordResetDocument, { email });
         show(
           step,
-          texts.forgot.sentTitle,
+          t('forgot.sentTitle'),
           noticePage({
-            title: texts.forgot.sentTitle,
-            message: texts.forgot.sent(RESET_LINK_MINUTES),
+            t,
+            title: t('forgot.sentTitle'),
+            message: t('forgot.sent', { minutes: RESET_LINK_MINUTES }),
             params: step.params,
           }),
         );
@@ -126,8 +148,10 @@ const forgotPasswordPost: RawRouteDeclaration<RawRouteContext> = {
 };
 
 function showRefusedLink(step: FlowStep, reason: RefusedResetReason): void {
-  const words = texts.reset.refused[reason];
-  show(step, words.title, noticePage({ title: words.title, message: words.message, alert: true, askAgain: true }), 410);
+  const { t } = step.language;
+  const title = t(`reset.${reason}.title`);
+  const message = t(`reset.${reason}.message`);
+  show(step, title, noticePage({ t, title, message, alert: true, askAgain: true }), 410);
 }
 
 const resetPasswordGet: RawRouteDeclaration<RawRouteContext> = {
@@ -139,7 +163,7 @@ const resetPasswordGet: RawRouteDeclaration<RawRouteContext> = {
     const pages = pagesOf(context);
     return [
       pageHandler(pages, async (req, res) => {
-        const step = stepOf(pages, req, res, {});
+        const step = stepOf(pages, req, res, languageOnly(req.query));
         const token = queryToken(req);
         const { passwordResetLinkStatus: status } = await run(
           step,
@@ -160,7 +184,12 @@ const resetPasswordGet: RawRouteDeclaration<RawRouteContext> = {
           );
           return;
         }
-        show(step, texts.reset.title, resetPasswordPage({ token, csrf: csrfToken(req, res, pages.cookies) }));
+        const { t } = step.language;
+        show(
+          step,
+          t('reset.title'),
+          resetPasswordPage({ t, params: step.params, token, csrf: csrfToken(req, res, pages.cookies) }),
+        );
       }),
     ];
   },
@@ -172,24 +201,14 @@ function signedIn(step: FlowStep, tokens: { accessToken: string; expiresIn: numb
     ...step.pages.cookies,
     maxAgeSeconds: tokens.expiresIn,
   });
-  show(step, texts.reset.doneTitle, noticePage({ title: texts.reset.doneTitle, message: texts.reset.done(email) }));
-}
-
-/** The problems of a refused password, as identity words them ("must be at least 8 characters"). */
-function passwordProblem(error: AppError): string {
-  const fields = error.details['fields'];
-  const messages = Array.isArray(fields)
-    ? fields.flatMap((entry: unknown) =>
-        typeof entry === 'object' && entry !== null && typeof (entry as { message?: unknown }).message === 'string'
-          ? [(entry as { message: string }).message]
-          : [],
-      )
-    : [];
-  return messages.length > 0 ? `${texts.reset.passwordLabel}: ${messages.join('; ')}.` : error.message;
+  const { t } = step.language;
+  const title = t('reset.doneTitle');
+  show(step, title, noticePage({ t, title, message: t('reset.done', { email }) }));
 }
 
 async function submitReset(step: FlowStep, body: Record<string, unknown>): Promise<void> {
   const { req, res, pages } = step;
+  const { t } = step.language;
   const token = field(body, 'token');
   try {
     const { completePasswordReset } = await run(step, { principal: anonymous }, PageCompletePasswordResetDocument, {
@@ -202,13 +221,14 @@ async function submitReset(step: FlowStep, body: Record<string, unknown>): Promi
     const ticket = error.details['mfaTicket'];
     if (error.code === 'MFA_REQUIRED' && typeof ticket === 'string') {
       const csrf = csrfToken(req, res, pages.cookies);
-      show(step, texts.reset.mfaTitle, resetSecondFactorPage({ ticket, csrf }), 401);
+      show(step, t('mfa.title'), resetSecondFactorPage({ t, params: step.params, ticket, csrf }), 401);
     } else if (error.code === 'INVALID_TOKEN') {
       const reason = error.details['reason'];
       showRefusedLink(step, isRefusedResetReason(reason) ? reason : 'invalid');
     } else if (error.code === 'VALIDATION_FAILED') {
       const csrf = csrfToken(req, res, pages.cookies);
-      show(step, texts.reset.title, resetPasswordPage({ token, csrf, error: passwordProblem(error) }), 400);
+      const refused = passwordProblemText(t, fieldMessages(error.details, 'newPassword'), 'reset.passwordRefused');
+      show(step, t('reset.title'), resetPasswordPage({ t, params: step.params, token, csrf, error: refused }), 400);
     } else {
       throw error;
     }
@@ -217,6 +237,7 @@ async function submitReset(step: FlowStep, body: Record<string, unknown>): Promi
 
 async function submitSecondFactor(step: FlowStep, body: Record<string, unknown>): Promise<void> {
   const { req, res, pages } = step;
+  const { t } = step.language;
   const ticket = field(body, 'mfa_ticket');
   try {
     const { completeMfaSignIn } = await run(step, { principal: anonymous }, PageResetCompleteMfaDocument, {
@@ -228,14 +249,15 @@ async function submitSecondFactor(step: FlowStep, body: Record<string, unknown>)
     if (!(error instanceof AppError)) throw error;
     const csrf = csrfToken(req, res, pages.cookies);
     if (error.code === 'OTP_INVALID' || error.code === 'VALIDATION_FAILED') {
-      show(step, texts.reset.mfaTitle, resetSecondFactorPage({ ticket, csrf, error: texts.reset.mfaWrong }), 401);
-    } else if (error.code === 'INVALID_TOKEN') {
       show(
         step,
-        texts.reset.mfaTitle,
-        noticePage({ title: texts.reset.doneTitle, message: texts.reset.mfaExpired, alert: true }),
+        t('mfa.title'),
+        resetSecondFactorPage({ t, params: step.params, ticket, csrf, error: t('mfa.wrongCode') }),
         401,
       );
+    } else if (error.code === 'INVALID_TOKEN') {
+      const title = t('reset.doneTitle');
+      show(step, t('mfa.title'), noticePage({ t, title, message: t('reset.mfaExpired'), alert: true }), 401);
     } else {
       throw error;
     }
@@ -253,9 +275,9 @@ const resetPasswordPost: RawRouteDeclaration<RawRouteContext> = {
       express.urlencoded({ extended: false, limit: '16kb' }),
       pageHandler(pages, async (req, res) => {
         const body = (req.body ?? {}) as Record<string, unknown>;
-        const step = stepOf(pages, req, res, {});
+        const step = stepOf(pages, req, res, languageOnly(body));
         if (!csrfAccepted(req, pages.publicOrigin)) {
-          show(step, texts.formExpired.title, noticePage({ ...texts.formExpired, alert: true }), 403);
+          formExpired(step);
           return;
         }
         if (body['action'] === 'mfa') await submitSecondFactor(step, body);

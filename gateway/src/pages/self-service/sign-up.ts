@@ -2,14 +2,15 @@ import express from 'express';
 import { anonymous } from '../../../../lib/auth/principal.js';
 import { selfServicePages } from '../../../../lib/auth/self-service-pages.js';
 import { AppError } from '../../../../lib/errors/index.js';
+import type { MessageKey } from '../../../../lib/i18n/catalog.js';
 import { PageRegisterDocument } from '../../generated/graphql.js';
 import type { RawRouteContext, RawRouteDeclaration } from '../../rest/raw-route.js';
 import { field, pageHandler, pagesOf, run, SESSION_COOKIE, type FlowStep } from '../authorize-flow.js';
 import { setPageCookie } from '../cookies.js';
 import { csrfAccepted, csrfToken } from '../csrf.js';
-import { show, stepOf } from './common.js';
+import { fieldMessages, passwordProblemText } from '../password-problems.js';
+import { formExpired, show, stepOf } from './common.js';
 import { signUpOperation, signUpPageOperation } from './openapi.js';
-import { selfServiceTexts as texts } from './texts.js';
 import { noticePage, signUpPage } from './views.js';
 
 /**
@@ -19,27 +20,36 @@ import { noticePage, signUpPage } from './views.js';
  */
 
 function closed(step: FlowStep): void {
-  show(
-    step,
-    texts.signUp.closedTitle,
-    noticePage({ title: texts.signUp.closedTitle, message: texts.signUp.closed }),
-    404,
-  );
+  const { t } = step.language;
+  const title = t('signUp.closedTitle');
+  show(step, title, noticePage({ t, title, message: t('signUp.closed') }), 404);
 }
 
-/** What was wrong with the form, in the page's words ("E-mail address must be an email address"). */
-function formProblem(error: AppError): string {
-  if (error.code === 'CONFLICT') return texts.signUp.taken;
+type FormField = 'email' | 'password' | 'display_name';
+
+/** register's input fields, the form's field for each, and the catalog's words for a refused value. */
+const FIELD_PROBLEMS: Readonly<Record<string, readonly [FormField, MessageKey]>> = {
+  email: ['email', 'signUp.invalidEmail'],
+  password: ['password', 'signUp.invalidPassword'],
+  displayName: ['display_name', 'signUp.invalidName'],
+};
+
+/**
+ * What was wrong with the form, and which field it is about. identity names the refused field (its
+ * words are English), so the page says the field's whole rule from the catalog instead.
+ */
+function formProblem(step: FlowStep, error: AppError): { message: string; field: FormField } {
+  const { t } = step.language;
+  if (error.code === 'CONFLICT') return { message: t('signUp.taken'), field: 'email' };
   const fields = error.details['fields'];
-  if (!Array.isArray(fields)) return error.message;
-  return fields
-    .flatMap((entry: unknown) => {
-      if (typeof entry !== 'object' || entry === null) return [];
-      const { field: name, message } = entry as { field?: unknown; message?: unknown };
-      if (typeof name !== 'string' || typeof message !== 'string') return [];
-      return [`${texts.signUp.fields[name] ?? name} ${message}.`];
-    })
-    .join(' ');
+  const first: unknown = Array.isArray(fields) ? fields[0] : undefined;
+  const name = typeof first === 'object' && first !== null ? (first as { field?: unknown }).field : undefined;
+  const known = typeof name === 'string' ? FIELD_PROBLEMS[name] : undefined;
+  if (!known) return { message: t('signUp.invalidForm'), field: 'email' };
+  if (name === 'password') {
+    return { message: passwordProblemText(t, fieldMessages(error.details, 'password'), known[1]), field: 'password' };
+  }
+  return { message: t(known[1]), field: known[0] };
 }
 
 export const signUpGet: RawRouteDeclaration<RawRouteContext> = {
@@ -56,7 +66,8 @@ export const signUpGet: RawRouteDeclaration<RawRouteContext> = {
           closed(step);
           return;
         }
-        show(step, texts.signUp.title, signUpPage({ params: step.params, csrf: csrfToken(req, res, pages.cookies) }));
+        const { t } = step.language;
+        show(step, t('signUp.title'), signUpPage({ t, params: step.params, csrf: csrfToken(req, res, pages.cookies) }));
       }),
     ];
   },
@@ -74,8 +85,9 @@ export const signUpPost: RawRouteDeclaration<RawRouteContext> = {
       pageHandler(pages, async (req, res) => {
         const body = (req.body ?? {}) as Record<string, unknown>;
         const step = stepOf(pages, req, res, body);
+        const { t } = step.language;
         if (!csrfAccepted(req, pages.publicOrigin)) {
-          show(step, texts.formExpired.title, noticePage({ ...texts.formExpired, alert: true }), 403);
+          formExpired(step);
           return;
         }
         if (!pages.registrationEnabled) {
@@ -100,17 +112,19 @@ export const signUpPost: RawRouteDeclaration<RawRouteContext> = {
             );
             return;
           }
-          const title = texts.signUp.createdTitle;
-          show(step, title, noticePage({ title, message: texts.signUp.created(register.user.email) }));
+          const title = t('signUp.createdTitle');
+          show(step, title, noticePage({ t, title, message: t('signUp.created', { email: register.user.email }) }));
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           if (error.code === 'EMAIL_NOT_VERIFIED') {
-            const title = texts.signUp.createdTitle;
-            show(step, title, noticePage({ title, message: texts.signUp.verifyFirst(email), params: step.params }));
+            const title = t('signUp.createdTitle');
+            const message = t('signUp.verifyFirst', { email });
+            show(step, title, noticePage({ t, title, message, params: step.params }));
           } else if (error.code === 'VALIDATION_FAILED' || error.code === 'CONFLICT') {
             const csrf = csrfToken(req, res, pages.cookies);
-            const view = { params: step.params, csrf, email, displayName, error: formProblem(error) };
-            show(step, texts.signUp.title, signUpPage(view), error.code === 'CONFLICT' ? 409 : 400);
+            const { message, field: errorField } = formProblem(step, error);
+            const view = { t, params: step.params, csrf, email, displayName, error: message, errorField };
+            show(step, t('signUp.title'), signUpPage(view), error.code === 'CONFLICT' ? 409 : 400);
           } else if (error.code === 'FORBIDDEN') {
             closed(step);
           } else {

@@ -1,8 +1,7 @@
 import { selfServicePages } from '../../../../lib/auth/self-service-pages.js';
-import { CSRF_FIELD } from '../csrf.js';
+import type { Translate } from '../../../../lib/i18n/catalog.js';
 import { html, type SafeHtml } from '../html.js';
-import type { FlowParams } from '../views.js';
-import { selfServiceTexts as texts } from './texts.js';
+import { codeField, fieldState, hiddenFields, problem, type FlowParams } from '../views.js';
 
 /** The authorization request a sign-in page came with, so "Back to sign in" returns to it. */
 function flowQuery(params: FlowParams): string {
@@ -11,93 +10,105 @@ function flowQuery(params: FlowParams): string {
   ).toString();
 }
 
-function hiddenFields(params: FlowParams, csrf: string): SafeHtml {
-  return html`<input type="hidden" name="${CSRF_FIELD}" value="${csrf}" />
-    ${Object.entries(params).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value ?? ''}" />`)}`;
-}
-
-function problem(message: string | undefined): SafeHtml | string {
-  return message ? html`<div class="error" role="alert" id="form-error">${message}</div>` : '';
-}
-
 /** Back to the sign-in page of the flow the person came from; nothing when they came from a mail. */
-function backToSignIn(params: FlowParams): SafeHtml | string {
+function backToSignIn(t: Translate, params: FlowParams): SafeHtml | string {
   return params.client_id
-    ? html`<p class="who"><a href="/oauth/authorize?${flowQuery(params)}">${texts.forgot.backToSignIn}</a></p>`
+    ? html`<p class="who"><a href="/oauth/authorize?${flowQuery(params)}">${t('page.backToSignIn')}</a></p>`
     : '';
 }
 
 /** A page that only says something: a link's outcome, a mail sent, a refusal. */
 export function noticePage(view: {
+  t: Translate;
   title: string;
   message: string;
   alert?: boolean;
   params?: FlowParams;
   askAgain?: boolean;
 }) {
+  const { t } = view;
   return html`<h1>${view.title}</h1>
     ${view.alert ? html`<div class="error" role="alert">${view.message}</div>` : html`<p class="lead" role="status">${view.message}</p>`}
-    ${view.askAgain ? html`<p class="who"><a href="${selfServicePages.forgotPassword}">${texts.reset.askAgain}</a></p>` : ''}
-    ${backToSignIn(view.params ?? {})}`;
+    ${view.askAgain ? html`<p class="who"><a href="${selfServicePages.forgotPassword}">${t('reset.askAgain')}</a></p>` : ''}
+    ${backToSignIn(t, view.params ?? {})}`;
 }
 
 /** The sign-in page's links, carrying its authorization request: reset, and sign-up when open. */
-export function signInLinks(params: FlowParams, signUp: boolean): SafeHtml {
+export function signInLinks(t: Translate, params: FlowParams, signUp: boolean): SafeHtml {
   const query = flowQuery(params);
   const suffix = query ? `?${query}` : '';
-  return html`<p class="who">
-    <a href="${selfServicePages.forgotPassword}${suffix}">${texts.signIn.forgotPassword}</a>
-    ${signUp ? html` · <a href="${selfServicePages.signUp}${suffix}">${texts.signIn.createAccount}</a>` : ''}
+  return html`<p class="who links">
+    <a href="${selfServicePages.forgotPassword}${suffix}">${t('signIn.forgotPassword')}</a>
+    ${signUp ? html`<a href="${selfServicePages.signUp}${suffix}">${t('signIn.createAccount')}</a>` : ''}
   </p>`;
 }
 
 export function signUpPage(view: {
+  t: Translate;
   params: FlowParams;
   csrf: string;
   email?: string;
   displayName?: string;
+  /** The refusal, and the field it is about (the e-mail address when it is the whole form's). */
   error?: string;
+  errorField?: 'email' | 'password' | 'display_name';
 }) {
-  const described = view.error ? html` aria-describedby="form-error"` : '';
-  return html`<h1>${texts.signUp.title}</h1>
-    <p class="lead">${texts.signUp.lead}</p>
+  const { t } = view;
+  const wrong = view.error ? (view.errorField ?? 'email') : undefined;
+  const about = (name: string) => (wrong === name ? view.error : undefined);
+  // Focus goes to the field to fix (the address first on a fresh form).
+  const focus = (name: string) => ((wrong ?? 'email') === name ? html` autofocus` : '');
+  return html`<h1>${t('signUp.title')}</h1>
+    <p class="lead">${t('signUp.lead')}</p>
     ${problem(view.error)}
     <form method="post" action="${selfServicePages.signUp}" novalidate>
       ${hiddenFields(view.params, view.csrf)}
-      <label for="email">${texts.signUp.emailLabel}</label>
+      <label for="email">${t('page.emailLabel')}</label>
       <input
         id="email"
         name="email"
         type="email"
         autocomplete="username"
         value="${view.email ?? ''}"
-        required
-        autofocus${described}
+        required${focus('email')}${fieldState(about('email'))}
       />
-      <label for="password">${texts.signUp.passwordLabel}</label>
+      <label for="password">${t('page.passwordLabel')}</label>
       <input
         id="password"
         name="password"
         type="password"
         autocomplete="new-password"
-        aria-describedby="password-hint"
-        required
+        required${focus('password')}${fieldState(about('password'), 'password-hint')}
       />
-      <p id="password-hint" class="hint">${texts.signUp.passwordHint}</p>
-      <label for="display_name">${texts.signUp.nameLabel}</label>
-      <input id="display_name" name="display_name" type="text" autocomplete="name" value="${view.displayName ?? ''}" />
-      <button type="submit">${texts.signUp.submit}</button>
+      <p id="password-hint" class="hint">${t('signUp.passwordHint')}</p>
+      <label for="display_name">${t('signUp.nameLabel')}</label>
+      <input
+        id="display_name"
+        name="display_name"
+        type="text"
+        autocomplete="name"
+        value="${view.displayName ?? ''}"
+        ${fieldState(about('display_name'))}
+      />
+      <button type="submit">${t('signUp.submit')}</button>
     </form>
-    ${backToSignIn(view.params)}`;
+    ${backToSignIn(t, view.params)}`;
 }
 
-export function forgotPasswordPage(view: { params: FlowParams; csrf: string; email?: string; error?: string }) {
-  return html`<h1>${texts.forgot.title}</h1>
-    <p class="lead">${texts.forgot.lead}</p>
+export function forgotPasswordPage(view: {
+  t: Translate;
+  params: FlowParams;
+  csrf: string;
+  email?: string;
+  error?: string;
+}) {
+  const { t } = view;
+  return html`<h1>${t('forgot.title')}</h1>
+    <p class="lead">${t('forgot.lead')}</p>
     ${problem(view.error)}
     <form method="post" action="${selfServicePages.forgotPassword}" novalidate>
       ${hiddenFields(view.params, view.csrf)}
-      <label for="email">${texts.forgot.emailLabel}</label>
+      <label for="email">${t('page.emailLabel')}</label>
       <input
         id="email"
         name="email"
@@ -105,55 +116,59 @@ export function forgotPasswordPage(view: { params: FlowParams; csrf: string; ema
         autocomplete="username"
         value="${view.email ?? ''}"
         required
-        autofocus${view.error ? html` aria-describedby="form-error"` : ''}
+        autofocus${fieldState(view.error)}
       />
-      <button type="submit">${texts.forgot.submit}</button>
+      <button type="submit">${t('forgot.submit')}</button>
     </form>
-    ${backToSignIn(view.params)}`;
+    ${backToSignIn(t, view.params)}`;
 }
 
-export function resetPasswordPage(view: { token: string; csrf: string; error?: string }) {
-  return html`<h1>${texts.reset.title}</h1>
-    <p class="lead">${texts.reset.lead}</p>
+/** `params` holds only the page's `ui_locales` (self-service/common.ts languageOnly), kept by the form. */
+export function resetPasswordPage(view: {
+  t: Translate;
+  params: FlowParams;
+  token: string;
+  csrf: string;
+  error?: string;
+}) {
+  const { t } = view;
+  return html`<h1>${t('reset.title')}</h1>
+    <p class="lead" id="password-rules">${t('reset.lead')}</p>
     ${problem(view.error)}
     <form method="post" action="${selfServicePages.resetPassword}" novalidate>
-      ${hiddenFields({}, view.csrf)}
+      ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="action" value="reset" />
       <input type="hidden" name="token" value="${view.token}" />
-      <label for="password">${texts.reset.passwordLabel}</label>
+      <label for="password">${t('reset.passwordLabel')}</label>
       <input
         id="password"
         name="password"
         type="password"
         autocomplete="new-password"
         required
-        autofocus${view.error ? html` aria-describedby="form-error"` : ''}
+        autofocus${fieldState(view.error, 'password-rules')}
       />
-      <button type="submit">${texts.reset.submit}</button>
+      <button type="submit">${t('reset.submit')}</button>
     </form>`;
 }
 
 /** The second factor after a reset: the password is set, the sign-in waits for the code. */
-export function resetSecondFactorPage(view: { ticket: string; csrf: string; error?: string }) {
-  return html`<h1>${texts.reset.mfaTitle}</h1>
-    <p class="lead">${texts.reset.mfaLead}</p>
+export function resetSecondFactorPage(view: {
+  t: Translate;
+  params: FlowParams;
+  ticket: string;
+  csrf: string;
+  error?: string;
+}) {
+  const { t } = view;
+  return html`<h1>${t('mfa.title')}</h1>
+    <p class="lead">${t('reset.mfaLead')}</p>
     ${problem(view.error)}
     <form method="post" action="${selfServicePages.resetPassword}" novalidate>
-      ${hiddenFields({}, view.csrf)}
+      ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="action" value="mfa" />
       <input type="hidden" name="mfa_ticket" value="${view.ticket}" />
-      <label for="code">${texts.reset.codeLabel}</label>
-      <input
-        id="code"
-        name="code"
-        type="text"
-        inputmode="numeric"
-        autocomplete="one-time-code"
-        pattern="[0-9 -]{6,10}"
-        maxlength="10"
-        required
-        autofocus
-      />
-      <button type="submit">${texts.reset.verify}</button>
+      ${codeField(t, view.error)}
+      <button type="submit">${t('page.verify')}</button>
     </form>`;
 }

@@ -9,6 +9,7 @@ import type { OutgoingCode, Sender } from '../../../../lib/delivery/sender.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
+import { localeForRequest, type Locale } from '../../../../lib/i18n/locales.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
 import {
   DAY_MS,
@@ -184,12 +185,14 @@ export class EmailVerificationService {
         createdAt: now,
       });
     });
-    const link = selfServiceLink(this.publicUrl, 'verifyEmail', token);
+    // identity cannot read the member's profile language (member's data): the request's own language.
+    const locale = localeForRequest(origin);
+    const link = selfServiceLink(this.publicUrl, 'verifyEmail', token, locale);
     const minutes = Math.ceil(this.limits.ttlSeconds / 60);
     const message =
       purpose === EmailVerificationPurpose.PRIMARY
-        ? emailVerificationMail.verifyAddress(target, link, code, minutes)
-        : emailVerificationMail.verifyNewAddress(target, link, code, minutes);
+        ? emailVerificationMail.verifyAddress(locale, target, link, code, minutes)
+        : emailVerificationMail.verifyNewAddress(locale, target, link, code, minutes);
     try {
       await send(message);
     } catch (error) {
@@ -317,7 +320,9 @@ export class EmailVerificationService {
       if (error instanceof UniqueConstraintViolationException) return { outcome: { status: 'TAKEN' } };
       throw error;
     }
-    if (applied.previous && applied.outcome.email) await this.tellOldAddress(applied.previous, applied.outcome.email);
+    if (applied.previous && applied.outcome.email) {
+      await this.tellOldAddress(localeForRequest(origin), applied.previous, applied.outcome.email);
+    }
     return applied;
   }
 
@@ -360,8 +365,8 @@ export class EmailVerificationService {
   }
 
   /** Best effort: the change is made; a relay that refuses now is logged, not undone. */
-  private async tellOldAddress(previous: string, current: string): Promise<void> {
-    const message: OutgoingCode = emailVerificationMail.addressChanged(previous, maskedAddress(current));
+  private async tellOldAddress(locale: Locale, previous: string, current: string): Promise<void> {
+    const message: OutgoingCode = emailVerificationMail.addressChanged(locale, previous, maskedAddress(current));
     try {
       await requireSender(this.sender, 'email')(message);
     } catch (error) {

@@ -1,14 +1,12 @@
 import type { OutgoingCode } from '../../../../lib/delivery/sender.js';
+import { translate } from '../../../../lib/i18n/catalog.js';
+import type { Locale } from '../../../../lib/i18n/locales.js';
 
-/** Every text of the password reset mail, in one place for a message catalog to take over. */
+/** The password reset mail, its words from the message catalog (lib/i18n, `mail.passwordReset.*`). */
 export const passwordResetMail = {
-  resetLink: (to: string, link: string, minutes: number): OutgoingCode => ({
+  resetLink: (locale: Locale, to: string, link: string, minutes: number): OutgoingCode => ({
     to,
-    subject: 'Reset your password',
-    text:
-      `Someone (we hope you) asked to reset the password of the account with this address. ` +
-      `Choose a new password here:\n\n${link}\n\n` +
-      `The link works once, for ${minutes} minutes; asking again makes this one stop working. ` +
-      `If you did not ask, ignore this message: your password stays as it is.\n`,
+    subject: translate(locale, 'mail.passwordReset.subject'),
+    text: translate(locale, 'mail.passwordReset.body', { link, minutes }),
   }),
 };

@@ -7,6 +7,7 @@ import type { Sender } from '../../../../lib/delivery/sender.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
+import { localeForRequest } from '../../../../lib/i18n/locales.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
 import {
   DAY_MS,
@@ -125,9 +126,12 @@ export class PasswordResetService {
     });
     if (!recipient) return;
     // Not awaited: how long the relay takes must not tell the caller that the address has an account.
+    // In the language of the request (the forgot-password page's): identity cannot read member profiles.
+    const locale = localeForRequest(origin);
     const message = passwordResetMail.resetLink(
+      locale,
       recipient,
-      selfServiceLink(this.publicUrl, 'resetPassword', token),
+      selfServiceLink(this.publicUrl, 'resetPassword', token, locale),
       PASSWORD_RESET_TTL_MS / 60_000,
     );
     send(message).catch((error: unknown) => this.logger.error({ err: error }, 'password reset mail not delivered'));

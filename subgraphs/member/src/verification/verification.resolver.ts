@@ -11,7 +11,7 @@ export class VerificationResolver {
   constructor(private readonly verifications: VerificationService) {}
 
   private async start(context: SubgraphContext, purpose: VerificationPurpose, target: string) {
-    const started = await this.verifications.start(context.em, profileOwner(context), purpose, target);
+    const started = await this.verifications.start(context.em, profileOwner(context), purpose, target, context.origin);
     return Object.assign(new VerificationChallengeType(), started);
   }
 

@@ -5,7 +5,10 @@ import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
-import type { MemberProfile } from '../profile/member-profile.entity.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
+import { translate } from '../../../../lib/i18n/catalog.js';
+import { localeForRequest, type Locale } from '../../../../lib/i18n/locales.js';
+import { MemberProfile } from '../profile/member-profile.entity.js';
 import { recordProfileUpdate } from '../profile/profile-events.js';
 import type { ProfileOwner } from '../profile/profile-owner.js';
 import { checkEmail, checkPhone, ensureProfile } from '../profile/profile.service.js';
@@ -31,7 +34,7 @@ interface Channel {
   readonly label: string;
   /** The stored form of a target, or why it is refused. */
   normalize(raw: string): { ok: true; value: string } | { ok: false; message: string };
-  message(target: string, code: string, ttlMinutes: number): OutgoingCode;
+  message(locale: Locale, target: string, code: string, ttlMinutes: number): OutgoingCode;
   prove(profile: MemberProfile, target: string, at: Date): void;
 }
 
@@ -43,12 +46,10 @@ const channels: Record<VerificationPurpose, Channel> = {
       const checked = checkEmail(raw);
       return checked.ok ? checked : { ok: false, message: checked.message };
     },
-    message: (to, code, minutes) => ({
+    message: (locale, to, code, minutes) => ({
       to,
-      subject: `Your verification code: ${code}`,
-      text:
-        `Your membergraph verification code is ${code}.\n\n` +
-        `It expires in ${minutes} minutes. If you did not ask for it, ignore this message.\n`,
+      subject: translate(locale, 'mail.businessEmail.subject', { code }),
+      text: translate(locale, 'mail.businessEmail.body', { code, minutes }),
     }),
     prove(profile, target, at) {
       profile.businessEmail = target;
@@ -62,10 +63,10 @@ const channels: Record<VerificationPurpose, Channel> = {
       const checked = checkPhone(raw.trim());
       return checked.ok ? checked : { ok: false, message: checked.message };
     },
-    message: (to, code, minutes) => ({
+    message: (locale, to, code, minutes) => ({
       to,
-      subject: 'Verification code',
-      text: `${code} is your membergraph verification code. It expires in ${minutes} minutes.`,
+      subject: translate(locale, 'sms.businessPhone.subject'),
+      text: translate(locale, 'sms.businessPhone.body', { code, minutes }),
     }),
     prove(profile, target, at) {
       profile.businessPhone = target;
@@ -100,11 +101,16 @@ export class VerificationService {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * Sends a code. Its words are in the request's `ui_locales`, else the member's profile language,
+   * else the request's Accept-Language (`origin`, as the gateway forwarded them), else English.
+   */
   async start(
     em: EntityManager,
     owner: ProfileOwner,
     purpose: VerificationPurpose,
     rawTarget: string | null | undefined,
+    origin: Pick<RequestOrigin, 'uiLocales' | 'acceptLanguage'> = {},
     clock: () => Date = () => new Date(),
   ): Promise<StartedChallenge> {
     const channel = channels[purpose];
@@ -137,8 +143,10 @@ export class VerificationService {
       return created;
     });
 
+    const profile = await em.fork().findOne(MemberProfile, { userId: owner.userId }, { fields: ['language'] });
+    const locale = localeForRequest(origin, profile?.language);
     try {
-      await send(channel.message(target, code, Math.ceil(this.limits.ttlSeconds / 60)));
+      await send(channel.message(locale, target, code, Math.ceil(this.limits.ttlSeconds / 60)));
     } catch (error) {
       // Undelivered: forget it, so it neither blocks a retry (cooldown) nor counts toward the limits,
       // and the code the member already has keeps working.
