@@ -1,9 +1,9 @@
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import { anonymous } from '../../../lib/auth/principal.js';
 import { AppError } from '../../../lib/errors/index.js';
 import { END_SESSION_ENDPOINT_PATH } from '../discovery/metadata.js';
 import { PageEndApplicationSessionDocument, PageSignOutDocument } from '../generated/graphql.js';
-import { pageHandler, pagesOf, refuse, run, session, SESSION_COOKIE, type Pages } from '../pages/authorize-flow.js';
+import { refuse, run, session, SESSION_COOKIE, type Pages } from '../pages/authorize-flow.js';
 import { clearPageCookie } from '../pages/cookies.js';
 import { CSRF_FIELD, csrfAccepted, csrfToken } from '../pages/csrf.js';
 import { html } from '../pages/html.js';
@@ -11,6 +11,7 @@ import { pageLanguage } from '../pages/locale.js';
 import { sendPage } from '../pages/layout.js';
 import { checkTheme } from '../pages/theme.js';
 import type { OpenApiOperation, RawRouteContext, RawRouteDeclaration } from '../rest/raw-route.js';
+import { formHandlers, pageHandlers } from '../pages/page-handlers.js';
 
 /** RP-Initiated Logout 1.0 §2's parameters, in the query (GET) or the form (POST). */
 const LOGOUT_FIELDS = ['id_token_hint', 'client_id', 'post_logout_redirect_uri', 'state', 'ui_locales'] as const;
@@ -147,40 +148,28 @@ export const endSessionRoutes: readonly RawRouteDeclaration<RawRouteContext>[] =
     path: END_SESSION_ENDPOINT_PATH,
     rateLimit: 'general',
     openapi: logoutOperation('get'),
-    handlers: (context) => {
-      const pages = pagesOf(context);
-      return [
-        pageHandler(pages, async (req, res) => {
-          await endSession(pages, req, res, logoutParams(req.query), false);
-        }),
-      ];
-    },
+    handlers: pageHandlers(async (pages, req, res) => {
+      await endSession(pages, req, res, logoutParams(req.query), false);
+    }),
   },
   {
     method: 'post',
     path: END_SESSION_ENDPOINT_PATH,
     rateLimit: 'general',
     openapi: logoutOperation('post'),
-    handlers: (context) => {
-      const pages = pagesOf(context);
-      return [
-        express.urlencoded({ extended: false, limit: '16kb' }),
-        pageHandler(pages, async (req, res) => {
-          const body = (req.body ?? {}) as Record<string, unknown>;
-          const confirmed = body['action'] === 'confirm_logout';
-          if (confirmed && !csrfAccepted(req, pages.publicOrigin)) {
-            refuse(
-              { res, language: pageLanguage(req, res, logoutParams(body).ui_locales) },
-              'error.formExpired.title',
-              'error.logoutFormExpired.message',
-              403,
-            );
-            return;
-          }
-          // A relying party may POST the request itself (RP-Initiated Logout §2): the hint says who asks.
-          await endSession(pages, req, res, logoutParams(body), confirmed);
-        }),
-      ];
-    },
+    handlers: formHandlers(async (pages, req, res, body) => {
+      const confirmed = body['action'] === 'confirm_logout';
+      if (confirmed && !csrfAccepted(req, pages.publicOrigin)) {
+        refuse(
+          { res, language: pageLanguage(req, res, logoutParams(body).ui_locales) },
+          'error.formExpired.title',
+          'error.logoutFormExpired.message',
+          403,
+        );
+        return;
+      }
+      // A relying party may POST the request itself (RP-Initiated Logout §2): the hint says who asks.
+      await endSession(pages, req, res, logoutParams(body), confirmed);
+    }),
   },
 ];

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler } from 'express';
 import { anonymous } from '../../../lib/auth/principal.js';
 import { AUTHORIZATION_ENDPOINT_PATH } from '../discovery/metadata.js';
 import { clientRequestError } from '../http/client-errors.js';
@@ -7,8 +7,6 @@ import type { RawRouteContext, RawRouteDeclaration, RawRouteDefinition } from '.
 import {
   checkedPrompt,
   flowStep,
-  pageHandler,
-  pagesOf,
   refuse,
   requestLanguage,
   session,
@@ -21,6 +19,7 @@ import { clearPageCookie } from './cookies.js';
 import { csrfAccepted } from './csrf.js';
 import { showSignIn, submitSignIn } from './sign-in.js';
 import { promptOf, redirectError, signInAgainReason } from './sign-in-again.js';
+import { formHandlers, pageHandlers } from './page-handlers.js';
 
 /**
  * The browser side of the authorization code flow: `GET /oauth/authorize` (the endpoint named in
@@ -51,14 +50,9 @@ const authorizePage: RawRouteDeclaration<RawRouteContext> = {
   // What password and code guessing aim at, as the POST below.
   rateLimit: 'auth',
   openapi: authorizePageOperation,
-  handlers: (context) => {
-    const pages = pagesOf(context);
-    return [
-      pageHandler(pages, async (req, res) => {
-        await startRequest(flowStep(pages, req, res, req.query));
-      }),
-    ];
-  },
+  handlers: pageHandlers(async (pages, req, res) => {
+    await startRequest(flowStep(pages, req, res, req.query));
+  }),
 };
 
 // A form the body parser refused (too large, another charset): a page for the browser, not JSON.
@@ -78,49 +72,41 @@ const authorizeForm: RawRouteDeclaration<RawRouteContext> = {
   path: AUTHORIZATION_ENDPOINT_PATH,
   rateLimit: 'auth',
   openapi: authorizeFormOperation,
-  handlers: (context) => {
-    const pages = pagesOf(context);
-    return [
-      express.urlencoded({ extended: false, limit: '16kb' }),
-      pageHandler(pages, async (req, res) => {
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        const step = flowStep(pages, req, res, body);
-        // OIDC Core §3.1.2.1: an application may POST the request itself, as a form; it is a GET's twin
-        // (no form of ours, so no CSRF token: it changes nothing a GET would not).
-        if (body['action'] === undefined) {
-          await startRequest(step);
-          return;
-        }
-        if (!csrfAccepted(req, pages.publicOrigin)) {
-          refuse(step, 'error.formExpired.title', 'error.formExpired.message', 403);
-          return;
-        }
-        const action = body['action'];
-        if (action === 'sign_in' || action === 'mfa') {
-          await submitSignIn(step, body, action);
-          return;
-        }
-        if (action === 'switch_account') {
-          clearPageCookie(res, SESSION_COOKIE, pages.cookies);
-          const found = await checkedPrompt(step, { principal: anonymous });
-          if (found) showSignIn(step, found);
-          return;
-        }
-        if (action === 'approve' || action === 'deny') {
-          const caller = await session(pages, req);
-          if (caller) {
-            await submitDecision(step, caller, action === 'deny');
-            return;
-          }
-          const found = await checkedPrompt(step, { principal: anonymous });
-          if (found) showSignIn(step, found, { message: step.language.t('signIn.sessionEnded'), status: 401 });
-          return;
-        }
-        refuse(step, 'error.unknownAction.title', 'error.startAgain');
-      }),
-      unreadableForm,
-    ];
-  },
+  handlers: formHandlers(async (pages, req, res, body) => {
+    const step = flowStep(pages, req, res, body);
+    // OIDC Core §3.1.2.1: an application may POST the request itself, as a form; it is a GET's twin
+    // (no form of ours, so no CSRF token: it changes nothing a GET would not).
+    if (body['action'] === undefined) {
+      await startRequest(step);
+      return;
+    }
+    if (!csrfAccepted(req, pages.publicOrigin)) {
+      refuse(step, 'error.formExpired.title', 'error.formExpired.message', 403);
+      return;
+    }
+    const action = body['action'];
+    if (action === 'sign_in' || action === 'mfa') {
+      await submitSignIn(step, body, action);
+      return;
+    }
+    if (action === 'switch_account') {
+      clearPageCookie(res, SESSION_COOKIE, pages.cookies);
+      const found = await checkedPrompt(step, { principal: anonymous });
+      if (found) showSignIn(step, found);
+      return;
+    }
+    if (action === 'approve' || action === 'deny') {
+      const caller = await session(pages, req);
+      if (caller) {
+        await submitDecision(step, caller, action === 'deny');
+        return;
+      }
+      const found = await checkedPrompt(step, { principal: anonymous });
+      if (found) showSignIn(step, found, { message: step.language.t('signIn.sessionEnded'), status: 401 });
+      return;
+    }
+    refuse(step, 'error.unknownAction.title', 'error.startAgain');
+  }, unreadableForm),
 };
 
 /** The hosted pages, in seed 004's family (the authorization endpoint of its OAuth service). */

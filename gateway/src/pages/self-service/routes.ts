@@ -1,4 +1,3 @@
-import express from 'express';
 import { anonymous } from '../../../../lib/auth/principal.js';
 import { selfServicePages } from '../../../../lib/auth/self-service-pages.js';
 import { AppError } from '../../../../lib/errors/index.js';
@@ -12,7 +11,7 @@ import {
 } from '../../generated/graphql.js';
 import { defineFamilyRoutes } from '../../rest/families.js';
 import type { RawRouteContext, RawRouteDeclaration, RawRouteDefinition } from '../../rest/raw-route.js';
-import { field, pageHandler, pagesOf, run, SESSION_COOKIE, type FlowStep } from '../authorize-flow.js';
+import { field, run, SESSION_COOKIE, type FlowStep } from '../authorize-flow.js';
 import { setPageCookie } from '../cookies.js';
 import { csrfAccepted, csrfToken } from '../csrf.js';
 import {
@@ -26,6 +25,7 @@ import { fieldMessages, passwordProblemText } from '../password-problems.js';
 import { formExpired, languageOnly, queryToken, show, stepOf } from './common.js';
 import { signUpGet, signUpPost } from './sign-up.js';
 import { forgotPasswordPage, noticePage, resetPasswordPage, resetSecondFactorPage } from './views.js';
+import { formHandlers, pageHandlers } from '../page-handlers.js';
 
 /**
  * The hosted self-service pages: sign-up (sign-up.ts), a verification link's landing page, and the
@@ -61,28 +61,23 @@ const verifyEmailPage: RawRouteDeclaration<RawRouteContext> = {
   // Guessing tokens aims here.
   rateLimit: 'auth',
   openapi: verifyEmailPageOperation,
-  handlers: (context) => {
-    const pages = pagesOf(context);
-    return [
-      pageHandler(pages, async (req, res) => {
-        const step = stepOf(pages, req, res, languageOnly(req.query));
-        const { t } = step.language;
-        const { verifyEmail } = await run(step, { principal: anonymous }, PageVerifyEmailDocument, {
-          token: queryToken(req),
-        });
-        const [titleKey, messageKey] = VERIFY_EMAIL_TEXTS[verifyEmail.status];
-        const title = t(titleKey);
-        const message = t(messageKey, { email: verifyEmail.email ?? '' });
-        const good = verifyEmail.status === 'VERIFIED' || verifyEmail.status === 'CHANGED';
-        show(
-          step,
-          title,
-          noticePage({ t, title, message, alert: !good }),
-          good ? 200 : verifyEmail.status === 'INVALID' ? 404 : 410,
-        );
-      }),
-    ];
-  },
+  handlers: pageHandlers(async (pages, req, res) => {
+    const step = stepOf(pages, req, res, languageOnly(req.query));
+    const { t } = step.language;
+    const { verifyEmail } = await run(step, { principal: anonymous }, PageVerifyEmailDocument, {
+      token: queryToken(req),
+    });
+    const [titleKey, messageKey] = VERIFY_EMAIL_TEXTS[verifyEmail.status];
+    const title = t(titleKey);
+    const message = t(messageKey, { email: verifyEmail.email ?? '' });
+    const good = verifyEmail.status === 'VERIFIED' || verifyEmail.status === 'CHANGED';
+    show(
+      step,
+      title,
+      noticePage({ t, title, message, alert: !good }),
+      good ? 200 : verifyEmail.status === 'INVALID' ? 404 : 410,
+    );
+  }),
 };
 
 const forgotPasswordGet: RawRouteDeclaration<RawRouteContext> = {
@@ -90,20 +85,15 @@ const forgotPasswordGet: RawRouteDeclaration<RawRouteContext> = {
   path: selfServicePages.forgotPassword,
   rateLimit: 'auth',
   openapi: forgotPasswordPageOperation,
-  handlers: (context) => {
-    const pages = pagesOf(context);
-    return [
-      pageHandler(pages, async (req, res) => {
-        const step = stepOf(pages, req, res, req.query);
-        const { t } = step.language;
-        show(
-          step,
-          t('forgot.title'),
-          forgotPasswordPage({ t, params: step.params, csrf: csrfToken(req, res, pages.cookies) }),
-        );
-      }),
-    ];
-  },
+  handlers: pageHandlers(async (pages, req, res) => {
+    const step = stepOf(pages, req, res, req.query);
+    const { t } = step.language;
+    show(
+      step,
+      t('forgot.title'),
+      forgotPasswordPage({ t, params: step.params, csrf: csrfToken(req, res, pages.cookies) }),
+    );
+  }),
 };
 
 /** The same page for every address, known or not: the operation answers alike, and so does this. */
@@ -112,39 +102,32 @@ const forgotPasswordPost: RawRouteDeclaration<RawRouteContext> = {
   path: selfServicePages.forgotPassword,
   rateLimit: 'auth',
   openapi: forgotPasswordOperation,
-  handlers: (context) => {
-    const pages = pagesOf(context);
-    return [
-      express.urlencoded({ extended: false, limit: '16kb' }),
-      pageHandler(pages, async (req, res) => {
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        const step = stepOf(pages, req, res, body);
-        const { t } = step.language;
-        if (!csrfAccepted(req, pages.publicOrigin)) {
-          formExpired(step);
-          return;
-        }
-        const email = field(body, 'email').trim();
-        if (!email) {
-          const csrf = csrfToken(req, res, pages.cookies);
-          const error = t('forgot.missingEmail');
-          show(step, t('forgot.title'), forgotPasswordPage({ t, params: step.params, csrf, error }), 400);
-          return;
-        }
-        await run(step, { principal: anonymous }, PageRequestPasswordResetDocument, { email });
-        show(
-          step,
-          t('forgot.sentTitle'),
-          noticePage({
-            t,
-            title: t('forgot.sentTitle'),
-            message: t('forgot.sent', { minutes: RESET_LINK_MINUTES }),
-            params: step.params,
-          }),
-        );
+  handlers: formHandlers(async (pages, req, res, body) => {
+    const step = stepOf(pages, req, res, body);
+    const { t } = step.language;
+    if (!csrfAccepted(req, pages.publicOrigin)) {
+      formExpired(step);
+      return;
+    }
+    const email = field(body, 'email').trim();
+    if (!email) {
+      const csrf = csrfToken(req, res, pages.cookies);
+      const error = t('forgot.missingEmail');
+      show(step, t('forgot.title'), forgotPasswordPage({ t, params: step.params, csrf, error }), 400);
+      return;
+    }
+    await run(step, { principal: anonymous }, PageRequestPasswordResetDocument, { email });
+    show(
+      step,
+      t('forgot.sentTitle'),
+      noticePage({
+        t,
+        title: t('forgot.sentTitle'),
+        message: t('forgot.sent', { minutes: RESET_LINK_MINUTES }),
+        params: step.params,
       }),
-    ];
-  },
+    );
+  }),
 };
 
 function showRefusedLink(step: FlowStep, reason: RefusedResetReason): void {
@@ -159,40 +142,35 @@ const resetPasswordGet: RawRouteDeclaration<RawRouteContext> = {
   path: selfServicePages.resetPassword,
   rateLimit: 'auth',
   openapi: resetPasswordPageOperation,
-  handlers: (context) => {
-    const pages = pagesOf(context);
-    return [
-      pageHandler(pages, async (req, res) => {
-        const step = stepOf(pages, req, res, languageOnly(req.query));
-        const token = queryToken(req);
-        const { passwordResetLinkStatus: status } = await run(
-          step,
-          { principal: anonymous },
-          PagePasswordResetLinkStatusDocument,
-          { token },
-        );
-        if (status !== 'VALID') {
-          showRefusedLink(
-            step,
-            status === 'USED'
-              ? 'used'
-              : status === 'EXPIRED'
-                ? 'expired'
-                : status === 'SUPERSEDED'
-                  ? 'superseded'
-                  : 'invalid',
-          );
-          return;
-        }
-        const { t } = step.language;
-        show(
-          step,
-          t('reset.title'),
-          resetPasswordPage({ t, params: step.params, token, csrf: csrfToken(req, res, pages.cookies) }),
-        );
-      }),
-    ];
-  },
+  handlers: pageHandlers(async (pages, req, res) => {
+    const step = stepOf(pages, req, res, languageOnly(req.query));
+    const token = queryToken(req);
+    const { passwordResetLinkStatus: status } = await run(
+      step,
+      { principal: anonymous },
+      PagePasswordResetLinkStatusDocument,
+      { token },
+    );
+    if (status !== 'VALID') {
+      showRefusedLink(
+        step,
+        status === 'USED'
+          ? 'used'
+          : status === 'EXPIRED'
+            ? 'expired'
+            : status === 'SUPERSEDED'
+              ? 'superseded'
+              : 'invalid',
+      );
+      return;
+    }
+    const { t } = step.language;
+    show(
+      step,
+      t('reset.title'),
+      resetPasswordPage({ t, params: step.params, token, csrf: csrfToken(req, res, pages.cookies) }),
+    );
+  }),
 };
 
 /** Signed in: the pages' session cookie, as the sign-in page sets it, and a page that says so. */
@@ -269,22 +247,15 @@ const resetPasswordPost: RawRouteDeclaration<RawRouteContext> = {
   path: selfServicePages.resetPassword,
   rateLimit: 'auth',
   openapi: resetPasswordOperation,
-  handlers: (context) => {
-    const pages = pagesOf(context);
-    return [
-      express.urlencoded({ extended: false, limit: '16kb' }),
-      pageHandler(pages, async (req, res) => {
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        const step = stepOf(pages, req, res, languageOnly(body));
-        if (!csrfAccepted(req, pages.publicOrigin)) {
-          formExpired(step);
-          return;
-        }
-        if (body['action'] === 'mfa') await submitSecondFactor(step, body);
-        else await submitReset(step, body);
-      }),
-    ];
-  },
+  handlers: formHandlers(async (pages, req, res, body) => {
+    const step = stepOf(pages, req, res, languageOnly(body));
+    if (!csrfAccepted(req, pages.publicOrigin)) {
+      formExpired(step);
+      return;
+    }
+    if (body['action'] === 'mfa') await submitSecondFactor(step, body);
+    else await submitReset(step, body);
+  }),
 };
 
 /** In seed 004's family, beside the authorization pages (their cookies' path). */
