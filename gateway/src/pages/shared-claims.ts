@@ -1,5 +1,4 @@
 import { isProfileClaim, type ProfileClaim } from '../../../lib/oidc/claims.js';
-import type { Prompt } from './authorize-flow.js';
 
 /** One line of the consent page's "it will learn" list; the page words it in its language. */
 export interface SharedClaim {
@@ -19,7 +18,9 @@ function shown(value: unknown): string | boolean {
  * the scopes, and the member's sharing flags as they are now), worded for the consent page. Undefined
  * when the request is not an OpenID Connect one.
  */
-export function sharedClaimsOf(found: Prompt): SharedClaim[] | undefined {
+export function sharedClaimsOf(found: {
+  readonly sharedClaims: { readonly claims: string } | null;
+}): SharedClaim[] | undefined {
   if (!found.sharedClaims) return undefined;
   const claims = JSON.parse(found.sharedClaims.claims) as Record<string, unknown>;
   const lines: SharedClaim[] = [{ name: 'sub', value: '' }];

@@ -18,6 +18,7 @@ import { sendPage } from './layout.js';
 import { completeSecondFactor, showSecondFactor } from './second-factor.js';
 import { rememberSignInFor, satisfiedBySignIn } from './sign-in-again.js';
 import { checkTheme } from './theme.js';
+import { signInLinks } from './self-service/views.js';
 import { signInPage } from './views.js';
 
 /** A refusal to show; `invalid` when it is about what was typed (the fields get aria-invalid). */
@@ -80,7 +81,7 @@ export function showSignIn(step: FlowStep, found: Prompt, problem?: Problem, ema
       email,
       error: problem?.message,
       invalid: problem?.invalid,
-      signUp: pages.registrationEnabled,
+      links: signInLinks(t, params, pages.registrationEnabled),
     }),
   });
 }

@@ -2,7 +2,6 @@ import type { Translate } from '../../../lib/i18n/catalog.js';
 import { html, type SafeHtml } from './html.js';
 import { CSRF_FIELD } from './csrf.js';
 import { scopeDescription, textWithMarkup } from './locale.js';
-import { signInLinks } from './self-service/views.js';
 import { claimNames, type SharedClaim } from './shared-claims.js';
 
 /**
@@ -63,8 +62,8 @@ export function signInPage(view: {
   error?: string | undefined;
   /** Whether the error is about what was typed (a wrong password), not the account or the rate. */
   invalid?: boolean | undefined;
-  /** Link to the hosted sign-up page (REGISTRATION_ENABLED). */
-  signUp?: boolean;
+  /** The links under the form (reset, and sign-up when open): self-service/views.ts signInLinks. */
+  links: SafeHtml;
 }) {
   const { t } = view;
   return html`<h1>${t('signIn.title')}</h1>
@@ -94,7 +93,7 @@ export function signInPage(view: {
       />
       <button type="submit">${t('signIn.submit')}</button>
     </form>
-    ${signInLinks(t, view.params, view.signUp ?? false)}`;
+    ${view.links}`;
 }
 
 export function mfaPage(view: {
