@@ -1,4 +1,4 @@
-import type { Translate } from '../../../lib/i18n/catalog.js';
+import type { MessageKey, Translate } from '../../../lib/i18n/catalog.js';
 import { html, type SafeHtml } from './html.js';
 import { CSRF_FIELD } from './csrf.js';
 import { scopeDescription, textWithMarkup } from './locale.js';
@@ -102,12 +102,15 @@ export function mfaPage(view: {
   ticket: string;
   csrf: string;
   error?: string | undefined;
+  /** Where the code goes and what the page says first: the authorization flow by default. */
+  action?: string;
+  lead?: MessageKey;
 }) {
   const { t } = view;
   return html`<h1>${t('mfa.title')}</h1>
-    <p class="lead">${t('mfa.lead')}</p>
+    <p class="lead">${t(view.lead ?? 'mfa.lead')}</p>
     ${problem(view.error)}
-    <form method="post" action="/oauth/authorize" novalidate>
+    <form method="post" action="${view.action ?? '/oauth/authorize'}" novalidate>
       ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="action" value="mfa" />
       <input type="hidden" name="mfa_ticket" value="${view.ticket}" />
@@ -134,7 +137,7 @@ function sharedList(t: Translate, application: string, shared: readonly SharedCl
 }
 
 /** The second-factor code field (sign-in and reset alike). */
-export function codeField(t: Translate, error: string | undefined): SafeHtml {
+function codeField(t: Translate, error: string | undefined): SafeHtml {
   return html`<label for="code">${t('page.codeLabel')}</label>
     <input
       id="code"

@@ -1,7 +1,7 @@
 import { selfServicePages } from '../../../../lib/auth/self-service-pages.js';
 import type { Translate } from '../../../../lib/i18n/catalog.js';
 import { html, type SafeHtml } from '../html.js';
-import { codeField, fieldState, hiddenFields, problem, type FlowParams } from '../views.js';
+import { fieldState, hiddenFields, mfaPage, problem, type FlowParams } from '../views.js';
 
 /** The authorization request a sign-in page came with, so "Back to sign in" returns to it. */
 function flowQuery(params: FlowParams): string {
@@ -160,15 +160,5 @@ export function resetSecondFactorPage(view: {
   csrf: string;
   error?: string;
 }) {
-  const { t } = view;
-  return html`<h1>${t('mfa.title')}</h1>
-    <p class="lead">${t('reset.mfaLead')}</p>
-    ${problem(view.error)}
-    <form method="post" action="${selfServicePages.resetPassword}" novalidate>
-      ${hiddenFields(view.params, view.csrf)}
-      <input type="hidden" name="action" value="mfa" />
-      <input type="hidden" name="mfa_ticket" value="${view.ticket}" />
-      ${codeField(t, view.error)}
-      <button type="submit">${t('page.verify')}</button>
-    </form>`;
+  return mfaPage({ ...view, action: selfServicePages.resetPassword, lead: 'reset.mfaLead' });
 }
