@@ -3,9 +3,15 @@ import { Redis } from 'ioredis';
 import { AppError } from '../errors/index.js';
 import { FailureStreak } from '../logging/failure-streak.js';
 import type { Logger } from '../logging/logger.js';
+import {
+  REVOCATIONS_CHANNEL,
+  REVOKED_KEY_PREFIX,
+  RevocationMirror,
+  type RevocationEntry,
+} from './revocation-announcements.js';
 import type { MemoryRevocations, SessionRevocations } from './session-revocations.js';
 
-const redisKey = (sessionId: string) => `membergraph:revoked-session:${sessionId}`;
+const redisKey = (sessionId: string) => `${REVOKED_KEY_PREFIX}${sessionId}`;
 
 /**
  * After a failure, checks skip Redis this long before trying again: a hung Redis then costs one
@@ -13,10 +19,15 @@ const redisKey = (sessionId: string) => `membergraph:revoked-session:${sessionId
  */
 const REDIS_RETRY_AFTER_MS = 1_000;
 
-/** Replicas (REDIS_URL): one key per revoked session, expiring by itself. Its errors are the caller's. */
+/**
+ * Replicas (REDIS_URL): one key per revoked session, expiring by itself, and an announcement of each
+ * write that every replica's mirror follows, so that checks are answered in memory while the mirror
+ * is in sync and by Redis while it is not. Its errors are the caller's.
+ */
 export class RedisRevocations implements SessionRevocations {
   private readonly redis: Redis;
   private readonly firstConnection: Promise<unknown>;
+  private readonly mirror: RevocationMirror;
 
   constructor(url: string, logger: Logger, options: { readonly commandTimeoutMs?: number } = {}) {
     this.redis = new Redis(url, {
@@ -31,6 +42,7 @@ export class RedisRevocations implements SessionRevocations {
     this.redis.on('error', (error) => logger.debug({ err: error }, 'redis error'));
     // Commands right after start wait (briefly) for the first connection rather than fail.
     this.firstConnection = once(this.redis, 'ready', { signal: AbortSignal.timeout(1_000) }).catch(() => undefined);
+    this.mirror = new RevocationMirror(url, this.redis, logger);
   }
 
   /** Every (re)connection: a Redis that restarted may have lost its keys. */
@@ -42,20 +54,28 @@ export class RedisRevocations implements SessionRevocations {
     await this.revokeAll([[sessionId, untilEpochSeconds]]);
   }
 
-  async revokeAll(entries: readonly (readonly [sessionId: string, untilEpochSeconds: number])[]): Promise<void> {
+  async revokeAll(entries: readonly RevocationEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.firstConnection;
     const batch = this.redis.pipeline();
     for (const [sessionId, until] of entries) batch.set(redisKey(sessionId), '1', 'EXAT', Math.ceil(until));
+    // After the keys, so that a mirror that subscribed and then scanned cannot miss one.
+    batch.publish(
+      REVOCATIONS_CHANNEL,
+      JSON.stringify(entries.map(([sessionId, until]) => [sessionId, Math.ceil(until)])),
+    );
     for (const [error] of (await batch.exec()) ?? []) if (error) throw error;
+    this.mirror.remember(entries);
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
+    if (this.mirror.complete) return this.mirror.isRevoked(sessionId);
     await this.firstConnection;
     return (await this.redis.exists(redisKey(sessionId))) === 1;
   }
 
   async close(): Promise<void> {
+    await this.mirror.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   MemoryRevocations,
@@ -8,6 +9,7 @@ import {
 } from '../../lib/auth/revocation.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { realDatabaseUrl } from '../support/database.js';
+import { redisServerAvailable, startRedisServer, type RedisServerProcess } from '../support/redis-server.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
@@ -43,9 +45,102 @@ describe.runIf(redisUrl)('Redis revocations', () => {
     try {
       const session = randomUUID();
       await a.revoke(session, now() + 60);
-      expect(await b.isRevoked(session)).toBe(true);
+      // b hears of it from the announcement, or (not yet in sync) from Redis itself.
+      await expect.poll(() => b.isRevoked(session), { timeout: 1_000, interval: 5 }).toBe(true);
     } finally {
       await a.close();
+      await b.close();
+    }
+  });
+});
+
+/**
+ * Each replica mirrors the revoked sessions (announced on a channel, and the keys read once it has
+ * subscribed), so that a check costs no round trip to Redis. A private redis-server, whose command
+ * counts are this test's alone.
+ */
+describe.skipIf(!redisServerAvailable)('a replica mirroring Redis revocations', () => {
+  let redis: RedisServerProcess;
+  let admin: Redis;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    admin = new Redis(redis.url);
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await redis?.kill();
+  });
+
+  /** EXISTS commands Redis has run so far: one per check answered by Redis rather than the mirror. */
+  const existsCalls = async () => Number(/cmdstat_exists:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+  /** Once in sync, checks stop reaching Redis; this waits until they do. */
+  const inSync = async (replica: RedisRevocations) =>
+    expect
+      .poll(
+        async () => {
+          const before = await existsCalls();
+          await replica.isRevoked(randomUUID());
+          return (await existsCalls()) - before;
+        },
+        { timeout: 5_000, interval: 20 },
+      )
+      .toBe(0);
+
+  it('answers checks from memory and hears of another replica’s revocation without asking Redis', async () => {
+    const a = new RedisRevocations(redis.url, logger);
+    const b = new RedisRevocations(redis.url, logger);
+    try {
+      const before = await a.isRevoked(randomUUID()).then(() => existsCalls());
+      await inSync(b);
+      const session = randomUUID();
+      await a.revoke(session, now() + 60);
+      await expect.poll(() => b.isRevoked(session), { timeout: 1_000, interval: 5 }).toBe(true);
+      for (let i = 0; i < 50; i += 1) expect(await b.isRevoked(randomUUID())).toBe(false);
+      expect(await b.isRevoked(session)).toBe(true);
+      // Only a's first check (and b's while syncing) went to Redis, none of the 52 after.
+      const checksInSync = (await existsCalls()) - before;
+      await inSync(b);
+      expect((await existsCalls()) - before).toBe(checksInSync);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('finds, when it subscribes again, a revocation announced while its subscription was down', async () => {
+    const b = new RedisRevocations(redis.url, logger);
+    try {
+      await inSync(b);
+      const session = randomUUID();
+      // Its subscription dropped; the revocation is written and announced to no one.
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+      const heard = await admin
+        .multi()
+        .set(`membergraph:revoked-session:${session}`, '1', 'EX', 60)
+        .publish('membergraph:revoked-sessions', JSON.stringify([[session, now() + 60]]))
+        .exec();
+      expect(heard?.[1]?.[1]).toBe(0);
+      // Back in sync (checks answered from memory again), it knows, from its scan of the keys.
+      await inSync(b);
+      const before = await existsCalls();
+      expect(await b.isRevoked(session)).toBe(true);
+      expect(await existsCalls()).toBe(before);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('ignores an unreadable announcement and checks Redis until it has read the keys again', async () => {
+    const b = new RedisRevocations(redis.url, logger);
+    try {
+      await inSync(b);
+      const session = randomUUID();
+      await admin.set(`membergraph:revoked-session:${session}`, '1', 'EX', 60);
+      await admin.publish('membergraph:revoked-sessions', '{"not":"a list"}');
+      await expect.poll(() => b.isRevoked(session), { timeout: 2_000, interval: 5 }).toBe(true);
+      await inSync(b);
+      expect(await b.isRevoked(session)).toBe(true);
+    } finally {
       await b.close();
     }
   });
