@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { AppConfig } from '../config/env.js';
+import { batchedStdout } from './batched-stdout.js';
 
 export type { Logger } from 'pino';
 
@@ -9,8 +10,8 @@ export type LogDestination = DestinationStream & { readonly isTTY?: boolean };
 
 /**
  * One structured logger per process; children carry `service` and `requestId`. Lines are JSON, one
- * per line, for whatever collects them; in development on a terminal they are made readable
- * (pino-pretty, in-process) for the person watching.
+ * per line, for whatever collects them, written in batches (batched-stdout.ts); in development on a
+ * terminal they are made readable (pino-pretty, in-process) for the person watching.
  */
 export function createLogger(
   config: Pick<AppConfig, 'logLevel'> & Partial<Pick<AppConfig, 'env'>>,
@@ -41,5 +42,5 @@ export function createLogger(
       pretty({ destination: out, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),
     );
   }
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? batchedStdout());
 }
