@@ -35,4 +35,31 @@ describe('sealed user facts', () => {
     now += 1000;
     expect(seal.open(sealed, facts.id)).toBeUndefined();
   });
+
+  it('are sealed once for the same facts while over half their life is left, anew when the facts change', () => {
+    let now = Date.parse('2026-12-04T12:00:00Z');
+    const seal = createUserFactsSeal(key, () => now);
+    const first = seal.seal(facts);
+    now += (USER_FACTS_TTL_SECONDS / 2 - 1) * 1000;
+    expect(seal.seal(facts)).toBe(first);
+    const moved = seal.seal({ ...facts, tenantId: 'tenant-c' });
+    expect(moved).not.toBe(first);
+    expect(seal.open(moved, facts.id)).toEqual({ ...facts, tenantId: 'tenant-c' });
+    now += 1000;
+    const renewed = seal.seal(facts);
+    expect(renewed).not.toBe(first);
+    // The one handed out before still opens until its own expiry, not longer, however often it is opened.
+    now += (USER_FACTS_TTL_SECONDS / 2 - 1) * 1000;
+    expect(seal.open(first, facts.id)).toEqual(facts);
+    now += 1000;
+    expect(seal.open(first, facts.id)).toBeUndefined();
+    expect(seal.open(renewed, facts.id)).toEqual(facts);
+  });
+
+  it('keep refusing a remembered seal for another user', () => {
+    const seal = createUserFactsSeal(key);
+    const sealed = seal.seal(facts);
+    expect(seal.open(sealed, facts.id)).toEqual(facts);
+    expect(seal.open(sealed, '6f1c2a52-86d5-4d5e-9a37-0d3f0f2bb002')).toBeUndefined();
+  });
 });
