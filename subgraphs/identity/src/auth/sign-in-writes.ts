@@ -23,13 +23,12 @@ function textArray(values: readonly string[]): string {
 /**
  * The writes of a successful sign-in, in the caller's transaction (the one holding the account's row
  * lock) and in one statement: the throttle counters reset and `last_login_at` set (and the password
- * hash replaced when it was made with older parameters), the session and
- * its first refresh token (stored hashed) inserted, and the `user.login` event put in the outbox.
- * Each sign-in did this through the unit of work (three inserts and an update, each its own round
- * trip, plus the change-set computation); one statement is what the sign-in's throughput wants,
- * as the password hash is the only cost it should have. The rows are the ones the entities
+ * hash replaced when it was made with older parameters), the session and its first refresh token
+ * (stored hashed) inserted, and the `user.login` event put in the outbox. Through the unit of work
+ * this was three inserts and an update, each its own round trip, after a change-set computation:
+ * the password hash should be the only real cost of a sign-in. The rows are the ones the entities
  * (Session, RefreshToken, OutboxEvent) describe, their defaults included. The account entity is
- * updated to match and left clean, so that no later flush writes it again.
+ * updated to match and its snapshot retaken, so that no later flush writes it again.
  */
 export async function writeSignIn(
   tx: EntityManager,
