@@ -13,7 +13,8 @@ export const USAGE = `npm run bench [-- options]
   --connections=<n>    concurrent connections of the issue's loads (20)
   --idle-seconds=<n>   idle window of goal 7 (15)
   --profile[=<n>]      instead of the goals: node --cpu-prof on the gateway and each subgraph under
-                       <n> s (15) of the federated query, then a summary of each profile
+                       <n> s (15) of the federated query (or, with --only=sign-in, of goal 5's
+                       sign-ins), then a summary of each profile
   --profile-dir=<dir>  where the profiles go (a new directory under $TMPDIR by default)
 
   env: BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres: a database is created there
@@ -21,13 +22,22 @@ export const USAGE = `npm run bench [-- options]
   BENCH_LOG_LEVEL (the servers' LOG_LEVEL, info as in production); BENCH_SCENARIOS=<ids> runs the
   earlier in-process scenarios (totp, events, token, …) instead.`;
 
+/** The loads `--profile` can run: goal 1's federated query or goal 5's sign-ins. */
+export type ProfiledLoad = 'federated' | 'sign-in';
+
+export interface ProfileSettings {
+  readonly seconds: number;
+  readonly dir: string;
+  readonly load: ProfiledLoad;
+}
+
 export interface Arguments {
   readonly help: boolean;
   readonly goals: ReadonlySet<string>;
   readonly root: string | undefined;
   readonly build: boolean;
   readonly settings: RunSettings;
-  readonly profile: { readonly seconds: number; readonly dir: string } | undefined;
+  readonly profile: ProfileSettings | undefined;
   readonly postgresUrl: string;
   readonly redisUrl: string;
   readonly logLevel: string;
@@ -83,9 +93,10 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     return value;
   };
   const profile = options.get('profile');
+  const goals = selectGoals(text('only'));
   return {
     help: options.has('help'),
-    goals: selectGoals(text('only')),
+    goals,
     root: text('root'),
     build: !options.has('no-build'),
     settings: {
@@ -99,6 +110,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
         ? undefined
         : {
             seconds: number('profile', 15),
+            load: profiledLoad(text('only'), goals),
             dir:
               text('profile-dir') ??
               join(tmpdir(), `membergraph-profiles-${new Date().toISOString().replace(/[:.]/g, '-')}`),
@@ -120,4 +132,13 @@ function selectGoals(only: string | undefined): ReadonlySet<string> {
     if (named.includes('2')) goals.add('1');
   }
   return goals;
+}
+
+/** `--profile` runs one load: the federated query unless `--only` names sign-in alone. */
+function profiledLoad(only: string | undefined, goals: ReadonlySet<string>): ProfiledLoad {
+  if (only === undefined || (goals.size === 1 && goals.has('1'))) return 'federated';
+  if (goals.size === 1 && goals.has('5')) return 'sign-in';
+  throw new Error(
+    `--profile runs the federated query (no --only, or --only=1) or sign-in (--only=5), not --only=${only}`,
+  );
 }

@@ -5,7 +5,7 @@ import type { GoalContext, GoalResult } from './goal.js';
 import { idleGoal } from './idle.js';
 import { meGoal } from './me.js';
 import { federatedQuery } from './queries.js';
-import { signInGoal } from './sign-in.js';
+import { createSigners, signInGoal } from './sign-in.js';
 import { snapshotGoal } from './snapshot.js';
 
 /** The goals measured on the production shape, in the order they run. */
@@ -64,14 +64,7 @@ async function runGoals(
     await createProfile(graphqlUrl, reader.token);
   }
   const eventUser = goals.has('7') ? await registerAccount(graphqlUrl, 'events') : undefined;
-  const signers: Account[] = [];
-  if (goals.has('5')) {
-    // One account per connection; a few sign-ups at a time (each one is a password hash).
-    for (let i = 0; i < context.settings.connections; i += 5) {
-      const batch = Math.min(5, context.settings.connections - i);
-      signers.push(...(await Promise.all(Array.from({ length: batch }, () => registerAccount(graphqlUrl, 'signer')))));
-    }
-  }
+  const signers = goals.has('5') ? await createSigners(graphqlUrl, context.settings.connections) : [];
 
   const results: GoalResult[] = [];
   if (reader && (goals.has('1') || goals.has('2'))) {

@@ -1,8 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Account } from '../support/api-client.js';
+import { registerAccount, type Account } from '../support/api-client.js';
 import { costedLoad } from '../support/cpu-window.js';
+import type { AnswerCheck, HttpRequestSpec } from '../support/http-load.js';
 import { machineBusyMs } from '../support/proc-stat.js';
 import type { ProductionStack } from '../support/production-stack.js';
 import { costTable, trustworthy, type GoalContext, type GoalResult } from './goal.js';
@@ -62,6 +63,32 @@ export async function argon2Bound(root: string, seconds: number): Promise<HashBo
   };
 }
 
+/** One account per connection; a few sign-ups at a time (each one is a password hash). */
+export async function createSigners(graphqlUrl: string, count: number): Promise<Account[]> {
+  const signers: Account[] = [];
+  for (let i = 0; i < count; i += 5) {
+    const batch = Math.min(5, count - i);
+    signers.push(...(await Promise.all(Array.from({ length: batch }, () => registerAccount(graphqlUrl, 'signer')))));
+  }
+  return signers;
+}
+
+/** The load of goal 5 (and of `--profile --only=sign-in`): each connection signs in its own account. */
+export function signInLoad(
+  gatewayUrl: string,
+  signers: readonly Account[],
+): { request: (worker: number) => HttpRequestSpec; check: AnswerCheck } {
+  return {
+    request: (worker) => ({
+      method: 'POST',
+      url: `${gatewayUrl}/api/v1/auth/login`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: signers[worker]!.email, password: signers[worker]!.password }),
+    }),
+    check: ({ status, body }) => (status === 200 ? undefined : `HTTP ${status}: ${body.slice(0, 200)}`),
+  };
+}
+
 /**
  * Goal 5: `POST /api/v1/auth/login` through the gateway, each connection signing in an account of
  * its own (sign-ins of one account wait for each other by design: the throttle locks the account's
@@ -85,13 +112,7 @@ export async function signInGoal(
     connections: signers.length,
     seconds: settings.seconds,
     warmupSeconds: settings.warmupSeconds,
-    request: (worker) => ({
-      method: 'POST',
-      url: `${stack.gatewayUrl}/api/v1/auth/login`,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: signers[worker]!.email, password: signers[worker]!.password }),
-    }),
-    check: ({ status, body }) => (status === 200 ? undefined : `HTTP ${status}: ${body.slice(0, 200)}`),
+    ...signInLoad(stack.gatewayUrl, signers),
     informational: () => stack.database.backendPids(),
     signal,
   });

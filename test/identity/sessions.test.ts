@@ -121,6 +121,33 @@ describe('sign-up and sign-in', () => {
       .findOneOrFail(UserAccount, { email }, { populate: ['passwordHash'] });
     expect(account.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
+
+  it('signs in with five statements: begin, the account locked, its second factor, one write, commit', async () => {
+    const { email, tokens } = await signUp('counted');
+    const database = stack.subgraphs.identity.database;
+    const em = database.fork();
+    // A throttle count left by earlier failures is what a success resets.
+    await em.nativeUpdate(UserAccount, { id: tokens.user.id }, { failedLoginCount: 3 });
+    const before = database.statementCount();
+    const signedIn = await login(stack, email, goodPassword, { 'user-agent': 'counted/1.0' });
+    const statements = database.statementCount() - before;
+    expect(signedIn.errors).toBeUndefined();
+    expect(statements).toBe(5);
+
+    const issued = signedIn.data!.login;
+    const token = await em.findOneOrFail(
+      RefreshToken,
+      { tokenHash: hashRefreshToken(issued.refreshToken) },
+      { populate: ['session'] },
+    );
+    expect(token.session.getEntity()).toMatchObject({ amr: ['pwd'], userAgent: 'counted/1.0', revokedAt: null });
+    expect(token.expiresAt).toEqual(token.session.getEntity().expiresAt);
+    const account = await em.findOneOrFail(UserAccount, { id: tokens.user.id }, { refresh: true });
+    expect(account.failedLoginCount).toBe(0);
+    expect(account.lastLoginAt).toBeInstanceOf(Date);
+    expect((await eventsFor(tokens.user.id)).filter((e) => e.type === 'user.login')).toHaveLength(2);
+    expect(await meId(stack, issued.accessToken)).toMatchObject({ status: 200, id: tokens.user.id });
+  });
 });
 
 describe('refresh tokens', () => {

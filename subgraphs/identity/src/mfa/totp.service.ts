@@ -215,13 +215,17 @@ export class TotpService {
     return account;
   }
 
-  /** The user's confirmed factor (with its sealed secret), or null. */
+  /**
+   * The user's confirmed factor (with its sealed secret), or null. Written as SQL and mapped (merged,
+   * refreshing one already loaded) rather than built by `findOne`: every sign-in asks.
+   */
   async confirmedFactor(em: EntityManager, userId: string): Promise<TotpFactor | null> {
-    return em.findOne(
-      TotpFactor,
-      { user: userId, confirmedAt: { $ne: null } },
-      { populate: ['secretSealed'], refresh: true },
+    const schema = em.config.get('schema');
+    const [row] = await em.execute<Record<string, unknown>[]>(
+      `select * from "${schema}"."totp_factor" where user_id = ? and confirmed_at is not null limit 1`,
+      [userId],
     );
+    return row ? em.map(TotpFactor, row) : null;
   }
 
   /**

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '../../../../lib/db/orm.js';
+import type { EventRecordOf } from '../../../../lib/events/record.js';
+import type { RequestOrigin } from '../../../../lib/http/origin.js';
+import { hashRefreshToken, type SessionService } from '../session/session.service.js';
+import type { Session } from '../session/session.entity.js';
+import type { UserAccount } from '../user/user.entity.js';
+
+/** What an access token needs of the session a sign-in opened. */
+export type OpenedSession = Pick<Session, 'id' | 'amr' | 'authTime'>;
+
+export interface SignInWrites {
+  readonly session: OpenedSession;
+  /** The session's first refresh token; only its SHA-256 is stored. */
+  readonly refreshToken: string;
+}
+
+/** A PostgreSQL text[] literal: each element quoted, so no value can split or end the array. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/**
+ * The writes of a successful sign-in, in the caller's transaction (the one holding the account's row
+ * lock) and in one statement: the throttle counters reset and `last_login_at` set (and the password
+ * hash replaced when it was made with older parameters), the session and its first refresh token
+ * (stored hashed) inserted, and the `user.login` event put in the outbox. Through the unit of work
+ * this was three inserts and an update, each its own round trip, after a change-set computation:
+ * the password hash should be the only real cost of a sign-in. The rows are the ones the entities
+ * (Session, RefreshToken, OutboxEvent) describe, their defaults included. The account entity is
+ * updated to match and its snapshot retaken, so that no later flush writes it again.
+ */
+export async function writeSignIn(
+  tx: EntityManager,
+  sessions: SessionService,
+  signIn: {
+    readonly account: UserAccount;
+    readonly amr: readonly string[];
+    readonly origin: RequestOrigin;
+    readonly now: Date;
+    /** A new hash of the password, when the stored one was made with other parameters than today's. */
+    readonly rehashedPassword?: string;
+  },
+): Promise<SignInWrites> {
+  const { account, amr, origin, now } = signIn;
+  const passwordHash = signIn.rehashedPassword ?? null;
+  const schema = tx.config.get('schema');
+  // As the unit of work had it: the account's sign-in time is the check's, the session's its opening.
+  const opened = new Date();
+  const sessionId = randomUUID();
+  const expiresAt = sessions.expiryFrom(opened);
+  const refreshToken = sessions.mintRefreshToken(sessionId);
+  const event: EventRecordOf<'user.login'> = {
+    type: 'user.login',
+    tenantId: account.tenant.id,
+    actorUserId: account.id,
+    subjectUserId: account.id,
+    origin,
+  };
+  await tx.execute(
+    `with signed_in as (
+       update "${schema}"."user_account"
+          set failed_login_count = 0, throttled_until = null, last_login_at = ?, updated_at = ?,
+              password_hash = coalesce(?, password_hash)
+        where id = ?
+     ), opened as (
+       insert into "${schema}"."session"
+         (id, user_id, amr, auth_time, created_at, last_used_at, expires_at, ip_address, user_agent)
+       values (?, ?, ?::text[], ?, ?, ?, ?, ?, ?)
+     ), first_token as (
+       insert into "${schema}"."refresh_token" (id, session_id, token_hash, created_at, expires_at)
+       values (?, ?, ?, ?, ?)
+     )
+     insert into "${schema}"."outbox_event"
+       (id, type, occurred_at, tenant_id, actor_user_id, subject_user_id, ip_address, user_agent, payload)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
+    [
+      now,
+      opened,
+      passwordHash,
+      account.id,
+      sessionId,
+      account.id,
+      textArray(amr),
+      opened,
+      opened,
+      opened,
+      expiresAt,
+      origin.ipAddress,
+      origin.userAgent,
+      randomUUID(),
+      sessionId,
+      hashRefreshToken(refreshToken),
+      opened,
+      expiresAt,
+      randomUUID(),
+      event.type,
+      opened,
+      event.tenantId ?? null,
+      event.actorUserId ?? null,
+      event.subjectUserId ?? null,
+      event.origin?.ipAddress ?? null,
+      event.origin?.userAgent ?? null,
+      JSON.stringify(event.payload ?? {}),
+    ],
+  );
+  account.failedLoginCount = 0;
+  account.throttledUntil = null;
+  account.lastLoginAt = now;
+  account.updatedAt = opened;
+  if (passwordHash) account.passwordHash = passwordHash;
+  // The entity now says what the row says: its snapshot is taken again, so no flush updates it.
+  tx.merge(account, { refresh: true });
+  return { session: { id: sessionId, amr: [...amr], authTime: opened }, refreshToken };
+}
