@@ -90,6 +90,26 @@ interface Delivery {
   readonly events: readonly RelayedEvent[];
 }
 
+/**
+ * The wakes of the running relays of each database, by its ORM's configuration: every fork and
+ * transaction of the ORM shares that object (a transaction's EventManager is a clone).
+ */
+const relaysByDatabase = new WeakMap<object, Set<() => void>>();
+
+/**
+ * For outbox rows written by a statement of one's own rather than by a flush (which the relays see
+ * for themselves): wakes this database's relays once `em`'s transaction has committed, as a flush
+ * would have. Without it an embedded database, which has no notifications across connections,
+ * would leave the event to the next safety poll, up to RELAY_IDLE_MAX_INTERVAL_MS later.
+ */
+export function outboxWrittenBySql(em: EntityManager): void {
+  const wakes = relaysByDatabase.get(em.config);
+  if (!wakes?.size) return;
+  afterCommit(em, async () => {
+    for (const wake of wakes) wake();
+  });
+}
+
 /** The slowest safety poll of an idle relay (it is woken when there is something to send). */
 export const RELAY_IDLE_MAX_INTERVAL_MS = 10_000;
 
@@ -127,6 +147,8 @@ export class OutboxRelay {
     },
   };
 
+  private readonly wakeOnSqlWrite = () => this.loop.wake();
+
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
     this.leaseSeconds = options.leaseSeconds ?? 30;
@@ -150,6 +172,8 @@ export class OutboxRelay {
   start(): void {
     const { database } = this.options;
     database.orm.em.getEventManager().registerSubscriber(this.commits);
+    const wakes = relaysByDatabase.get(database.orm.config) ?? new Set();
+    relaysByDatabase.set(database.orm.config, wakes.add(this.wakeOnSqlWrite));
     const notifications = database.notifications;
     this.unsubscribe = [
       notifications.subscribe(CHANNELS.outbox, (schema) => {
@@ -164,6 +188,7 @@ export class OutboxRelay {
   }
 
   stop(): Promise<void> {
+    relaysByDatabase.get(this.options.database.orm.config)?.delete(this.wakeOnSqlWrite);
     for (const unsubscribe of this.unsubscribe) unsubscribe();
     this.unsubscribe = [];
     return this.loop.stop();

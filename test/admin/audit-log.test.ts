@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvent } from '../../lib/events/record.js';
 import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
-import { OutboxRelay } from '../../lib/events/relay.js';
+import { OutboxRelay, outboxWrittenBySql } from '../../lib/events/relay.js';
 import { RELAY_SIGNATURE_HEADER, relaySigner } from '../../lib/events/relay-signature.js';
 import type { RelayBatch, RelayedEvent } from '../../lib/events/wire.js';
 import { createLogger } from '../../lib/logging/logger.js';
@@ -306,6 +306,69 @@ describe('the outbox relay', () => {
     await em.nativeUpdate(OutboxEvent, { id: event.id }, { claimedUntil: new Date(Date.now() - 1000) });
     await stack.drainEvents();
     expect(await stack.subgraphs.admin.database.fork().count(AuditEntry, { subjectUserId: subject })).toBe(1);
+  });
+
+  it('sends an event written by a statement of its own as soon as its transaction commits', async () => {
+    // An outbox no running relay knows, without the migrations' NOTIFY trigger, and a relay that
+    // never polls on its own after its first look: only the wake can move the event.
+    const logger = createLogger(loadConfig({ LOG_LEVEL: 'silent' }), 'relay-test');
+    const schema = `relay_wake_${randomUUID().slice(0, 8)}`;
+    const outbox = await openSubgraphDatabase({
+      url: stack.databaseUrl,
+      schema,
+      entities: [OutboxEvent],
+      migrations: [],
+      poolMax: 2,
+      logger,
+      migrate: false,
+    });
+    await outbox.orm.schema.createSchema();
+    const sent: string[] = [];
+    const receiver = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const batch = JSON.parse(Buffer.concat(chunks).toString('utf8')) as RelayBatch;
+        sent.push(...batch.events.map((e) => e.id));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ accepted: batch.events.length }));
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const relay = new OutboxRelay({
+      source: 'relay-test',
+      database: outbox,
+      target: new URL(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`),
+      secretKey,
+      logger,
+      intervalMs: 600_000,
+      idleMaxIntervalMs: 600_000,
+    });
+    const writeEvent = async (announce: boolean) => {
+      const id = randomUUID();
+      await outbox.fork().transactional(async (tx) => {
+        await tx.execute(
+          `insert into "${schema}"."outbox_event" (id, type, occurred_at, payload) values (?, 'user.updated', now(), '{}'::jsonb)`,
+          [id],
+        );
+        if (announce) outboxWrittenBySql(tx);
+      });
+      return id;
+    };
+    try {
+      relay.start();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const unannounced = await writeEvent(false);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(sent).not.toContain(unannounced);
+      const announced = await writeEvent(true);
+      await expect.poll(() => sent.includes(announced), { timeout: 2_000, interval: 20 }).toBe(true);
+    } finally {
+      await relay.stop();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+      await outbox.close();
+    }
   });
 
   it('with two relays at once, sends every event exactly once', async () => {

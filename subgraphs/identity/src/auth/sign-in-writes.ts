@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import type { EventRecordOf } from '../../../../lib/events/record.js';
+import { outboxWrittenBySql } from '../../../../lib/events/relay.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { hashRefreshToken, type SessionService } from '../session/session.service.js';
 import type { Session } from '../session/session.entity.js';
@@ -104,6 +105,8 @@ export async function writeSignIn(
       JSON.stringify(event.payload ?? {}),
     ],
   );
+  // The outbox row came from this statement, not a flush: the relays are told after the commit.
+  outboxWrittenBySql(tx);
   account.failedLoginCount = 0;
   account.throttledUntil = null;
   account.lastLoginAt = now;
