@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { resolve } from 'node:path';
 import { loadConfigOrExit, startOrExit } from '../../lib/config/env.js';
 import { developmentKeyFile } from '../../lib/crypto/secret-key.js';
 import { guardAgainstUncaughtErrors } from '../../lib/errors/uncaught.js';
@@ -11,7 +12,8 @@ const logger = createLogger(config, 'membergraph');
 guardAgainstUncaughtErrors(logger);
 const began = performance.now();
 // A SECRET_KEY that does not open the database's secrets ends the start like a bad variable.
-const stack = await startOrExit(() => startStack({ config, logger }));
+// initdb's output is cached beside the compiled sources (bin/start.mjs): a new DATA_DIR skips initdb.
+const stack = await startOrExit(() => startStack({ config, logger, embeddedTemplateDir: resolve('.start') }));
 const seconds = ((performance.now() - began) / 1000).toFixed(1);
 // Every component's metrics in one place: the gateway's port, or METRICS_PORT's listener.
 const metricsUrl = stack.metrics

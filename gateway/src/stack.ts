@@ -36,6 +36,8 @@ export interface StackOptions {
   readonly embeddedSnapshot?: Blob;
   /** Keep the embedded database in memory rather than under DATA_DIR (tests). */
   readonly inMemory?: boolean;
+  /** Where a new DATA_DIR finds initdb's output cached (lib/db/cluster-template.ts); none: initdb runs. */
+  readonly embeddedTemplateDir?: string;
   readonly routes?: GatewayOptions['routes'];
   /**
    * How the gateway reaches the subgraphs for GraphQL: as functions in this process (the default:
@@ -82,6 +84,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       embedded = await startEmbeddedPostgres({
         ...(options.inMemory || options.embeddedSnapshot ? {} : { dataDir: resolve(join(config.dataDir, 'pg')) }),
         ...(options.embeddedSnapshot ? { snapshot: options.embeddedSnapshot } : {}),
+        ...(options.embeddedTemplateDir ? { templateDir: options.embeddedTemplateDir } : {}),
         maxConnections: subgraphNames.length * EMBEDDED_POOL_PER_SUBGRAPH + 2,
       });
       started.push({ close: () => embedded!.stop() });

@@ -1,8 +1,9 @@
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { openPersistentCluster } from './cluster-template.js';
 
 /**
  * The embedded default: PGlite (PostgreSQL compiled to WASM) served over the PostgreSQL wire protocol,
@@ -31,6 +32,8 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir?: string;
   /** A tarball from `dump()` to start from (in-memory only). */
   readonly snapshot?: Blob;
+  /** Where a new `dataDir` finds initdb's output cached, rather than running it (cluster-template.ts). */
+  readonly templateDir?: string;
   readonly maxConnections: number;
 }
 
@@ -62,11 +65,9 @@ async function privateSocketDir(): Promise<string> {
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
-  });
+  const db = options.dataDir
+    ? await openPersistentCluster(options.dataDir, options.templateDir)
+    : await PGlite.create(options.snapshot ? { loadDataDir: options.snapshot } : {});
   const socketDir = await privateSocketDir();
   const socketPath = join(socketDir, SOCKET_NAME);
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: options.maxConnections });
