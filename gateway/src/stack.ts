@@ -76,7 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     // Before any component takes its tracer; stopped last, exporting what is left.
-    const tracing = startTracing(config.tracing);
+    const tracing = await startTracing(config.tracing);
     started.push({ close: () => tracing.shutdown() });
     let embedded: EmbeddedPostgres | undefined;
     let databaseUrl = config.databaseUrl;
