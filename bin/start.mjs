@@ -1,7 +1,7 @@
 // @ts-check
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import * as nodeModule from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -20,7 +20,7 @@ const outDir = join(root, '.start');
 const SOURCE_DIRS = ['lib', 'gateway', 'subgraphs', 'schema'];
 const ENTRY = 'gateway/src/all-in-one.ts';
 
-const require = createRequire(import.meta.url);
+const require = nodeModule.createRequire(import.meta.url);
 
 /** The options of tsconfig.json as @swc-node/register applies them, so both runs compile alike. */
 const swcOptions = {
@@ -111,4 +111,8 @@ if (compiled > 0)
   process.stderr.write(
     `compiled ${compiled} of ${sources.length} TypeScript files into .start/ in ${((performance.now() - began) / 1000).toFixed(1)}s\n`,
   );
+// Node ≥ 22.1 also keeps V8's compiled code of every module, node_modules included (Node 20 has no such cache).
+/** @type {{ enableCompileCache?: (dir: string) => unknown }} */ (nodeModule).enableCompileCache?.(
+  join(outDir, 'compile-cache'),
+);
 await import(pathToFileURL(outputOf(ENTRY)).href);
