@@ -4,6 +4,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import * as nodeModule from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cacheCommonJsCode } from './commonjs-code-cache.mjs';
 
 /**
  * `npm start`: runs gateway/src/all-in-one.ts as plain JavaScript compiled into `.start/`, without
@@ -111,8 +112,16 @@ if (compiled > 0)
   process.stderr.write(
     `compiled ${compiled} of ${sources.length} TypeScript files into .start/ in ${((performance.now() - began) / 1000).toFixed(1)}s\n`,
   );
-// Node ≥ 22.1 also keeps V8's compiled code of every module, node_modules included (Node 20 has no such cache).
-/** @type {{ enableCompileCache?: (dir: string) => unknown }} */ (nodeModule).enableCompileCache?.(
-  join(outDir, 'compile-cache'),
-);
+// V8's compiled code is kept between starts: by Node itself from 22.1 (every module), by
+// commonjs-code-cache.mjs on Node 20 (node_modules' CommonJS files, most of what loads).
+const { enableCompileCache } = /** @type {{ enableCompileCache?: (dir: string) => unknown }} */ (nodeModule);
+const codeCache = enableCompileCache
+  ? (enableCompileCache(join(outDir, 'compile-cache')), undefined)
+  : cacheCommonJsCode(join(outDir, `commonjs-code-${process.version}-${process.arch}.bin`));
 await import(pathToFileURL(outputOf(ENTRY)).href);
+// Written a little after the graph answers, or when the process ends before that: not in the way of
+// the start itself.
+if (codeCache) {
+  setTimeout(() => codeCache.save(), 5000).unref();
+  process.once('exit', () => codeCache.save());
+}
