@@ -1,17 +1,26 @@
 import 'reflect-metadata';
+import { resolve } from 'node:path';
 import { loadConfigOrExit, startOrExit } from '../../lib/config/env.js';
 import { developmentKeyFile } from '../../lib/crypto/secret-key.js';
 import { guardAgainstUncaughtErrors } from '../../lib/errors/uncaught.js';
 import { createLogger } from '../../lib/logging/logger.js';
-import { startStack } from './stack.js';
+import { startStackDatabase } from './stack-database.js';
 
 /** `npm start`: the whole graph in one process, on the embedded database unless DATABASE_URL is set. */
 const config = loadConfigOrExit();
 const logger = createLogger(config, 'membergraph');
 guardAgainstUncaughtErrors(logger);
 const began = performance.now();
+// PGlite, on a thread of its own, opens DATA_DIR while stack.js (most of the start's modules) loads.
+// initdb's output is cached beside the compiled sources (bin/start.mjs): a new DATA_DIR skips initdb.
+const embedded = config.databaseUrl
+  ? undefined
+  : startStackDatabase(config, { embeddedTemplateDir: resolve('.start'), embeddedInWorker: true });
+// startStack awaits it (and reports its failure); until then a failure is not an unhandled rejection.
+embedded?.catch(() => undefined);
+const { startStack } = await import('./stack.js');
 // A SECRET_KEY that does not open the database's secrets ends the start like a bad variable.
-const stack = await startOrExit(() => startStack({ config, logger }));
+const stack = await startOrExit(() => startStack({ config, logger, ...(embedded ? { embedded } : {}) }));
 const seconds = ((performance.now() - began) / 1000).toFixed(1);
 // Every component's metrics in one place: the gateway's port, or METRICS_PORT's listener.
 const metricsUrl = stack.metrics

@@ -15,7 +15,7 @@ const config = loadConfigOrExit();
 const logger = createLogger(config, 'gateway');
 guardAgainstUncaughtErrors(logger);
 // Spans as `membergraph-gateway` when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-const tracing = startTracing(config.tracing);
+const tracing = await startTracing(config.tracing);
 const subgraphUrls = Object.fromEntries(subgraphNames.map((name) => [name, subgraphUrl(config, name)])) as Record<
   SubgraphName,
   string

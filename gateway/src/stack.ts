@@ -1,9 +1,8 @@
-import { join, resolve } from 'node:path';
 import type { AppConfig, SubgraphName } from '../../lib/config/env.js';
 import { subgraphNames } from '../../lib/config/env.js';
 import { createSharedRevocations } from '../../lib/auth/revocation.js';
 import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
+import type { EmbeddedPostgres } from '../../lib/db/embedded.js';
 import type { OutboxRelay } from '../../lib/events/relay.js';
 import { startOutboxRelay } from '../../lib/events/start-relay.js';
 import { launchSubgraph, type LaunchedSubgraph } from '../../lib/subgraph-runtime/launch-subgraph.js';
@@ -16,9 +15,7 @@ import { subgraphDefinitions } from '../../subgraphs/registry.js';
 import type { IdentityServices } from '../../subgraphs/identity/src/definition.js';
 import { createGateway, type Gateway, type GatewayOptions } from './server.js';
 import { readSupergraph } from './supergraph-file.js';
-
-/** Per subgraph pool size on the embedded database (its socket server allows all of them at once). */
-const EMBEDDED_POOL_PER_SUBGRAPH = 2;
+import { EMBEDDED_POOL_PER_SUBGRAPH, startStackDatabase, type StackDatabaseOptions } from './stack-database.js';
 
 /** Every listener on a port the OS picks: stacks for tests and benchmarks never collide. */
 export const EPHEMERAL_PORTS = {
@@ -29,13 +26,11 @@ export const EPHEMERAL_PORTS = {
   ADMIN_PORT: '0',
 } as const;
 
-export interface StackOptions {
+export interface StackOptions extends StackDatabaseOptions {
   readonly config: AppConfig;
   readonly logger: Logger;
-  /** Start the embedded database from this pre-migrated tarball, in memory (tests). */
-  readonly embeddedSnapshot?: Blob;
-  /** Keep the embedded database in memory rather than under DATA_DIR (tests). */
-  readonly inMemory?: boolean;
+  /** The embedded database, already starting (startStackDatabase); without DATABASE_URL only. */
+  readonly embedded?: Promise<EmbeddedPostgres>;
   readonly routes?: GatewayOptions['routes'];
   /**
    * How the gateway reaches the subgraphs for GraphQL: as functions in this process (the default:
@@ -73,21 +68,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await part.close().catch((error) => logger.error({ err: error }, 'stop failed'));
   };
   try {
-    // Before any component takes its tracer; stopped last, exporting what is left.
-    const tracing = startTracing(config.tracing);
-    started.push({ close: () => tracing.shutdown() });
     let embedded: EmbeddedPostgres | undefined;
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      embedded = await startEmbeddedPostgres({
-        ...(options.inMemory || options.embeddedSnapshot ? {} : { dataDir: resolve(join(config.dataDir, 'pg')) }),
-        ...(options.embeddedSnapshot ? { snapshot: options.embeddedSnapshot } : {}),
-        maxConnections: subgraphNames.length * EMBEDDED_POOL_PER_SUBGRAPH + 2,
-      });
+      embedded = await (options.embedded ?? startStackDatabase(config, options));
       started.push({ close: () => embedded!.stop() });
       databaseUrl = embedded.url;
       logger.info('embedded PostgreSQL started');
     }
+    // Before any component takes its tracer; stopped after them all, exporting what is left.
+    const tracing = await startTracing(config.tracing);
+    started.push({ close: () => tracing.shutdown() });
     const poolMax = embedded ? EMBEDDED_POOL_PER_SUBGRAPH : config.dbPoolMax;
     const secretKey = await resolveSecretKey(config);
     // One registry for the whole process, served by the gateway (or on METRICS_PORT), not by each subgraph.

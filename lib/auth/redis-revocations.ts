@@ -1,5 +1,7 @@
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
 import { AppError } from '../errors/index.js';
 import { FailureStreak } from '../logging/failure-streak.js';
 import type { Logger } from '../logging/logger.js';
@@ -30,7 +32,7 @@ export class RedisRevocations implements SessionRevocations {
   private readonly mirror: RevocationMirror;
 
   constructor(url: string, logger: Logger, options: { readonly commandTimeoutMs?: number } = {}) {
-    this.redis = new Redis(url, {
+    this.redis = new (loadIoredis().Redis)(url, {
       // A request never waits on reconnection attempts: while Redis is away commands fail at once,
       // and a hung server costs at most the command timeout.
       enableOfflineQueue: false,
@@ -164,4 +166,9 @@ export class ResilientRevocations implements SessionRevocations {
     });
     return this.catchingUp;
   }
+}
+
+/** ioredis (some fifty modules) loads only in processes given REDIS_URL. */
+function loadIoredis(): typeof IORedis {
+  return createRequire(import.meta.url)('ioredis') as typeof IORedis;
 }

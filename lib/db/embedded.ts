@@ -1,8 +1,9 @@
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
+import type { WorkerInput, WorkerReply, WorkerRequest } from './embedded-worker.js';
+import { serveCluster, type ClusterOptions, type ServedCluster } from './served-cluster.js';
 
 /**
  * The embedded default: PGlite (PostgreSQL compiled to WASM) served over the PostgreSQL wire protocol,
@@ -20,18 +21,17 @@ export interface EmbeddedPostgres {
   readonly url: string;
   /** The directory holding the socket (mode 0700, removed by `stop()`). */
   readonly socketDir: string;
-  readonly db: PGlite;
   /** Writes a tarball of the data directory (used to give tests a pre-migrated database). */
   dump(): Promise<Blob>;
   stop(): Promise<void>;
 }
 
-export interface EmbeddedPostgresOptions {
-  /** A directory to persist to; omitted means in memory. */
-  readonly dataDir?: string;
-  /** A tarball from `dump()` to start from (in-memory only). */
-  readonly snapshot?: Blob;
-  readonly maxConnections: number;
+export interface EmbeddedPostgresOptions extends ClusterOptions {
+  /**
+   * Run PGlite on a worker thread (not with `snapshot`): `npm start` opens the cluster and serves its
+   * queries on the second core while the main thread loads modules and builds schemas.
+   */
+  readonly inWorker?: boolean;
 }
 
 /** The name clients look for in the `host` directory (PostgreSQL's default port, 5432). */
@@ -62,37 +62,92 @@ async function privateSocketDir(): Promise<string> {
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.snapshot ? { loadDataDir: options.snapshot } : {}),
-  });
   const socketDir = await privateSocketDir();
   const socketPath = join(socketDir, SOCKET_NAME);
-  const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: options.maxConnections });
+  let cluster: ServedCluster | undefined;
   try {
-    await server.start();
+    cluster =
+      options.inWorker && !options.snapshot
+        ? await serveInWorker(options, socketPath)
+        : await serveCluster(options, socketPath);
     await chmod(socketPath, 0o600);
   } catch (error) {
-    await server.stop();
-    await db.close();
+    await cluster?.stop();
     await rm(socketDir, { recursive: true, force: true });
     throw error;
   }
+  const running = cluster;
   const url = `postgres://postgres@${encodeURIComponent(socketDir)}/postgres?sslmode=disable`;
   served.add(url);
   return {
     url,
     socketDir,
-    db,
-    dump: async () => await db.dumpDataDir('none'),
+    dump: () => running.dump(),
     async stop() {
       served.delete(url);
       try {
-        await server.stop();
-        await db.close();
+        await running.stop();
       } finally {
         await rm(socketDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** serveCluster on a worker thread (embedded-worker.ts), answering once the socket listens. */
+async function serveInWorker(options: ClusterOptions, socketPath: string): Promise<ServedCluster> {
+  // The compiled worker beside this module; its TypeScript source under a loader hook (tests).
+  const file = new URL(
+    import.meta.url.endsWith('.ts') ? './embedded-worker.ts' : './embedded-worker.js',
+    import.meta.url,
+  );
+  const { dataDir, templateDir, maxConnections } = options;
+  const input: WorkerInput = { options: { dataDir, templateDir, maxConnections }, socketPath };
+  const worker = new Worker(file, { workerData: input });
+  const pending = new Map<number, { resolve(reply: WorkerReply): void; reject(error: unknown): void }>();
+  let nextId = 0;
+  await new Promise<void>((resolve, reject) => {
+    const onReply = (reply: WorkerReply) => {
+      if ('id' in reply) return;
+      worker.off('message', onReply);
+      worker.off('error', reject);
+      if (reply.type === 'ready') resolve();
+      else reject(reply.error instanceof Error ? reply.error : new Error(String(reply.error)));
+    };
+    worker.on('message', onReply);
+    worker.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  worker.on('message', (reply: WorkerReply) => {
+    if (!('id' in reply)) return;
+    const request = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.type === 'failed') request?.reject(reply.error);
+    else request?.resolve(reply);
+  });
+  // Its thread ending on its own (a crash) fails what waits on it; the process goes on to report it.
+  worker.on('error', (error) => {
+    for (const request of pending.values()) request.reject(error);
+    pending.clear();
+  });
+  const ask = (type: WorkerRequest['type']) =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, type } satisfies WorkerRequest);
+    });
+  return {
+    async dump() {
+      const reply = await ask('dump');
+      return new Blob('tarball' in reply && reply.tarball ? [reply.tarball] : []);
+    },
+    async stop() {
+      try {
+        await ask('stop');
+      } finally {
+        await worker.terminate();
       }
     },
   };

@@ -78,5 +78,13 @@ export async function buildFederatedSubgraph(options: SubgraphSchemaOptions): Pr
       ...(options.applicationQueries ? { applicationQueries: options.applicationQueries } : {}),
     }),
   );
-  return { schema, sdl: printSubgraphSchema(subgraph), rootFieldClasses };
+  let printed: string | undefined;
+  return {
+    schema,
+    // Printed when asked (`npm run compose`, the drift tests), not at every start.
+    get sdl() {
+      return (printed ??= printSubgraphSchema(subgraph));
+    },
+    rootFieldClasses,
+  };
 }

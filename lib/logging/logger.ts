@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type * as PinoPretty from 'pino-pretty';
 import type { AppConfig } from '../config/env.js';
 import { batchedStdout } from './batched-stdout.js';
 
@@ -37,6 +38,8 @@ export function createLogger(
   };
   const out: LogDestination = destination ?? process.stdout;
   if (config.env === 'development' && out.isTTY === true) {
+    // Loaded only for a terminal: some forty modules every other start does without.
+    const pretty = (createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty).default;
     return pino(
       options,
       pretty({ destination: out, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }),

@@ -9,14 +9,8 @@ import {
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from '../config/env.js';
+import type * as TracingSdk from './tracing-sdk.js';
 
 /**
  * Traces (OpenTelemetry). Off unless OTLP export is configured: then no provider, context manager or
@@ -24,12 +18,14 @@ import type { TracingConfig } from '../config/env.js';
  *
  * One TracerProvider per component (gateway, identity, ...), each with its own `service.name`
  * (`membergraph-<component>`), so `npm start` reports five services like the standalone processes do.
- * They share the process's one context manager and W3C propagator.
+ * They share the process's one context manager and W3C propagator. The SDK (tracing-sdk.ts) is
+ * imported only when tracing is on.
  */
 
 interface ActiveTracing {
   readonly config: TracingConfig;
-  readonly providers: Map<string, TracerProvider>;
+  readonly sdk: typeof TracingSdk;
+  readonly providers: Map<string, TracingSdk.TracerProvider>;
   users: number;
 }
 
@@ -41,12 +37,15 @@ export interface TracingHandle {
 }
 
 /** Registers tracing for this process when `config` is set; a no-op handle otherwise. */
-export function startTracing(config: TracingConfig | undefined): TracingHandle {
+export async function startTracing(config: TracingConfig | undefined): Promise<TracingHandle> {
   if (!config) return { shutdown: async () => undefined };
   if (!active) {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    active = { config, providers: new Map(), users: 0 };
+    const sdk = await import('./tracing-sdk.js');
+    // Another start may have registered while the SDK loaded.
+    if (!active) {
+      sdk.registerContext();
+      active = { config, sdk, providers: new Map(), users: 0 };
+    }
   }
   const tracing = active;
   tracing.users += 1;
@@ -77,13 +76,7 @@ export function tracerFor(component: string): Tracer {
   if (!active) return trace.getTracer('membergraph');
   let provider = active.providers.get(component);
   if (!provider) {
-    const { endpoint, protocol, headers } = active.config;
-    const exporterConfig = { url: endpoint, headers: { ...headers } };
-    const exporter = protocol === 'http/json' ? new JsonExporter(exporterConfig) : new ProtobufExporter(exporterConfig);
-    provider = new TracerProvider({
-      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: `membergraph-${component}` }),
-      spanProcessors: [new BatchSpanProcessor({ exporter })],
-    });
+    provider = active.sdk.createProvider(active.config, component);
     active.providers.set(component, provider);
   }
   return provider.getTracer('membergraph');

@@ -25,7 +25,7 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
   const logger = createLogger(config, name);
   guardAgainstUncaughtErrors(logger);
   // Spans as `membergraph-<name>` when OTEL_EXPORTER_OTLP_ENDPOINT is set.
-  const tracing = startTracing(config.tracing);
+  const tracing = await startTracing(config.tracing);
   const embedded = config.databaseUrl
     ? undefined
     : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, `pg-${name}`)), maxConnections: 4 });

@@ -209,7 +209,7 @@ describe('OTLP export settings', () => {
         protocol: 'http/protobuf',
         headers: {},
       });
-      const tracing = startTracing(config.tracing);
+      const tracing = await startTracing(config.tracing);
       tracerFor('gateway').startSpan('probe').end();
       await tracing.shutdown();
       expect(receiver.requests.map((r) => r.contentType)).toContain('application/x-protobuf');
@@ -218,10 +218,10 @@ describe('OTLP export settings', () => {
     }
   });
 
-  it('is off without an endpoint: the no-op tracer records nothing', () => {
+  it('is off without an endpoint: the no-op tracer records nothing', async () => {
     const config = loadConfig({ NODE_ENV: 'test' });
     expect(config.tracing).toBeUndefined();
-    startTracing(config.tracing);
+    await startTracing(config.tracing);
     expect(tracerFor('gateway').startSpan('probe').isRecording()).toBe(false);
   });
 

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
+import type * as IORedis from 'ioredis';
 import type { Logger } from '../../../lib/logging/logger.js';
 import {
   expiresAt,
@@ -124,7 +126,7 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   constructor(private readonly options: RedisStoreOptions) {
     this.keyPrefix = options.keyPrefix ?? 'membergraph:rate-limit:';
-    this.redis = new Redis(options.url, {
+    this.redis = new (loadIoredis().Redis)(options.url, {
       // A request never waits on reconnection attempts: while Redis is away, commands fail at once
       // and the limiter fails open (rate-limit.ts); a hung server costs at most the command timeout.
       enableOfflineQueue: false,
@@ -177,4 +179,9 @@ function parseReply(reply: unknown): [boolean, number, number] {
   if (!Array.isArray(reply) || reply.length !== 3) throw new Error('unexpected rate limit script reply');
   const [allowed, ahead, retry] = reply as unknown[];
   return [Number(allowed) === 1, Number(ahead), Number(retry)];
+}
+
+/** ioredis (some fifty modules) loads only in processes given REDIS_URL. */
+function loadIoredis(): typeof IORedis {
+  return createRequire(import.meta.url)('ioredis') as typeof IORedis;
 }

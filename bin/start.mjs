@@ -1,0 +1,127 @@
+// @ts-check
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import * as nodeModule from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cacheCommonJsCode } from './commonjs-code-cache.mjs';
+
+/**
+ * `npm start`: runs gateway/src/all-in-one.ts as plain JavaScript compiled into `.start/`, without
+ * loader hooks. On Node 20 hooks run off-thread, and every import of every package (ours and
+ * node_modules alike) then waits on a round trip to the hook's worker: over half the start's CPU.
+ *
+ * Each source is compiled again when its content changed (the output carries its source's hash), so
+ * an edit is never served stale; outputs whose source is gone are removed. Outputs are written to a
+ * temporary file and renamed, so starts running side by side never read a half-written file.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(root, '.start');
+/** What `npm run build` compiles (tsconfig.build.json), less the tests. */
+const SOURCE_DIRS = ['lib', 'gateway', 'subgraphs', 'schema'];
+const ENTRY = 'gateway/src/all-in-one.ts';
+
+const require = nodeModule.createRequire(import.meta.url);
+
+/** The options of tsconfig.json as @swc-node/register applies them, so both runs compile alike. */
+const swcOptions = {
+  jsc: {
+    target: 'es2022',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    keepClassNames: true,
+    experimental: { keepImportAttributes: true },
+  },
+  module: { type: 'es6' },
+  isModule: true,
+  sourceMaps: true,
+  swcrc: false,
+};
+
+/** Part of every output's stamp: another compiler or other options compile everything again. */
+const salt = JSON.stringify([
+  /** @type {{ version: string }} */ (require('@swc/core/package.json')).version,
+  swcOptions,
+  await readFile(fileURLToPath(import.meta.url), 'utf8'),
+]);
+
+/** @param {string} dir @returns {Promise<string[]>} paths relative to root */
+async function sourcesUnder(dir) {
+  const entries = await readdir(join(root, dir), { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && !e.name.endsWith('.d.ts'))
+    .map((e) => relative(root, join(e.parentPath ?? e.path, e.name)));
+}
+
+/** @param {string} source @returns {string} */
+const outputOf = (source) => join(outDir, source.replace(/\.ts$/, '.js'));
+/** @param {string} hash */
+const stampLine = (hash) => `//# membergraph-source=${hash}`;
+
+/** @type {typeof import('@swc/core') | undefined} */
+let swc;
+
+/**
+ * Compiles `source` when its output is missing or was made from other content; says whether it did.
+ * @param {string} source
+ */
+async function ensureCompiled(source) {
+  const code = await readFile(join(root, source), 'utf8');
+  const hash = createHash('sha256').update(salt).update(code).digest('base64url');
+  const output = outputOf(source);
+  const existing = await readFile(output, 'utf8').catch(() => '');
+  if (existing.includes(stampLine(hash))) return false;
+  swc ??= /** @type {typeof import('@swc/core')} */ (require('@swc/core'));
+  const result = await swc.transform(code, { ...swcOptions, filename: join(root, source) });
+  const map = JSON.parse(/** @type {string} */ (result.map));
+  // Stack traces name the TypeScript file, relative to the output as source maps are.
+  map.sources = [relative(dirname(output), join(root, source)).split(sep).join('/')];
+  const name = output.slice(dirname(output).length + 1);
+  await mkdir(dirname(output), { recursive: true });
+  const unique = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  await writeAtomically(`${output}.map`, JSON.stringify(map), unique);
+  await writeAtomically(output, `${result.code}\n${stampLine(hash)}\n//# sourceMappingURL=${name}.map\n`, unique);
+  return true;
+}
+
+/** @param {string} path @param {string} text @param {string} unique */
+async function writeAtomically(path, text, unique) {
+  const temporary = `${path}.${unique}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, path);
+}
+
+/** Removes outputs whose source is gone, so a deleted module cannot be imported from a stale copy. */
+/** @param {ReadonlySet<string>} outputs */
+async function removeOrphans(outputs) {
+  const entries = await readdir(outDir, { withFileTypes: true, recursive: true }).catch(() => []);
+  await Promise.all(
+    entries
+      .filter((e) => e.isFile() && /\.js(\.map)?$/.test(e.name))
+      .map((e) => join(e.parentPath ?? e.path, e.name))
+      .filter((path) => !outputs.has(path.replace(/\.map$/, '')))
+      .map((path) => rm(path, { force: true })),
+  );
+}
+
+const began = performance.now();
+const sources = (await Promise.all(SOURCE_DIRS.map(sourcesUnder))).flat();
+const compiled = (await Promise.all(sources.map(ensureCompiled))).filter(Boolean).length;
+await removeOrphans(new Set(sources.map(outputOf)));
+if (compiled > 0)
+  process.stderr.write(
+    `compiled ${compiled} of ${sources.length} TypeScript files into .start/ in ${((performance.now() - began) / 1000).toFixed(1)}s\n`,
+  );
+// V8's compiled code is kept between starts: by Node itself from 22.1 (every module), by
+// commonjs-code-cache.mjs on Node 20 (node_modules' CommonJS files, most of what loads).
+const { enableCompileCache } = /** @type {{ enableCompileCache?: (dir: string) => unknown }} */ (nodeModule);
+const codeCache = enableCompileCache
+  ? (enableCompileCache(join(outDir, 'compile-cache')), undefined)
+  : cacheCommonJsCode(join(outDir, `commonjs-code-${process.version}-${process.arch}.bin`));
+await import(pathToFileURL(outputOf(ENTRY)).href);
+// Written a little after the graph answers, or when the process ends before that: not in the way of
+// the start itself.
+if (codeCache) {
+  setTimeout(() => codeCache.save(), 5000).unref();
+  process.once('exit', () => codeCache.save());
+}

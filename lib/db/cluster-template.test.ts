@@ -1,0 +1,50 @@
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPersistentCluster } from './cluster-template.js';
+
+describe('a new data directory started from the cached output of initdb', () => {
+  let root: string;
+  const templateDir = () => join(root, 'templates');
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'cluster-template-'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const tableCount = async (dataDir: string) => {
+    const db = await openPersistentCluster(dataDir, templateDir());
+    try {
+      const { rows } = await db.query<{ n: number }>(
+        `select count(*)::int as n from pg_tables where tablename = 'written_after_start'`,
+      );
+      return rows[0]!.n;
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('caches the cluster as initdb left it, and a second directory starts from that', async () => {
+    const first = await openPersistentCluster(join(root, 'first'), templateDir());
+    await first.exec('create table written_after_start (id int)');
+    await first.close();
+    const [template] = await readdir(templateDir());
+    expect(template).toMatch(/^pglite-.+-initdb\.tar$/);
+
+    // The first directory keeps its table; the second starts clean, from the tarball.
+    expect(await tableCount(join(root, 'first'))).toBe(1);
+    expect(await tableCount(join(root, 'second'))).toBe(0);
+    expect(await readdir(templateDir())).toEqual([template]);
+  });
+
+  it('runs initdb when the cached tarball is damaged, and caches a sound one again', async () => {
+    const [template] = await readdir(templateDir());
+    const path = join(templateDir(), template!);
+    await writeFile(path, 'not a tarball');
+    expect(await tableCount(join(root, 'third'))).toBe(0);
+    expect((await stat(path)).size).toBeGreaterThan(1_000_000);
+  });
+});
