@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-import type * as IORedis from 'ioredis';
+import { loadIoredis } from '../redis/load-ioredis.js';
 import { AppError } from '../errors/index.js';
 import { FailureStreak } from '../logging/failure-streak.js';
 import type { Logger } from '../logging/logger.js';
@@ -166,9 +165,4 @@ export class ResilientRevocations implements SessionRevocations {
     });
     return this.catchingUp;
   }
-}
-
-/** ioredis (some fifty modules) loads only in processes given REDIS_URL. */
-function loadIoredis(): typeof IORedis {
-  return createRequire(import.meta.url)('ioredis') as typeof IORedis;
 }

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { loadIoredis } from '../redis/load-ioredis.js';
 import type { Logger } from '../logging/logger.js';
 import { MemoryRevocations } from './session-revocations.js';
 
@@ -38,7 +39,7 @@ export class RevocationMirror {
     private readonly commands: Redis,
     private readonly logger: Logger,
   ) {
-    this.subscriber = new Redis(url, {
+    this.subscriber = new (loadIoredis().Redis)(url, {
       // Subscribed again and rescanned on every (re)connection, by `resync`, not by ioredis.
       autoResubscribe: false,
       enableOfflineQueue: false,

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
-import type * as IORedis from 'ioredis';
+import { loadIoredis } from '../../../lib/redis/load-ioredis.js';
 import type { Logger } from '../../../lib/logging/logger.js';
 import {
   expiresAt,
@@ -179,9 +178,4 @@ function parseReply(reply: unknown): [boolean, number, number] {
   if (!Array.isArray(reply) || reply.length !== 3) throw new Error('unexpected rate limit script reply');
   const [allowed, ahead, retry] = reply as unknown[];
   return [Number(allowed) === 1, Number(ahead), Number(retry)];
-}
-
-/** ioredis (some fifty modules) loads only in processes given REDIS_URL. */
-function loadIoredis(): typeof IORedis {
-  return createRequire(import.meta.url)('ioredis') as typeof IORedis;
 }
