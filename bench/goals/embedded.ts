@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createProfile, registerAccount, settledAnswer } from '../support/api-client.js';
 import { costedLoad } from '../support/cpu-window.js';
+import { threadOf } from '../support/proc-stat.js';
 import { expectAnswer, graphqlData, sendOnce } from '../support/http-load.js';
 import { freePorts } from '../support/ports.js';
 import { typenameAnswers, UNLIMITED, SUBGRAPHS } from '../support/production-stack.js';
@@ -18,6 +19,9 @@ const RESTART_BUDGET_MS = 3000;
  * 1's budget for the whole federated request, and checks that its subgraphs are called without HTTP.
  */
 const EMBEDDED_BUDGET_MS = 4;
+/** lib/db/served-cluster.ts EMBEDDED_THREAD_NAME: the bench reads the build's threads, not its code. */
+const EMBEDDED_THREAD_NAME = 'embedded-pg';
+const DATABASE_THREAD = 'embedded PostgreSQL (thread)';
 
 /**
  * Goals 6 and 8 on `npm start` itself: package.json's `start` command, as it stands in the measured
@@ -126,9 +130,13 @@ async function federatedEmbedded(
   if (wrong) throw new Error(`the federated query does not answer on \`npm start\`: ${wrong}`);
   progress(`goal 8: federated query → \`npm start\`, ${settings.connections} connections…`);
   let before: number | undefined;
+  // The embedded database's own thread, where the build has one (lib/db/embedded-worker.ts): its
+  // CPU is PostgreSQL's, which goal 1 does not charge either, so it is shown beside, not counted.
+  const database = threadOf(child.pid, EMBEDDED_THREAD_NAME);
   const costed = await costedLoad(
     { 'npm start': child.pid },
     {
+      ...(database ? { informational: async () => ({ [DATABASE_THREAD]: database }) } : {}),
       connections: settings.connections,
       seconds: settings.seconds,
       warmupSeconds: settings.warmupSeconds,
@@ -144,17 +152,23 @@ async function federatedEmbedded(
   const httpPerRequest =
     before === undefined || after === undefined ? undefined : (after - before) / Math.max(1, costed.load.requests);
   print(...costTable('federated query → `npm start` (one process)', costed));
+  const databaseMs = costed.informational.reduce((sum, p) => sum + p.cpuMsPerRequest, 0);
+  const cpu = costed.totalCpuMsPerRequest - databaseMs;
+  if (database)
+    print(
+      `- of the process's ${ms(costed.totalCpuMsPerRequest, 2)}, ${ms(databaseMs, 2)} ran on the embedded PostgreSQL's` +
+        ` thread; charged: ${ms(cpu, 2)} (gateway and subgraphs, as goal 1 charges them)`,
+    );
   print(
     `- HTTP requests the subgraphs served per federated request: ${
       httpPerRequest === undefined ? 'unknown (no http metrics at /metrics)' : httpPerRequest.toFixed(2)
     } (0 when they are called in-process)`,
     '',
   );
-  const cpu = costed.totalCpuMsPerRequest;
   return [
     {
       id: '8a',
-      title: 'federated request on `npm start`, CPU of the one process',
+      title: 'federated request on `npm start`, CPU of the one process but its database thread',
       target: `≤ ${ms(EMBEDDED_BUDGET_MS)} (goal 1's budget)`,
       measured: `${ms(cpu, 2)} (${costed.load.rps.toFixed(0)} req/s)`,
       pass: trustworthy(costed.load) ? cpu <= EMBEDDED_BUDGET_MS : undefined,

@@ -3,6 +3,8 @@ import { runLoad, type LoadOptions, type LoadResult } from './http-load.js';
 
 /** The processes whose CPU a run is charged to, by name (gateway, identity, ...). */
 export type Processes = Readonly<Record<string, number>>;
+/** What a run reads CPU of: processes, or single threads as `<pid>/task/<tid>` (proc-stat.ts threadOf). */
+export type Watched = Readonly<Record<string, number | string>>;
 
 export interface ProcessCost {
   readonly name: string;
@@ -31,10 +33,10 @@ export interface CostedLoad {
  * measured load, reading each process's CPU just before and just after the measured part.
  */
 export async function costedLoad(
-  processes: Processes,
+  processes: Watched,
   options: LoadOptions & {
     readonly warmupSeconds: number;
-    readonly informational?: () => Promise<Processes>;
+    readonly informational?: () => Promise<Watched>;
     /** Runs between the warm-up and the measured part (a reading to compare with afterwards). */
     readonly beforeMeasure?: () => Promise<void>;
   },
@@ -66,7 +68,7 @@ export async function costedLoad(
 }
 
 /** CPU so far per process; a process gone since (a backend that closed) reads as its last value. */
-function readAll(processes: Processes): Map<string, number> {
+function readAll(processes: Watched): Map<string, number> {
   const read = new Map<string, number>();
   for (const [name, pid] of Object.entries(processes)) {
     try {
@@ -78,7 +80,7 @@ function readAll(processes: Processes): Map<string, number> {
   return read;
 }
 
-function costs(processes: Processes, before: Map<string, number>, load: LoadResult): ProcessCost[] {
+function costs(processes: Watched, before: Map<string, number>, load: LoadResult): ProcessCost[] {
   const after = readAll(processes);
   const requests = Math.max(1, load.requests);
   return [...before].map(([name, started]) => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * CPU and memory of other processes, read from /proc (Linux only). CPU per request is steadier than
@@ -16,8 +16,11 @@ const CLOCK_TICKS_PER_SECOND = (() => {
   }
 })();
 
-/** User + system CPU the process has used so far, every thread included (libuv's pool too), in ms. */
-export function cpuMs(pid: number): number {
+/**
+ * User + system CPU used so far, in ms: by a process, every thread included (libuv's pool too), or
+ * by one of its threads when given as `<pid>/task/<tid>` (threadOf).
+ */
+export function cpuMs(pid: number | string): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -26,8 +29,20 @@ export function cpuMs(pid: number): number {
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
-/** The process's peak resident set so far (VmHWM), in MiB; undefined once it has exited. */
-export function peakRssMiB(pid: number): number | undefined {
+/** The `/proc` name of the process's thread called `name` (its comm), if it has one. */
+export function threadOf(pid: number, name: string): string | undefined {
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === name) return `${pid}/task/${tid}`;
+    }
+  } catch {
+    // exited
+  }
+  return undefined;
+}
+
+/** The process's peak resident set so far (VmHWM), in MiB (a thread: its process's); undefined once it has exited. */
+export function peakRssMiB(pid: number | string): number | undefined {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : undefined;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkerInput, WorkerReply, WorkerRequest } from './embedded-worker.js';
-import { serveCluster, type ClusterOptions, type ServedCluster } from './served-cluster.js';
+import { EMBEDDED_THREAD_NAME, serveCluster, type ClusterOptions, type ServedCluster } from './served-cluster.js';
 
 /**
  * The embedded default: PGlite (PostgreSQL compiled to WASM) served over the PostgreSQL wire protocol,
@@ -103,7 +103,7 @@ async function serveInWorker(options: ClusterOptions, socketPath: string): Promi
   );
   const { dataDir, templateDir, maxConnections } = options;
   const input: WorkerInput = { options: { dataDir, templateDir, maxConnections }, socketPath };
-  const worker = new Worker(file, { workerData: input });
+  const worker = new Worker(file, { workerData: input, name: EMBEDDED_THREAD_NAME });
   const pending = new Map<number, { resolve(reply: WorkerReply): void; reject(error: unknown): void }>();
   let nextId = 0;
   await new Promise<void>((resolve, reject) => {

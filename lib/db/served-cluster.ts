@@ -38,3 +38,6 @@ export async function serveCluster(options: ClusterOptions, socketPath: string):
     },
   };
 }
+
+/** The name of the thread serving the cluster with `inWorker` (15 characters at most, as Linux keeps them). */
+export const EMBEDDED_THREAD_NAME = 'embedded-pg';
