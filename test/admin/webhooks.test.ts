@@ -220,8 +220,12 @@ describe('webhook endpoints', () => {
     const wrongSecret = generateWebhookSecret();
     expect(() => verifyWithLibrary(wrongSecret, webhook)).toThrow();
 
-    const history = await deliveries(loginEndpoint.endpoint.id);
-    const delivery = history.items.find((d) => d.webhookId === webhook.webhookId);
+    // The receiver has it once the request arrived; the worker records the attempt once the answer
+    // did, a moment later.
+    const recorded = async () =>
+      (await deliveries(loginEndpoint.endpoint.id)).items.find((d) => d.webhookId === webhook.webhookId);
+    await expect.poll(async () => (await recorded())?.status, { timeout: 5_000, interval: 20 }).toBe('DELIVERED');
+    const delivery = await recorded();
     expect(delivery).toMatchObject({ eventType: 'user.login', status: 'DELIVERED', attemptCount: 1 });
     expect(delivery?.payload).toEqual(webhook.json);
     expect(delivery?.attempts).toEqual([
