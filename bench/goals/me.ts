@@ -1,5 +1,5 @@
 import { settledAnswer, type Account } from '../support/api-client.js';
-import { costedLoad } from '../support/cpu-window.js';
+import { costedLoad, settle, SETTLE_SECONDS } from '../support/cpu-window.js';
 import { expectAnswer, sendOnce } from '../support/http-load.js';
 import type { ProductionStack } from '../support/production-stack.js';
 import { costTable, trustworthy, type GoalContext, type GoalResult } from './goal.js';
@@ -23,6 +23,15 @@ export async function meGoal(stack: ProductionStack, reader: Account, context: G
     informational: () => stack.database.backendPids(),
     signal,
   };
+  // Both paths run through identity: each is loaded before either is measured.
+  progress(`goal 3: settling, ${SETTLE_SECONDS} s of \`me\` on each path (not measured)…`);
+  await settle(
+    [
+      { request: direct, check: expectAnswer(directAnswer) },
+      { request: viaGateway, check: expectAnswer(expected) },
+    ],
+    load,
+  );
   progress(`goal 3: \`me\` straight at identity, ${settings.connections} connections…`);
   // Identity answers the same data; its body may differ in extensions, so it is checked against its own.
   const atIdentity = await costedLoad(processes, { ...load, request: direct, check: expectAnswer(directAnswer) });
