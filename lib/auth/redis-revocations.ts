@@ -58,15 +58,14 @@ export class RedisRevocations implements SessionRevocations {
   async revokeAll(entries: readonly RevocationEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.firstConnection;
+    // Whole seconds, as EXAT takes them: the keys, the announcement and this mirror say the same.
+    const written = entries.map(([sessionId, until]): RevocationEntry => [sessionId, Math.ceil(until)]);
     const batch = this.redis.pipeline();
-    for (const [sessionId, until] of entries) batch.set(redisKey(sessionId), '1', 'EXAT', Math.ceil(until));
+    for (const [sessionId, until] of written) batch.set(redisKey(sessionId), '1', 'EXAT', until);
     // After the keys, so that a mirror that subscribed and then scanned cannot miss one.
-    batch.publish(
-      REVOCATIONS_CHANNEL,
-      JSON.stringify(entries.map(([sessionId, until]) => [sessionId, Math.ceil(until)])),
-    );
+    batch.publish(REVOCATIONS_CHANNEL, JSON.stringify(written));
     for (const [error] of (await batch.exec()) ?? []) if (error) throw error;
-    this.mirror.remember(entries);
+    this.mirror.remember(written);
   }
 
   async isRevoked(sessionId: string): Promise<boolean> {
