@@ -86,6 +86,23 @@ function relayedEvent(overrides: Partial<RelayedEvent>): RelayedEvent {
   };
 }
 
+const relayLogger = createLogger(loadConfig({ LOG_LEVEL: 'silent' }), 'relay-test');
+
+/** An outbox in a schema no running relay knows, created from the entity (no NOTIFY trigger). */
+async function privateOutbox() {
+  const outbox = await openSubgraphDatabase({
+    url: stack.databaseUrl,
+    schema: `relay_test_${randomUUID().slice(0, 8)}`,
+    entities: [OutboxEvent],
+    migrations: [],
+    poolMax: 2,
+    logger: relayLogger,
+    migrate: false,
+  });
+  await outbox.orm.schema.createSchema();
+  return outbox;
+}
+
 describe('GET /api/v1/admin/audit-logs', () => {
   it('lists a sign-up (which signs in too) and a sign-in with the address and user agent', async () => {
     const { userId } = await signUpAndSignIn('audit-test-agent/1.0');
@@ -311,18 +328,8 @@ describe('the outbox relay', () => {
   it('sends an event written by a statement of its own as soon as its transaction commits', async () => {
     // An outbox no running relay knows, without the migrations' NOTIFY trigger, and a relay that
     // never polls on its own after its first look: only the wake can move the event.
-    const logger = createLogger(loadConfig({ LOG_LEVEL: 'silent' }), 'relay-test');
-    const schema = `relay_wake_${randomUUID().slice(0, 8)}`;
-    const outbox = await openSubgraphDatabase({
-      url: stack.databaseUrl,
-      schema,
-      entities: [OutboxEvent],
-      migrations: [],
-      poolMax: 2,
-      logger,
-      migrate: false,
-    });
-    await outbox.orm.schema.createSchema();
+    const outbox = await privateOutbox();
+    const schema = String(outbox.orm.config.get('schema'));
     const sent: string[] = [];
     const receiver = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -341,7 +348,7 @@ describe('the outbox relay', () => {
       database: outbox,
       target: new URL(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`),
       secretKey,
-      logger,
+      logger: relayLogger,
       intervalMs: 600_000,
       idleMaxIntervalMs: 600_000,
     });
@@ -373,17 +380,7 @@ describe('the outbox relay', () => {
 
   it('with two relays at once, sends every event exactly once', async () => {
     // An outbox of its own (a schema no running relay knows), so only the two relays below read it.
-    const logger = createLogger(loadConfig({ LOG_LEVEL: 'silent' }), 'relay-test');
-    const outbox = await openSubgraphDatabase({
-      url: stack.databaseUrl,
-      schema: `relay_test_${randomUUID().slice(0, 8)}`,
-      entities: [OutboxEvent],
-      migrations: [],
-      poolMax: 2,
-      logger,
-      migrate: false,
-    });
-    await outbox.orm.schema.createSchema();
+    const outbox = await privateOutbox();
     const em = outbox.fork();
     for (let i = 0; i < 300; i++) recordEvent(em, { type: 'user.updated', payload: { changed: [String(i)] } });
     await em.flush();
@@ -415,7 +412,7 @@ describe('the outbox relay', () => {
           database: outbox,
           target: new URL(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}/events`),
           secretKey,
-          logger,
+          logger: relayLogger,
           batchSize: 25,
         }),
     );
