@@ -50,6 +50,26 @@ export function fieldState(error: string | undefined, hint?: string, invalid = t
   return html`${described ? html` aria-describedby="${described}"` : ''}${error && invalid ? html` aria-invalid="true"` : ''}`;
 }
 
+/**
+ * The e-mail field of the sign-in, sign-up and forgotten-password forms: one label, name and
+ * `autocomplete` for all, so password managers fill each alike. `attributes` end the input (focus,
+ * fieldState), each with its leading space.
+ */
+export function emailField(t: Translate, value: string, attributes: SafeHtml | string): SafeHtml {
+  return html`<label for="email">${t('page.emailLabel')}</label>
+    <input id="email" name="email" type="email" autocomplete="username" value="${value}" required${attributes} />`;
+}
+
+/** A password field: `current-password` to sign in, `new-password` to choose one (sign-up, reset). */
+export function passwordField(
+  label: string,
+  autocomplete: 'current-password' | 'new-password',
+  attributes: SafeHtml | string,
+): SafeHtml {
+  return html`<label for="password">${label}</label>
+    <input id="password" name="password" type="password" autocomplete="${autocomplete}" required${attributes} />`;
+}
+
 export function signInPage(view: {
   t: Translate;
   params: FlowParams;
@@ -72,25 +92,16 @@ export function signInPage(view: {
     <form method="post" action="/oauth/authorize" novalidate>
       ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="action" value="sign_in" />
-      <label for="email">${t('page.emailLabel')}</label>
-      <input
-        id="email"
-        name="email"
-        type="email"
-        autocomplete="username"
-        value="${view.email ?? view.loginHint ?? ''}"
-        required
-        ${view.email ? '' : html`autofocus`}${fieldState(view.error, undefined, view.invalid ?? false)}
-      />
-      <label for="password">${t('page.passwordLabel')}</label>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autocomplete="current-password"
-        required
-        ${view.email ? html`autofocus` : ''}${fieldState(view.error, undefined, view.invalid ?? false)}
-      />
+      ${emailField(
+        t,
+        view.email ?? view.loginHint ?? '',
+        html`${view.email ? '' : html` autofocus`}${fieldState(view.error, undefined, view.invalid ?? false)}`,
+      )}
+      ${passwordField(
+        t('page.passwordLabel'),
+        'current-password',
+        html`${view.email ? html` autofocus` : ''}${fieldState(view.error, undefined, view.invalid ?? false)}`,
+      )}
       <button type="submit">${t('signIn.submit')}</button>
     </form>
     ${view.links}`;

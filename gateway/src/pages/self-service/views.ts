@@ -1,7 +1,7 @@
 import { selfServicePages } from '../../../../lib/auth/self-service-pages.js';
 import type { Translate } from '../../../../lib/i18n/catalog.js';
 import { html, type SafeHtml } from '../html.js';
-import { fieldState, hiddenFields, mfaPage, problem, type FlowParams } from '../views.js';
+import { emailField, fieldState, hiddenFields, mfaPage, passwordField, problem, type FlowParams } from '../views.js';
 
 /** The authorization request a sign-in page came with, so "Back to sign in" returns to it. */
 function flowQuery(params: FlowParams): string {
@@ -63,23 +63,12 @@ export function signUpPage(view: {
     ${problem(view.error)}
     <form method="post" action="${selfServicePages.signUp}" novalidate>
       ${hiddenFields(view.params, view.csrf)}
-      <label for="email">${t('page.emailLabel')}</label>
-      <input
-        id="email"
-        name="email"
-        type="email"
-        autocomplete="username"
-        value="${view.email ?? ''}"
-        required${focus('email')}${fieldState(about('email'))}
-      />
-      <label for="password">${t('page.passwordLabel')}</label>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autocomplete="new-password"
-        required${focus('password')}${fieldState(about('password'), 'password-hint')}
-      />
+      ${emailField(t, view.email ?? '', html`${focus('email')}${fieldState(about('email'))}`)}
+      ${passwordField(
+        t('page.passwordLabel'),
+        'new-password',
+        html`${focus('password')}${fieldState(about('password'), 'password-hint')}`,
+      )}
       <p id="password-hint" class="hint">${t('signUp.passwordHint')}</p>
       <label for="display_name">${t('signUp.nameLabel')}</label>
       <input
@@ -108,16 +97,7 @@ export function forgotPasswordPage(view: {
     ${problem(view.error)}
     <form method="post" action="${selfServicePages.forgotPassword}" novalidate>
       ${hiddenFields(view.params, view.csrf)}
-      <label for="email">${t('page.emailLabel')}</label>
-      <input
-        id="email"
-        name="email"
-        type="email"
-        autocomplete="username"
-        value="${view.email ?? ''}"
-        required
-        autofocus${fieldState(view.error)}
-      />
+      ${emailField(t, view.email ?? '', html` autofocus${fieldState(view.error)}`)}
       <button type="submit">${t('forgot.submit')}</button>
     </form>
     ${backToSignIn(t, view.params)}`;
@@ -139,15 +119,7 @@ export function resetPasswordPage(view: {
       ${hiddenFields(view.params, view.csrf)}
       <input type="hidden" name="action" value="reset" />
       <input type="hidden" name="token" value="${view.token}" />
-      <label for="password">${t('reset.passwordLabel')}</label>
-      <input
-        id="password"
-        name="password"
-        type="password"
-        autocomplete="new-password"
-        required
-        autofocus${fieldState(view.error, 'password-rules')}
-      />
+      ${passwordField(t('reset.passwordLabel'), 'new-password', html` autofocus${fieldState(view.error, 'password-rules')}`)}
       <button type="submit">${t('reset.submit')}</button>
     </form>`;
 }
