@@ -1,0 +1,120 @@
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError, type DocumentNode } from 'graphql';
+import { createHash } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { CLIENT_IP_HEADER, UI_LOCALES_HEADER } from '../../../lib/http/origin.js';
+import { REQUEST_ID_HEADER } from '../../../lib/http/request-id.js';
+import { injectTraceContext } from '../../../lib/observability/tracing.js';
+import type { GatewayContext } from '../context.js';
+import type { SubgraphAnswer, SubgraphTransport } from './subgraph-transport.js';
+
+/** What a fetch of the query plan receives: data, errors, extensions. */
+type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;
+
+/**
+ * One subgraph as the query plan's fetches see it: the operation, its variables and the caller's
+ * forwarded headers, sent with a transport (HTTP, or a function call in `npm start`); the answer
+ * parsed. What `RemoteGraphQLDataSource` does, without the node-fetch `Headers` and `Request` it
+ * built for every fetch (and the `Request` it built only to hand to an error hook): those and the
+ * fetch-shaped response were a tenth of the gateway's CPU per federated request (bench/BASELINE.md).
+ * Its failures read as the stock source's do: `<status>: <statusText>`, the answer under
+ * `extensions.response`, UNAUTHENTICATED for a 401 and FORBIDDEN for a 403.
+ */
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  constructor(
+    private readonly transport: SubgraphTransport,
+    private readonly options: {
+      /** The URL errors name (the transport's own). */
+      readonly url: string;
+      /** Hash-first requests (APQ) keep big documents off the wire after the first time. */
+      readonly apq: boolean;
+    },
+  ) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    if (!request.query) throw new Error('Missing query');
+    const headers = forwardedHeaders(options);
+    const { query, variables, operationName, extensions } = request;
+    if (this.options.apq) {
+      const sha256Hash = documentHash(query, 'document' in options ? options.document : undefined);
+      const withHash = {
+        variables,
+        operationName,
+        extensions: { ...extensions, persistedQuery: { version: 1, sha256Hash } },
+      };
+      const optimistic = await this.send(JSON.stringify(withHash), headers);
+      // A subgraph that restarted (or evicted it) no longer knows the hash: send the document once.
+      if (!optimistic.errors?.some((error) => error.message === 'PersistedQueryNotFound')) return optimistic;
+      return this.send(JSON.stringify({ query, ...withHash }), headers);
+    }
+    return this.send(JSON.stringify({ query, variables, operationName, extensions }), headers);
+  }
+
+  private async send(body: string, headers: Record<string, string>): Promise<GatewayGraphQLResponse> {
+    const answer = await this.transport.send(body, headers);
+    if (answer.status < 200 || answer.status > 299) throw this.failure(answer);
+    const parsed = parseBody(answer);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
+    }
+    return parsed;
+  }
+
+  private failure(answer: SubgraphAnswer): GraphQLError {
+    const statusText = STATUS_CODES[answer.status] ?? '';
+    const code = answer.status === 401 ? 'UNAUTHENTICATED' : answer.status === 403 ? 'FORBIDDEN' : undefined;
+    return new GraphQLError(`${answer.status}: ${statusText}`, {
+      extensions: {
+        response: { url: this.options.url, status: answer.status, statusText, body: parseBody(answer) },
+        ...(code ? { code } : {}),
+      },
+    });
+  }
+}
+
+/** The caller's credential, request id, address, agent and languages; subgraphs verify the credential. */
+function forwardedHeaders({
+  request,
+  context,
+}: GraphQLDataSourceProcessOptions<GatewayContext>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  // The gateway adds its own only for federated tracing (ftv1), which no subgraph here answers.
+  if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name.toLowerCase()] = value;
+  headers['content-type'] = 'application/json';
+  // Health checks and schema loading run without a request context.
+  const caller = context as Partial<GatewayContext>;
+  if (caller.requestId) headers[REQUEST_ID_HEADER] = caller.requestId;
+  if (caller.authorization) headers['authorization'] = caller.authorization;
+  const origin = caller.origin;
+  if (origin?.ipAddress) headers[CLIENT_IP_HEADER] = origin.ipAddress;
+  if (origin?.userAgent) headers['user-agent'] = origin.userAgent;
+  // The reader's language, for mails and texts a subgraph sends while serving this request (lib/i18n).
+  if (origin?.uiLocales) headers[UI_LOCALES_HEADER] = origin.uiLocales;
+  if (origin?.acceptLanguage) headers['accept-language'] = origin.acceptLanguage;
+  // W3C traceparent of the active fetch span (none while tracing is off).
+  injectTraceContext({ set: (name: string, value: string) => (headers[name.toLowerCase()] = value) });
+  return headers;
+}
+
+/**
+ * The APQ hash of a fetch's document. A plan's fetch keeps its parsed document for as long as the
+ * plan is cached, so the hash is kept beside it rather than computed again for every request.
+ */
+const hashes = new WeakMap<DocumentNode, string>();
+function documentHash(query: string, document: DocumentNode | undefined): string {
+  const known = document && hashes.get(document);
+  if (known) return known;
+  const hash = createHash('sha256').update(query).digest('hex');
+  if (document) hashes.set(document, hash);
+  return hash;
+}
+
+/** JSON when the answer says it is JSON (as the stock source reads it), else its text. */
+function parseBody(answer: SubgraphAnswer): unknown {
+  const type = answer.contentType;
+  if (type?.startsWith('application/json') || type?.startsWith('application/graphql-response+json')) {
+    return JSON.parse(answer.text) as unknown;
+  }
+  return answer.text;
+}
