@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError, type DocumentNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import { CLIENT_IP_HEADER, UI_LOCALES_HEADER } from '../../../lib/http/origin.js';
@@ -37,7 +37,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const headers = forwardedHeaders(options);
     const { query, variables, operationName, extensions } = request;
     if (this.options.apq) {
-      const sha256Hash = documentHash(query, 'document' in options ? options.document : undefined);
+      const sha256Hash = documentHash(query);
       const withHash = {
         variables,
         operationName,
@@ -98,15 +98,18 @@ function forwardedHeaders({
 }
 
 /**
- * The APQ hash of a fetch's document. A plan's fetch keeps its parsed document for as long as the
- * plan is cached, so the hash is kept beside it rather than computed again for every request.
+ * The APQ hash of a fetch's document. A cached query plan hands the same few document strings to
+ * every request, so their hashes are kept (the most recent KEPT_HASHES, not every document a client
+ * ever sent) rather than computed again for each fetch.
  */
-const hashes = new WeakMap<DocumentNode, string>();
-function documentHash(query: string, document: DocumentNode | undefined): string {
-  const known = document && hashes.get(document);
-  if (known) return known;
+const KEPT_HASHES = 1_000;
+const hashes = new Map<string, string>();
+function documentHash(query: string): string {
+  const known = hashes.get(query);
+  if (known !== undefined) return known;
   const hash = createHash('sha256').update(query).digest('hex');
-  if (document) hashes.set(document, hash);
+  if (hashes.size >= KEPT_HASHES) hashes.delete(hashes.keys().next().value!);
+  hashes.set(query, hash);
   return hash;
 }
 
