@@ -132,6 +132,24 @@ describe('GraphQL classes', () => {
     expect(classify([refresh, refresh]).credential).toBeUndefined();
   });
 
+  it("reads each request's own grant and operation from a document it has seen before", () => {
+    const classify = classifier();
+    const query = 'mutation ($t: String!) { renewAccessToken(refreshToken: $t) { accessToken } }';
+    for (const token of ['r1', 'r2', 'r3']) {
+      expect(classify({ query, variables: { t: token } })).toEqual({
+        class: 'auth',
+        cost: 1,
+        credential: { kind: 'grant', refreshToken: token },
+      });
+    }
+    // One document, two operations: the name picks the one that runs, each time.
+    const two = 'query Me { me { id } } mutation In { login(input: {}) { accessToken } }';
+    for (let round = 0; round < 2; round += 1) {
+      expect(classify({ query: two, operationName: 'Me' })).toEqual({ class: 'general', cost: 1 });
+      expect(classify({ query: two, operationName: 'In' }).class).toBe('auth');
+    }
+  });
+
   it('never remembers a grant with a persisted-query hash', () => {
     const classify = classifier();
     const query = 'mutation ($t: String!) { refreshToken(refreshToken: $t) { accessToken } }';

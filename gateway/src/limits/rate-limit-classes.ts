@@ -106,6 +106,8 @@ export interface GraphQLClassifierOptions {
   readonly maxTokens: number;
   /** Persisted-query hashes remembered with their class. */
   readonly rememberedHashes?: number;
+  /** Documents (with their operation name) remembered with their class, not parsed again. */
+  readonly rememberedDocuments?: number;
 }
 
 /**
@@ -131,6 +133,14 @@ interface OperationCharge {
   readonly credential?: PresentedCredential | undefined;
 }
 
+/** A document's charge as parsing found it, with its one auth field whose arguments name a credential. */
+interface ParsedCharge {
+  readonly charge: OperationCharge;
+  readonly onlyAuthField: RootExecution | undefined;
+  /** Over MAX_QUERY_TOKENS or not GraphQL: general, and Apollo refuses it. */
+  readonly unparsable?: true;
+}
+
 const GENERAL_OPERATION: OperationCharge = { class: 'general', authFields: 0 };
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
@@ -144,29 +154,46 @@ const asRecord = (value: unknown): Record<string, unknown> | undefined =>
  */
 export function createGraphQLClassifier(options: GraphQLClassifierOptions): GraphQLClassifier {
   const maxHashes = options.rememberedHashes ?? 10_000;
+  const maxDocuments = options.rememberedDocuments ?? 1_000;
   const hashes = new Map<string, OperationCharge>();
+
+  // What each document (and operation name) was found to be: clients send the same few documents
+  // again and again, and parsing one on every request was a visible share of the gateway's CPU.
+  const documents = new Map<string, ParsedCharge>();
+
+  function chargeOfDocument(query: string, operationName: string | undefined): ParsedCharge {
+    const key = `${operationName ?? ''}\n${query}`;
+    const known = documents.get(key);
+    if (known) return known;
+    let parsed: ParsedCharge;
+    try {
+      const document = parse(query, { noLocation: true, maxTokens: options.maxTokens });
+      const executions = rootExecutionsOf(document, operationName);
+      const classes = executions.map((execution) => graphqlFieldClasses[execution.coordinate] ?? 'general');
+      const auth = executions.filter((execution) => graphqlFieldClasses[execution.coordinate] === 'auth');
+      parsed = {
+        charge: { class: strictest(classes, options.limits), authFields: auth.length },
+        onlyAuthField: auth.length === 1 ? auth[0] : undefined,
+      };
+    } catch {
+      parsed = { charge: GENERAL_OPERATION, onlyAuthField: undefined, unparsable: true };
+    }
+    if (documents.size >= maxDocuments) documents.delete(documents.keys().next().value!);
+    documents.set(key, parsed);
+    return parsed;
+  }
 
   function classifyOne(request: Record<string, unknown>): OperationCharge {
     const persisted = asRecord(asRecord(request['extensions'])?.['persistedQuery']);
     const hash = typeof persisted?.['sha256Hash'] === 'string' ? persisted['sha256Hash'] : undefined;
     const query = request['query'];
     if (typeof query !== 'string') return (hash && hashes.get(hash)) || GENERAL_OPERATION;
-    let document: DocumentNode;
-    try {
-      document = parse(query, { noLocation: true, maxTokens: options.maxTokens });
-    } catch {
-      return GENERAL_OPERATION;
-    }
     const operationName = typeof request['operationName'] === 'string' ? request['operationName'] : undefined;
-    const executions = rootExecutionsOf(document, operationName);
-    const classes = executions.map((execution) => graphqlFieldClasses[execution.coordinate] ?? 'general');
-    const auth = executions.filter((execution) => graphqlFieldClasses[execution.coordinate] === 'auth');
-    const charge: OperationCharge = {
-      class: strictest(classes, options.limits),
-      authFields: auth.length,
-    };
+    const parsed = chargeOfDocument(query, operationName);
+    if (parsed.unparsable) return GENERAL_OPERATION;
+    const { charge } = parsed;
     // Learnt only for a hash that is the document's: a mismatched pair must not relabel a hash.
-    if (hash && createHash('sha256').update(query).digest('hex') === hash) {
+    if (hash && hashes.get(hash) !== charge && createHash('sha256').update(query).digest('hex') === hash) {
       hashes.delete(hash);
       hashes.set(hash, charge);
       for (const oldest of hashes.keys()) {
@@ -175,9 +202,8 @@ export function createGraphQLClassifier(options: GraphQLClassifierOptions): Grap
       }
     }
     // Read from this request's arguments: a remembered hash carries no credential.
-    const [single] = auth;
-    const credential =
-      auth.length === 1 && single ? grantOfField(single.coordinate, single.field, request['variables']) : undefined;
+    const single = parsed.onlyAuthField;
+    const credential = single ? grantOfField(single.coordinate, single.field, request['variables']) : undefined;
     return credential ? { ...charge, credential } : charge;
   }
 
