@@ -100,14 +100,17 @@ function forwardedHeaders({
 /**
  * The APQ hash of a fetch's document. A cached query plan hands the same few document strings to
  * every request, so their hashes are kept (the most recent KEPT_HASHES, not every document a client
- * ever sent) rather than computed again for each fetch.
+ * ever sent) rather than computed again for each fetch. A larger document (a picture inline, say) is
+ * hashed afresh, so that what is kept stays within a few MB.
  */
 const KEPT_HASHES = 1_000;
+const LARGEST_KEPT = 8 * 1024;
 const hashes = new Map<string, string>();
 function documentHash(query: string): string {
   const known = hashes.get(query);
   if (known !== undefined) return known;
   const hash = createHash('sha256').update(query).digest('hex');
+  if (query.length > LARGEST_KEPT) return hash;
   if (hashes.size >= KEPT_HASHES) hashes.delete(hashes.keys().next().value!);
   hashes.set(query, hash);
   return hash;
