@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunSettings } from './goals/goal.js';
+import type { RuntimeChoice } from './support/runtime.js';
 
 export const USAGE = `npm run bench [-- options]
 
@@ -16,6 +17,9 @@ export const USAGE = `npm run bench [-- options]
                        <n> s (15) of the federated query (or, with --only=sign-in, of goal 5's
                        sign-ins), then a summary of each profile
   --profile-dir=<dir>  where the profiles go (a new directory under $TMPDIR by default)
+  --node=<which>       the Node of the production shape's processes: image (default: the major of
+                       the Dockerfile's NODE_IMAGE, fetched with npx when this machine has another),
+                       current (this machine's), or the path of a node binary
 
   env: BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres: a database is created there
   and dropped), BENCH_REDIS_URL (redis://127.0.0.1:6379/13: a database index of the bench's own),
@@ -41,6 +45,7 @@ export interface Arguments {
   readonly postgresUrl: string;
   readonly redisUrl: string;
   readonly logLevel: string;
+  readonly runtime: RuntimeChoice;
 }
 
 const ALL_GOALS = ['1', '2', '3', '4', '5', '6', '7', '8'] as const;
@@ -75,6 +80,7 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     'idle-seconds',
     'profile',
     'profile-dir',
+    'node',
   ];
   const unknown = [...options.keys()].filter((name) => !known.includes(name));
   if (unknown.length) throw new Error(`unknown option(s) ${unknown.map((n) => `--${n}`).join(', ')}\n\n${USAGE}`);
@@ -118,7 +124,14 @@ export function parseArguments(argv: readonly string[], env: NodeJS.ProcessEnv):
     postgresUrl: env['BENCH_POSTGRES_URL'] || 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: env['BENCH_REDIS_URL'] || 'redis://127.0.0.1:6379/13',
     logLevel: env['BENCH_LOG_LEVEL'] || 'info',
+    runtime: runtimeChoice(text('node')),
   };
+}
+
+function runtimeChoice(node: string | undefined): RuntimeChoice {
+  if (node === undefined || node === 'image') return 'image';
+  if (node === 'current') return 'current';
+  return { path: node };
 }
 
 function selectGoals(only: string | undefined): ReadonlySet<string> {

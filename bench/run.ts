@@ -11,6 +11,7 @@ import { PRODUCTION_GOALS, productionGoals, type Environment } from './goals/pro
 import { profileRun } from './profile.js';
 import { stopAll } from './support/processes.js';
 import { loadAverage } from './support/proc-stat.js';
+import { productionRuntime } from './support/runtime.js';
 
 /**
  * `npm run bench`: issue #15's goals, each stated with its target, the measured figure and PASS or
@@ -28,7 +29,12 @@ async function main(args: Arguments, signal: AbortSignal): Promise<void> {
   const progress = (line: string) => console.error(line);
   const context: GoalContext = { settings: args.settings, signal, print, progress };
 
-  print(`# membergraph bench, issue #15 (${new Date().toISOString()})`, '', ...(await machine(root)), '');
+  print(`# membergraph bench, issue #15 (${new Date().toISOString()})`, '', ...(await machine(root)));
+  const runtime = await productionRuntime(root, args.runtime);
+  print(
+    `- production shape on node ${runtime.version}: ${runtime.source}; \`npm start\` on node ${process.version}`,
+    '',
+  );
   if (args.build) {
     progress(`building ${root} (npm run build)…`);
     const began = performance.now();
@@ -54,6 +60,7 @@ async function main(args: Arguments, signal: AbortSignal): Promise<void> {
       postgresUrl: args.postgresUrl,
       redisUrl: args.redisUrl,
       logLevel: args.logLevel,
+      runtime,
     };
     if (args.profile) {
       await profileRun(environment, args.profile, context);

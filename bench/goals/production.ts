@@ -1,5 +1,6 @@
 import { createProfile, registerAccount, type Account } from '../support/api-client.js';
 import { startProductionStack, type ProductionStack } from '../support/production-stack.js';
+import type { Runtime } from '../support/runtime.js';
 import { federatedGoals } from './federated.js';
 import type { GoalContext, GoalResult } from './goal.js';
 import { idleGoal } from './idle.js';
@@ -20,6 +21,8 @@ export interface Environment {
   readonly postgresUrl: string;
   readonly redisUrl: string;
   readonly logLevel: string;
+  /** The Node of the production shape's processes. */
+  readonly runtime: Runtime;
 }
 
 /**
@@ -33,7 +36,9 @@ export async function productionGoals(
   goals: ReadonlySet<string>,
   context: GoalContext,
 ): Promise<GoalResult[]> {
-  context.progress('starting the production shape (4 subgraphs and the gateway from dist/, PostgreSQL, Redis)…');
+  context.progress(
+    `starting the production shape (4 subgraphs and the gateway from dist/ on node ${environment.runtime.version}, PostgreSQL, Redis)…`,
+  );
   const began = performance.now();
   const stack = await startProductionStack({
     ...environment,

@@ -5,6 +5,7 @@ import type { Processes } from './cpu-window.js';
 import { freePorts } from './ports.js';
 import { createBenchDatabase, type BenchDatabase } from './postgres.js';
 import { baseEnv, startChild, waitUntil, type Child } from './processes.js';
+import type { Runtime } from './runtime.js';
 
 /**
  * The production shape of issue #15: each subgraph its own process from dist/, our gateway from
@@ -41,6 +42,8 @@ export interface ProductionOptions {
   readonly redisUrl: string;
   readonly withStock: boolean;
   readonly logLevel: string;
+  /** The Node every process runs on (runtime.ts: the image's by default). */
+  readonly runtime: Runtime;
   /** Extra node flags per process (`--cpu-prof` when profiling). */
   readonly nodeFlags?: (name: string) => readonly string[];
   readonly signal?: AbortSignal;
@@ -90,7 +93,7 @@ export async function startProductionStack(options: ProductionOptions): Promise<
     const node = (name: string, script: string) =>
       startChild({
         name,
-        command: process.execPath,
+        command: options.runtime.execPath,
         args: [...(options.nodeFlags?.(name) ?? []), '--enable-source-maps', script],
         cwd: options.root,
         env,
@@ -113,7 +116,7 @@ export async function startProductionStack(options: ProductionOptions): Promise<
     if (options.withStock) {
       stock = startChild({
         name: 'stock gateway',
-        command: process.execPath,
+        command: options.runtime.execPath,
         args: [
           ...(options.nodeFlags?.('stock gateway') ?? []),
           '--import',
