@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listen } from '../lib/http/listen.js';
 import { startTestStack, type TestStack } from './support/stack.js';
 
 const logLines: Record<string, unknown>[] = [];
@@ -141,6 +142,49 @@ describe('gateway HTTP surface', () => {
     expect(((await broken.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
       'VALIDATION_FAILED',
     );
+  });
+
+  it('answers plain GraphQL POSTs, which skip express (plain-post.ts), exactly as express does', async () => {
+    // The express app alone on a port of its own: what every request got before the plain path.
+    const viaExpress = await listen(stack.gateway.app, 0, '127.0.0.1', { component: 'express', variable: 'PORT' });
+    try {
+      const user = await stack.createUser();
+      const query = JSON.stringify({ query: '{ me { id email } }' });
+      const cases: { body: string; headers?: Record<string, string>; path?: string }[] = [
+        { body: query, headers: { authorization: `Bearer ${user.token}` } },
+        { body: query },
+        { body: query, headers: { authorization: 'Bearer not-a-token' } },
+        { body: query, headers: { 'content-type': 'application/json; charset=UTF-8' } },
+        { body: JSON.stringify({ query: '{ nope }' }) },
+        { body: JSON.stringify({ query: 'mutation { logout }', operationName: 'Nope' }) },
+        // Bodies express.json refuses or reads its own way: the plain path must agree.
+        { body: '{"query": ' },
+        { body: '"{ me { id } }"' },
+        { body: ' \n[]' },
+        { body: '\ufeff' },
+        { body: `\ufeff${query}` },
+        // Not plain: express answers these on both ports.
+        { body: query, headers: { 'content-type': 'application/json; charset=latin1' } },
+        { body: query, headers: { 'content-type': 'text/plain' } },
+        { body: query, path: '/graphql?x=1' },
+        { body: query, path: '/GraphQL' },
+      ];
+      const answer = async (base: string, { body, headers, path }: (typeof cases)[number]) => {
+        const response = await fetch(`${base}${path ?? '/graphql'}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': 'plain-post-test', ...headers },
+          body,
+        });
+        const kept = [...response.headers].filter(([name]) => !/^(date|ratelimit-(remaining|reset))$/.test(name));
+        return { status: response.status, headers: Object.fromEntries(kept), body: await response.text() };
+      };
+      for (const request of cases) {
+        const expected = await answer(`http://127.0.0.1:${viaExpress.port}`, request);
+        expect({ request, ...(await answer(stack.gatewayUrl, request)) }).toEqual({ request, ...expected });
+      }
+    } finally {
+      await viaExpress.close();
+    }
   });
 
   it('reports a subgraph that stopped answering as not ready', async () => {

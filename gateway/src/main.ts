@@ -38,7 +38,7 @@ const gateway = await createGateway({
 });
 // A port in use stops the process with one line naming its variable (PORT, METRICS_PORT).
 const http = await startOrExit(() =>
-  listen(gateway.app, config.port, config.host, { component: 'the gateway', variable: 'PORT' }),
+  listen(gateway.listener, config.port, config.host, { component: 'the gateway', variable: 'PORT' }),
 );
 const { metricsPort } = config;
 const metrics =

@@ -1,4 +1,5 @@
 import type { ApolloServer } from '@apollo/server';
+import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import { createRefreshTokenTags } from '../../lib/auth/refresh-token-tag.js';
 import { anonymous } from '../../lib/auth/principal.js';
@@ -12,7 +13,8 @@ import type { GatewayContext } from './context.js';
 import { createExecuteAs } from './execution/in-process.js';
 import { assignRequestIds, gatewayContexts } from './execution/request-context.js';
 import { startApollo, type ApolloOptions } from './graphql/apollo.js';
-import { graphqlEndpoint } from './graphql/endpoint.js';
+import { graphqlEndpoint, graphqlEndpointLimitBytes, plainGraphqlEndpoint } from './graphql/endpoint.js';
+import { plainGraphqlPostsBeside } from './graphql/plain-post.js';
 import { browserCors, createOriginRegistry } from './http/cors.js';
 import { notFound } from './http/not-found.js';
 import { unhandledError } from './http/unhandled-error.js';
@@ -46,6 +48,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   readonly app: Express;
+  /** What the gateway's port serves: `app`, but plain GraphQL POSTs skip its router (plain-post.ts). */
+  readonly listener: RequestListener;
   readonly apollo: ApolloServer<GatewayContext>;
   stop(): Promise<void>;
 }
@@ -92,12 +96,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  // First, so that every span of the request (and every subgraph's) hangs under this one.
-  app.use(httpSpans('gateway', [...restRoutes.map((route) => route.path), '/graphql']));
-  // Any answer given before the request's body was read closes its connection (unread-body.ts).
-  app.use(closeConnectionsAnsweredEarly);
-  app.use(metrics.httpMiddleware);
-  app.use(assignRequestIds);
+  const frontDoor = [
+    // First, so that every span of the request (and every subgraph's) hangs under this one.
+    httpSpans('gateway', [...restRoutes.map((route) => route.path), '/graphql']),
+    // Any answer given before the request's body was read closes its connection (unread-body.ts).
+    closeConnectionsAnsweredEarly,
+    metrics.httpMiddleware,
+    assignRequestIds,
+  ];
+  for (const handler of frontDoor) app.use(handler);
   // Browser applications of registered origins: the token endpoints and the bearer-token routes.
   // Before the rate limits, so that preflights cost nothing and a 429 is readable too.
   app.use(
@@ -140,25 +147,35 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       multipartMaxBytes: config.profilePictureMaxBytes,
     }),
   );
-  app.use(
-    '/graphql',
-    graphqlEndpoint({
-      apollo,
-      profilePictureMaxBytes: config.profilePictureMaxBytes,
-      rateLimit: rateLimits.graphql,
-      caller: callers.asKeysOrBearer,
-      contextFor,
-    }),
-  );
+  const endpointOptions = {
+    apollo,
+    profilePictureMaxBytes: config.profilePictureMaxBytes,
+    rateLimit: rateLimits.graphql,
+    caller: callers.asKeysOrBearer,
+    contextFor,
+  };
+  app.use('/graphql', graphqlEndpoint(endpointOptions));
 
-  // A path nothing above answers (the REST families answer their own): JSON, not Express's HTML page.
-  app.use(notFound);
-  // Raised before any route took the request (a picture URL's broken %-encoding): the client's, a 4xx.
-  app.use(clientErrorsByPath(logger));
-  app.use(unhandledError(logger));
+  const last = [
+    // A path nothing above answers (the REST families answer their own): JSON, not Express's HTML page.
+    notFound,
+    // Raised before any route took the request (a picture URL's broken %-encoding): the client's, a 4xx.
+    clientErrorsByPath(logger),
+    unhandledError(logger),
+  ];
+  for (const handler of last) app.use(handler);
 
   return {
     app,
+    listener: plainGraphqlPostsBeside(app, {
+      // CORS serves only declared routes' paths, and `rateLimits.http` leaves `/graphql` to the
+      // endpoint's own limit: of the front door, these take part in a `/graphql` request.
+      before: frontDoor,
+      endpoint: plainGraphqlEndpoint(endpointOptions),
+      after: last,
+      routes: declaredRoutes(restRoutes),
+      limitBytes: graphqlEndpointLimitBytes(endpointOptions),
+    }),
     apollo,
     async stop() {
       await apollo.stop();

@@ -138,7 +138,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ...(options.routes ? { routes: options.routes } : {}),
     });
     started.push({ close: () => gateway.stop() });
-    const http = await listen(gateway.app, config.port, config.host, { component: 'the gateway', variable: 'PORT' });
+    const http = await listen(gateway.listener, config.port, config.host, {
+      component: 'the gateway',
+      variable: 'PORT',
+    });
     started.push(http);
     const metrics =
       config.metricsPort === undefined
