@@ -27,10 +27,16 @@ export function parseCidr(entry: string): { network: string; prefix: number; fam
 /** Whether an address falls in any of the ranges (IPv4 and IPv6). Malformed entries match nothing. */
 export function addressMatcher(entries: readonly string[]): (address: string) => boolean {
   const list = new BlockList();
+  let ranges = 0;
   for (const entry of entries) {
     const cidr = parseCidr(entry);
-    if (cidr) list.addSubnet(cidr.network, cidr.prefix, cidr.family);
+    if (cidr) {
+      list.addSubnet(cidr.network, cidr.prefix, cidr.family);
+      ranges += 1;
+    }
   }
+  // No range (TRUSTED_PROXIES unset, the usual case): BlockList.check costs a SocketAddress per call.
+  if (ranges === 0) return () => false;
   return (address) => {
     const normal = normaliseAddress(address);
     const version = isIP(normal);

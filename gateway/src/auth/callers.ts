@@ -62,7 +62,16 @@ function oncePerRequest(work: Authenticator): Authenticator {
 export function createCallers(options: CallerOptions): Callers {
   const { config, logger, subgraphUrls, revocations } = options;
   const trustedProxy = addressMatcher(config.trustedProxies);
-  const originOf = (req: Request) => originAtGateway(req.socket.remoteAddress, req.headers, trustedProxy);
+  // Asked by the rate limiter and again for the operation's context: worked out once per request.
+  const origins = new WeakMap<Request, RequestOrigin>();
+  const originOf = (req: Request) => {
+    let origin = origins.get(req);
+    if (!origin) {
+      origin = originAtGateway(req.socket.remoteAddress, req.headers, trustedProxy);
+      origins.set(req, origin);
+    }
+    return origin;
+  };
   const verifier = createAccessTokenVerifier({
     issuer: config.publicUrl,
     jwks: new URL('/.well-known/jwks.json', subgraphUrls.identity),

@@ -132,24 +132,6 @@ describe('GraphQL classes', () => {
     expect(classify([refresh, refresh]).credential).toBeUndefined();
   });
 
-  it("reads each request's own grant and operation from a document it has seen before", () => {
-    const classify = classifier();
-    const query = 'mutation ($t: String!) { renewAccessToken(refreshToken: $t) { accessToken } }';
-    for (const token of ['r1', 'r2', 'r3']) {
-      expect(classify({ query, variables: { t: token } })).toEqual({
-        class: 'auth',
-        cost: 1,
-        credential: { kind: 'grant', refreshToken: token },
-      });
-    }
-    // One document, two operations: the name picks the one that runs, each time.
-    const two = 'query Me { me { id } } mutation In { login(input: {}) { accessToken } }';
-    for (let round = 0; round < 2; round += 1) {
-      expect(classify({ query: two, operationName: 'Me' })).toEqual({ class: 'general', cost: 1 });
-      expect(classify({ query: two, operationName: 'In' }).class).toBe('auth');
-    }
-  });
-
   it('never remembers a grant with a persisted-query hash', () => {
     const classify = classifier();
     const query = 'mutation ($t: String!) { refreshToken(refreshToken: $t) { accessToken } }';
@@ -159,6 +141,21 @@ describe('GraphQL classes', () => {
       refreshToken: 'r1',
     });
     expect(classify({ variables: { t: 'r2' }, extensions })).toEqual({ class: 'auth', cost: 1 });
+  });
+
+  it('remembers a document per operation name, and reads each request’s own variables', () => {
+    const classify = createGraphQLClassifier({ limits: defaults, maxTokens: 2000, rememberedDocuments: 2 });
+    const query = 'query A { me { id } } mutation B ($t: String!) { refreshToken(refreshToken: $t) { accessToken } }';
+    for (const token of ['r1', 'r2', 'r3']) {
+      expect(classify({ query, operationName: 'A', variables: { t: token } })).toEqual({ class: 'general', cost: 1 });
+      expect(classify({ query, operationName: 'B', variables: { t: token } })).toEqual({
+        class: 'auth',
+        cost: 1,
+        credential: { kind: 'grant', refreshToken: token },
+      });
+      // A third document pushes the oldest out; it is classified afresh, the same way.
+      expect(classify({ query: `{ me { id } } # ${token}` }).class).toBe('general');
+    }
   });
 
   it('does not parse documents beyond the token limit', () => {

@@ -106,8 +106,17 @@ export interface GraphQLClassifierOptions {
   readonly maxTokens: number;
   /** Persisted-query hashes remembered with their class. */
   readonly rememberedHashes?: number;
-  /** Documents (with their operation name) remembered with their class, not parsed again. */
+  /** Documents remembered with their class (those of at most MAX_REMEMBERED_DOCUMENT characters). */
   readonly rememberedDocuments?: number;
+}
+
+/** Larger documents (a picture inline, say) are classified afresh: the memory kept stays a few MB. */
+const MAX_REMEMBERED_DOCUMENT = 8 * 1024;
+
+/** A document's charge for one operation name, with its auth fields (their arguments name a credential). */
+interface ClassifiedDocument {
+  readonly charge: OperationCharge;
+  readonly auth: readonly RootExecution[];
 }
 
 /**
@@ -133,14 +142,6 @@ interface OperationCharge {
   readonly credential?: PresentedCredential | undefined;
 }
 
-/** A document's charge as parsing found it, with its one auth field whose arguments name a credential. */
-interface ParsedCharge {
-  readonly charge: OperationCharge;
-  readonly onlyAuthField: RootExecution | undefined;
-  /** Over MAX_QUERY_TOKENS or not GraphQL: general, and Apollo refuses it. */
-  readonly unparsable?: true;
-}
-
 const GENERAL_OPERATION: OperationCharge = { class: 'general', authFields: 0 };
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
@@ -157,30 +158,30 @@ export function createGraphQLClassifier(options: GraphQLClassifierOptions): Grap
   const maxDocuments = options.rememberedDocuments ?? 1_000;
   const hashes = new Map<string, OperationCharge>();
 
-  // What each document (and operation name) was found to be: clients send the same few documents
-  // again and again, and parsing one on every request was a visible share of the gateway's CPU.
-  const documents = new Map<string, ParsedCharge>();
+  const documents = new Map<string, ClassifiedDocument>();
 
-  function chargeOfDocument(query: string, operationName: string | undefined): ParsedCharge {
-    const key = `${operationName ?? ''}\n${query}`;
-    const known = documents.get(key);
+  /** The document's charge and auth fields; undefined when it does not parse. */
+  function classifyDocument(query: string, operationName: string | undefined): ClassifiedDocument | undefined {
+    // Clients send the same few documents over and over: each is parsed once, not per request.
+    const key = query.length <= MAX_REMEMBERED_DOCUMENT ? `${operationName ?? ''}\n${query}` : undefined;
+    const known = key === undefined ? undefined : documents.get(key);
     if (known) return known;
-    let parsed: ParsedCharge;
+    let document: DocumentNode;
     try {
-      const document = parse(query, { noLocation: true, maxTokens: options.maxTokens });
-      const executions = rootExecutionsOf(document, operationName);
-      const classes = executions.map((execution) => graphqlFieldClasses[execution.coordinate] ?? 'general');
-      const auth = executions.filter((execution) => graphqlFieldClasses[execution.coordinate] === 'auth');
-      parsed = {
-        charge: { class: strictest(classes, options.limits), authFields: auth.length },
-        onlyAuthField: auth.length === 1 ? auth[0] : undefined,
-      };
+      document = parse(query, { noLocation: true, maxTokens: options.maxTokens });
     } catch {
-      parsed = { charge: GENERAL_OPERATION, onlyAuthField: undefined, unparsable: true };
+      return undefined;
     }
-    if (documents.size >= maxDocuments) documents.delete(documents.keys().next().value!);
-    documents.set(key, parsed);
-    return parsed;
+    const executions = rootExecutionsOf(document, operationName);
+    const classes = executions.map((execution) => graphqlFieldClasses[execution.coordinate] ?? 'general');
+    const auth = executions.filter((execution) => graphqlFieldClasses[execution.coordinate] === 'auth');
+    const classified = { charge: { class: strictest(classes, options.limits), authFields: auth.length }, auth };
+    if (key !== undefined) {
+      // The oldest goes first once full: enough for every document of a real client.
+      if (documents.size >= maxDocuments) documents.delete(documents.keys().next().value!);
+      documents.set(key, classified);
+    }
+    return classified;
   }
 
   function classifyOne(request: Record<string, unknown>): OperationCharge {
@@ -189,11 +190,11 @@ export function createGraphQLClassifier(options: GraphQLClassifierOptions): Grap
     const query = request['query'];
     if (typeof query !== 'string') return (hash && hashes.get(hash)) || GENERAL_OPERATION;
     const operationName = typeof request['operationName'] === 'string' ? request['operationName'] : undefined;
-    const parsed = chargeOfDocument(query, operationName);
-    if (parsed.unparsable) return GENERAL_OPERATION;
-    const { charge } = parsed;
+    const classified = classifyDocument(query, operationName);
+    if (!classified) return GENERAL_OPERATION;
+    const { charge, auth } = classified;
     // Learnt only for a hash that is the document's: a mismatched pair must not relabel a hash.
-    if (hash && hashes.get(hash) !== charge && createHash('sha256').update(query).digest('hex') === hash) {
+    if (hash && createHash('sha256').update(query).digest('hex') === hash) {
       hashes.delete(hash);
       hashes.set(hash, charge);
       for (const oldest of hashes.keys()) {
@@ -202,8 +203,9 @@ export function createGraphQLClassifier(options: GraphQLClassifierOptions): Grap
       }
     }
     // Read from this request's arguments: a remembered hash carries no credential.
-    const single = parsed.onlyAuthField;
-    const credential = single ? grantOfField(single.coordinate, single.field, request['variables']) : undefined;
+    const [single] = auth;
+    const credential =
+      auth.length === 1 && single ? grantOfField(single.coordinate, single.field, request['variables']) : undefined;
     return credential ? { ...charge, credential } : charge;
   }
 
