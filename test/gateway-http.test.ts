@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { request, type IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,18 +171,22 @@ describe('gateway HTTP surface', () => {
         { body: query, path: '/graphql?x=1' },
         { body: query, path: '/GraphQL' },
       ];
+      // Raw headers: names as written, in order, as well as values.
       const answer = async (base: string, { body, headers, path }: (typeof cases)[number]) => {
-        const response = await fetch(`${base}${path ?? '/graphql'}`, {
+        const sent = request(`${base}${path ?? '/graphql'}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-request-id': 'plain-post-test', ...headers },
-          body,
-        });
-        const kept = [...response.headers].filter(([name]) => !/^(date|ratelimit-(remaining|reset))$/.test(name));
-        return { status: response.status, headers: Object.fromEntries(kept), body: await response.text() };
+        }).end(body);
+        const [response] = (await once(sent, 'response')) as [IncomingMessage];
+        const chunks: Buffer[] = [];
+        for await (const chunk of response) chunks.push(chunk as Buffer);
+        const raw = response.rawHeaders.flatMap((value, index, all) => (index % 2 ? [] : [[value, all[index + 1]]]));
+        const kept = raw.filter(([name]) => !/^(date|ratelimit-(remaining|reset))$/i.test(name ?? ''));
+        return { status: response.statusCode, headers: kept, body: Buffer.concat(chunks).toString() };
       };
-      for (const request of cases) {
-        const expected = await answer(`http://127.0.0.1:${viaExpress.port}`, request);
-        expect({ request, ...(await answer(stack.gatewayUrl, request)) }).toEqual({ request, ...expected });
+      for (const asked of cases) {
+        const expected = await answer(`http://127.0.0.1:${viaExpress.port}`, asked);
+        expect({ asked, ...(await answer(stack.gatewayUrl, asked)) }).toEqual({ asked, ...expected });
       }
     } finally {
       await viaExpress.close();

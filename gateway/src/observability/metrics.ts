@@ -25,8 +25,9 @@ export interface GatewayMetricsOptions {
 export function createMetrics(options: GatewayMetricsOptions) {
   const metrics = serviceMetrics(options.registry ?? new Registry(), 'gateway');
   // Requests refused before any route matched them (a 429, an oversized body) are still named by
-  // their route: the declared routes' templates and `/graphql`.
-  const templates = [...new Set(options.routes.map((route) => route.path)), '/graphql'];
+  // their route: `/graphql` (first, as most requests are; no declared route shares its path) and
+  // the declared routes' templates.
+  const templates = ['/graphql', ...new Set(options.routes.map((route) => route.path))];
   return {
     registry: metrics.registry,
     httpMiddleware: measureHttp(metrics, { templates, onAnswered: accessLog(options.logger) }),
