@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import { commitWatcher } from './after-commit.js';
 import { withMigrationLock } from './migration-lock.js';
 import { acquireNotifications, type Notifications } from './notifications.js';
+import { poolRows, type RowReader } from './rows.js';
 import { traceStatements } from './sql-tracing.js';
 
 export type { EntityManager } from '@mikro-orm/postgresql';
@@ -32,6 +33,8 @@ export interface SubgraphDatabase {
   readonly orm: MikroORM;
   /** A fresh, request-scoped EntityManager. */
   fork(): EntityManager;
+  /** Rows read on the pool, outside any transaction (rows.ts): the hot reads of federated requests. */
+  readonly rows: RowReader;
   /**
    * SQL statements sent since start, except BACKGROUND_STATEMENT ones: tests use it to prove batching
    * (O(1) statements per request) while the outbox relay polls in the background.
@@ -112,6 +115,7 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
   return {
     orm,
     fork: () => orm.em.fork(),
+    rows: poolRows(orm),
     statementCount: () => statements,
     pool() {
       const pool = (orm.em.getConnection().getKnex().client as { pool?: TarnPool }).pool;

@@ -3,14 +3,17 @@ import type { Principal, UserPrincipal } from '../auth/principal.js';
 import type { UserFactsSeal } from '../auth/user-facts.js';
 import { AppError } from '../errors/index.js';
 import type { EntityManager } from '../db/orm.js';
+import type { RowReader } from '../db/rows.js';
 import type { RequestOrigin } from '../http/origin.js';
 import type { Logger } from '../logging/logger.js';
 
 /** What every subgraph resolver and shield rule receives. Built once per request. */
 export interface SubgraphContext {
   readonly principal: Principal;
-  /** Request-scoped fork: its identity map lives and dies with the request. */
+  /** Request-scoped fork: its identity map lives and dies with the request. Forked on first use. */
   readonly em: EntityManager;
+  /** Reads of rows on the pool, outside any transaction: shared by every request, no fork needed. */
+  readonly rows: RowReader;
   readonly requestId: string;
   /** Client address and user agent, as the gateway saw them. */
   readonly origin: RequestOrigin;

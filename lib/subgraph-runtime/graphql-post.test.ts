@@ -1,7 +1,9 @@
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operationGuard } from '../graphql/operation-guard.js';
@@ -42,6 +44,7 @@ describe('a subgraph’s POST /graphql beside express', () => {
   let fast: Listening;
   let viaExpress: Listening;
   let answered = 0;
+  const logged: string[] = [];
 
   beforeAll(async () => {
     const apollo = new ApolloServer({
@@ -58,7 +61,7 @@ describe('a subgraph’s POST /graphql beside express', () => {
     };
     app.use(counted);
     app.use('/graphql', express.json({ limit: LIMIT }), expressMiddleware(apollo, { context: contextOf }));
-    const logger = pino({ level: 'silent' });
+    const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(line) });
     fast = await listen(
       graphqlPostBeside(app, { apollo, contextOf, limitBytes: LIMIT, before: [counted], logger }),
       0,
@@ -108,6 +111,19 @@ describe('a subgraph’s POST /graphql beside express', () => {
     expect((await post(viaExpress, '{"query": ')).status).toBe(400);
     expect((await post(fast, '"a string"')).status).toBe(400);
     expect((await post(fast, '[]')).status).toBe(400);
+  });
+
+  it('lets a client leave mid-body without an error logged, and answers the next', async () => {
+    const socket = connect(fast.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"qu',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logged).toEqual([]);
+    expect((await post(fast, JSON.stringify({ query: '{ items }' }))).status).toBe(200);
   });
 
   it('passes what it does not take to express unchanged', async () => {

@@ -31,11 +31,26 @@ export function isPlainGraphqlPost(req: IncomingMessage, limitBytes: number): bo
   return Number.isInteger(length) && length > 0 && length <= limitBytes;
 }
 
+/**
+ * The request's bytes. Listeners, not `for await`: the stream's async iterator cost 2.5% of a
+ * subgraph's CPU per request for a body that comes in one chunk. Fails as the iterator does, on an
+ * error or on a close before the end (a client gone mid-body).
+ */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    req.once('error', reject);
+    req.once('close', () => {
+      if (!req.readableEnded) reject(new Error('the request closed before its body ended'));
+    });
+  });
+}
+
 /** The request body as `express.json` parses it (UTF-8, a leading BOM ignored); undefined if not JSON. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  let text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+  let text = (await readBody(req)).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // body-parser's strict mode: an object or an array, nothing else.
   const first = /\S/.exec(text)?.[0];

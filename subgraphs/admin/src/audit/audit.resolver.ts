@@ -2,7 +2,7 @@ import { Arg, Ctx, Directive, FieldResolver, Int, Resolver, Root } from 'type-gr
 import { AppError } from '../../../../lib/errors/index.js';
 import { groupByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { verifiedUserReference } from '../../../../lib/graphql/user-reference.js';
-import { placeholders, schemaOf, selectRows, timestamp } from '../../../../lib/db/rows.js';
+import { placeholders, timestamp } from '../../../../lib/db/rows.js';
 import { AdminUser, AUDIT_TRAIL_MAX, AuditEntryType, type AuditEntryColumns } from './audit.types.js';
 
 interface AuditEntryRow {
@@ -36,20 +36,19 @@ export class AdminUserResolver {
     // One statement for every user in the request: the newest `limit` rows per user by window function.
     // Rows, not entities (lib/db/rows.ts): this is on the path of every federated request that asks.
     const rows = await requestLoader<string, AuditEntryColumns[]>(context, `admin.auditTrail:${limit}`, async (ids) => {
-      const { em } = context;
-      const found = await selectRows<AuditEntryRow>(
-        em,
+      const { rows: reader } = context;
+      const found = await reader.select<AuditEntryRow>(
         `select id, occurred_at, action, actor_user_id, subject_user_id, tenant_id, application_id, data,
                 ip_address, user_agent
          from (
            select e.*, row_number() over (partition by e.subject_user_id order by e.occurred_at desc) as rank
-           from "${schemaOf(em)}"."audit_entry" e where e.subject_user_id in (${placeholders(ids.length)})
+           from "${reader.schema}"."audit_entry" e where e.subject_user_id in (${placeholders(ids.length)})
          ) ranked where ranked.rank <= ? order by ranked.occurred_at desc`,
         [...ids, limit],
       );
       const entries = found.map((row) => ({
         id: row.id,
-        occurredAt: timestamp(em, row.occurred_at),
+        occurredAt: timestamp(reader, row.occurred_at),
         action: row.action,
         actorUserId: row.actor_user_id,
         subjectUserId: row.subject_user_id,

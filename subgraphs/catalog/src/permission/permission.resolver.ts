@@ -15,7 +15,7 @@ export class CatalogUserResolver {
     if (sub === undefined) throw new AppError('FORBIDDEN', "The user's subject could not be verified");
     // One statement for every user of the request.
     const rows = await requestLoader<string, GrantRecord[]>(context, 'catalog.grantsBySub', async (subs) =>
-      groupByKey(subs, await grantsOfMany(context.em, subs), (g) => g.userSub),
+      groupByKey(subs, await grantsOfMany(context.rows, subs), (g) => g.userSub),
     ).load(sub);
     return rows.map((row) => PermissionType.from(row));
   }
@@ -42,9 +42,9 @@ export class PermissionAdminResolver {
   @Query(() => PermissionSnapshotType, { description: "Every grant of one user, by the user's subject" })
   async permissionSnapshot(
     @Arg('userSub', () => String) userSub: string,
-    @Ctx() { em }: SubgraphContext,
+    @Ctx() context: SubgraphContext,
   ): Promise<PermissionSnapshotType> {
-    const rows = await grantsOf(em, userSub);
+    const rows = await grantsOf(context.rows, userSub);
     return Object.assign(new PermissionSnapshotType(), {
       userSub,
       permissions: rows.map((r) => PermissionType.from(r)),

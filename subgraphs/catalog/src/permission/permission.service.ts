@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { placeholders, type RowReader } from '../../../../lib/db/rows.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { GrantFields } from '../../../../lib/events/catalog.js';
@@ -145,18 +146,18 @@ export async function revokePermission(em: EntityManager, actor: CatalogActor, i
  * entities: a snapshot of 1,000 grants hydrated into the identity map cost ~7× the statement itself
  * in CPU, and nothing here is changed or flushed.
  */
-export function grantsOf(em: EntityManager, userSub: string): Promise<GrantRecord[]> {
-  return grantsOfMany(em, [userSub]);
+export function grantsOf(reader: RowReader, userSub: string): Promise<GrantRecord[]> {
+  return grantsOfMany(reader, [userSub]);
 }
 
 /** Every grant of several users, oldest first, in one statement (the federated User.permissions loader). */
-export async function grantsOfMany(em: EntityManager, userSubs: readonly string[]): Promise<GrantRecord[]> {
+export async function grantsOfMany(reader: RowReader, userSubs: readonly string[]): Promise<GrantRecord[]> {
   if (userSubs.length === 0) return [];
-  const rows = await em.execute<GrantRow[]>(
-    `select ${GRANT_COLUMNS} from "${em.config.get('schema')}"."permission_grant"
-     where user_sub in (${userSubs.map(() => '?').join(', ')})
+  const rows = await reader.select<GrantRow>(
+    `select ${GRANT_COLUMNS} from "${reader.schema}"."permission_grant"
+     where user_sub in (${placeholders(userSubs.length)})
      order by created_at asc, id asc`,
-    [...userSubs],
+    userSubs,
   );
   return rows.map(recordOf);
 }

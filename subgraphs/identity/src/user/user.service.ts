@@ -1,6 +1,5 @@
 import type { Role } from '../../../../lib/auth/principal.js';
-import type { EntityManager } from '../../../../lib/db/orm.js';
-import { placeholders, schemaOf, selectRows, timestamp } from '../../../../lib/db/rows.js';
+import { placeholders, timestamp, type RowReader } from '../../../../lib/db/rows.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { alignByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
 import { UserType } from './user.types.js';
@@ -29,15 +28,14 @@ export class UserDirectory {
   byId(context: SubgraphContext, id: string): Promise<UserType | undefined> {
     if (!isUuid(id)) return Promise.resolve(undefined);
     return requestLoader<string, UserType | undefined>(context, 'identity.userById', (ids) =>
-      this.loadMany(context.em, ids),
+      this.loadMany(context.rows, ids),
     ).load(id);
   }
 
-  private async loadMany(em: EntityManager, ids: readonly string[]): Promise<(UserType | undefined)[]> {
-    const rows = await selectRows<UserRow>(
-      em,
+  private async loadMany(reader: RowReader, ids: readonly string[]): Promise<(UserType | undefined)[]> {
+    const rows = await reader.select<UserRow>(
       `select id, tenant_id, email, email_verified_at, username, display_name, role, is_active, created_at, last_login_at, external_sub
-       from "${schemaOf(em)}"."user_account" where id in (${placeholders(ids.length)}) and deleted_at is null`,
+       from "${reader.schema}"."user_account" where id in (${placeholders(ids.length)}) and deleted_at is null`,
       ids,
     );
     const users = rows.map((row) =>
@@ -45,13 +43,13 @@ export class UserDirectory {
         {
           id: row.id,
           email: row.email,
-          emailVerifiedAt: timestamp(em, row.email_verified_at),
+          emailVerifiedAt: timestamp(reader, row.email_verified_at),
           username: row.username,
           displayName: row.display_name,
           role: row.role,
           isActive: row.is_active,
-          createdAt: timestamp(em, row.created_at),
-          lastLoginAt: timestamp(em, row.last_login_at),
+          createdAt: timestamp(reader, row.created_at),
+          lastLoginAt: timestamp(reader, row.last_login_at),
           externalSub: row.external_sub,
         },
         row.tenant_id,

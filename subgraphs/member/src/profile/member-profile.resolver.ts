@@ -8,7 +8,7 @@ import { MemberProfileType, MemberUser } from './member-profile.types.js';
 
 function profileOf(user: MemberUser, context: SubgraphContext): Promise<ProfileColumns | undefined> {
   return requestLoader<string, ProfileColumns | undefined>(context, 'member.profileByUser', async (ids) =>
-    alignByKey(ids, await readProfiles(context.em, ids), (p) => p.userId),
+    alignByKey(ids, await readProfiles(context.rows, ids), (p) => p.userId),
   ).load(user.id);
 }
 

@@ -1,6 +1,5 @@
 import type { OptionalProps } from '@mikro-orm/postgresql';
-import type { EntityManager } from '../../../../lib/db/orm.js';
-import { placeholders, schemaOf, selectRows, timestamp } from '../../../../lib/db/rows.js';
+import { placeholders, timestamp, type RowReader } from '../../../../lib/db/rows.js';
 import type { Gender } from './gender.js';
 import type { MemberProfile } from './member-profile.entity.js';
 
@@ -35,14 +34,13 @@ interface ProfileRow {
  * The profiles of these users, as rows (lib/db/rows.ts): `User.memberProfile` is on the path of every
  * federated request that asks for it, and its answer is a GraphQL type, never an entity to change.
  */
-export async function readProfiles(em: EntityManager, userIds: readonly string[]): Promise<ProfileColumns[]> {
-  const rows = await selectRows<ProfileRow>(
-    em,
+export async function readProfiles(reader: RowReader, userIds: readonly string[]): Promise<ProfileColumns[]> {
+  const rows = await reader.select<ProfileRow>(
     `select user_id, tenant_id, avatar_url, phone, language, currency, birth_date, gender,
             business_email, business_email_verified_at, business_phone, business_phone_verified_at,
             single_sign_on, share_name, share_gender, share_birth_date, share_email, share_phone,
             created_at, updated_at
-     from "${schemaOf(em)}"."member_profile" where user_id in (${placeholders(userIds.length)})`,
+     from "${reader.schema}"."member_profile" where user_id in (${placeholders(userIds.length)})`,
     userIds,
   );
   return rows.map((row) => ({
@@ -55,16 +53,16 @@ export async function readProfiles(em: EntityManager, userIds: readonly string[]
     birthDate: row.birth_date,
     gender: row.gender,
     businessEmail: row.business_email,
-    businessEmailVerifiedAt: timestamp(em, row.business_email_verified_at),
+    businessEmailVerifiedAt: timestamp(reader, row.business_email_verified_at),
     businessPhone: row.business_phone,
-    businessPhoneVerifiedAt: timestamp(em, row.business_phone_verified_at),
+    businessPhoneVerifiedAt: timestamp(reader, row.business_phone_verified_at),
     singleSignOn: row.single_sign_on,
     shareName: row.share_name,
     shareGender: row.share_gender,
     shareBirthDate: row.share_birth_date,
     shareEmail: row.share_email,
     sharePhone: row.share_phone,
-    createdAt: timestamp(em, row.created_at),
-    updatedAt: timestamp(em, row.updated_at),
+    createdAt: timestamp(reader, row.created_at),
+    updatedAt: timestamp(reader, row.updated_at),
   }));
 }
