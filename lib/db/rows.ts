@@ -48,7 +48,7 @@ export function poolRows(orm: MikroORM): RowReader {
 
 /** `?, ?, ?` for an `in (…)` list of `count` values. */
 export function placeholders(count: number): string {
-  return Array.from({ length: count }, () => '?').join(', ');
+  return count > 0 ? `${'?, '.repeat(count - 1)}?` : '';
 }
 
 /**

@@ -13,7 +13,7 @@ import { verifyLiveToken } from '../auth/live-token.js';
 import { anonymous, type Principal } from '../auth/principal.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import type { UserFactsSeal } from '../auth/user-facts.js';
-import type { EntityManager, SubgraphDatabase } from '../db/orm.js';
+import type { SubgraphDatabase } from '../db/orm.js';
 import { AppError, formatGraphQLError } from '../errors/index.js';
 import { logUnexpectedErrors } from '../errors/log-plugin.js';
 import { operationGuard } from '../graphql/operation-guard.js';
@@ -29,6 +29,7 @@ import { originFromGateway } from '../http/origin.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.js';
 import { graphqlPostBeside } from './graphql-post.js';
 import { inProcessGraphql, type InProcessGraphql } from './in-process-call.js';
+import { RequestContext } from './request-context.js';
 
 export interface SubgraphServerOptions {
   readonly name: string;
@@ -162,25 +163,8 @@ export async function startSubgraphServer(options: SubgraphServerOptions): Promi
     } catch (error) {
       throw error instanceof AppError ? error.toRequestError() : error;
     }
-    // The EntityManager and the logger are made on first use: the reads of a federated request go
-    // through `rows` and log nothing, and a fork (unit of work, identity map...) cost 5% of a
-    // subgraph's CPU per request. Memoised here, so that every copy of the context shares them.
-    let em: EntityManager | undefined;
-    let logger: Logger | undefined;
-    return {
-      principal,
-      get em() {
-        return (em ??= options.database.fork());
-      },
-      rows: options.database.rows,
-      requestId,
-      origin: originFromGateway(headers),
-      get logger() {
-        return (logger ??= options.logger.child({ requestId }));
-      },
-      loaders: new Map(),
-      userFacts: options.userFacts,
-    };
+    const request = { principal, requestId, origin: originFromGateway(headers) };
+    return new RequestContext(request, options.database, options.userFacts, options.logger);
   };
   const operationSpans = graphqlOperationSpans(options.name);
   app.use(
