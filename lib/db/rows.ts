@@ -1,5 +1,4 @@
 import type { MikroORM, Platform } from '@mikro-orm/postgresql';
-import type { EntityManager } from './orm.js';
 
 /**
  * Reads for the hot paths of every federated request (the signed-in user, its profile, its audit
@@ -15,15 +14,6 @@ export interface RowReader {
   /** The platform that reads column values as MikroORM does (timestamp). */
   readonly platform: Platform;
   select<Row extends object>(sql: string, params: readonly unknown[]): Promise<Row[]>;
-}
-
-/** Rows read through an EntityManager: inside its transaction, if it has one. */
-export function rowsOf(em: EntityManager): RowReader {
-  return {
-    schema: em.config.get('schema') ?? 'public',
-    platform: em.getPlatform(),
-    select: <Row extends object>(sql: string, params: readonly unknown[]) => em.execute<Row[]>(sql, [...params]),
-  };
 }
 
 /**

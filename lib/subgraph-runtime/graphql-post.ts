@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { Express, RequestHandler } from 'express';
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { readRequestBody } from '../http/request-body.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -12,6 +13,15 @@ import type { Logger } from '../logging/logger.js';
  * `@as-integrations/express5` would; any other request (another content type, encoding or charset,
  * a body over the limit or of unknown length, a query string) goes to the express app as before.
  */
+
+/** A request's headers as Apollo Server takes them (repeated ones joined, as express's integration does). */
+export function headerMapOf(headers: IncomingHttpHeaders): HeaderMap {
+  const map = new HeaderMap();
+  for (const [key, value] of Object.entries(headers)) {
+    if (value !== undefined) map.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return map;
+}
 
 /** `application/json`, UTF-8 (as JSON is) or no charset said; what `express.json` reads as UTF-8. */
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset\s*=\s*(?:utf-8|"utf-8")\s*)?$/i;
@@ -31,26 +41,9 @@ export function isPlainGraphqlPost(req: IncomingMessage, limitBytes: number): bo
   return Number.isInteger(length) && length > 0 && length <= limitBytes;
 }
 
-/**
- * The request's bytes. Listeners, not `for await`: the stream's async iterator cost 2.5% of a
- * subgraph's CPU per request for a body that comes in one chunk. Fails as the iterator does, on an
- * error or on a close before the end (a client gone mid-body).
- */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!req.readableEnded) reject(new Error('the request closed before its body ended'));
-    });
-  });
-}
-
 /** The request body as `express.json` parses it (UTF-8, a leading BOM ignored); undefined if not JSON. */
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  let text = (await readBody(req)).toString('utf8');
+  let text = (await readRequestBody(req)).toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   // body-parser's strict mode: an object or an array, nothing else.
   const first = /\S/.exec(text)?.[0];
@@ -73,10 +66,7 @@ function serveGraphqlPost<TContext extends BaseContext>(
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const body = await readJson(req);
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
+    const headers = headerMapOf(req.headers);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers, search: '', body },
       context: () => contextOf(req.headers),

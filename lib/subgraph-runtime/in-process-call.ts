@@ -1,7 +1,8 @@
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../logging/logger.js';
 import { inOperationSpan } from '../observability/http-tracing.js';
+import { headerMapOf } from './graphql-post.js';
 
 /** What the gateway sends a subgraph, and what comes back, without the HTTP around them. */
 export interface InProcessRequest {
@@ -31,8 +32,7 @@ export function inProcessGraphql<TContext extends BaseContext>(
 ): InProcessGraphql {
   return (request) =>
     inOperationSpan(name, async () => {
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(request.headers)) headers.set(key, value);
+      const headers = headerMapOf(request.headers);
       try {
         const response = await apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: { method: 'POST', headers, search: '', body: JSON.parse(request.body) as unknown },

@@ -1,8 +1,9 @@
-import type { IncomingMessage, RequestListener } from 'node:http';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { RequestListener } from 'node:http';
+import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
 import type { Express, RequestHandler, Response } from 'express';
-import { isPlainGraphqlPost } from '../../../lib/subgraph-runtime/graphql-post.js';
+import { readRequestBody } from '../../../lib/http/request-body.js';
+import { headerMapOf, isPlainGraphqlPost } from '../../../lib/subgraph-runtime/graphql-post.js';
 import { fixedChain, type ChainStep } from '../http/fixed-chain.js';
 import { routeClassifier, type RateLimitedRoute } from '../limits/route-classes.js';
 
@@ -20,26 +21,6 @@ function bodyError(message: string, type: string): Error {
   return Object.assign(new Error(message), { status: 400, statusCode: 400, expose: true, type });
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const onData = (chunk: Buffer) => chunks.push(chunk);
-    const onEnd = () => {
-      stop();
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-    };
-    // An error of the stream, or a request cut off (it closes without `end`).
-    const onAborted = () => {
-      stop();
-      reject(bodyError('request aborted', 'request.aborted'));
-    };
-    const stop = () => {
-      req.off('data', onData).off('end', onEnd).off('error', onAborted).off('close', onAborted);
-    };
-    req.on('data', onData).on('end', onEnd).on('error', onAborted).on('close', onAborted);
-  });
-}
-
 /**
  * `express.json` for a plain POST: UTF-8 (a leading BOM dropped), strict (an object or an array),
  * `req.body` the parsed value; what does not parse is body-parser's `entity.parse.failed`.
@@ -47,9 +28,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export const plainJsonBody: RequestHandler = async (req, _res, next) => {
   let text: string;
   try {
-    text = (await readBody(req)).toString('utf8');
-  } catch (error) {
-    next(error);
+    text = (await readRequestBody(req)).toString('utf8');
+  } catch {
+    next(bodyError('request aborted', 'request.aborted'));
     return;
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -80,10 +61,7 @@ export function answerWithApollo<TContext extends BaseContext>(
   context: (argument: ExpressContextFunctionArgument) => Promise<TContext>,
 ): RequestHandler {
   return async (req, res) => {
-    const headers = new HeaderMap();
-    for (const [key, value] of Object.entries(req.headers)) {
-      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-    }
+    const headers = headerMapOf(req.headers);
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: '', body: req.body as unknown },
       context: () => context({ req, res }),
