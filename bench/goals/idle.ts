@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { graphqlClient, signIn, type Account } from '../support/api-client.js';
 import type { ProductionStack } from '../support/production-stack.js';
+import { cpuMs } from '../support/proc-stat.js';
 import { segmentsByPid, segmentsTo } from '../support/socket-stats.js';
 import { ms, table, type GoalContext, type GoalResult } from './goal.js';
 
@@ -43,6 +44,7 @@ export async function idleGoal(
     transactions: await stack.database.transactions(),
     postgres: await segmentsTo(postgresPort),
     redis: await segmentsTo(redisPort),
+    cpu: new Map(Object.entries(stack.processes).map(([name, pid]) => [name, cpuMs(pid)])),
   };
   const began = performance.now();
   await sleep(settings.idleSeconds * 1000);
@@ -54,6 +56,8 @@ export async function idleGoal(
     name,
     postgres: (postgres.get(pid) ?? 0) / seconds,
     redis: (redis.get(pid) ?? 0) / seconds,
+    // Timers, heartbeats and metrics sampling: what each process costs a machine doing nothing.
+    cpuMsPerSecond: (cpuMs(pid) - before.cpu.get(name)!) / seconds,
   }));
   const total = perProcess.reduce((sum, p) => sum + p.postgres, 0);
   const worst = perProcess.reduce((a, b) => (b.postgres > a.postgres ? b : a));
@@ -84,11 +88,11 @@ export async function idleGoal(
   print('### Goal 7: idle database work and event latency', '');
   print(
     `Idle for ${seconds.toFixed(1)} s after the outbox drained; round trips per second from each process's ` +
-      'TCP segments to the server:',
+      'TCP segments to the server, and the CPU each process spent meanwhile:',
     '',
     ...table(
-      ['process', 'PostgreSQL round trips/s', 'Redis round trips/s'],
-      perProcess.map((p) => [p.name, p.postgres.toFixed(2), p.redis.toFixed(2)]),
+      ['process', 'PostgreSQL round trips/s', 'Redis round trips/s', 'CPU ms/s'],
+      perProcess.map((p) => [p.name, p.postgres.toFixed(2), p.redis.toFixed(2), p.cpuMsPerSecond.toFixed(1)]),
     ),
     '',
     `- in all ${total.toFixed(1)} PostgreSQL round trips/s; pg_stat_database counted ${transactions} transactions ` +

@@ -20,6 +20,8 @@ export interface CostedLoad {
   readonly processes: readonly ProcessCost[];
   /** Processes watched but not charged (PostgreSQL's backends of the bench database). */
   readonly informational: readonly ProcessCost[];
+  /** Single threads of charged processes (a breakdown: already in their process's figure). */
+  readonly threads: readonly ProcessCost[];
   /** Every charged process's CPU per request added up. */
   readonly totalCpuMsPerRequest: number;
   /** The bench's own CPU (load generator) per request: not charged to the servers. */
@@ -37,6 +39,8 @@ export async function costedLoad(
   options: LoadOptions & {
     readonly warmupSeconds: number;
     readonly informational?: () => Promise<Watched>;
+    /** Threads of charged processes to read apart (`<pid>/task/<tid>`), e.g. a main thread. */
+    readonly threads?: Watched;
     /** Runs between the warm-up and the measured part (a reading to compare with afterwards). */
     readonly beforeMeasure?: () => Promise<void>;
   },
@@ -45,7 +49,11 @@ export async function costedLoad(
   await options.beforeMeasure?.();
   // Looked up after the warm-up, when every pool has opened its connections.
   const watched = { charged: processes, informational: (await options.informational?.()) ?? {} };
-  const before = { charged: readAll(watched.charged), informational: readAll(watched.informational) };
+  const before = {
+    charged: readAll(watched.charged),
+    informational: readAll(watched.informational),
+    threads: readAll(options.threads ?? {}),
+  };
   const benchBefore = process.cpuUsage();
   const machineBefore = machineBusyMs();
   const load = await runLoad(options);
@@ -53,6 +61,7 @@ export async function costedLoad(
   const benchSpent = process.cpuUsage(benchBefore);
   const charged = costs(watched.charged, before.charged, load);
   const informational = costs(watched.informational, before.informational, load);
+  const threads = costs(options.threads ?? {}, before.threads, load);
   const benchMs = (benchSpent.user + benchSpent.system) / 1000;
   const requests = Math.max(1, load.requests);
   const windowMs = load.seconds * 1000;
@@ -61,6 +70,7 @@ export async function costedLoad(
     load,
     processes: charged,
     informational,
+    threads,
     totalCpuMsPerRequest: charged.reduce((sum, c) => sum + c.cpuMsPerRequest, 0),
     benchCpuMsPerRequest: benchMs / requests,
     otherCores: Math.max(0, machineAfter - machineBefore - ours) / windowMs,

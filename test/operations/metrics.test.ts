@@ -274,6 +274,7 @@ describe('metrics of the all-in-one process, served by the gateway', () => {
     expect(sampleOf(text, 'membergraph_outbox_backlog_events', { service: 'admin' }, () => true)).toBeUndefined();
     // Node's own metrics, once for the whole process.
     expect(samples(text, 'process_cpu_seconds_total')).toHaveLength(1);
+    expect(samples(text, 'nodejs_eventloop_lag_p99_seconds')).toHaveLength(1);
   });
 });
 
