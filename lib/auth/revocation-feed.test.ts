@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CHANNELS, type Channel, type Notifications } from '../db/notifications.js';
+import { channelOf, CHANNELS, type Notifications } from '../db/notifications.js';
 import { REVOCATION_FEED_MAX_AGE_MS, RevocationFeed } from './revocation-feed.js';
 import type { RevocationFeedEntry } from './revocation.js';
 
@@ -9,7 +9,7 @@ class FakeNotifications implements Notifications {
   private readonly subscribers = new Map<string, Set<(payload: string) => void>>();
   private readonly statusListeners = new Set<(listening: boolean) => void>();
 
-  subscribe(channel: Channel, listener: (payload: string) => void): () => void {
+  subscribe(channel: string, listener: (payload: string) => void): () => void {
     const set = this.subscribers.get(channel) ?? new Set();
     set.add(listener);
     this.subscribers.set(channel, set);
@@ -21,7 +21,9 @@ class FakeNotifications implements Notifications {
     return () => this.statusListeners.delete(listener);
   }
 
-  notify(channel: Channel, payload: string): void {
+  /** A notification on the channel `schema`'s trigger names, carrying `payload` (the schema, as the trigger sends it). */
+  announce(schema: string, payload = schema): void {
+    const channel = channelOf(CHANNELS.revocations, schema);
     for (const listener of this.subscribers.get(channel) ?? []) listener(payload);
   }
 
@@ -74,10 +76,12 @@ describe("identity's revocation feed", () => {
     const since = t('2026-01-01T09:00:00.000Z');
     expect(await feed.read(since)).toHaveLength(1);
     entries.push(at('2026-01-01T10:01:00.000Z'));
-    // Another schema's announcement (another stack on the database) changes nothing here.
-    notifications.notify(CHANNELS.revocations, 'identity_other');
+    // Another schema's announcement (another stack on the database) changes nothing here, on its
+    // own channel or on this one (two long names cut to the same channel).
+    notifications.announce('identity_other');
+    notifications.announce('identity', 'identity_other');
     expect(await feed.read(since)).toHaveLength(1);
-    notifications.notify(CHANNELS.revocations, 'identity');
+    notifications.announce('identity');
     expect(await feed.read(since)).toHaveLength(2);
     expect(queries).toHaveLength(2);
   });
@@ -89,7 +93,7 @@ describe("identity's revocation feed", () => {
     const first = feed.read(since);
     // Committed (and announced) after the query's snapshot, before its answer arrived.
     entries.push(at('2026-01-01T10:01:00.000Z'));
-    notifications.notify(CHANNELS.revocations, 'identity');
+    notifications.announce('identity');
     expect(await first).toHaveLength(1);
     expect(await feed.read(since)).toHaveLength(2);
   });

@@ -1,4 +1,4 @@
-import { CHANNELS, type Notifications } from '../db/notifications.js';
+import { channelOf, CHANNELS, type Notifications } from '../db/notifications.js';
 import type { RevocationFeedEntry } from './revocation.js';
 
 /**
@@ -39,7 +39,7 @@ export class RevocationFeed {
     | undefined;
 
   constructor(private readonly options: RevocationFeedOptions) {
-    options.notifications.subscribe(CHANNELS.revocations, (schema) => {
+    options.notifications.subscribe(channelOf(CHANNELS.revocations, options.schema), (schema) => {
       if (schema === options.schema) this.generation += 1;
     });
     // Started or stopped listening: what happened meanwhile was not announced.

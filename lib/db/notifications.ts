@@ -5,13 +5,31 @@ import type { Logger } from '../logging/logger.js';
 import { isEmbeddedDatabase } from './embedded.js';
 
 /**
- * The channels a database trigger NOTIFYs on, each with the schema it fired in as payload (a channel
- * spans the whole database; several subgraphs, or several test stacks, may share one):
+ * The kinds of announcement a database trigger NOTIFYs, each on a channel of its schema's own
+ * (channelOf) with the schema as payload:
  * - `outbox`: outbox events were committed (each subgraph's `outbox_event_notify` trigger);
  * - `revocations`: sessions were ended (identity's `session_revoked_notify` trigger).
+ * A channel spans the whole database, which several subgraphs share: one channel per kind woke every
+ * process on it for every other subgraph's commit (member and catalog each spent 0.2 ms of CPU per
+ * sign-in on identity's), so each schema has its own and a process LISTENs only to what it follows.
  */
 export const CHANNELS = { outbox: 'membergraph_outbox', revocations: 'membergraph_revocations' } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
+
+/** PostgreSQL's longest identifier (NAMEDATALEN - 1 bytes): a longer channel name is an error in pg_notify. */
+const MAX_CHANNEL_LENGTH = 63;
+
+/**
+ * The channel of `kind` for `schema`, as the triggers name it (`left(kind || '_' || schema, 63)`,
+ * schema names being ASCII here). Two long schema names may share a truncated channel: the payload
+ * still tells them apart.
+ */
+export function channelOf(kind: Channel, schema: string): string {
+  return `${kind}_${schema}`.slice(0, MAX_CHANNEL_LENGTH);
+}
+
+/** LISTEN takes an identifier: quoted, so that any schema name is one. */
+const listenStatement = (channel: string) => `listen "${channel.replace(/"/g, '""')}"`;
 
 /** Sent by a listener to itself through another connection, to learn that notifications arrive. */
 const PROBE_CHANNEL = 'membergraph_probe';
@@ -27,8 +45,11 @@ const RETRY_MAX_MS = 60_000;
  * also polls, slowly, and looks again whenever listening (re)starts.
  */
 export interface Notifications {
-  /** Calls `listener` with the payload of each notification on `channel`; returns the unsubscribe. */
-  subscribe(channel: Channel, listener: (payload: string) => void): () => void;
+  /**
+   * Calls `listener` with the payload of each notification on `channel` (channelOf); returns the
+   * unsubscribe. A channel first subscribed while listening is listened to from then on.
+   */
+  subscribe(channel: string, listener: (payload: string) => void): () => void;
   /**
    * Whether notifications arrive now: connected, listening, and a probe sent through another
    * connection came back. False on the embedded database, behind a pooler that drops them, and
@@ -39,7 +60,7 @@ export interface Notifications {
   onListening(listener: (listening: boolean) => void): () => void;
 }
 
-/** One connection that LISTENs on every channel; it connects when the first consumer subscribes. */
+/** One connection that LISTENs on the channels subscribed to; it connects when the first consumer subscribes. */
 class PostgresListener implements Notifications {
   private readonly listeners = new Map<string, Set<(payload: string) => void>>();
   private readonly statusListeners = new Set<(listening: boolean) => void>();
@@ -62,10 +83,20 @@ class PostgresListener implements Notifications {
     });
   }
 
-  subscribe(channel: Channel, listener: (payload: string) => void): () => void {
-    const set = this.listeners.get(channel) ?? new Set();
+  subscribe(channel: string, listener: (payload: string) => void): () => void {
+    let set = this.listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(channel, set);
+      // A connection already (pg queues the statement while it connects): listen to this one too;
+      // a second LISTEN of connect()'s own is harmless. A connection opened later listens to every
+      // channel known by then. Until it is in place the subscriber's own first look covers the gap.
+      const client = this.client;
+      if (client) {
+        client.query(listenStatement(channel)).catch((error: unknown) => this.lost(client, error));
+      }
+    }
     set.add(listener);
-    this.listeners.set(channel, set);
     if (!this.started) {
       this.started = true;
       void this.connect();
@@ -98,8 +129,7 @@ class PostgresListener implements Notifications {
     client.on('end', () => this.lost(client, new Error('the listening connection ended')));
     try {
       await client.connect();
-      // A fixed set: consumers subscribe at any time without another round trip.
-      for (const channel of [PROBE_CHANNEL, ...Object.values(CHANNELS)]) await client.query(`listen ${channel}`);
+      for (const channel of [PROBE_CHANNEL, ...this.listeners.keys()]) await client.query(listenStatement(channel));
       await this.probeDelivery();
       if (this.client !== client) return;
       this.retryMs = RETRY_FIRST_MS;

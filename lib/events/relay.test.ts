@@ -50,7 +50,7 @@ async function openOutbox(url: string): Promise<SubgraphDatabase> {
   await database.orm.schema.createSchema();
   const em = database.fork();
   await em.execute(`create or replace function "${schema}"."notify_change"() returns trigger language plpgsql as $$
-    begin perform pg_notify(tg_argv[0], tg_table_schema); return null; end; $$`);
+    begin perform pg_notify(left(tg_argv[0] || '_' || tg_table_schema, 63), tg_table_schema); return null; end; $$`);
   await em.execute(`create trigger "outbox_event_notify" after insert on "${schema}"."outbox_event"
     for each statement execute function "${schema}"."notify_change"('membergraph_outbox')`);
   return database;

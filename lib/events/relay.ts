@@ -1,6 +1,6 @@
 import { ChangeSetType, type EventSubscriber, type FlushEventArgs } from '@mikro-orm/postgresql';
 import { afterCommit } from '../db/after-commit.js';
-import { CHANNELS } from '../db/notifications.js';
+import { channelOf, CHANNELS } from '../db/notifications.js';
 import { BACKGROUND_STATEMENT, type EntityManager, type SubgraphDatabase } from '../db/orm.js';
 import { BatchLoop } from '../background/batch-loop.js';
 import type { Logger } from '../logging/logger.js';
@@ -117,7 +117,7 @@ export const RELAY_IDLE_MAX_INTERVAL_MS = 10_000;
  * Moves a subgraph's committed outbox events to the admin subgraph, and the types other subgraphs
  * consume to them, at least once, in commit order per batch. It sleeps while there is nothing to
  * send: an event committed in this process wakes it after the commit, one committed by any other
- * (another replica, a tool) through the `outbox_event_notify` trigger's NOTIFY; a poll that slows to
+ * (another replica, a tool) through the `outbox_event_notify` trigger's NOTIFY on its schema's channel; a poll that slows to
  * every 10 s while idle catches what a lost notification or a lease running out leaves behind.
  * An event is published once every consumer of its type took it; one a consumer could not take is
  * offered again (to all of them: they accept an event twice harmlessly) while the others' events go
@@ -176,7 +176,7 @@ export class OutboxRelay {
     relaysByDatabase.set(database.orm.config, wakes.add(this.wakeOnSqlWrite));
     const notifications = database.notifications;
     this.unsubscribe = [
-      notifications.subscribe(CHANNELS.outbox, (schema) => {
+      notifications.subscribe(channelOf(CHANNELS.outbox, this.schema), (schema) => {
         if (schema === this.schema) this.loop.wake();
       }),
       // Listening (again): what was committed while it was not may not have been announced.
