@@ -26,10 +26,22 @@ export type ExecuteAs = (
 /** The gateway context of one request's caller (request id, origin, logger: request-context.ts). */
 export type ContextFor = (req: Request, res: Response, caller: Authenticated) => GatewayContext;
 
+/** The text of each document run in-process: they are module constants (codegen), printed once. */
+const printed = new WeakMap<DocumentNode, string>();
+
+function textOf(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
+}
+
 export function createExecuteAs(apollo: ApolloServer<GatewayContext>, contextFor: ContextFor): ExecuteAs {
   return async (req, res, caller, document, variables) => {
     const response = await apollo.executeOperation(
-      { query: print(document), variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
+      { query: textOf(document), variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
       { contextValue: contextFor(req, res, caller) },
     );
     if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used in-process');

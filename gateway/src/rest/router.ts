@@ -57,8 +57,12 @@ export function browserPaths(routes: readonly RouteDefinition[]): BrowserPath[] 
   return [...methodsByPath(open)].map(([path, methods]) => ({ path, methods }));
 }
 
-function sendError(res: Response, family: RestFamily, error: AppError, logger: Logger) {
-  if (error.code === 'INTERNAL') logger.error({ err: error.originalError ?? error }, 'REST request failed');
+function sendError(res: Response, family: RestFamily, error: AppError, logger: Logger | (() => Logger)) {
+  if (error.code === 'INTERNAL')
+    (typeof logger === 'function' ? logger() : logger).error(
+      { err: error.originalError ?? error },
+      'REST request failed',
+    );
   const rendered = renderError(family, error);
   const retryAfter = error.details['retryAfterSeconds'];
   if (typeof retryAfter === 'number') res.set('Retry-After', String(Math.ceil(retryAfter)));
@@ -83,12 +87,15 @@ export function createRestLayer(options: RestLayerOptions): Router {
     const declared = declaredStatuses(route);
     const bodyReaders = route.bodyFormat === 'multipart' ? [multipart, json] : [json];
     router[route.method](route.path, ...bodyReaders, async (req, res) => {
-      const logger = options.logger.child({ route: `${route.method.toUpperCase()} ${route.path}` });
+      // Made only when something is logged: a healthy request logs nothing here.
+      let routeLogger: Logger | undefined;
+      const logger = () =>
+        (routeLogger ??= options.logger.child({ route: `${route.method.toUpperCase()} ${route.path}` }));
       // koaGuard's status check: an answer the declaration (and so /openapi.json) does not list is
       // a bug of the route; it is logged where tests (and operators) see it.
       res.once('finish', () => {
         if (!declared.has(res.statusCode))
-          logger.error({ status: res.statusCode, declared: [...declared.keys()] }, UNDECLARED_STATUS_MESSAGE);
+          logger().error({ status: res.statusCode, declared: [...declared.keys()] }, UNDECLARED_STATUS_MESSAGE);
       });
       // Refusals of such a route are not kept either.
       if (route.noStore) res.set(NO_STORE_HEADERS);
