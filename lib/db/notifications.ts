@@ -66,6 +66,8 @@ class PostgresListener implements Notifications {
   private readonly statusListeners = new Set<(listening: boolean) => void>();
   private readonly health: FailureStreak;
   private client: pg.Client | undefined;
+  /** The connection's LISTENs, one after another (pg will not take a query while one runs). */
+  private listens: Promise<unknown> = Promise.resolve();
   private probe: { readonly token: string; readonly arrived: () => void } | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retryMs = RETRY_FIRST_MS;
@@ -93,7 +95,7 @@ class PostgresListener implements Notifications {
       // channel known by then. Until it is in place the subscriber's own first look covers the gap.
       const client = this.client;
       if (client) {
-        client.query(listenStatement(channel)).catch((error: unknown) => this.lost(client, error));
+        this.listen(client, channel).catch((error: unknown) => this.lost(client, error));
       }
     }
     set.add(listener);
@@ -123,13 +125,14 @@ class PostgresListener implements Notifications {
     // keepAlive: the kernel notices a peer that vanished without closing (the listener sends nothing).
     const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: LISTENER_NAME });
     this.client = client;
+    this.listens = Promise.resolve();
     client.on('notification', ({ channel, payload }) => this.dispatch(channel, payload ?? ''));
     // pg emits both for a broken connection, and 'error' must always have a handler.
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, new Error('the listening connection ended')));
     try {
       await client.connect();
-      for (const channel of [PROBE_CHANNEL, ...this.listeners.keys()]) await client.query(listenStatement(channel));
+      for (const channel of [PROBE_CHANNEL, ...this.listeners.keys()]) await this.listen(client, channel);
       await this.probeDelivery();
       if (this.client !== client) return;
       this.retryMs = RETRY_FIRST_MS;
@@ -138,6 +141,12 @@ class PostgresListener implements Notifications {
     } catch (error) {
       this.lost(client, error);
     }
+  }
+
+  private listen(client: pg.Client, channel: string): Promise<unknown> {
+    const listened = this.listens.then(() => client.query(listenStatement(channel)));
+    this.listens = listened.catch(() => undefined);
+    return listened;
   }
 
   /**
