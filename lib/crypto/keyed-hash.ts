@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync } from 'node:crypto';
 
 export type KeyedHasher = (value: string | Buffer) => string;
 
@@ -8,6 +8,8 @@ export type KeyedHasher = (value: string | Buffer) => string;
  * and for messages between our own services (the outbox relay's batches).
  */
 export function createKeyedHasher(secretKey: string, purpose: string): KeyedHasher {
-  const key = Buffer.from(hkdfSync('sha256', secretKey, 'membergraph', purpose, 32));
+  // A KeyObject made once: given a Buffer, every createHmac imports the key anew (~20 µs on Node 24,
+  // 3 µs with the KeyObject), and every sign-in mints a tagged refresh token.
+  const key = createSecretKey(Buffer.from(hkdfSync('sha256', secretKey, 'membergraph', purpose, 32)));
   return (value) => createHmac('sha256', key).update(value).digest('hex');
 }
