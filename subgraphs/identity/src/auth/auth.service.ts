@@ -18,6 +18,7 @@ import {
   checkCredentials,
   countFailedSignIn,
   lockAccountForCheck,
+  lockAccountForSignIn,
   throttledRefusal,
   throttledUntil,
 } from './login-throttle.js';
@@ -136,8 +137,9 @@ export class AuthService {
   async login(em: EntityManager, request: LoginRequest, origin: RequestOrigin): Promise<IssuedTokens> {
     const email = normaliseEmail(request.email);
     const { account, session, refreshToken } = await checkCredentials(em, async (tx) => {
-      const account = await lockAccountForCheck(tx, { email });
-      if (!account?.passwordHash) {
+      const checked = await lockAccountForSignIn(tx, { email });
+      const account = checked?.account;
+      if (!checked || !account?.passwordHash) {
         // Same work as a wrong password: a hash verification and the failure-count update (of no row).
         await verifyPassword(await decoyPasswordHash(), request.password);
         await countFailedSignIn(tx, {
@@ -156,7 +158,7 @@ export class AuthService {
       }
       if (!account.isActive) throw new AppError('FORBIDDEN', 'This account is disabled');
       this.assertVerifiedEmail(account, account.passwordHash);
-      const amr = await this.secondFactor(tx, account, request.totpCode, origin);
+      const amr = checked.hasConfirmedFactor ? await this.secondFactor(tx, account, request.totpCode, origin) : ['pwd'];
       if (amr instanceof AppError) return amr;
       const rehashedPassword = needsRehash(account.passwordHash) ? await hashPassword(request.password) : undefined;
       return this.signedIn(tx, account, amr, origin, now, rehashedPassword);
@@ -179,7 +181,7 @@ export class AuthService {
     const accountId = this.mfaTickets.accountOf(ticket);
     if (!accountId) throw invalid;
     const { account, session, refreshToken } = await checkCredentials(em, async (tx) => {
-      const account = await lockAccountForCheck(tx, { id: accountId });
+      const account = (await lockAccountForSignIn(tx, { id: accountId }))?.account;
       const passwordHash = account?.passwordHash;
       if (!account || !passwordHash || !this.mfaTickets.redeem(ticket, () => passwordHash)) throw invalid;
       const now = new Date();
@@ -349,7 +351,8 @@ export class AuthService {
   }
 
   /**
-   * The methods (amr) of a sign-in whose password was right: adds `otp` when a factor is enrolled.
+   * The methods (amr) of a sign-in whose password was right: adds `otp` when a factor is enrolled
+   * (the password sign-in asks only when lockAccountForSignIn saw a confirmed one).
    * A wrong code is counted and returned as OTP_INVALID, to be thrown once the count is committed.
    */
   private async secondFactor(

@@ -111,6 +111,42 @@ export async function lockAccountForCheck(
   return row ? tx.map(UserAccount, row) : null;
 }
 
+/** What a sign-in reads under the account lock: the account, and whether a second factor is confirmed. */
+export interface SignInAccount {
+  /** Not in the transaction's unit of work: a sign-in writes it by SQL (sign-in-writes.ts), never by a flush. */
+  readonly account: UserAccount;
+  readonly hasConfirmedFactor: boolean;
+}
+
+/**
+ * lockAccountForCheck for the sign-ins (password, then MFA ticket), in the same one statement that
+ * also tells whether a second factor is confirmed: most accounts have none, and their sign-in then
+ * needs no statement for it. The account is hydrated without joining the unit of work (no identity
+ * map entry, snapshot or change set at commit): every sign-in runs this, and the merge cost more
+ * than the statement.
+ */
+export async function lockAccountForSignIn(
+  tx: EntityManager,
+  where: { readonly id: string } | { readonly email: string },
+): Promise<SignInAccount | null> {
+  const schema = tx.config.get('schema');
+  const [column, value] = 'id' in where ? ['id', where.id] : ['email', where.email];
+  const [row] = await tx.execute<Record<string, unknown>[]>(
+    `select a.*, exists (
+       select 1 from "${schema}"."totp_factor" f where f.user_id = a.id and f.confirmed_at is not null
+     ) as "has_confirmed_factor__"
+     from "${schema}"."user_account" a where a."${column}" = ? limit 1 for update of a`,
+    [value],
+  );
+  if (!row) return null;
+  const { has_confirmed_factor__: hasConfirmedFactor, ...columns } = row;
+  const data = tx.getDriver().mapResult(columns, tx.getMetadata(UserAccount));
+  const account = tx
+    .getEntityFactory()
+    .create(UserAccount, data ?? {}, { merge: false, refresh: true, newEntity: false, convertCustomTypes: true });
+  return { account, hasConfirmedFactor: hasConfirmedFactor === true };
+}
+
 /**
  * Runs a credential check in one transaction and throws its refusal after the commit. The check
  * returns (not throws) a refusal that has something to commit, a counted failure or a recorded

@@ -28,8 +28,8 @@ function textArray(values: readonly string[]): string {
  * (stored hashed) inserted, and the `user.login` event put in the outbox. Through the unit of work
  * this was three inserts and an update, each its own round trip, after a change-set computation:
  * the password hash should be the only real cost of a sign-in. The rows are the ones the entities
- * (Session, RefreshToken, OutboxEvent) describe, their defaults included. The account entity is
- * updated to match and its snapshot retaken, so that no later flush writes it again.
+ * (Session, RefreshToken, OutboxEvent) describe, their defaults included. The account, read by
+ * lockAccountForSignIn outside the unit of work, is updated to match; no flush ever writes it.
  */
 export async function writeSignIn(
   tx: EntityManager,
@@ -112,7 +112,5 @@ export async function writeSignIn(
   account.lastLoginAt = now;
   account.updatedAt = opened;
   if (passwordHash) account.passwordHash = passwordHash;
-  // The entity now says what the row says: its snapshot is taken again, so no flush updates it.
-  tx.merge(account, { refresh: true });
   return { session: { id: sessionId, amr: [...amr], authTime: opened }, refreshToken };
 }
