@@ -19,6 +19,7 @@ import {
   countFailedSignIn,
   lockAccountForCheck,
   lockAccountForSignIn,
+  type SignInAccount,
   throttledRefusal,
   throttledUntil,
 } from './login-throttle.js';
@@ -28,12 +29,12 @@ export interface IssuedTokens {
   readonly accessToken: string;
   readonly refreshToken: string;
   readonly expiresIn: number;
-  readonly account: UserAccount;
+  readonly account: SignInAccount;
 }
 
 /** A sign-in committed, its access token not signed yet. */
 interface SignedIn {
-  readonly account: UserAccount;
+  readonly account: SignInAccount;
   readonly session: OpenedSession;
   readonly refreshToken: string;
 }
@@ -202,13 +203,13 @@ export class AuthService {
    * minutes' proof of the password) that asks for a new message (resendEmailVerification) or takes the
    * code (verifyEmailWithCode). Not a failure: nothing is counted.
    */
-  private assertVerifiedEmail(account: UserAccount, passwordHash: string): void {
+  private assertVerifiedEmail(account: SignInAccount, passwordHash: string): void {
     if (this.options.requireVerifiedEmail && !account.emailVerifiedAt)
       throw this.emailNotVerified(account, passwordHash);
   }
 
   private emailNotVerified(
-    account: UserAccount,
+    account: SignInAccount,
     passwordHash: string,
     message = 'Verify your e-mail address before signing in: open the link we sent you, or ask for a new one',
   ): AppError {
@@ -252,7 +253,7 @@ export class AuthService {
   }
 
   /** RATE_LIMITED (recorded as `user.login_throttled`) while the account's throttle runs. */
-  private throttled(tx: EntityManager, account: UserAccount, origin: RequestOrigin, now: Date): AppError | null {
+  private throttled(tx: EntityManager, account: SignInAccount, origin: RequestOrigin, now: Date): AppError | null {
     const until = throttledUntil(account, now);
     if (!until) return null;
     recordEvent(tx, { type: 'user.login_throttled', tenantId: account.tenant.id, subjectUserId: account.id, origin });
@@ -265,7 +266,7 @@ export class AuthService {
    */
   private async signedIn(
     tx: EntityManager,
-    account: UserAccount,
+    account: SignInAccount,
     amr: string[],
     origin: RequestOrigin,
     now: Date,
@@ -357,7 +358,7 @@ export class AuthService {
    */
   private async secondFactor(
     tx: EntityManager,
-    account: UserAccount,
+    account: SignInAccount,
     code: string | null | undefined,
     origin: RequestOrigin,
   ): Promise<string[] | AppError> {
@@ -378,7 +379,7 @@ export class AuthService {
 
   private countFailure(
     em: EntityManager,
-    account: UserAccount,
+    account: SignInAccount,
     origin: RequestOrigin,
     reason: 'wrong_password' | 'wrong_otp',
   ) {
@@ -390,7 +391,7 @@ export class AuthService {
   }
 
   /** Signs after the unit of work is committed: the signing key is read on another connection. */
-  private async issue(account: UserAccount, session: OpenedSession, refreshToken: string): Promise<IssuedTokens> {
+  private async issue(account: SignInAccount, session: OpenedSession, refreshToken: string): Promise<IssuedTokens> {
     const access = await this.signingKeys.signAccessToken({
       userId: account.id,
       tenantId: account.tenant.id,

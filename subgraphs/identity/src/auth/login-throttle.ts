@@ -5,6 +5,8 @@ import { AppError } from '../../../../lib/errors/index.js';
 import type { EventPayload } from '../../../../lib/events/catalog.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
+import type { Role } from '../../../../lib/auth/principal.js';
+import type { AccountColumns } from '../user/user.types.js';
 import { UserAccount } from '../user/user.entity.js';
 
 /**
@@ -111,40 +113,84 @@ export async function lockAccountForCheck(
   return row ? tx.map(UserAccount, row) : null;
 }
 
+/**
+ * The account a sign-in checks and answers with, as its columns (an entity is one too): what the
+ * throttle, the password, the second factor and the User of the answer need, and the tenant's id.
+ */
+export interface SignInAccount extends AccountColumns {
+  readonly tenant: { readonly id: string };
+  passwordHash?: string | null;
+  throttledUntil?: Date | null;
+}
+
 /** What a sign-in reads under the account lock: the account, and whether a second factor is confirmed. */
-export interface SignInAccount {
-  /** Not in the transaction's unit of work: a sign-in writes it by SQL (sign-in-writes.ts), never by a flush. */
-  readonly account: UserAccount;
+export interface SignInCheck {
+  /** Not an entity: a sign-in writes the account by SQL (sign-in-writes.ts), never by a flush. */
+  readonly account: SignInAccount;
   readonly hasConfirmedFactor: boolean;
+}
+
+/** As MikroORM hydrates a timestamptz: the driver hands over its text, the platform parses it. */
+function timestamptz(tx: EntityManager, value: string | Date): Date {
+  return value instanceof Date ? value : tx.getPlatform().parseDate(value);
+}
+
+interface SignInRow {
+  readonly id: string;
+  readonly tenant_id: string;
+  readonly email: string;
+  readonly email_verified_at: string | Date | null;
+  readonly username: string | null;
+  readonly display_name: string | null;
+  readonly password_hash: string | null;
+  readonly role: Role;
+  readonly is_active: boolean;
+  readonly created_at: string | Date;
+  readonly last_login_at: string | Date | null;
+  readonly external_sub: string | null;
+  readonly throttled_until: string | Date | null;
+  readonly has_confirmed_factor: boolean;
 }
 
 /**
  * lockAccountForCheck for the sign-ins (password, then MFA ticket), in the same one statement that
  * also tells whether a second factor is confirmed: most accounts have none, and their sign-in then
- * needs no statement for it. The account is hydrated without joining the unit of work (no identity
- * map entry, snapshot or change set at commit): every sign-in runs this, and the merge cost more
- * than the statement.
+ * needs no statement for it. The row is read as columns, not merged into the unit of work as an
+ * entity (identity map, snapshot, change set at commit): every sign-in runs this, and the entity
+ * cost more than the statement.
  */
 export async function lockAccountForSignIn(
   tx: EntityManager,
   where: { readonly id: string } | { readonly email: string },
-): Promise<SignInAccount | null> {
+): Promise<SignInCheck | null> {
   const schema = tx.config.get('schema');
   const [column, value] = 'id' in where ? ['id', where.id] : ['email', where.email];
-  const [row] = await tx.execute<Record<string, unknown>[]>(
-    `select a.*, exists (
-       select 1 from "${schema}"."totp_factor" f where f.user_id = a.id and f.confirmed_at is not null
-     ) as "has_confirmed_factor__"
+  const [row] = await tx.execute<SignInRow[]>(
+    `select a.id, a.tenant_id, a.email, a.email_verified_at, a.username, a.display_name, a.password_hash, a.role,
+            a.is_active, a.created_at, a.last_login_at, a.external_sub, a.throttled_until,
+            exists (select 1 from "${schema}"."totp_factor" f where f.user_id = a.id and f.confirmed_at is not null)
+              as has_confirmed_factor
      from "${schema}"."user_account" a where a."${column}" = ? limit 1 for update of a`,
     [value],
   );
   if (!row) return null;
-  const { has_confirmed_factor__: hasConfirmedFactor, ...columns } = row;
-  const data = tx.getDriver().mapResult(columns, tx.getMetadata(UserAccount));
-  const account = tx
-    .getEntityFactory()
-    .create(UserAccount, data ?? {}, { merge: false, refresh: true, newEntity: false, convertCustomTypes: true });
-  return { account, hasConfirmedFactor: hasConfirmedFactor === true };
+  const date = (value: string | Date | null) => (value === null ? null : timestamptz(tx, value));
+  const account: SignInAccount = {
+    id: row.id,
+    tenant: { id: row.tenant_id },
+    email: row.email,
+    emailVerifiedAt: date(row.email_verified_at),
+    username: row.username,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    role: row.role,
+    isActive: row.is_active,
+    createdAt: timestamptz(tx, row.created_at),
+    lastLoginAt: date(row.last_login_at),
+    externalSub: row.external_sub,
+    throttledUntil: date(row.throttled_until),
+  };
+  return { account, hasConfirmedFactor: row.has_confirmed_factor };
 }
 
 /**

@@ -5,7 +5,7 @@ import { outboxWrittenBySql } from '../../../../lib/events/relay.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
 import { hashRefreshToken, type SessionService } from '../session/session.service.js';
 import type { Session } from '../session/session.entity.js';
-import type { UserAccount } from '../user/user.entity.js';
+import type { SignInAccount } from './login-throttle.js';
 
 /** What an access token needs of the session a sign-in opened. */
 export type OpenedSession = Pick<Session, 'id' | 'amr' | 'authTime'>;
@@ -35,7 +35,7 @@ export async function writeSignIn(
   tx: EntityManager,
   sessions: SessionService,
   signIn: {
-    readonly account: UserAccount;
+    readonly account: SignInAccount;
     readonly amr: readonly string[];
     readonly origin: RequestOrigin;
     readonly now: Date;
@@ -107,10 +107,9 @@ export async function writeSignIn(
   );
   // The outbox row came from this statement, not a flush: the relays are told after the commit.
   outboxWrittenBySql(tx);
-  account.failedLoginCount = 0;
+  // The answer's User shows this sign-in.
   account.throttledUntil = null;
   account.lastLoginAt = now;
-  account.updatedAt = opened;
   if (passwordHash) account.passwordHash = passwordHash;
   return { session: { id: sessionId, amr: [...amr], authTime: opened }, refreshToken };
 }

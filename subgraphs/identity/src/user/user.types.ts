@@ -90,7 +90,7 @@ export class UserType {
   }
 
   /** The user of an AuthPayload: readable by its caller, who holds no token yet. */
-  static forHolder(account: UserAccount): UserType {
-    return Object.assign(UserType.from(account), { [authenticatedHolder]: true as const });
+  static forHolder(account: AccountColumns & { readonly tenant: { readonly id: string } }): UserType {
+    return Object.assign(UserType.of(account, account.tenant.id), { [authenticatedHolder]: true as const });
   }
 }
