@@ -31,23 +31,26 @@ const port = parentPort!;
 const input = workerData as WorkerInput;
 const post = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
-try {
-  const cluster = await serveCluster(input.options, input.socketPath);
-  port.on('message', (request: WorkerRequest) => {
-    const work =
-      request.type === 'dump'
-        ? cluster.dump().then(async (blob) => {
-            const tarball = await blob.arrayBuffer();
-            post({ id: request.id, type: 'done', tarball }, [tarball]);
-          })
-        : cluster.stop().then(() => {
-            post({ id: request.id, type: 'done' });
-            port.close();
-          });
-    work.catch((error: unknown) => post({ id: request.id, type: 'failed', error }));
-  });
-  post({ type: 'ready' });
-} catch (error) {
-  post({ type: 'failed', error });
-  port.close();
-}
+// Not top-level await: npm start runs this thread's file as CommonJS (bin/start.mjs).
+void (async () => {
+  try {
+    const cluster = await serveCluster(input.options, input.socketPath);
+    port.on('message', (request: WorkerRequest) => {
+      const work =
+        request.type === 'dump'
+          ? cluster.dump().then(async (blob) => {
+              const tarball = await blob.arrayBuffer();
+              post({ id: request.id, type: 'done', tarball }, [tarball]);
+            })
+          : cluster.stop().then(() => {
+              post({ id: request.id, type: 'done' });
+              port.close();
+            });
+      work.catch((error: unknown) => post({ id: request.id, type: 'failed', error }));
+    });
+    post({ type: 'ready' });
+  } catch (error) {
+    post({ type: 'failed', error });
+    port.close();
+  }
+})();

@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { chmod, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -53,16 +54,20 @@ export function isEmbeddedDatabase(url: string): boolean {
   return served.has(url);
 }
 
-/** A new directory only this OS user can enter, short enough for a socket path. */
-async function privateSocketDir(): Promise<string> {
+/**
+ * A new directory only this OS user can enter, short enough for a socket path. Synchronous, so that
+ * `inWorker` starts its thread before startEmbeddedPostgres first yields: `npm start` then loads the
+ * graph's modules (CommonJS, in one synchronous stretch) while PGlite opens on the other core.
+ */
+function privateSocketDir(): string {
   const fits = (base: string) => join(base, `${PREFIX}XXXXXX`, SOCKET_NAME).length <= MAX_SOCKET_PATH;
-  const dir = await mkdtemp(join(fits(tmpdir()) ? tmpdir() : '/tmp', PREFIX));
-  await chmod(dir, 0o700); // mkdtemp already creates 0700; say it.
+  const dir = mkdtempSync(join(fits(tmpdir()) ? tmpdir() : '/tmp', PREFIX));
+  chmodSync(dir, 0o700); // mkdtemp already creates 0700; say it.
   return dir;
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const socketDir = await privateSocketDir();
+  const socketDir = privateSocketDir();
   const socketPath = join(socketDir, SOCKET_NAME);
   let cluster: ServedCluster | undefined;
   try {
