@@ -12,7 +12,7 @@ import { cacheCommonJsCode } from './commonjs-code-cache.mjs';
  * loader hooks. On Node 20 hooks run off-thread, and every import of every package (ours and
  * node_modules alike) then waits on a round trip to the hook's worker: over half the start's CPU.
  *
- * Compiled to CommonJS (`.start/package.json` says so), not ES modules: Node 20's ESM loader reads
+ * Compiled to CommonJS (`.start/commonjs/package.json` says so), not ES modules: Node 20's ESM loader reads
  * each file through the thread pool, resolves it through URLs, lexes every CommonJS package an ES
  * module imports for its export names, and keeps no compiled code; `require` does none of that, and
  * loads the graph's modules in half the time. Node's own interop (`importInterop: 'node'`) gives a
@@ -24,7 +24,12 @@ import { cacheCommonJsCode } from './commonjs-code-cache.mjs';
  * temporary file and renamed, so starts running side by side never read a half-written file.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = join(root, '.start');
+const cacheDir = join(root, '.start');
+/**
+ * The outputs, with a package.json of their own saying CommonJS. Not `.start/` itself: a launcher from
+ * before (a checkout of an older commit) compiles ES modules there, which that declaration would break.
+ */
+const outDir = join(cacheDir, 'commonjs');
 /** What `npm run build` compiles (tsconfig.build.json), less the tests. */
 const SOURCE_DIRS = ['lib', 'gateway', 'subgraphs', 'schema'];
 const ENTRY = 'gateway/src/all-in-one.ts';
@@ -128,6 +133,18 @@ async function removeOrphans(outputs) {
   );
 }
 
+/**
+ * The outputs are CommonJS whatever the checkout's package.json says. Written only when it is not already
+ * so, and through a rename: a start beside this one may be reading it.
+ */
+async function declareCommonJs() {
+  const path = join(outDir, 'package.json');
+  const text = '{ "type": "commonjs" }\n';
+  if ((await readFile(path, 'utf8').catch(() => '')) === text) return;
+  await mkdir(outDir, { recursive: true });
+  await writeAtomically(path, text, `${process.pid}-${Math.random().toString(36).slice(2)}`);
+}
+
 const began = performance.now();
 const sources = (await Promise.all(SOURCE_DIRS.map(sourcesUnder))).flat();
 const stale = staleSources(sources);
@@ -142,10 +159,9 @@ if (compiled > 0)
 // commonjs-code-cache.mjs on Node 20 (node_modules' CommonJS files, most of what loads).
 const { enableCompileCache } = /** @type {{ enableCompileCache?: (dir: string) => unknown }} */ (nodeModule);
 const codeCache = enableCompileCache
-  ? (enableCompileCache(join(outDir, 'compile-cache')), undefined)
-  : cacheCommonJsCode(join(outDir, `commonjs-code-${process.version}-${process.arch}.bin`));
-// `.start/` is CommonJS whatever the checkout's package.json says.
-await writeFile(join(outDir, 'package.json'), '{ "type": "commonjs" }\n');
+  ? (enableCompileCache(join(cacheDir, 'compile-cache')), undefined)
+  : cacheCommonJsCode(join(cacheDir, `commonjs-code-${process.version}-${process.arch}.bin`));
+await declareCommonJs();
 const entry = /** @type {{ started?: Promise<unknown> }} */ (require(outputOf(ENTRY)));
 await entry.started;
 // Written a little after the graph answers, or when the process ends before that: not in the way of

@@ -60,9 +60,9 @@ describe('npm start runs TypeScript compiled into .start/, never a stale copy', 
 
     await source('lib/unused.ts', `export const unused = 1;\n`);
     await start();
-    expect(await readdir(join(checkout, '.start/lib'))).toContain('unused.js');
+    expect(await readdir(join(checkout, '.start/commonjs/lib'))).toContain('unused.js');
     await rm(join(checkout, 'lib/unused.ts'));
     await start();
-    expect(await readdir(join(checkout, '.start/lib'))).not.toContain('unused.js');
+    expect(await readdir(join(checkout, '.start/commonjs/lib'))).not.toContain('unused.js');
   });
 });

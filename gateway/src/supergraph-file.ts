@@ -3,10 +3,12 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The checked-in, composed supergraph (no runtime introspection): `schema/` at the repository root,
- * two levels up from gateway/src when run from source, three from dist/gateway/src when built.
+ * two levels up from gateway/src when run from source, three from dist/gateway/src when built, four
+ * from .start/commonjs/gateway/src under `npm start` (bin/start.mjs).
  */
 export async function readSupergraph(): Promise<string> {
-  for (const relative of ['../../schema/supergraph.graphql', '../../../schema/supergraph.graphql']) {
+  for (const up of ['../../', '../../../', '../../../../']) {
+    const relative = `${up}schema/supergraph.graphql`;
     try {
       return await readFile(fileURLToPath(new URL(relative, import.meta.url)), 'utf8');
     } catch {
