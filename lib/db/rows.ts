@@ -45,9 +45,9 @@ export function placeholders(count: number): string {
  * A `timestamptz` column as MikroORM hydrates it: its driver hands the text over (PostgreSqlConnection
  * sets no parser for it) and the platform parses it, so a row read here and an entity agree exactly.
  */
-export function timestamp(rows: RowReader, value: string | Date): Date;
-export function timestamp(rows: RowReader, value: string | Date | null): Date | null;
-export function timestamp(rows: RowReader, value: string | Date | null): Date | null {
+export function timestamp(rows: Pick<RowReader, 'platform'>, value: string | Date): Date;
+export function timestamp(rows: Pick<RowReader, 'platform'>, value: string | Date | null): Date | null;
+export function timestamp(rows: Pick<RowReader, 'platform'>, value: string | Date | null): Date | null {
   if (value === null) return null;
   return value instanceof Date ? value : rows.platform.parseDate(value);
 }

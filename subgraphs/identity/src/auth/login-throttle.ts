@@ -5,7 +5,8 @@ import { AppError } from '../../../../lib/errors/index.js';
 import type { EventPayload } from '../../../../lib/events/catalog.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
-import type { Role } from '../../../../lib/auth/principal.js';
+import { timestamp } from '../../../../lib/db/rows.js';
+import { accountColumnsOf, USER_COLUMNS, type UserRow } from '../user/user.service.js';
 import type { AccountColumns } from '../user/user.types.js';
 import { UserAccount } from '../user/user.entity.js';
 
@@ -130,24 +131,8 @@ export interface SignInCheck {
   readonly hasConfirmedFactor: boolean;
 }
 
-/** As MikroORM hydrates a timestamptz: the driver hands over its text, the platform parses it. */
-function timestamptz(tx: EntityManager, value: string | Date): Date {
-  return value instanceof Date ? value : tx.getPlatform().parseDate(value);
-}
-
-interface SignInRow {
-  readonly id: string;
-  readonly tenant_id: string;
-  readonly email: string;
-  readonly email_verified_at: string | Date | null;
-  readonly username: string | null;
-  readonly display_name: string | null;
+interface SignInRow extends UserRow {
   readonly password_hash: string | null;
-  readonly role: Role;
-  readonly is_active: boolean;
-  readonly created_at: string | Date;
-  readonly last_login_at: string | Date | null;
-  readonly external_sub: string | null;
   readonly throttled_until: string | Date | null;
   readonly has_confirmed_factor: boolean;
 }
@@ -166,29 +151,19 @@ export async function lockAccountForSignIn(
   const schema = tx.config.get('schema');
   const [column, value] = 'id' in where ? ['id', where.id] : ['email', where.email];
   const [row] = await tx.execute<SignInRow[]>(
-    `select a.id, a.tenant_id, a.email, a.email_verified_at, a.username, a.display_name, a.password_hash, a.role,
-            a.is_active, a.created_at, a.last_login_at, a.external_sub, a.throttled_until,
+    `select ${USER_COLUMNS}, password_hash, throttled_until,
             exists (select 1 from "${schema}"."totp_factor" f where f.user_id = a.id and f.confirmed_at is not null)
               as has_confirmed_factor
      from "${schema}"."user_account" a where a."${column}" = ? limit 1 for update of a`,
     [value],
   );
   if (!row) return null;
-  const date = (value: string | Date | null) => (value === null ? null : timestamptz(tx, value));
+  const dates = { platform: tx.getPlatform() };
   const account: SignInAccount = {
-    id: row.id,
+    ...accountColumnsOf(dates, row),
     tenant: { id: row.tenant_id },
-    email: row.email,
-    emailVerifiedAt: date(row.email_verified_at),
-    username: row.username,
-    displayName: row.display_name,
     passwordHash: row.password_hash,
-    role: row.role,
-    isActive: row.is_active,
-    createdAt: timestamptz(tx, row.created_at),
-    lastLoginAt: date(row.last_login_at),
-    externalSub: row.external_sub,
-    throttledUntil: date(row.throttled_until),
+    throttledUntil: timestamp(dates, row.throttled_until),
   };
   return { account, hasConfirmedFactor: row.has_confirmed_factor };
 }

@@ -2,10 +2,10 @@ import type { Role } from '../../../../lib/auth/principal.js';
 import { placeholders, timestamp, type RowReader } from '../../../../lib/db/rows.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
 import { alignByKey, requestLoader, type SubgraphContext } from '../../../../lib/graphql/context.js';
-import { UserType } from './user.types.js';
+import { UserType, type AccountColumns } from './user.types.js';
 
 /** The columns of `user_account` that a User shows (no secret column is read). */
-interface UserRow {
+export interface UserRow {
   readonly id: string;
   readonly tenant_id: string;
   readonly email: string;
@@ -17,6 +17,26 @@ interface UserRow {
   readonly created_at: string | Date;
   readonly last_login_at: string | Date | null;
   readonly external_sub: string | null;
+}
+
+/** Those columns, as a select list. */
+export const USER_COLUMNS =
+  'id, tenant_id, email, email_verified_at, username, display_name, role, is_active, created_at, last_login_at, external_sub';
+
+/** A User's columns from its row, dates read as MikroORM reads them. */
+export function accountColumnsOf(dates: Pick<RowReader, 'platform'>, row: UserRow): AccountColumns {
+  return {
+    id: row.id,
+    email: row.email,
+    emailVerifiedAt: timestamp(dates, row.email_verified_at),
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    isActive: row.is_active,
+    createdAt: timestamp(dates, row.created_at),
+    lastLoginAt: timestamp(dates, row.last_login_at),
+    externalSub: row.external_sub,
+  };
 }
 
 /**
@@ -34,27 +54,11 @@ export class UserDirectory {
 
   private async loadMany(reader: RowReader, ids: readonly string[]): Promise<(UserType | undefined)[]> {
     const rows = await reader.select<UserRow>(
-      `select id, tenant_id, email, email_verified_at, username, display_name, role, is_active, created_at, last_login_at, external_sub
+      `select ${USER_COLUMNS}
        from "${reader.schema}"."user_account" where id in (${placeholders(ids.length)}) and deleted_at is null`,
       ids,
     );
-    const users = rows.map((row) =>
-      UserType.of(
-        {
-          id: row.id,
-          email: row.email,
-          emailVerifiedAt: timestamp(reader, row.email_verified_at),
-          username: row.username,
-          displayName: row.display_name,
-          role: row.role,
-          isActive: row.is_active,
-          createdAt: timestamp(reader, row.created_at),
-          lastLoginAt: timestamp(reader, row.last_login_at),
-          externalSub: row.external_sub,
-        },
-        row.tenant_id,
-      ),
-    );
+    const users = rows.map((row) => UserType.of(accountColumnsOf(reader, row), row.tenant_id));
     return alignByKey(ids, users, (user) => user.id);
   }
 }
