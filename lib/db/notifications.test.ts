@@ -1,21 +1,11 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logging/logger.js';
-import { createRealDatabase, realDatabaseUrl, type TestDatabase } from '../../test/support/database.js';
+import { createRealDatabase, queryOnce, realDatabaseUrl, type TestDatabase } from '../../test/support/database.js';
 import { startEmbeddedPostgres } from './embedded.js';
 import { acquireNotifications, channelOf, CHANNELS, LISTENER_NAME } from './notifications.js';
 
 const logger = createLogger({ logLevel: 'silent' }, 'notifications-test');
-
-async function sql(url: string, text: string, values: unknown[] = []): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text, values);
-  } finally {
-    await client.end();
-  }
-}
 
 describe('notifications on the embedded database', () => {
   it('never listen: its connections share one backend, which hands a notification to its sender', async () => {
@@ -24,7 +14,7 @@ describe('notifications on the embedded database', () => {
     try {
       const received: string[] = [];
       notifications.subscribe(channelOf(CHANNELS.outbox, 'catalog'), (payload) => received.push(payload));
-      await sql(embedded.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'catalog'), 'catalog']);
+      await queryOnce(embedded.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'catalog'), 'catalog']);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(notifications.listening).toBe(false);
       expect(received).toEqual([]);
@@ -46,7 +36,7 @@ describe.runIf(realDatabaseUrl)('notifications on PostgreSQL', () => {
 
   const listenerBackends = async () =>
     (
-      await sql(
+      await queryOnce(
         database.url,
         'select pid from pg_stat_activity where application_name = $1 and datname = current_database()',
         [LISTENER_NAME],
@@ -100,17 +90,17 @@ describe.runIf(realDatabaseUrl)('notifications on PostgreSQL', () => {
       notifications.subscribe(channelOf(CHANNELS.outbox, 'member'), (payload) => received.push(`member:${payload}`));
       await vi.waitFor(() => expect(notifications.listening).toBe(true), { timeout: 5_000 });
       // identity's commit: on identity's channel, which nobody here follows yet.
-      await sql(database.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'identity'), 'identity']);
+      await queryOnce(database.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'identity'), 'identity']);
       // A channel first subscribed while already listening is listened to from then on.
       notifications.subscribe(channelOf(CHANNELS.outbox, 'catalog'), (payload) => received.push(`catalog:${payload}`));
       await vi.waitFor(
         async () => {
-          await sql(database.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'catalog'), 'catalog']);
+          await queryOnce(database.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'catalog'), 'catalog']);
           expect(received).toContain('catalog:catalog');
         },
         { timeout: 5_000 },
       );
-      await sql(database.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'member'), 'member']);
+      await queryOnce(database.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'member'), 'member']);
       await vi.waitFor(() => expect(received).toContain('member:member'), { timeout: 5_000 });
       expect(arrived()).toContain(channelOf(CHANNELS.outbox, 'member'));
       expect(arrived()).not.toContain(channelOf(CHANNELS.outbox, 'identity'));
@@ -128,13 +118,13 @@ describe.runIf(realDatabaseUrl)('notifications on PostgreSQL', () => {
       const received: string[] = [];
       notifications.subscribe(channelOf(CHANNELS.outbox, 'catalog'), (payload) => received.push(payload));
       await vi.waitFor(() => expect(changes).toEqual([true]), { timeout: 5_000 });
-      await sql(
+      await queryOnce(
         database.url,
         'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()',
         [LISTENER_NAME],
       );
       await vi.waitFor(() => expect(changes).toEqual([true, false, true]), { timeout: 10_000 });
-      await sql(database.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'catalog'), 'catalog']);
+      await queryOnce(database.url, 'select pg_notify($1, $2)', [channelOf(CHANNELS.outbox, 'catalog'), 'catalog']);
       await vi.waitFor(() => expect(received).toEqual(['catalog']), { timeout: 5_000 });
     } finally {
       await release();

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../db/orm.js';
 import { createLogger } from '../logging/logger.js';
-import { createRealDatabase, realDatabaseUrl, type TestDatabase } from '../../test/support/database.js';
+import { createRealDatabase, queryOnce, realDatabaseUrl, type TestDatabase } from '../../test/support/database.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { recordEvent } from './record.js';
 import { OutboxRelay } from './relay.js';
@@ -117,16 +116,11 @@ function behavesOn(open: () => Promise<{ url: string; stop(): Promise<void> }>):
 /** Inserts an outbox row from a connection of its own, as another process (another replica, a tool) would. */
 async function insertElsewhere(url: string, schema: string): Promise<string> {
   const id = randomUUID();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(
-      `insert into "${schema}"."outbox_event" (id, type, occurred_at, payload) values ($1, 'user.updated', now(), '{}')`,
-      [id],
-    );
-  } finally {
-    await client.end();
-  }
+  await queryOnce(
+    url,
+    `insert into "${schema}"."outbox_event" (id, type, occurred_at, payload) values ($1, 'user.updated', now(), '{}')`,
+    [id],
+  );
   return id;
 }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { acquireNotifications, channelOf, CHANNELS } from '../../lib/db/notifications.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../../lib/db/orm.js';
@@ -8,7 +7,7 @@ import type { SubgraphDefinition } from '../../lib/subgraph-runtime/subgraph-def
 import { catalogSubgraph } from '../../subgraphs/catalog/src/definition.js';
 import { identitySubgraph } from '../../subgraphs/identity/src/definition.js';
 import { memberSubgraph } from '../../subgraphs/member/src/definition.js';
-import { createRealDatabase, realDatabaseUrl, type TestDatabase } from '../support/database.js';
+import { createRealDatabase, queryOnce, realDatabaseUrl, type TestDatabase } from '../support/database.js';
 
 const logger = createLogger({ logLevel: 'silent' }, 'notification-channels-test');
 
@@ -41,16 +40,6 @@ describe.runIf(realDatabaseUrl)('announcements of the migrated schemas', () => {
     await server?.drop();
   });
 
-  async function commit(sql: string, values: unknown[]): Promise<void> {
-    const client = new pg.Client({ connectionString: server.url });
-    await client.connect();
-    try {
-      await client.query(sql, values);
-    } finally {
-      await client.end();
-    }
-  }
-
   it("announces a committed outbox event on its schema's channel only, and an ended session on identity's", async () => {
     const { notifications, release } = acquireNotifications(server.url, logger);
     const heard: string[] = [];
@@ -65,16 +54,18 @@ describe.runIf(realDatabaseUrl)('announcements of the migrated schemas', () => {
       );
       await vi.waitFor(() => expect(notifications.listening).toBe(true), { timeout: 5_000 });
 
-      await commit(
+      await queryOnce(
+        server.url,
         `insert into "member"."outbox_event" (id, type, occurred_at, payload) values ($1, 'member.updated', now(), '{}')`,
         [randomUUID()],
       );
       await vi.waitFor(() => expect(heard).toEqual(['outbox member:member']), { timeout: 5_000 });
 
       // A session ended (a statement trigger: it fires for an update of no row too).
-      await commit(`update "identity"."session" set revoked_at = now() where id = $1`, [randomUUID()]);
+      await queryOnce(server.url, `update "identity"."session" set revoked_at = now() where id = $1`, [randomUUID()]);
       await vi.waitFor(() => expect(heard).toContain('revocations identity:identity'), { timeout: 5_000 });
-      await commit(
+      await queryOnce(
+        server.url,
         `insert into "catalog"."outbox_event" (id, type, occurred_at, payload) values ($1, 'grant.created', now(), '{}')`,
         [randomUUID()],
       );

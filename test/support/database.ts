@@ -12,28 +12,34 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * One statement on a connection of its own, committed when it returns: what another process (a
+ * replica, a tool, an operator) does to the database beside the stack under test.
+ */
+export async function queryOnce<Row extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<pg.QueryResult<Row>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query<Row>(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A brand-new, empty database on the real server; migrations run when the stack starts. */
 export async function createRealDatabase(serverUrl: string): Promise<TestDatabase> {
   const name = `mg_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`create database "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await queryOnce(serverUrl, `create database "${name}"`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(`drop database if exists "${name}" with (force)`);
-      } finally {
-        await client.end();
-      }
+      await queryOnce(serverUrl, `drop database if exists "${name}" with (force)`);
     },
   };
 }
