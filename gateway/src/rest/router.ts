@@ -57,12 +57,8 @@ export function browserPaths(routes: readonly RouteDefinition[]): BrowserPath[] 
   return [...methodsByPath(open)].map(([path, methods]) => ({ path, methods }));
 }
 
-function sendError(res: Response, family: RestFamily, error: AppError, logger: Logger | (() => Logger)) {
-  if (error.code === 'INTERNAL')
-    (typeof logger === 'function' ? logger() : logger).error(
-      { err: error.originalError ?? error },
-      'REST request failed',
-    );
+function sendError(res: Response, family: RestFamily, error: AppError, logger: Logger) {
+  if (error.code === 'INTERNAL') logger.error({ err: error.originalError ?? error }, 'REST request failed');
   const rendered = renderError(family, error);
   const retryAfter = error.details['retryAfterSeconds'];
   if (typeof retryAfter === 'number') res.set('Retry-After', String(Math.ceil(retryAfter)));
@@ -87,7 +83,7 @@ export function createRestLayer(options: RestLayerOptions): Router {
     const declared = declaredStatuses(route);
     const bodyReaders = route.bodyFormat === 'multipart' ? [multipart, json] : [json];
     router[route.method](route.path, ...bodyReaders, async (req, res) => {
-      // Made only when something is logged: a healthy request logs nothing here.
+      // Made only on the way to an error: a healthy request logs nothing here.
       let routeLogger: Logger | undefined;
       const logger = () =>
         (routeLogger ??= options.logger.child({ route: `${route.method.toUpperCase()} ${route.path}` }));
@@ -115,7 +111,7 @@ export function createRestLayer(options: RestLayerOptions): Router {
         if (answer.readableBy) readableOnlyBy(req, res, answer.readableBy);
         res.status(answer.status).json(answer.body);
       } catch (error) {
-        sendError(res, route.family, asAppError(error), logger);
+        sendError(res, route.family, asAppError(error), logger());
       }
     });
   }
