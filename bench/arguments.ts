@@ -14,8 +14,9 @@ export const USAGE = `npm run bench [-- options]
   --connections=<n>    concurrent connections of the issue's loads (20)
   --idle-seconds=<n>   idle window of goal 7 (15)
   --profile[=<n>]      instead of the goals: node --cpu-prof on the gateway and each subgraph under
-                       <n> s (15) of the federated query (or, with --only=sign-in, of goal 5's
-                       sign-ins), then a summary of each profile
+                       <n> s (15) of the federated query (or, with --only=me, of goal 3's me
+                       through the gateway; with --only=sign-in, of goal 5's sign-ins), then a
+                       summary of each profile
   --profile-dir=<dir>  where the profiles go (a new directory under $TMPDIR by default)
   --node=<which>       the Node of the production shape's processes: image (default: the major of
                        the Dockerfile's NODE_IMAGE, fetched with npx when this machine has another),
@@ -26,8 +27,8 @@ export const USAGE = `npm run bench [-- options]
   BENCH_LOG_LEVEL (the servers' LOG_LEVEL, info as in production); BENCH_SCENARIOS=<ids> runs the
   earlier in-process scenarios (totp, events, token, …) instead.`;
 
-/** The loads `--profile` can run: goal 1's federated query or goal 5's sign-ins. */
-export type ProfiledLoad = 'federated' | 'sign-in';
+/** The loads `--profile` can run: goal 1's federated query, goal 3's `me` through the gateway, or goal 5's sign-ins. */
+export type ProfiledLoad = 'federated' | 'me' | 'sign-in';
 
 export interface ProfileSettings {
   readonly seconds: number;
@@ -150,8 +151,9 @@ function selectGoals(only: string | undefined): ReadonlySet<string> {
 /** `--profile` runs one load: the federated query unless `--only` names sign-in alone. */
 function profiledLoad(only: string | undefined, goals: ReadonlySet<string>): ProfiledLoad {
   if (only === undefined || (goals.size === 1 && goals.has('1'))) return 'federated';
+  if (goals.size === 1 && goals.has('3')) return 'me';
   if (goals.size === 1 && goals.has('5')) return 'sign-in';
   throw new Error(
-    `--profile runs the federated query (no --only, or --only=1) or sign-in (--only=5), not --only=${only}`,
+    `--profile runs the federated query (no --only, or --only=1), me (--only=3) or sign-in (--only=5), not --only=${only}`,
   );
 }

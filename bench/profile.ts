@@ -6,7 +6,7 @@ import type { ProfileSettings } from './arguments.js';
 import type { GoalContext } from './goals/goal.js';
 import type { Environment } from './goals/production.js';
 import { costTable } from './goals/goal.js';
-import { federatedQuery, graphqlPost } from './goals/queries.js';
+import { federatedQuery, graphqlPost, ME_QUERY } from './goals/queries.js';
 import { createSigners, signInLoad } from './goals/sign-in.js';
 import { createProfile, registerAccount, settledAnswer } from './support/api-client.js';
 import { costedLoad } from './support/cpu-window.js';
@@ -28,6 +28,15 @@ async function federatedRequests(stack: ProductionStack, root: string): Promise<
   return { title: 'the federated query', request, check: expectAnswer(expected) };
 }
 
+/** Goal 3's `me` through the gateway, as a reader, once its answer has settled. */
+async function meRequests(stack: ProductionStack): Promise<ProfiledRequests> {
+  const graphqlUrl = `${stack.gatewayUrl}/graphql`;
+  const reader = await registerAccount(graphqlUrl, 'profile-me');
+  const request = graphqlPost(graphqlUrl, reader.token, ME_QUERY);
+  const expected = await settledAnswer(async () => (await sendOnce(request)).body);
+  return { title: '`me` through the gateway', request, check: expectAnswer(expected) };
+}
+
 /** Goal 5's sign-ins: one account per connection, each signing in through `POST /api/v1/auth/login`. */
 async function signInRequests(stack: ProductionStack, connections: number): Promise<ProfiledRequests> {
   const signers = await createSigners(`${stack.gatewayUrl}/graphql`, connections);
@@ -36,7 +45,7 @@ async function signInRequests(stack: ProductionStack, connections: number): Prom
 
 /**
  * `npm run bench -- --profile`: the production shape with `node --cpu-prof` on the gateway and each
- * subgraph, the federated query (or goal 5's sign-ins) at 20 connections for `seconds`, then each
+ * subgraph, the federated query (or goal 3's `me`, or goal 5's sign-ins) at 20 connections for `seconds`, then each
  * profile summarised over exactly that window (start-up and migrations left out). Profiling slows
  * the processes, so this run's CPU figures are not the goals' figures. V8 samples the JavaScript
  * thread only: work on libuv's pool (the argon2id hash, WebCrypto signing) is not in the profiles.
@@ -60,7 +69,9 @@ export async function profileRun(
     const { title, ...requests } =
       load === 'sign-in'
         ? await signInRequests(stack, settings.connections)
-        : await federatedRequests(stack, environment.root);
+        : load === 'me'
+          ? await meRequests(stack)
+          : await federatedRequests(stack, environment.root);
     progress(`profiling ${title}, ${settings.connections} connections, ${seconds} s…`);
     let from = 0;
     const costed = await costedLoad(stack.processes, {
