@@ -18,6 +18,7 @@ import { plainGraphqlPostsBeside } from './graphql/plain-post.js';
 import { browserCors, createOriginRegistry } from './http/cors.js';
 import { notFound } from './http/not-found.js';
 import { unhandledError } from './http/unhandled-error.js';
+import { etagsOnlyWhereRevalidatable } from './http/send-body.js';
 import { closeConnectionsAnsweredEarly } from './http/unread-body.js';
 import { createGatewayRateLimiter } from './limits/rate-limit.js';
 import { createClientVerifier, createCredentialOwner } from './limits/rate-limit-credentials.js';
@@ -101,6 +102,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     httpSpans('gateway', [...restRoutes.map((route) => route.path), '/graphql']),
     // Any answer given before the request's body was read closes its connection (unread-body.ts).
     closeConnectionsAnsweredEarly,
+    // Answers to anything but GET and HEAD carry no ETag: nothing can revalidate them.
+    etagsOnlyWhereRevalidatable(app),
     metrics.httpMiddleware,
     assignRequestIds,
   ];

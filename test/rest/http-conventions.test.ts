@@ -110,6 +110,58 @@ describe('Cache-Control: no-store on every answer that carries a token or a secr
   });
 });
 
+describe('ETags', () => {
+  it('tags answers to GET, which a conditional GET revalidates, and never an answer to a POST or PUT', async () => {
+    const account = await signUp(stack, 'etags');
+    const login = await post('/api/v1/auth/login', { email: account.email, password: account.password });
+    const { access_token } = (await login.clone().json()) as { access_token: string };
+    const bearer = { authorization: `Bearer ${access_token}` };
+    // A platform route and a REST route: tagged, and a matching If-None-Match is a 304.
+    for (const [path, headers] of [
+      ['/health', {}],
+      ['/api/v1/users/me', bearer],
+    ] as const) {
+      const first = await fetch(`${stack.gatewayUrl}${path}`, { headers });
+      const etag = first.headers.get('etag');
+      expect({ path, status: first.status, etag }).toEqual({
+        path,
+        status: 200,
+        etag: expect.stringMatching(/^W\/".+"$/) as string,
+      });
+      // fetch would add `Cache-Control: no-cache` to a conditional request, which rules out a 304.
+      const again = await fetch(`${stack.gatewayUrl}${path}`, {
+        headers: { ...headers, 'if-none-match': etag!, 'cache-control': 'max-age=0' },
+      });
+      expect({ path, status: again.status }).toEqual({ path, status: 304 });
+    }
+
+    const me = JSON.stringify({ query: '{ me { id } }' });
+    const answers = [
+      { answer: login, what: 'POST /api/v1/auth/login', status: 200 },
+      { answer: await post('/api/v1/auth/login', { email: 'nobody' }), what: 'a refused sign-in', status: 422 },
+      {
+        answer: await fetch(`${stack.gatewayUrl}/api/v1/users/me`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', ...bearer },
+          body: JSON.stringify({ full_name: 'Tag Less' }),
+        }),
+        what: 'PUT /api/v1/users/me',
+        status: 200,
+      },
+      // The plain GraphQL path (plain-post.ts), and express's (a query string makes a POST not plain).
+      { answer: await post('/graphql', JSON.parse(me), bearer), what: 'POST /graphql', status: 200 },
+      { answer: await post('/graphql?x=1', JSON.parse(me), bearer), what: 'POST /graphql?x=1', status: 200 },
+    ];
+    for (const { answer, what, status } of answers) {
+      const text = await answer.text();
+      expect({ what, status: answer.status, etag: answer.headers.get('etag') }).toEqual({ what, status, etag: null });
+      expect(answer.headers.get('content-type'), what).toBe('application/json; charset=utf-8');
+      expect(Number(answer.headers.get('content-length')), what).toBe(Buffer.byteLength(text));
+      expect(() => JSON.parse(text) as unknown, what).not.toThrow();
+    }
+  });
+});
+
 describe('seed 004 POST /api/v1/auth/token speaks the RFC 6749 §5.2 statuses', () => {
   const exchange = (grant: { code: string; verifier: string }, extra: Record<string, string> = {}) =>
     rest(stack, 'POST', '/api/v1/auth/token', {

@@ -1,10 +1,11 @@
 import type { RequestListener } from 'node:http';
 import type { ApolloServer, BaseContext } from '@apollo/server';
 import type { ExpressContextFunctionArgument } from '@as-integrations/express5';
-import type { Express, RequestHandler, Response } from 'express';
+import type { Express, RequestHandler } from 'express';
 import { readRequestBody } from '../../../lib/http/request-body.js';
 import { headerMapOf, isPlainGraphqlPost } from '../../../lib/subgraph-runtime/graphql-post.js';
 import { fixedChain, type ChainStep } from '../http/fixed-chain.js';
+import { sendUtf8 } from '../http/send-body.js';
 import { routeClassifier, type RateLimitedRoute } from '../limits/route-classes.js';
 
 /**
@@ -69,45 +70,12 @@ export function answerWithApollo<TContext extends BaseContext>(
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
-      sendString(res, response.body.string);
+      sendUtf8(res, response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
-}
-
-/** A Content-Type that `res.send` would write back unchanged: one media type, `charset=utf-8` (Apollo's). */
-const UTF8_TYPE = /^[a-z0-9!#$%&'*+.^_`|~-]+\/[a-z0-9!#$%&'*+.^_`|~-]+; charset=utf-8$/;
-
-type ETagOf = (body: Buffer) => string | undefined;
-
-/**
- * `res.send(body)` for Apollo's answer to a POST: the same headers (Content-Type, Content-Length,
- * the app's ETag), without re-parsing a Content-Type already in its final form. Any other case (no
- * or another type, an ETag or Transfer-Encoding already set, a status without a body) is `res.send`'s.
- */
-function sendString(res: Response, body: string): void {
-  const type = res.getHeader('content-type');
-  const etagOf = res.app.get('etag fn') as ETagOf | undefined;
-  if (
-    typeof type !== 'string' ||
-    !UTF8_TYPE.test(type) ||
-    typeof etagOf !== 'function' ||
-    res.getHeader('etag') !== undefined ||
-    res.getHeader('transfer-encoding') !== undefined ||
-    [204, 205, 304].includes(res.statusCode)
-  ) {
-    res.send(body);
-    return;
-  }
-  const chunk = Buffer.from(body, 'utf8');
-  // The names as express writes them.
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Length', String(chunk.length));
-  const etag = etagOf(chunk);
-  if (etag) res.setHeader('ETag', etag);
-  res.end(chunk);
 }
 
 export interface PlainPostOptions {

@@ -45,7 +45,13 @@ export function routeClassifier(routes: readonly RateLimitedRoute[]): RouteClass
   }));
   return (method, path) => {
     const asked = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
-    const matching = compiled.filter((candidate) => candidate.pattern.test(path));
-    return (matching.find((candidate) => candidate.method === asked) ?? matching[0])?.route;
+    // One pass, stopping at the answer: the gateway asks this for every request.
+    let firstOfPath: RateLimitedRoute | undefined;
+    for (const candidate of compiled) {
+      if (!candidate.pattern.test(path)) continue;
+      if (candidate.method === asked) return candidate.route;
+      firstOfPath ??= candidate.route;
+    }
+    return firstOfPath;
   };
 }

@@ -7,6 +7,7 @@ import { clientRequestError } from '../http/client-errors.js';
 import { readableOnlyBy, type BrowserPath } from '../http/cors.js';
 import { acceptMultipartUpload } from '../http/multipart-upload.js';
 import { NO_STORE_HEADERS } from '../http/no-store.js';
+import { sendJson } from '../http/send-body.js';
 import { restJsonBody } from '../http/request-bodies.js';
 import { asAppError, familyForPath, renderError, type RestFamily } from './families.js';
 import type { AuthScheme, RouteDefinition } from './route.js';
@@ -62,7 +63,7 @@ function sendError(res: Response, family: RestFamily, error: AppError, logger: L
   const rendered = renderError(family, error);
   const retryAfter = error.details['retryAfterSeconds'];
   if (typeof retryAfter === 'number') res.set('Retry-After', String(Math.ceil(retryAfter)));
-  res.status(rendered.status).json(rendered.body);
+  sendJson(res, rendered.status, rendered.body);
 }
 
 /** Logged when a route answers a status it did not declare (the status guard below). */
@@ -109,7 +110,7 @@ export function createRestLayer(options: RestLayerOptions): Router {
         );
         if (answer.headers) res.set(answer.headers);
         if (answer.readableBy) readableOnlyBy(req, res, answer.readableBy);
-        res.status(answer.status).json(answer.body);
+        sendJson(res, answer.status, answer.body);
       } catch (error) {
         sendError(res, route.family, asAppError(error), logger());
       }
@@ -155,7 +156,7 @@ export function createRestLayer(options: RestLayerOptions): Router {
 /** A request refused before any route ran (the rate limits' 429), in the dialect of its path. */
 export function refuseByPath(req: Request, res: Response, error: AppError): void {
   const rendered = renderError(familyForPath(req.path), error);
-  res.status(rendered.status).json(rendered.body);
+  sendJson(res, rendered.status, rendered.body);
 }
 
 /**
