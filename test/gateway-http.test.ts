@@ -19,7 +19,7 @@ let stack: TestStack;
 beforeAll(async () => {
   // debug: the subgraphs' per-operation lines, which the request id tests below follow, are debug lines.
   stack = await startTestStack(
-    { LOG_LEVEL: 'debug', MAX_QUERY_DEPTH: '4', MAX_QUERY_ALIASES: '3' },
+    { LOG_LEVEL: 'debug', MAX_QUERY_DEPTH: '5', MAX_QUERY_ALIASES: '3' },
     { logDestination: logSink },
   );
 });
@@ -210,7 +210,7 @@ describe('gateway in production', () => {
     production = await startTestStack({
       NODE_ENV: 'production',
       PUBLIC_URL: 'https://id.example.com',
-      MAX_QUERY_DEPTH: '4',
+      MAX_QUERY_DEPTH: '5',
       MAX_QUERY_ALIASES: '3',
     });
   });
@@ -256,5 +256,15 @@ describe('gateway in production', () => {
   it('still serves ordinary queries', async () => {
     const user = await production.createUser();
     expect((await production.graphql('{ me { id } }', { token: user.token })).data).toEqual({ me: { id: user.id } });
+  });
+
+  it('serves the REST routes at the lowest depth the configuration accepts: their operations are within it', async () => {
+    const user = await production.createUser();
+    // Its operation is 5 deep; at MAX_QUERY_DEPTH=4 it answered 500, and that value is now refused at start.
+    const me = await fetch(`${production.gatewayUrl}/api/v1/users/me`, {
+      headers: { authorization: `Bearer ${user.token}` },
+    });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { email?: unknown }).email).toBe(user.email);
   });
 });

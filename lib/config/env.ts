@@ -9,6 +9,17 @@ import { withFileVariables } from './file-variables.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * The least each MAX_QUERY_* limit may be. The gateway's own operations (gateway/src/generated: what
+ * the REST layer, the token endpoint and the hosted pages run in-process) pass the same limits as
+ * clients' documents, so a limit below what one of them needs would fail its route with a 500 on
+ * every call (MAX_QUERY_DEPTH=4 did so to GET /api/v1/users/me). Such a configuration is refused at
+ * start instead. gateway/src/limits/query-limits.test.ts runs each of those operations at these values.
+ */
+export const QUERY_LIMIT_FLOORS = { depth: 5, aliases: 1, tokens: 133, cost: 92, directives: 1 } as const;
+const queryLimit = (floor: number) =>
+  positiveInt.min(floor, `must be at least ${floor}: the gateway's own operations (the REST routes) need that much`);
 const optionalUrl = z
   .string()
   .trim()
@@ -138,11 +149,11 @@ const envSchema = z.object({
   MEMBER_URL: optionalUrl,
   CATALOG_URL: optionalUrl,
   ADMIN_URL: optionalUrl,
-  MAX_QUERY_DEPTH: positiveInt.default(12),
-  MAX_QUERY_ALIASES: positiveInt.default(30),
-  MAX_QUERY_TOKENS: positiveInt.default(2000),
-  MAX_QUERY_COST: positiveInt.default(5000),
-  MAX_QUERY_DIRECTIVES: positiveInt.default(30),
+  MAX_QUERY_DEPTH: queryLimit(QUERY_LIMIT_FLOORS.depth).default(12),
+  MAX_QUERY_ALIASES: queryLimit(QUERY_LIMIT_FLOORS.aliases).default(30),
+  MAX_QUERY_TOKENS: queryLimit(QUERY_LIMIT_FLOORS.tokens).default(2000),
+  MAX_QUERY_COST: queryLimit(QUERY_LIMIT_FLOORS.cost).default(5000),
+  MAX_QUERY_DIRECTIVES: queryLimit(QUERY_LIMIT_FLOORS.directives).default(30),
   // OpenTelemetry's own variables, with their standard meaning; tracing is off without an endpoint.
   OTEL_SDK_DISABLED: optionalEnum(['true', 'false']),
   OTEL_TRACES_EXPORTER: optionalEnum(['otlp', 'none']),
