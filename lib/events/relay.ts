@@ -99,15 +99,18 @@ const relaysByDatabase = new WeakMap<object, Set<() => void>>();
 /**
  * For outbox rows written by a statement of one's own rather than by a flush (which the relays see
  * for themselves): wakes this database's relays once `em`'s transaction has committed, as a flush
- * would have. Without it an embedded database, which has no notifications across connections,
- * would leave the event to the next safety poll, up to RELAY_IDLE_MAX_INTERVAL_MS later.
+ * would have, or at once when `em` is in none (the statement committed on its own). Without it an
+ * embedded database, which has no notifications across connections, would leave the event to the
+ * next safety poll, up to RELAY_IDLE_MAX_INTERVAL_MS later.
  */
 export function outboxWrittenBySql(em: EntityManager): void {
   const wakes = relaysByDatabase.get(em.config);
   if (!wakes?.size) return;
-  afterCommit(em, async () => {
+  const wakeAll = () => {
     for (const wake of wakes) wake();
-  });
+  };
+  if (em.isInTransaction()) afterCommit(em, async () => wakeAll());
+  else wakeAll();
 }
 
 /** The slowest safety poll of an idle relay (it is woken when there is something to send). */

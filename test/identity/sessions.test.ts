@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
 import { hash } from '@node-rs/argon2';
 import { AuthService } from '../../subgraphs/identity/src/auth/auth.service.js';
+import { readAccountForSignIn } from '../../subgraphs/identity/src/auth/login-throttle.js';
+import { writeSignIn } from '../../subgraphs/identity/src/auth/sign-in-writes.js';
+import { Session } from '../../subgraphs/identity/src/session/session.entity.js';
 import { RefreshToken } from '../../subgraphs/identity/src/session/refresh-token.entity.js';
 import { hashRefreshToken } from '../../subgraphs/identity/src/session/session.service.js';
 import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
@@ -122,7 +125,7 @@ describe('sign-up and sign-in', () => {
     expect(account.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
-  it('signs in with four statements: begin, the account locked (and its second factor told), one write, commit', async () => {
+  it('signs in with two statements and no transaction: the account read (and its second factor told), one write', async () => {
     const { email, tokens } = await signUp('counted');
     const database = stack.subgraphs.identity.database;
     const em = database.fork();
@@ -132,7 +135,7 @@ describe('sign-up and sign-in', () => {
     const signedIn = await login(stack, email, goodPassword, { 'user-agent': 'counted/1.0' });
     const statements = database.statementCount() - before;
     expect(signedIn.errors).toBeUndefined();
-    expect(statements).toBe(4);
+    expect(statements).toBe(2);
 
     const issued = signedIn.data!.login;
     const token = await em.findOneOrFail(
@@ -147,6 +150,52 @@ describe('sign-up and sign-in', () => {
     expect(account.lastLoginAt).toBeInstanceOf(Date);
     expect((await eventsFor(tokens.user.id)).filter((e) => e.type === 'user.login')).toHaveLength(2);
     expect(await meId(stack, issued.accessToken)).toMatchObject({ status: 200, id: tokens.user.id });
+  });
+
+  it('writes a sign-in read without the lock only while the account is the version read', async () => {
+    const { tokens } = await signUp('versioned');
+    const userId = tokens.user.id;
+    const em = stack.subgraphs.identity.database.fork();
+    const seen = (await readAccountForSignIn(em, { id: userId }, { lock: false }))!;
+    // A failure counted meanwhile (by another sign-in): the account is no longer the one read.
+    await em.execute('update "identity"."user_account" set failed_login_count = failed_login_count + 1 where id = ?', [
+      userId,
+    ]);
+    const signIn = {
+      account: seen.account,
+      amr: ['pwd'],
+      origin: { ipAddress: null, userAgent: null },
+      now: new Date(),
+    };
+    const sessionsBefore = await em.count(Session, { user: userId });
+    const eventsBefore = (await eventsFor(userId)).length;
+    expect(await writeSignIn(em, stack.identity.sessions, { ...signIn, version: seen.version })).toBeNull();
+    expect(await em.count(Session, { user: userId })).toBe(sessionsBefore);
+    expect(await eventsFor(userId)).toHaveLength(eventsBefore);
+    expect((await em.findOneOrFail(UserAccount, userId, { refresh: true })).failedLoginCount).toBe(1);
+
+    // Read again, it applies: the count reset, a session opened, the event recorded.
+    const current = (await readAccountForSignIn(em, { id: userId }, { lock: false }))!;
+    expect(current.version).not.toBe(seen.version);
+    expect(await writeSignIn(em, stack.identity.sessions, { ...signIn, version: current.version })).not.toBeNull();
+    expect(await em.count(Session, { user: userId })).toBe(sessionsBefore + 1);
+    expect(await eventsFor(userId)).toHaveLength(eventsBefore + 1);
+    expect((await em.findOneOrFail(UserAccount, userId, { refresh: true })).failedLoginCount).toBe(0);
+  });
+
+  it('signs in every one of concurrent sign-ins to one account, those that lost the race under the lock', async () => {
+    const { email, tokens } = await signUp('concurrent');
+    const em = stack.subgraphs.identity.database.fork();
+    const sessionsBefore = await em.count(Session, { user: tokens.user.id });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => login(stack, email, goodPassword)));
+    expect(answers.map((answer) => codeOf(answer) ?? 'signed in')).toEqual(Array(8).fill('signed in'));
+    const issued = new Set(answers.map((answer) => answer.data!.login.refreshToken));
+    expect(issued.size).toBe(8);
+    expect(await em.count(Session, { user: tokens.user.id })).toBe(sessionsBefore + 8);
+    expect((await eventsFor(tokens.user.id)).filter((e) => e.type === 'user.login')).toHaveLength(1 + 8);
+    for (const answer of answers) {
+      expect(await meId(stack, answer.data!.login.accessToken)).toMatchObject({ status: 200, id: tokens.user.id });
+    }
   });
 });
 

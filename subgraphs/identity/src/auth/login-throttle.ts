@@ -19,6 +19,8 @@ import { UserAccount } from '../user/user.entity.js';
  * Every check of an account's credentials runs in one transaction that first locks the account row
  * (lockAccountForCheck), reads the throttle under the lock, verifies, then counts or resets: without
  * the lock a burst of concurrent guesses would all pass the throttle before any of them was counted.
+ * The one exception writes nothing but a success, and only onto the row version it read, which any
+ * count or throttle replaces (auth.service.ts signInAtOnce, sign-in-writes.ts).
  */
 export const THROTTLE_AFTER_FAILURES = 5;
 const FIRST_THROTTLE_SECONDS = 30;
@@ -124,48 +126,65 @@ export interface SignInAccount extends AccountColumns {
   throttledUntil?: Date | null;
 }
 
-/** What a sign-in reads under the account lock: the account, and whether a second factor is confirmed. */
+/** What a sign-in reads of an account: its columns, whether a second factor is confirmed, its version. */
 export interface SignInCheck {
   /** Not an entity: a sign-in writes the account by SQL (sign-in-writes.ts), never by a flush. */
   readonly account: SignInAccount;
   readonly hasConfirmedFactor: boolean;
+  /**
+   * The row version read (PostgreSQL's `xmin`: any change to the row makes a new one). A sign-in
+   * written without the lock applies only while the row is still this version (sign-in-writes.ts).
+   */
+  readonly version: string;
 }
 
 interface SignInRow extends UserRow {
   readonly password_hash: string | null;
   readonly throttled_until: string | Date | null;
   readonly has_confirmed_factor: boolean;
+  readonly version: string;
 }
 
 /**
- * lockAccountForCheck for the sign-ins (password, then MFA ticket), in the same one statement that
- * also tells whether a second factor is confirmed: most accounts have none, and their sign-in then
- * needs no statement for it. The row is read as columns, not merged into the unit of work as an
- * entity (identity map, snapshot, change set at commit): every sign-in runs this, and the entity
- * cost more than the statement.
+ * The account a sign-in checks (password, then MFA ticket), in one statement that also tells whether
+ * a second factor is confirmed: most accounts have none, and their sign-in then needs no statement
+ * for it. Locked (`lock`: lockAccountForCheck's lock, in the caller's transaction), or read as it
+ * stands for the sign-in that needs no lock while its password hash is verified (auth.service.ts).
+ * The row is read as columns, not merged into the unit of work as an entity (identity map,
+ * snapshot, change set at commit): every sign-in runs this, and the entity cost more than the
+ * statement.
  */
-export async function lockAccountForSignIn(
-  tx: EntityManager,
+export async function readAccountForSignIn(
+  em: EntityManager,
   where: { readonly id: string } | { readonly email: string },
+  { lock }: { readonly lock: boolean },
 ): Promise<SignInCheck | null> {
-  const schema = tx.config.get('schema');
+  const schema = em.config.get('schema');
   const [column, value] = 'id' in where ? ['id', where.id] : ['email', where.email];
-  const [row] = await tx.execute<SignInRow[]>(
-    `select ${USER_COLUMNS}, password_hash, throttled_until,
+  const [row] = await em.execute<SignInRow[]>(
+    `select ${USER_COLUMNS}, password_hash, throttled_until, a.xmin::text as version,
             exists (select 1 from "${schema}"."totp_factor" f where f.user_id = a.id and f.confirmed_at is not null)
               as has_confirmed_factor
-     from "${schema}"."user_account" a where a."${column}" = ? limit 1 for update of a`,
+     from "${schema}"."user_account" a where a."${column}" = ? limit 1${lock ? ' for update of a' : ''}`,
     [value],
   );
   if (!row) return null;
-  const dates = { platform: tx.getPlatform() };
+  const dates = { platform: em.getPlatform() };
   const account: SignInAccount = {
     ...accountColumnsOf(dates, row),
     tenant: { id: row.tenant_id },
     passwordHash: row.password_hash,
     throttledUntil: timestamp(dates, row.throttled_until),
   };
-  return { account, hasConfirmedFactor: row.has_confirmed_factor };
+  return { account, hasConfirmedFactor: row.has_confirmed_factor, version: row.version };
+}
+
+/** readAccountForSignIn under lockAccountForCheck's lock, in the caller's transaction. */
+export function lockAccountForSignIn(
+  tx: EntityManager,
+  where: { readonly id: string } | { readonly email: string },
+): Promise<SignInCheck | null> {
+  return readAccountForSignIn(tx, where, { lock: true });
 }
 
 /**

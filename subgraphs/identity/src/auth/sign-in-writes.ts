@@ -22,17 +22,22 @@ function textArray(values: readonly string[]): string {
 }
 
 /**
- * The writes of a successful sign-in, in the caller's transaction (the one holding the account's row
- * lock) and in one statement: the throttle counters reset and `last_login_at` set (and the password
- * hash replaced when it was made with older parameters), the session and its first refresh token
- * (stored hashed) inserted, and the `user.login` event put in the outbox. Through the unit of work
- * this was three inserts and an update, each its own round trip, after a change-set computation:
- * the password hash should be the only real cost of a sign-in. The rows are the ones the entities
- * (Session, RefreshToken, OutboxEvent) describe, their defaults included. The account, read by
- * lockAccountForSignIn outside the unit of work, is updated to match; no flush ever writes it.
+ * The writes of a successful sign-in, in one statement: the throttle counters reset and
+ * `last_login_at` set (and the password hash replaced when it was made with older parameters), the
+ * session and its first refresh token (stored hashed) inserted, and the `user.login` event put in
+ * the outbox. Through the unit of work this was three inserts and an update, each its own round
+ * trip, after a change-set computation: the password hash should be the only real cost of a sign-in.
+ * The rows are the ones the entities (Session, RefreshToken, OutboxEvent) describe, their defaults
+ * included. The account, read by readAccountForSignIn outside the unit of work, is updated to match;
+ * no flush ever writes it.
+ *
+ * Either in the caller's transaction, which holds the account's row lock, or on its own (one
+ * statement commits alone) with the `version` the account was read at: then nothing is written, and
+ * null returned, if the row has changed since (a failure counted, a throttle started, the password
+ * or the account changed), and the caller judges the sign-in again under the lock.
  */
 export async function writeSignIn(
-  tx: EntityManager,
+  em: EntityManager,
   sessions: SessionService,
   signIn: {
     readonly account: SignInAccount;
@@ -41,11 +46,13 @@ export async function writeSignIn(
     readonly now: Date;
     /** A new hash of the password, when the stored one was made with other parameters than today's. */
     readonly rehashedPassword?: string;
+    /** Without the lock: the row version the account was read at (SignInCheck.version). */
+    readonly version?: string;
   },
-): Promise<SignInWrites> {
+): Promise<SignInWrites | null> {
   const { account, amr, origin, now } = signIn;
   const passwordHash = signIn.rehashedPassword ?? null;
-  const schema = tx.config.get('schema');
+  const schema = em.config.get('schema');
   // As the unit of work had it: the account's sign-in time is the check's, the session's its opening.
   const opened = new Date();
   const sessionId = randomUUID();
@@ -58,30 +65,35 @@ export async function writeSignIn(
     subjectUserId: account.id,
     origin,
   };
-  await tx.execute(
+  // Each insert takes its row from the update's: no row updated (another version), nothing written.
+  const [written] = await em.execute<{ signed_in: number }[]>(
     `with signed_in as (
        update "${schema}"."user_account"
           set failed_login_count = 0, throttled_until = null, last_login_at = ?, updated_at = ?,
               password_hash = coalesce(?, password_hash)
-        where id = ?
+        where id = ? and (?::text is null or xmin::text = ?)
+        returning id
      ), opened as (
        insert into "${schema}"."session"
          (id, user_id, amr, auth_time, created_at, last_used_at, expires_at, ip_address, user_agent)
-       values (?, ?, ?::text[], ?, ?, ?, ?, ?, ?)
+       select ?, id, ?::text[], ?, ?, ?, ?, ?, ? from signed_in
      ), first_token as (
        insert into "${schema}"."refresh_token" (id, session_id, token_hash, created_at, expires_at)
-       values (?, ?, ?, ?, ?)
+       select ?, ?, ?, ?, ? from signed_in
+     ), announced as (
+       insert into "${schema}"."outbox_event"
+         (id, type, occurred_at, tenant_id, actor_user_id, subject_user_id, ip_address, user_agent, payload)
+       select ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from signed_in
      )
-     insert into "${schema}"."outbox_event"
-       (id, type, occurred_at, tenant_id, actor_user_id, subject_user_id, ip_address, user_agent, payload)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`,
+     select count(*)::int as signed_in from signed_in`,
     [
       now,
       opened,
       passwordHash,
       account.id,
+      signIn.version ?? null,
+      signIn.version ?? null,
       sessionId,
-      account.id,
       textArray(amr),
       opened,
       opened,
@@ -105,8 +117,9 @@ export async function writeSignIn(
       JSON.stringify(event.payload ?? {}),
     ],
   );
-  // The outbox row came from this statement, not a flush: the relays are told after the commit.
-  outboxWrittenBySql(tx);
+  if (written?.signed_in !== 1) return null;
+  // The outbox row came from this statement, not a flush: the relays are told once it has committed.
+  outboxWrittenBySql(em);
   // The answer's User shows this sign-in.
   account.throttledUntil = null;
   account.lastLoginAt = now;
