@@ -65,4 +65,15 @@ describe('npm start runs TypeScript compiled into .start/, never a stale copy', 
     await start();
     expect(await readdir(join(checkout, '.start/commonjs/lib'))).not.toContain('unused.js');
   });
+
+  it("is readied by npm's prepare, after which the first start compiles nothing; prepare fails no install", async () => {
+    await rm(join(checkout, '.start'), { recursive: true, force: true });
+    const prepared = await run(process.execPath, ['bin/prepare.mjs'], { cwd: checkout });
+    expect(prepared.stdout).toMatch(/^compiled 2 of 2 TypeScript files into \.start\//);
+    // This checkout has no database module to cache initdb's output with: said, and the install goes on.
+    expect(prepared.stderr).toMatch(/^could not ready \.start\/ ahead; npm start will: /);
+    const started = await run(process.execPath, ['--enable-source-maps', 'bin/start.mjs'], { cwd: checkout });
+    expect(started.stderr).not.toMatch(/compiled/);
+    expect(JSON.parse(started.stdout.trim())).toMatchObject({ seen: ['field'], probe: 'Probe' });
+  });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPersistentCluster } from './cluster-template.js';
+import { cacheInitdbOutput, openPersistentCluster } from './cluster-template.js';
 
 describe('a new data directory started from the cached output of initdb', () => {
   let root: string;
@@ -46,5 +46,20 @@ describe('a new data directory started from the cached output of initdb', () => 
     await writeFile(path, 'not a tarball');
     expect(await tableCount(join(root, 'third'))).toBe(0);
     expect((await stat(path)).size).toBeGreaterThan(1_000_000);
+  });
+
+  it('is cached ahead (npm prepare) once, leaving nothing else behind, and a new directory starts from it', async () => {
+    const ahead = join(root, 'ahead');
+    expect(await cacheInitdbOutput(ahead)).toBe(true);
+    const [template] = await readdir(ahead);
+    expect(template).toMatch(/^pglite-.+-initdb\.tar$/);
+    expect(await readdir(ahead)).toEqual([template]);
+    expect(await cacheInitdbOutput(ahead)).toBe(false);
+    const written = (await stat(join(ahead, template!))).mtimeMs;
+    const db = await openPersistentCluster(join(root, 'fourth'), ahead);
+    await db.close();
+    // Started from the tarball: it was neither written again nor joined by another.
+    expect(await readdir(ahead)).toEqual([template]);
+    expect((await stat(join(ahead, template!))).mtimeMs).toBe(written);
   });
 });

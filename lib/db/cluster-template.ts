@@ -31,6 +31,29 @@ export async function openPersistentCluster(dataDir: string, templateDir: string
   return db;
 }
 
+/**
+ * Writes the tarball of initdb's output into `templateDir` when it is not there yet (npm's `prepare`:
+ * bin/prepare.mjs), by opening a throwaway cluster as a first new `dataDir` would. Returns whether it
+ * ran initdb.
+ */
+export async function cacheInitdbOutput(templateDir: string): Promise<boolean> {
+  const template = join(templateDir, `pglite-${pgliteVersion()}-initdb.tar`);
+  if (
+    await readFile(template).then(
+      () => true,
+      () => false,
+    )
+  )
+    return false;
+  const dataDir = join(templateDir, `initdb-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  try {
+    await (await openPersistentCluster(dataDir, templateDir)).close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return true;
+}
+
 /** Written to a file of its own and renamed, so starts side by side never read half a tarball. */
 async function writeTemplate(db: PGlite, templateDir: string, template: string): Promise<void> {
   const tarball = await db.dumpDataDir('none');
