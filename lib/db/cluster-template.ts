@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
@@ -13,7 +14,7 @@ import { PGlite } from '@electric-sql/pglite';
 export async function openPersistentCluster(dataDir: string, templateDir: string | undefined): Promise<PGlite> {
   await mkdir(dataDir, { recursive: true });
   if (!templateDir || (await readdir(dataDir)).length > 0) return await PGlite.create({ dataDir });
-  const template = join(templateDir, `pglite-${pgliteVersion()}-initdb.tar`);
+  const template = templateIn(templateDir);
   const tarball = await readFile(template).catch(() => undefined);
   if (tarball) {
     try {
@@ -37,14 +38,7 @@ export async function openPersistentCluster(dataDir: string, templateDir: string
  * ran initdb.
  */
 export async function cacheInitdbOutput(templateDir: string): Promise<boolean> {
-  const template = join(templateDir, `pglite-${pgliteVersion()}-initdb.tar`);
-  if (
-    await readFile(template).then(
-      () => true,
-      () => false,
-    )
-  )
-    return false;
+  if (existsSync(templateIn(templateDir))) return false;
   const dataDir = join(templateDir, `initdb-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
     await (await openPersistentCluster(dataDir, templateDir)).close();
@@ -52,6 +46,11 @@ export async function cacheInitdbOutput(templateDir: string): Promise<boolean> {
     await rm(dataDir, { recursive: true, force: true });
   }
   return true;
+}
+
+/** The tarball of initdb's output in `templateDir`: initdb's output is its PGlite version's. */
+function templateIn(templateDir: string): string {
+  return join(templateDir, `pglite-${pgliteVersion()}-initdb.tar`);
 }
 
 /** Written to a file of its own and renamed, so starts side by side never read half a tarball. */
