@@ -5,8 +5,6 @@ const UTF8_TYPE = /^[a-z0-9!#$%&'*+.^_`|~-]+\/[a-z0-9!#$%&'*+.^_`|~-]+; charset=
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-type ETagOf = (body: Buffer) => string | undefined;
-
 /**
  * ETags only on answers to GET and HEAD, which a conditional request can revalidate (a 304). An
  * answer to a POST, PUT, PATCH or DELETE reports that one request's outcome, not a representation
@@ -26,10 +24,10 @@ export function etagsOnlyWhereRevalidatable(app: Express): RequestHandler {
 
 /**
  * `res.send(body)` for a string already in its final form under a `charset=utf-8` Content-Type (an
- * answer of Apollo's, one of our JSON answers): the same headers (Content-Type, Content-Length, the
- * app's ETag where it tags one), without re-parsing the Content-Type. Any other case (no or another
- * type, an ETag or Transfer-Encoding already set, a status without a body, a GET or HEAD, which may
- * be conditional) is `res.send`'s.
+ * answer of Apollo's, one of our JSON answers) that gets no ETag: the same Content-Type and
+ * Content-Length, without re-parsing the Content-Type. Any other case (an answer the app tags, a GET
+ * or HEAD, which may be conditional, no or another type, an ETag or Transfer-Encoding already set, a
+ * status without a body) is `res.send`'s.
  */
 export function sendUtf8(res: Response, body: string): void {
   const type = res.getHeader('content-type');
@@ -37,6 +35,7 @@ export function sendUtf8(res: Response, body: string): void {
   if (
     method === 'GET' ||
     method === 'HEAD' ||
+    typeof res.app.get('etag fn') === 'function' ||
     typeof type !== 'string' ||
     !UTF8_TYPE.test(type) ||
     res.getHeader('etag') !== undefined ||
@@ -50,9 +49,6 @@ export function sendUtf8(res: Response, body: string): void {
   // The names as express writes them.
   res.setHeader('Content-Type', type);
   res.setHeader('Content-Length', String(chunk.length));
-  const etagOf = res.app.get('etag fn') as ETagOf | undefined;
-  const etag = typeof etagOf === 'function' ? etagOf(chunk) : undefined;
-  if (etag) res.setHeader('ETag', etag);
   res.end(chunk);
 }
 
