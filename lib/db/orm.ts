@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import { commitWatcher } from './after-commit.js';
 import { withMigrationLock } from './migration-lock.js';
 import { acquireNotifications, type Notifications } from './notifications.js';
+import { detectNamedStatements } from './prepared.js';
 import { poolRows, type RowReader } from './rows.js';
 import { traceStatements } from './sql-tracing.js';
 
@@ -101,6 +102,12 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     });
   // Spans per statement when tracing is on (the schema is the subgraph's name).
   traceStatements(orm.em.getConnection().getKnex(), options.schema);
+  try {
+    await detectNamedStatements(orm);
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
   if (options.migrate !== false) {
     try {
       // Replicas starting together must not migrate the same schema at once (migration-lock.ts).

@@ -1,6 +1,7 @@
 import { TransactionPropagation } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { executePrepared, preparedStatement, type PreparedStatement } from '../../../../lib/db/prepared.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { EventPayload } from '../../../../lib/events/catalog.js';
 import { recordEvent } from '../../../../lib/events/record.js';
@@ -145,6 +146,24 @@ interface SignInRow extends UserRow {
   readonly version: string;
 }
 
+/** readAccountForSignIn's statements, per schema, key column and lock. */
+const signInReads = new Map<string, PreparedStatement>();
+
+function signInReadFor(schema: string, column: 'id' | 'email', lock: boolean): PreparedStatement {
+  const key = `${schema}\u0000${column}\u0000${lock}`;
+  let statement = signInReads.get(key);
+  if (!statement) {
+    statement = preparedStatement(
+      `select ${USER_COLUMNS}, password_hash, throttled_until, a.xmin::text as version,
+              exists (select 1 from "${schema}"."totp_factor" f where f.user_id = a.id and f.confirmed_at is not null)
+                as has_confirmed_factor
+       from "${schema}"."user_account" a where a."${column}" = ? limit 1${lock ? ' for update of a' : ''}`,
+    );
+    signInReads.set(key, statement);
+  }
+  return statement;
+}
+
 /**
  * The account a sign-in checks (password, then MFA ticket), in one statement that also tells whether
  * a second factor is confirmed: most accounts have none, and their sign-in then needs no statement
@@ -159,15 +178,9 @@ export async function readAccountForSignIn(
   where: { readonly id: string } | { readonly email: string },
   { lock }: { readonly lock: boolean },
 ): Promise<SignInCheck | null> {
-  const schema = em.config.get('schema');
-  const [column, value] = 'id' in where ? ['id', where.id] : ['email', where.email];
-  const [row] = await em.execute<SignInRow[]>(
-    `select ${USER_COLUMNS}, password_hash, throttled_until, a.xmin::text as version,
-            exists (select 1 from "${schema}"."totp_factor" f where f.user_id = a.id and f.confirmed_at is not null)
-              as has_confirmed_factor
-     from "${schema}"."user_account" a where a."${column}" = ? limit 1${lock ? ' for update of a' : ''}`,
-    [value],
-  );
+  const [column, value] = 'id' in where ? (['id', where.id] as const) : (['email', where.email] as const);
+  const statement = signInReadFor(em.config.get('schema') ?? 'public', column, lock);
+  const [row] = await executePrepared<SignInRow>(em, statement, [value]);
   if (!row) return null;
   const dates = { platform: em.getPlatform() };
   const account: SignInAccount = {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { executePrepared, preparedStatement, type PreparedStatement } from '../../../../lib/db/prepared.js';
 import type { EventRecordOf } from '../../../../lib/events/record.js';
 import { outboxWrittenBySql } from '../../../../lib/events/relay.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
@@ -19,6 +20,38 @@ export interface SignInWrites {
 /** A PostgreSQL text[] literal: each element quoted, so no value can split or end the array. */
 function textArray(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/** The sign-in's writes as one statement, per schema (a process serves one subgraph, so one schema). */
+const signInWrites = new Map<string, PreparedStatement>();
+
+function signInWriteFor(schema: string): PreparedStatement {
+  let statement = signInWrites.get(schema);
+  if (!statement) {
+    statement = preparedStatement(
+      `with signed_in as (
+         update "${schema}"."user_account"
+            set failed_login_count = 0, throttled_until = null, last_login_at = ?, updated_at = ?,
+                password_hash = coalesce(?, password_hash)
+          where id = ? and (?::text is null or xmin::text = ?)
+          returning id
+       ), opened as (
+         insert into "${schema}"."session"
+           (id, user_id, amr, auth_time, created_at, last_used_at, expires_at, ip_address, user_agent)
+         select ?, id, ?::text[], ?, ?, ?, ?, ?, ? from signed_in
+       ), first_token as (
+         insert into "${schema}"."refresh_token" (id, session_id, token_hash, created_at, expires_at)
+         select ?, ?, ?, ?, ? from signed_in
+       ), announced as (
+         insert into "${schema}"."outbox_event"
+           (id, type, occurred_at, tenant_id, actor_user_id, subject_user_id, ip_address, user_agent, payload)
+         select ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from signed_in
+       )
+       select count(*)::int as signed_in from signed_in`,
+    );
+    signInWrites.set(schema, statement);
+  }
+  return statement;
 }
 
 /**
@@ -52,7 +85,6 @@ export async function writeSignIn(
 ): Promise<SignInWrites | null> {
   const { account, amr, origin, now } = signIn;
   const passwordHash = signIn.rehashedPassword ?? null;
-  const schema = em.config.get('schema');
   // As the unit of work had it: the account's sign-in time is the check's, the session's its opening.
   const opened = new Date();
   const sessionId = randomUUID();
@@ -66,26 +98,9 @@ export async function writeSignIn(
     origin,
   };
   // Each insert takes its row from the update's: no row updated (another version), nothing written.
-  const [written] = await em.execute<{ signed_in: number }[]>(
-    `with signed_in as (
-       update "${schema}"."user_account"
-          set failed_login_count = 0, throttled_until = null, last_login_at = ?, updated_at = ?,
-              password_hash = coalesce(?, password_hash)
-        where id = ? and (?::text is null or xmin::text = ?)
-        returning id
-     ), opened as (
-       insert into "${schema}"."session"
-         (id, user_id, amr, auth_time, created_at, last_used_at, expires_at, ip_address, user_agent)
-       select ?, id, ?::text[], ?, ?, ?, ?, ?, ? from signed_in
-     ), first_token as (
-       insert into "${schema}"."refresh_token" (id, session_id, token_hash, created_at, expires_at)
-       select ?, ?, ?, ?, ? from signed_in
-     ), announced as (
-       insert into "${schema}"."outbox_event"
-         (id, type, occurred_at, tenant_id, actor_user_id, subject_user_id, ip_address, user_agent, payload)
-       select ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from signed_in
-     )
-     select count(*)::int as signed_in from signed_in`,
+  const [written] = await executePrepared<{ signed_in: number }>(
+    em,
+    signInWriteFor(em.config.get('schema') ?? 'public'),
     [
       now,
       opened,
