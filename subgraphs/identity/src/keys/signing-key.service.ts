@@ -1,14 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import {
-  createLocalJWKSet,
-  exportJWK,
-  generateKeyPair,
-  importJWK,
-  SignJWT,
-  type JWK,
-  type JSONWebKeySet,
-  type JWTVerifyGetKey,
-} from 'jose';
+import { randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_TTL_SECONDS,
@@ -19,6 +10,7 @@ import type { Role } from '../../../../lib/auth/principal.js';
 import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { es256PrivateKey, signCompactJws } from './compact-jws.js';
 import { SigningKey } from './signing-key.entity.js';
 
 export interface AccessTokenClaims {
@@ -60,7 +52,7 @@ export interface IssuedAccessToken {
 
 interface ActiveKey {
   readonly kid: string;
-  readonly privateKey: Awaited<ReturnType<typeof importJWK>>;
+  readonly privateKey: KeyObject;
   readonly loadedAt: number;
 }
 
@@ -152,23 +144,25 @@ export class SigningKeyService {
     const key = await this.activeKey();
     const iat = issuedAt ?? Math.floor(Date.now() / 1000);
     const tokenId = randomUUID();
-    const token = await new SignJWT({
-      sid: claims.sessionId,
-      tid: claims.tenantId,
-      role: claims.role,
-      scope: claims.scopes.join(' '),
-      amr: [...claims.amr],
-      auth_time: claims.authTime,
-      ...(claims.clientId ? { client_id: claims.clientId } : {}),
-    })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'at+jwt' })
-      .setIssuer(this.issuer)
-      .setSubject(claims.userId)
-      .setAudience(API_AUDIENCE)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ACCESS_TOKEN_TTL_SECONDS)
-      .setJti(tokenId)
-      .sign(key.privateKey);
+    const token = signCompactJws(
+      { alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'at+jwt' },
+      {
+        sid: claims.sessionId,
+        tid: claims.tenantId,
+        role: claims.role,
+        scope: claims.scopes.join(' '),
+        amr: [...claims.amr],
+        auth_time: claims.authTime,
+        ...(claims.clientId ? { client_id: claims.clientId } : {}),
+        iss: this.issuer,
+        sub: claims.userId,
+        aud: API_AUDIENCE,
+        iat,
+        exp: iat + ACCESS_TOKEN_TTL_SECONDS,
+        jti: tokenId,
+      },
+      key.privateKey,
+    );
     return { token, tokenId, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
   }
 
@@ -179,21 +173,23 @@ export class SigningKeyService {
   async signIdToken(claims: IdTokenClaims): Promise<string> {
     const key = await this.activeKey();
     const iat = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      ...claims.profile,
-      auth_time: claims.authTime,
-      ...(claims.nonce ? { nonce: claims.nonce } : {}),
-      amr: [...claims.amr],
-      sid: claims.sessionId,
-      at_hash: claims.accessTokenHash,
-    })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
-      .setIssuer(this.issuer)
-      .setSubject(claims.userId)
-      .setAudience(claims.clientId)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ID_TOKEN_TTL_SECONDS)
-      .sign(key.privateKey);
+    return signCompactJws(
+      { alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' },
+      {
+        ...claims.profile,
+        auth_time: claims.authTime,
+        ...(claims.nonce ? { nonce: claims.nonce } : {}),
+        amr: [...claims.amr],
+        sid: claims.sessionId,
+        at_hash: claims.accessTokenHash,
+        iss: this.issuer,
+        sub: claims.userId,
+        aud: claims.clientId,
+        iat,
+        exp: iat + ID_TOKEN_TTL_SECONDS,
+      },
+      key.privateKey,
+    );
   }
 
   /** A short-lived token standing for an API client, for the gateway's calls to subgraphs. */
@@ -201,15 +197,20 @@ export class SigningKeyService {
     const key = await this.activeKey();
     const tokenId = randomUUID();
     const iat = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({ client_id: client.id, scope: client.scopes.join(' ') })
-      .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'at+jwt' })
-      .setIssuer(this.issuer)
-      .setSubject(`client:${client.id}`)
-      .setAudience(API_AUDIENCE)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + SERVICE_TOKEN_TTL_SECONDS)
-      .setJti(tokenId)
-      .sign(key.privateKey);
+    const token = signCompactJws(
+      { alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'at+jwt' },
+      {
+        client_id: client.id,
+        scope: client.scopes.join(' '),
+        iss: this.issuer,
+        sub: `client:${client.id}`,
+        aud: API_AUDIENCE,
+        iat,
+        exp: iat + SERVICE_TOKEN_TTL_SECONDS,
+        jti: tokenId,
+      },
+      key.privateKey,
+    );
     return { token, tokenId, expiresIn: SERVICE_TOKEN_TTL_SECONDS };
   }
 
@@ -226,8 +227,8 @@ export class SigningKeyService {
       await this.createKey(em);
       return this.activeKey();
     }
-    const jwk = JSON.parse(this.box.open(newest.privateJwkSealed)) as JWK;
-    this.active = { kid: newest.kid, privateKey: await importJWK(jwk, newest.algorithm), loadedAt: Date.now() };
+    const jwk = JSON.parse(this.box.open(newest.privateJwkSealed)) as JsonWebKey;
+    this.active = { kid: newest.kid, privateKey: es256PrivateKey(jwk), loadedAt: Date.now() };
     return this.active;
   }
 
