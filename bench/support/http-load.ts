@@ -1,9 +1,10 @@
 import { Agent, request as httpRequest, type RequestOptions } from 'node:http';
+import { KeepAliveConnection } from './keep-alive-connection.js';
 
 /**
- * A small closed-loop load generator: `connections` workers, each on its own keep-alive connection,
- * send a request, read the whole answer, check it and send the next. No dependency: node:http's
- * Agent keeps the sockets open, as a production client (or a proxy) would.
+ * A small closed-loop load generator: `connections` workers, each on its own keep-alive connection
+ * (keep-alive-connection.ts), send a request, read the whole answer, check it and send the next, as
+ * a production client (or a proxy) would. No dependency.
  */
 export interface HttpRequestSpec {
   readonly method?: 'GET' | 'POST';
@@ -86,8 +87,11 @@ export function sendOnce(spec: HttpRequestSpec): Promise<Answer> {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections });
   const specFor = typeof options.request === 'function' ? options.request : () => options.request as HttpRequestSpec;
+  const connections = Array.from({ length: options.connections }, (_, index) => {
+    const spec = specFor(index);
+    return new KeepAliveConnection(new URL(spec.url), spec);
+  });
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
@@ -98,14 +102,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     performance.now() < deadline &&
     !options.signal?.aborted &&
     (options.maxRequests === undefined || issued < options.maxRequests);
-  const worker = async (index: number) => {
-    const prepared = prepare(specFor(index), agent);
+  const worker = async (connection: KeepAliveConnection) => {
     while (more()) {
       issued += 1;
       const start = performance.now();
       let wrong: string | undefined;
       try {
-        wrong = options.check(await send(prepared));
+        wrong = options.check(await connection.send());
       } catch (error) {
         wrong = error instanceof Error ? error.message : String(error);
       }
@@ -117,9 +120,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
   try {
-    await Promise.all(Array.from({ length: options.connections }, (_, i) => worker(i)));
+    await Promise.all(connections.map(worker));
   } finally {
-    agent.destroy();
+    for (const connection of connections) connection.close();
   }
   options.signal?.throwIfAborted();
   const seconds = (performance.now() - began) / 1000;
