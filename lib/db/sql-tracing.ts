@@ -8,8 +8,9 @@ import {
   tracingEnabled,
   type Span,
 } from '../observability/tracing.js';
+import { statementWithoutValues } from './statement-text.js';
 
-/** What knex tells of a statement: its text with placeholders (values are in `bindings`, never read). */
+/** What knex tells of a statement: its text (values inlined by MikroORM, or placeholders and `bindings`). */
 interface QueryEvent {
   readonly sql?: string;
   readonly __knexQueryUid?: string;
@@ -36,7 +37,11 @@ export function traceStatements(knex: Knex, subgraph: string): void {
       query.__knexQueryUid,
       tracer.startSpan(verbOf(query.sql), {
         kind: SpanKind.CLIENT,
-        attributes: { 'db.system.name': 'postgresql', 'db.namespace': subgraph, 'db.query.text': query.sql },
+        attributes: {
+          'db.system.name': 'postgresql',
+          'db.namespace': subgraph,
+          'db.query.text': statementWithoutValues(query.sql),
+        },
       }),
     );
   });

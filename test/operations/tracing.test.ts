@@ -98,7 +98,7 @@ function printTree(spans: readonly ExportedSpan[], parent: string, depth = 0): v
 function traceOfOneRequest(subgraphCalls: 'http' | 'in-process') {
   const traceId = randomBytes(16).toString('hex');
   const callerSpanId = randomBytes(8).toString('hex');
-  const trace = { callerSpanId, spans: [] as ExportedSpan[] };
+  const trace = { callerSpanId, spans: [] as ExportedSpan[], userId: '' };
   let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
   let stack: TestStack;
   let stopped = false;
@@ -110,6 +110,7 @@ function traceOfOneRequest(subgraphCalls: 'http' | 'in-process') {
       { subgraphCalls },
     );
     const user = await stack.createUser();
+    trace.userId = user.id;
     const answer = await stack.graphql(print(ViewerDocument), {
       token: user.token,
       headers: { traceparent: `00-${traceId}-${callerSpanId}-01` },
@@ -151,8 +152,16 @@ function traceOfOneRequest(subgraphCalls: 'http' | 'in-process') {
     expect(subgraphOperation?.service).toBe('membergraph-identity');
     const sql = child(subgraphOperation, 'SELECT');
     expect(sql?.service).toBe('membergraph-identity');
-    // The statement's text, never its values.
+    // The statement's text, never its values: the reads of this request are by the caller's id.
     expect(sql?.attributes['db.query.text']).toMatch(/^select /i);
+    const texts = trace.spans
+      .map((span) => span.attributes['db.query.text'])
+      .filter((text): text is string => typeof text === 'string');
+    expect(texts.length).toBeGreaterThan(0);
+    for (const text of texts) {
+      expect(text).not.toContain(trace.userId);
+      expect(text).not.toMatch(/'/);
+    }
     expect(sql?.attributes['db.system.name']).toBe('postgresql');
   };
   return { trace, children, child, gatewayFetch, expectSqlUnder };
