@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxEvent } from '../events/outbox-event.entity.js';
 import { createLogger } from '../logging/logger.js';
@@ -75,6 +76,29 @@ function sharedBehaviour(open: () => Promise<SubgraphDatabase>) {
       ).rejects.toThrow('abort');
       const rows = await database.fork().getConnection().execute(`select * from "${schema}"."note"`);
       expect(rows).toEqual([]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('reports a failed statement as em.execute does, counts it, and gives its connection back', async () => {
+    const database = await open();
+    const schema = database.orm.config.get('schema');
+    try {
+      await database.fork().getConnection().execute(`create schema "${schema}"`);
+      await database.fork().getConnection().execute(`create table "${schema}"."note" (id int primary key)`);
+      const insert = preparedStatement(`insert into "${schema}"."note" (id) values (?)`);
+      await executePrepared(database.fork(), insert, [1]);
+      const counted = database.statementCount();
+      // More failures than the pool has connections: each must come back for the next to run.
+      for (let i = 0; i < 4; i += 1) {
+        await expect(executePrepared(database.fork(), insert, [1])).rejects.toBeInstanceOf(
+          UniqueConstraintViolationException,
+        );
+      }
+      await executePrepared(database.fork(), insert, [2]);
+      expect(database.statementCount() - counted).toBe(5);
+      await expect(executePrepared(database.fork(), insert, [3, 4])).rejects.toThrow('takes 1 values, not 2');
     } finally {
       await database.close();
     }
