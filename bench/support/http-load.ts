@@ -1,22 +1,13 @@
 import { Agent, request as httpRequest, type RequestOptions } from 'node:http';
-import { KeepAliveConnection } from './keep-alive-connection.js';
+import { KeepAliveConnection, type Answer, type HttpRequestSpec } from './keep-alive-connection.js';
+
+export type { Answer, HttpRequestSpec };
 
 /**
  * A small closed-loop load generator: `connections` workers, each on its own keep-alive connection
  * (keep-alive-connection.ts), send a request, read the whole answer, check it and send the next, as
  * a production client (or a proxy) would. No dependency.
  */
-export interface HttpRequestSpec {
-  readonly method?: 'GET' | 'POST';
-  readonly url: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
-}
-
-export interface Answer {
-  readonly status: number;
-  readonly body: string;
-}
 
 /** Why an answer is wrong, or undefined when it is right. */
 export type AnswerCheck = (answer: Answer) => string | undefined;

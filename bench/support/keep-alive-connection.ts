@@ -1,5 +1,17 @@
 import { connect, type Socket } from 'node:net';
-import type { Answer, HttpRequestSpec } from './http-load.js';
+
+/** One request of a load: the same bytes every time on its connection. */
+export interface HttpRequestSpec {
+  readonly method?: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly body: string;
+}
 
 /**
  * One HTTP/1.1 keep-alive connection for the load generator, written on the socket: the request's
