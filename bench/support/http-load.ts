@@ -1,4 +1,3 @@
-import { Agent, request as httpRequest, type RequestOptions } from 'node:http';
 import { KeepAliveConnection, type Answer, type HttpRequestSpec } from './keep-alive-connection.js';
 
 export type { Answer, HttpRequestSpec };
@@ -36,53 +35,18 @@ export interface LoadResult {
   readonly p99: number;
 }
 
-interface Prepared {
-  readonly options: RequestOptions;
-  readonly body: Buffer | undefined;
-}
-
-function prepare(spec: HttpRequestSpec, agent: Agent): Prepared {
-  const url = new URL(spec.url);
-  const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
-  return {
-    body,
-    options: {
-      agent,
-      host: url.hostname,
-      port: url.port,
-      path: `${url.pathname}${url.search}`,
-      method: spec.method ?? (body ? 'POST' : 'GET'),
-      headers: { ...spec.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
-    },
-  };
-}
-
-function send({ options, body }: Prepared): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** One request outside any load run (setup, verification), on a connection of its own. */
 export function sendOnce(spec: HttpRequestSpec): Promise<Answer> {
-  const agent = new Agent({ keepAlive: false });
-  return send(prepare(spec, agent)).finally(() => agent.destroy());
+  const connection = new KeepAliveConnection(spec);
+  return connection.send().finally(() => connection.close());
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const specFor = typeof options.request === 'function' ? options.request : () => options.request as HttpRequestSpec;
-  const connections = Array.from({ length: options.connections }, (_, index) => {
-    const spec = specFor(index);
-    return new KeepAliveConnection(new URL(spec.url), spec);
-  });
+  const connections = Array.from(
+    { length: options.connections },
+    (_, index) => new KeepAliveConnection(specFor(index)),
+  );
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;

@@ -70,7 +70,7 @@ describe('KeepAliveConnection against node:http', () => {
 
   it('sends the request as specified, many times on one connection', async () => {
     sockets.clear();
-    const connection = new KeepAliveConnection(new URL(`${url}/login?x=1`), {
+    const connection = new KeepAliveConnection({
       method: 'POST',
       url: `${url}/login?x=1`,
       headers: { 'content-type': 'application/json' },
@@ -91,18 +91,18 @@ describe('KeepAliveConnection against node:http', () => {
   });
 
   it('reads chunked answers, and opens a new connection after one the server closed', async () => {
-    const chunked = new KeepAliveConnection(new URL(`${url}/chunked`), { url: `${url}/chunked` });
+    const chunked = new KeepAliveConnection({ url: `${url}/chunked` });
     expect(await chunked.send()).toEqual({ status: 200, body: 'part one, part two' });
     chunked.close();
     sockets.clear();
-    const closing = new KeepAliveConnection(new URL(`${url}/close`), { url: `${url}/close` });
+    const closing = new KeepAliveConnection({ url: `${url}/close` });
     for (let i = 0; i < 3; i += 1) expect(await closing.send()).toEqual({ status: 200, body: 'bye' });
     expect(sockets.size).toBe(3);
     closing.close();
   });
 
   it('rejects a request whose connection cannot open', async () => {
-    const nowhere = new KeepAliveConnection(new URL('http://127.0.0.1:1/'), { url: 'http://127.0.0.1:1/' });
+    const nowhere = new KeepAliveConnection({ url: 'http://127.0.0.1:1/' });
     await expect(nowhere.send()).rejects.toThrow();
   });
 });

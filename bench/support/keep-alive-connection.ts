@@ -14,7 +14,8 @@ export interface Answer {
 }
 
 /**
- * One HTTP/1.1 keep-alive connection for the load generator, written on the socket: the request's
+ * One HTTP/1.1 keep-alive connection of the bench (its loads and its one-off requests), written on
+ * the socket: the request's
  * bytes are built once, and an answer is read by its Content-Length or its chunks. The load
  * generator shares the servers' two cores, so what it spends is taken from them: node:http's client
  * cost about 0.4 ms of CPU per request at a sign-in's pace (one answer per wake-up), this about 0.07 ms.
@@ -27,11 +28,14 @@ export class KeepAliveConnection {
   private received: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (answer: Answer) => void; reject: (error: Error) => void } | undefined;
 
+  private readonly url: URL;
+
   constructor(
-    private readonly url: URL,
     spec: HttpRequestSpec,
     private readonly timeoutMs = 30_000,
   ) {
+    const url = new URL(spec.url);
+    this.url = url;
     if (url.protocol !== 'http:') throw new Error(`the load generator speaks plain http, not ${url.protocol}`);
     const body = spec.body === undefined ? undefined : Buffer.from(spec.body);
     const method = spec.method ?? (body ? 'POST' : 'GET');
