@@ -104,19 +104,14 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
   traceStatements(orm.em.getConnection().getKnex(), options.schema);
   try {
     await detectNamedStatements(orm);
+    if (options.migrate !== false) {
+      // Replicas starting together must not migrate the same schema at once (migration-lock.ts).
+      await withMigrationLock(orm, options, () => orm.getMigrator().up());
+      options.logger.debug({ schema: options.schema }, 'migrations applied');
+    }
   } catch (error) {
     await orm.close(true);
     throw error;
-  }
-  if (options.migrate !== false) {
-    try {
-      // Replicas starting together must not migrate the same schema at once (migration-lock.ts).
-      await withMigrationLock(orm, options, () => orm.getMigrator().up());
-    } catch (error) {
-      await orm.close(true);
-      throw error;
-    }
-    options.logger.debug({ schema: options.schema }, 'migrations applied');
   }
   const notifications = acquireNotifications(options.url, options.logger);
   return {

@@ -42,6 +42,15 @@ async function echoes(database: SubgraphDatabase, n: number): Promise<Echo> {
   return row!;
 }
 
+/** A table `note (id primary key, body)` in the database's own schema, which it creates; the schema. */
+async function createNoteTable(database: SubgraphDatabase): Promise<string> {
+  const schema = database.orm.config.get('schema') ?? 'public';
+  const connection = database.fork().getConnection();
+  await connection.execute(`create schema "${schema}"`);
+  await connection.execute(`create table "${schema}"."note" (id int primary key, body text)`);
+  return schema;
+}
+
 /** Both databases answer a statement with the values as given, and in a transaction on its connection. */
 function sharedBehaviour(open: () => Promise<SubgraphDatabase>) {
   it('carries every value as it is (quotes, backslashes, placeholders in text, null, dates, JSON)', async () => {
@@ -60,10 +69,8 @@ function sharedBehaviour(open: () => Promise<SubgraphDatabase>) {
 
   it("runs in the caller's transaction: what it writes is seen there and rolls back with it", async () => {
     const database = await open();
-    const schema = database.orm.config.get('schema');
     try {
-      await database.fork().getConnection().execute(`create schema "${schema}"`);
-      await database.fork().getConnection().execute(`create table "${schema}"."note" (id int primary key, body text)`);
+      const schema = await createNoteTable(database);
       const insert = preparedStatement(`insert into "${schema}"."note" (id, body) values (?, ?) returning id`);
       const em = database.fork();
       await expect(
@@ -83,10 +90,8 @@ function sharedBehaviour(open: () => Promise<SubgraphDatabase>) {
 
   it('reports a failed statement as em.execute does, counts it, and gives its connection back', async () => {
     const database = await open();
-    const schema = database.orm.config.get('schema');
     try {
-      await database.fork().getConnection().execute(`create schema "${schema}"`);
-      await database.fork().getConnection().execute(`create table "${schema}"."note" (id int primary key)`);
+      const schema = await createNoteTable(database);
       const insert = preparedStatement(`insert into "${schema}"."note" (id) values (?)`);
       await executePrepared(database.fork(), insert, [1]);
       const counted = database.statementCount();

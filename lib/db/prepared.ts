@@ -24,10 +24,20 @@ export interface PreparedStatement {
   readonly parameters: number;
 }
 
+/** Every statement made so far, by its text: the code's own few texts, each hashed and numbered once. */
+const statements = new Map<string, PreparedStatement>();
+
+/** The statement of `text`, made on its first use and the same one after. */
 export function preparedStatement(text: string): PreparedStatement {
-  let parameters = 0;
-  const positional = text.replace(/\?/g, () => `$${(parameters += 1)}`);
-  return { name: `mg_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text, positional, parameters };
+  let statement = statements.get(text);
+  if (!statement) {
+    let parameters = 0;
+    const positional = text.replace(/\?/g, () => `$${(parameters += 1)}`);
+    const name = `mg_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statement = { name, text, positional, parameters };
+    statements.set(text, statement);
+  }
+  return statement;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { TransactionPropagation } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
-import { executePrepared, preparedStatement, type PreparedStatement } from '../../../../lib/db/prepared.js';
+import { executePrepared, preparedStatement } from '../../../../lib/db/prepared.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import type { EventPayload } from '../../../../lib/events/catalog.js';
 import { recordEvent } from '../../../../lib/events/record.js';
@@ -146,22 +146,12 @@ interface SignInRow extends UserRow {
   readonly version: string;
 }
 
-/** readAccountForSignIn's statements, per schema, key column and lock. */
-const signInReads = new Map<string, PreparedStatement>();
-
-function signInReadFor(schema: string, column: 'id' | 'email', lock: boolean): PreparedStatement {
-  const key = `${schema}\u0000${column}\u0000${lock}`;
-  let statement = signInReads.get(key);
-  if (!statement) {
-    statement = preparedStatement(
-      `select ${USER_COLUMNS}, password_hash, throttled_until, a.xmin::text as version,
-              exists (select 1 from "${schema}"."totp_factor" f where f.user_id = a.id and f.confirmed_at is not null)
-                as has_confirmed_factor
-       from "${schema}"."user_account" a where a."${column}" = ? limit 1${lock ? ' for update of a' : ''}`,
-    );
-    signInReads.set(key, statement);
-  }
-  return statement;
+/** readAccountForSignIn's statement, by the key column and whether it locks the row. */
+function signInRead(schema: string, column: 'id' | 'email', lock: boolean): string {
+  return `select ${USER_COLUMNS}, password_hash, throttled_until, a.xmin::text as version,
+            exists (select 1 from "${schema}"."totp_factor" f where f.user_id = a.id and f.confirmed_at is not null)
+              as has_confirmed_factor
+     from "${schema}"."user_account" a where a."${column}" = ? limit 1${lock ? ' for update of a' : ''}`;
 }
 
 /**
@@ -179,7 +169,7 @@ export async function readAccountForSignIn(
   { lock }: { readonly lock: boolean },
 ): Promise<SignInCheck | null> {
   const [column, value] = 'id' in where ? (['id', where.id] as const) : (['email', where.email] as const);
-  const statement = signInReadFor(em.config.get('schema') ?? 'public', column, lock);
+  const statement = preparedStatement(signInRead(em.config.get('schema') ?? 'public', column, lock));
   const [row] = await executePrepared<SignInRow>(em, statement, [value]);
   if (!row) return null;
   const dates = { platform: em.getPlatform() };

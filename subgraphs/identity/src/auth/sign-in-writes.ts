@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '../../../../lib/db/orm.js';
-import { executePrepared, preparedStatement, type PreparedStatement } from '../../../../lib/db/prepared.js';
+import { executePrepared, preparedStatement } from '../../../../lib/db/prepared.js';
 import type { EventRecordOf } from '../../../../lib/events/record.js';
 import { outboxWrittenBySql } from '../../../../lib/events/relay.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
@@ -22,36 +22,27 @@ function textArray(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
-/** The sign-in's writes as one statement, per schema (a process serves one subgraph, so one schema). */
-const signInWrites = new Map<string, PreparedStatement>();
-
-function signInWriteFor(schema: string): PreparedStatement {
-  let statement = signInWrites.get(schema);
-  if (!statement) {
-    statement = preparedStatement(
-      `with signed_in as (
-         update "${schema}"."user_account"
-            set failed_login_count = 0, throttled_until = null, last_login_at = ?, updated_at = ?,
-                password_hash = coalesce(?, password_hash)
-          where id = ? and (?::text is null or xmin::text = ?)
-          returning id
-       ), opened as (
-         insert into "${schema}"."session"
-           (id, user_id, amr, auth_time, created_at, last_used_at, expires_at, ip_address, user_agent)
-         select ?, id, ?::text[], ?, ?, ?, ?, ?, ? from signed_in
-       ), first_token as (
-         insert into "${schema}"."refresh_token" (id, session_id, token_hash, created_at, expires_at)
-         select ?, ?, ?, ?, ? from signed_in
-       ), announced as (
-         insert into "${schema}"."outbox_event"
-           (id, type, occurred_at, tenant_id, actor_user_id, subject_user_id, ip_address, user_agent, payload)
-         select ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from signed_in
-       )
-       select count(*)::int as signed_in from signed_in`,
-    );
-    signInWrites.set(schema, statement);
-  }
-  return statement;
+/** The sign-in's writes as one statement. */
+function signInWrite(schema: string): string {
+  return `with signed_in as (
+     update "${schema}"."user_account"
+        set failed_login_count = 0, throttled_until = null, last_login_at = ?, updated_at = ?,
+            password_hash = coalesce(?, password_hash)
+      where id = ? and (?::text is null or xmin::text = ?)
+      returning id
+   ), opened as (
+     insert into "${schema}"."session"
+       (id, user_id, amr, auth_time, created_at, last_used_at, expires_at, ip_address, user_agent)
+     select ?, id, ?::text[], ?, ?, ?, ?, ?, ? from signed_in
+   ), first_token as (
+     insert into "${schema}"."refresh_token" (id, session_id, token_hash, created_at, expires_at)
+     select ?, ?, ?, ?, ? from signed_in
+   ), announced as (
+     insert into "${schema}"."outbox_event"
+       (id, type, occurred_at, tenant_id, actor_user_id, subject_user_id, ip_address, user_agent, payload)
+     select ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from signed_in
+   )
+   select count(*)::int as signed_in from signed_in`;
 }
 
 /**
@@ -100,7 +91,7 @@ export async function writeSignIn(
   // Each insert takes its row from the update's: no row updated (another version), nothing written.
   const [written] = await executePrepared<{ signed_in: number }>(
     em,
-    signInWriteFor(em.config.get('schema') ?? 'public'),
+    preparedStatement(signInWrite(em.config.get('schema') ?? 'public')),
     [
       now,
       opened,
