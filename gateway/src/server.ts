@@ -11,6 +11,7 @@ import { httpSpans } from '../../lib/observability/http-tracing.js';
 import { createCallers } from './auth/callers.js';
 import type { GatewayContext } from './context.js';
 import { createExecuteAs } from './execution/in-process.js';
+import type { SingleFetchOperations } from './execution/single-fetch.js';
 import { assignRequestIds, gatewayContexts } from './execution/request-context.js';
 import { startApollo, type ApolloOptions } from './graphql/apollo.js';
 import { graphqlEndpoint, graphqlEndpointLimitBytes, plainGraphqlEndpoint } from './graphql/endpoint.js';
@@ -52,6 +53,8 @@ export interface Gateway {
   /** What the gateway's port serves: `app`, but plain GraphQL POSTs skip its router (plain-post.ts). */
   readonly listener: RequestListener;
   readonly apollo: ApolloServer<GatewayContext>;
+  /** The REST layer's operations whose plan is one fetch, sent without Apollo (single-fetch.ts). */
+  readonly singleFetches: SingleFetchOperations;
   stop(): Promise<void>;
 }
 
@@ -64,7 +67,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger, subgraphUrls } = options;
   const restRoutes = options.routes ?? legacyRoutes;
   const metrics = createMetrics({ registry: options.metricsRegistry, logger, routes: refusableRoutes(restRoutes) });
-  const apollo = await startApollo({
+  const { apollo, singleFetches } = await startApollo({
     config,
     logger,
     supergraphSdl: options.supergraphSdl,
@@ -74,7 +77,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const callers = createCallers({ config, logger, subgraphUrls, revocations: options.revocations });
   const contextFor = gatewayContexts(logger, callers.originOf);
-  const executeAs = createExecuteAs(apollo, contextFor);
+  const executeAs = createExecuteAs(apollo, contextFor, singleFetches);
 
   // Keys budgets by the verified user or API client, else the address; failures fall back to it.
   const rateLimits = await createGatewayRateLimiter(config, logger, {
@@ -180,6 +183,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       limitBytes: graphqlEndpointLimitBytes(endpointOptions),
     }),
     apollo,
+    singleFetches,
     async stop() {
       await apollo.stop();
       await rateLimits.close();

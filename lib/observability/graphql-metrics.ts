@@ -33,22 +33,37 @@ function codeLabel(code: unknown): string {
  * `executeOperation` too, so the REST layer's operations are measured by their names.
  */
 export function graphqlMetrics<TContext extends BaseContext>(metrics: ServiceMetrics): ApolloServerPlugin<TContext> {
-  const { service, families } = metrics;
   return {
     async requestDidStart() {
       const began = performance.now();
       return {
         async willSendResponse({ operation, operationName, request, errors }) {
-          const name = operationLabel(operationName ?? request.operationName);
-          families.operationDuration.observe(
-            { service, operation: name, operation_type: operation?.operation ?? 'unknown' },
-            (performance.now() - began) / 1000,
-          );
-          for (const error of errors ?? []) {
-            families.operationErrors.inc({ service, operation: name, code: codeLabel(error.extensions['code']) });
-          }
+          recordOperation(metrics, {
+            name: operationName ?? request.operationName,
+            type: operation?.operation,
+            seconds: (performance.now() - began) / 1000,
+            codes: (errors ?? []).map((error) => error.extensions['code']),
+          });
         },
       };
     },
   };
+}
+
+/** One operation as the metrics see it: its name, type, duration and the codes of its errors. */
+export interface OperationRecord {
+  readonly name: string | null | undefined;
+  readonly type: string | undefined;
+  readonly seconds: number;
+  readonly codes: readonly unknown[];
+}
+
+/** What the plugin records for an operation; operations run without Apollo (single-fetch.ts) record it too. */
+export function recordOperation({ service, families }: ServiceMetrics, operation: OperationRecord): void {
+  const name = operationLabel(operation.name);
+  families.operationDuration.observe(
+    { service, operation: name, operation_type: operation.type ?? 'unknown' },
+    operation.seconds,
+  );
+  for (const code of operation.codes) families.operationErrors.inc({ service, operation: name, code: codeLabel(code) });
 }

@@ -4,7 +4,7 @@ import { recordEvent } from '../../lib/events/record.js';
 import { grantPermission } from '../../subgraphs/catalog/src/permission/permission.service.js';
 import { call } from '../rest/oauth-client.js';
 import { startTestStack, type GraphQLResponse, type TestStack, type TestUser } from '../support/stack.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
  * The catalog subgraph's outbox: every change to systems, modules, companies, sites and permission
@@ -311,14 +311,14 @@ describe('catalog webhooks', () => {
       }),
     );
     await stack.drainEvents();
-    const received = await receiver.waitFor((r) => r.some((w) => w.json.data['user_sub'] === userSub));
-    const granted = received.find((w) => w.json.data['user_sub'] === userSub);
-    expect(granted?.json).toMatchObject({
+    // Each event is its own delivery: they may arrive in either order.
+    const isGrant = (w: ReceivedWebhook) => w.json.data['user_sub'] === userSub;
+    const isCreation = (w: ReceivedWebhook) =>
+      w.json.event === 'catalog.system_created' && w.json.data['key'] === keys.systemKey;
+    const received = await receiver.waitFor((r) => r.some(isGrant) && r.some(isCreation));
+    expect(received.find(isGrant)?.json).toMatchObject({
       event: 'permission.granted',
       data: { actor_id: admin.id, scope_id: keys.siteKey, system_key: keys.systemKey, actions: ['view'] },
     });
-    expect(
-      received.some((w) => w.json.event === 'catalog.system_created' && w.json.data['key'] === keys.systemKey),
-    ).toBe(true);
   });
 });

@@ -5,11 +5,10 @@ import { print, type DocumentNode } from 'graphql';
 import { AppError, isErrorCode } from '../../../lib/errors/index.js';
 import type { Authenticated } from '../auth/authenticated.js';
 import type { GatewayContext } from '../context.js';
+import type { ExecutionResult } from './execution-result.js';
+import type { SingleFetchOperations } from './single-fetch.js';
 
-export interface ExecutionResult {
-  readonly data?: Record<string, unknown> | null;
-  readonly errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
-}
+export type { ExecutionResult } from './execution-result.js';
 
 /**
  * Runs an operation through the gateway in-process as an already authenticated caller (the REST
@@ -38,11 +37,23 @@ function textOf(document: DocumentNode): string {
   return text;
 }
 
-export function createExecuteAs(apollo: ApolloServer<GatewayContext>, contextFor: ContextFor): ExecuteAs {
+/**
+ * Runs the document through Apollo, or straight to its subgraph once its plan is known to be a single
+ * fetch (single-fetch.ts): the same answer either way.
+ */
+export function createExecuteAs(
+  apollo: ApolloServer<GatewayContext>,
+  contextFor: ContextFor,
+  singleFetches: SingleFetchOperations,
+): ExecuteAs {
   return async (req, res, caller, document, variables) => {
+    const query = textOf(document);
+    const contextValue = contextFor(req, res, caller);
+    const singleFetch = singleFetches.lookup(query);
+    if (singleFetch) return singleFetch.run(variables, contextValue);
     const response = await apollo.executeOperation(
-      { query: textOf(document), variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
-      { contextValue: contextFor(req, res, caller) },
+      { query, variables, http: { method: 'POST', headers: new HeaderMap(), search: '', body: {} } },
+      { contextValue },
     );
     if (response.body.kind !== 'single') throw new Error('Incremental delivery is not used in-process');
     return {

@@ -14,8 +14,9 @@ import type { GatewayContext } from '../context.js';
 import { introspectionPolicy } from '../limits/introspection.js';
 import { queryLimits } from '../limits/query-limits.js';
 import type { createMetrics } from '../observability/metrics.js';
-import { tracedDataSource } from '../observability/subgraph-tracing.js';
-import { SubgraphDataSource } from './subgraph-data-source.js';
+import { tracedFetch } from '../observability/subgraph-tracing.js';
+import { SingleFetchOperations } from '../execution/single-fetch.js';
+import { asDataSource, SubgraphDataSource, type SubgraphFetch } from './subgraph-data-source.js';
 import { httpTransport, inProcessTransport, type SubgraphTransport } from './subgraph-transport.js';
 import type { InProcessGraphql } from '../../../lib/subgraph-runtime/in-process-call.js';
 
@@ -27,7 +28,13 @@ export interface ApolloOptions {
   readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
   /** Subgraphs in this process, called as functions rather than over HTTP (`npm start`). */
   readonly inProcessSubgraphs?: Readonly<Partial<Record<SubgraphName, InProcessGraphql>>>;
-  readonly metrics: Pick<ReturnType<typeof createMetrics>, 'graphqlPlugin' | 'measureSubgraph'>;
+  readonly metrics: Pick<ReturnType<typeof createMetrics>, 'graphqlPlugin' | 'measureSubgraph' | 'recordOperation'>;
+}
+
+/** The federated graph, and the operations run in-process that skip it (single-fetch.ts). */
+export interface FederatedGraph {
+  readonly apollo: ApolloServer<GatewayContext>;
+  readonly singleFetches: SingleFetchOperations;
 }
 
 /**
@@ -35,10 +42,12 @@ export interface ApolloOptions {
  * with the query limits, the introspection policy and error formatting of the public endpoint.
  * Started before it is returned; `/graphql` and in-process execution share it.
  */
-export async function startApollo(options: ApolloOptions): Promise<ApolloServer<GatewayContext>> {
+export async function startApollo(options: ApolloOptions): Promise<FederatedGraph> {
   const { config, logger, metrics } = options;
   disableVendorTelemetry();
   const transports: SubgraphTransport[] = [];
+  const fetches = new Map<string, SubgraphFetch>();
+  const singleFetches = new SingleFetchOperations({ fetches, recordOperation: metrics.recordOperation });
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
@@ -49,8 +58,11 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
       transports.push(transport);
       // Hash-first requests keep big documents off the wire after the first time (no wire in process).
       const source = new SubgraphDataSource(transport, { url, apq: !inProcess });
-      return tracedDataSource(name, metrics.measureSubgraph(name, source));
+      const fetch = tracedFetch(name, metrics.measureSubgraph(name, source.fetch));
+      fetches.set(name, fetch);
+      return asDataSource(fetch);
     },
+    experimental_didResolveQueryPlan: singleFetches.observe,
     logger,
   });
 
@@ -88,5 +100,5 @@ export async function startApollo(options: ApolloOptions): Promise<ApolloServer<
     ],
   } as ConstructorParameters<typeof ApolloServer<GatewayContext>>[0]);
   await apollo.start();
-  return apollo;
+  return { apollo, singleFetches };
 }

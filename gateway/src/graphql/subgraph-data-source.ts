@@ -9,7 +9,22 @@ import type { GatewayContext } from '../context.js';
 import type { SubgraphAnswer, SubgraphTransport } from './subgraph-transport.js';
 
 /** What a fetch of the query plan receives: data, errors, extensions. */
-type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;
+export type SubgraphResponse = Awaited<ReturnType<GraphQLDataSource<GatewayContext>['process']>>;
+
+/** What a fetch of the query plan sends: the operation, its variables and name. */
+export type SubgraphRequest = GraphQLDataSourceProcessOptions<GatewayContext>['request'];
+
+/**
+ * One request to a subgraph as the caller of `context` (health checks and schema loading have none):
+ * what the query plan's fetches call (`asDataSource`), and what single-fetch operations call without
+ * a plan (execution/single-fetch.ts). Timing and tracing wrap it (observability/).
+ */
+export type SubgraphFetch = (request: SubgraphRequest, context: Partial<GatewayContext>) => Promise<SubgraphResponse>;
+
+/** A fetch as Apollo Gateway's query plans call it. */
+export function asDataSource(fetch: SubgraphFetch): GraphQLDataSource<GatewayContext> {
+  return { process: (options) => fetch(options.request, options.context) };
+}
 
 /**
  * One subgraph as the query plan's fetches see it: the operation, its variables and the caller's
@@ -31,10 +46,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     },
   ) {}
 
-  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
-    const { request } = options;
+  process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    return this.fetch(options.request, options.context);
+  }
+
+  readonly fetch: SubgraphFetch = async (request, context) => {
     if (!request.query) throw new Error('Missing query');
-    const headers = forwardedHeaders(options);
+    const headers = forwardedHeaders(request, context);
     const { query, variables, operationName, extensions } = request;
     if (this.options.apq) {
       const sha256Hash = documentHash(query);
@@ -49,9 +67,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       return this.send(JSON.stringify({ query, ...withHash }), headers);
     }
     return this.send(JSON.stringify({ query, variables, operationName, extensions }), headers);
-  }
+  };
 
-  private async send(body: string, headers: Record<string, string>): Promise<GatewayGraphQLResponse> {
+  private async send(body: string, headers: Record<string, string>): Promise<SubgraphResponse> {
     const answer = await this.transport.send(body, headers);
     if (answer.status < 200 || answer.status > 299) throw this.failure(answer);
     const parsed = parseBody(answer);
@@ -74,16 +92,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 }
 
 /** The caller's credential, request id, address, agent and languages; subgraphs verify the credential. */
-function forwardedHeaders({
-  request,
-  context,
-}: GraphQLDataSourceProcessOptions<GatewayContext>): Record<string, string> {
+function forwardedHeaders(request: SubgraphRequest, context: Partial<GatewayContext>): Record<string, string> {
   const headers: Record<string, string> = {};
   // The gateway adds its own only for federated tracing (ftv1), which no subgraph here answers.
   if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name.toLowerCase()] = value;
   headers['content-type'] = 'application/json';
   // Health checks and schema loading run without a request context.
-  const caller = context as Partial<GatewayContext>;
+  const caller = context;
   if (caller.requestId) headers[REQUEST_ID_HEADER] = caller.requestId;
   if (caller.authorization) headers['authorization'] = caller.authorization;
   const origin = caller.origin;

@@ -1,11 +1,11 @@
-import type { GraphQLDataSource } from '@apollo/gateway';
 import type { Logger } from '../../../lib/logging/logger.js';
-import { graphqlMetrics } from '../../../lib/observability/graphql-metrics.js';
+import { graphqlMetrics, recordOperation, type OperationRecord } from '../../../lib/observability/graphql-metrics.js';
 import { measureHttp, serveMetrics } from '../../../lib/observability/http-metrics.js';
 import { Registry, serviceMetrics } from '../../../lib/observability/metrics.js';
 import type { GatewayContext } from '../context.js';
+import type { SubgraphFetch } from '../graphql/subgraph-data-source.js';
 import { accessLog } from './access-log.js';
-import { timedDataSource } from './subgraph-fetch.js';
+import { timedFetch } from './subgraph-fetch.js';
 
 export { Registry } from '../../../lib/observability/metrics.js';
 export { notePrincipal } from './access-log.js';
@@ -32,9 +32,10 @@ export function createMetrics(options: GatewayMetricsOptions) {
     registry: metrics.registry,
     httpMiddleware: measureHttp(metrics, { templates, onAnswered: accessLog(options.logger) }),
     graphqlPlugin: graphqlMetrics<GatewayContext>(metrics),
-    /** Wraps a subgraph's data source so that each fetch from it is timed. */
-    measureSubgraph: (subgraph: string, source: GraphQLDataSource<GatewayContext>) =>
-      timedDataSource(metrics, subgraph, source),
+    /** An operation run without Apollo Server (execution/single-fetch.ts), as the plugin records one. */
+    recordOperation: (record: OperationRecord) => recordOperation(metrics, record),
+    /** Wraps a subgraph's fetch so that each request to it is timed. */
+    measureSubgraph: (subgraph: string, fetch: SubgraphFetch) => timedFetch(metrics, subgraph, fetch),
     countRateLimitRefusal: (cls: string) =>
       metrics.families.rateLimitRefusals.inc({ service: metrics.service, class: cls }),
     /** GET /metrics: this process's registry (the subgraphs' too, in `npm start`). */

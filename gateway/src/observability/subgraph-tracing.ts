@@ -1,24 +1,18 @@
-import type { GraphQLDataSource } from '@apollo/gateway';
 import { inSpan, SpanKind, tracerFor, tracingEnabled } from '../../../lib/observability/tracing.js';
-import type { GatewayContext } from '../context.js';
+import type { SubgraphFetch } from '../graphql/subgraph-data-source.js';
 
 /**
  * A CLIENT span per request to a subgraph (`fetch member`), child of the operation's span; the data
- * source sends it on as `traceparent` (server.ts). While tracing is off the source is returned as is.
+ * source sends it on as `traceparent` (server.ts). While tracing is off the fetch is returned as is.
  */
-export function tracedDataSource(
-  subgraph: string,
-  source: GraphQLDataSource<GatewayContext>,
-): GraphQLDataSource<GatewayContext> {
-  if (!tracingEnabled()) return source;
+export function tracedFetch(subgraph: string, fetch: SubgraphFetch): SubgraphFetch {
+  if (!tracingEnabled()) return fetch;
   const tracer = tracerFor('gateway');
-  return {
-    process: (options) =>
-      inSpan(
-        tracer,
-        `fetch ${subgraph}`,
-        { kind: SpanKind.CLIENT, attributes: { 'graphql.subgraph.name': subgraph } },
-        () => source.process(options),
-      ),
-  };
+  return (request, context) =>
+    inSpan(
+      tracer,
+      `fetch ${subgraph}`,
+      { kind: SpanKind.CLIENT, attributes: { 'graphql.subgraph.name': subgraph } },
+      () => fetch(request, context),
+    );
 }
