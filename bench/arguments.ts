@@ -24,7 +24,9 @@ export const USAGE = `npm run bench [-- options]
 
   env: BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres: a database is created there
   and dropped), BENCH_REDIS_URL (redis://127.0.0.1:6379/13: a database index of the bench's own),
-  BENCH_LOG_LEVEL (the servers' LOG_LEVEL, info as in production); BENCH_SCENARIOS=<ids> runs the
+  BENCH_LOG_LEVEL (the servers' LOG_LEVEL, info as in production), BENCH_NODE_FLAGS (node flags for
+  the production shape's processes: --perf-basic-prof-only-functions lets perf name what it samples,
+  CPU only, where --cpu-prof also counts time preempted); BENCH_SCENARIOS=<ids> runs the
   earlier in-process scenarios (totp, events, token, …) instead.`;
 
 /** The loads `--profile` can run: goal 1's federated query, goal 3's `me` through the gateway, or goal 5's sign-ins. */

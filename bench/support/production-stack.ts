@@ -57,6 +57,15 @@ export const UNLIMITED = {
   RATE_LIMIT_INTERNAL_PER_MINUTE: '1000000',
 } as const;
 
+/**
+ * BENCH_NODE_FLAGS: node flags for every process of the production shape, on top of the run's own
+ * (`--perf-basic-prof-only-functions`, so that `perf record` names the functions it samples: perf
+ * counts CPU only, where `--cpu-prof` also counts the time a thread waits, preempted).
+ */
+function extraNodeFlags(): string[] {
+  return (process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+}
+
 export async function startProductionStack(options: ProductionOptions): Promise<ProductionStack> {
   const database = await createBenchDatabase(options.postgresUrl);
   const children: Child[] = [];
@@ -94,7 +103,7 @@ export async function startProductionStack(options: ProductionOptions): Promise<
       startChild({
         name,
         command: options.runtime.execPath,
-        args: [...(options.nodeFlags?.(name) ?? []), '--enable-source-maps', script],
+        args: [...extraNodeFlags(), ...(options.nodeFlags?.(name) ?? []), '--enable-source-maps', script],
         cwd: options.root,
         env,
         logFile: join(options.workDir, `${name}.log`),
@@ -118,6 +127,7 @@ export async function startProductionStack(options: ProductionOptions): Promise<
         name: 'stock gateway',
         command: options.runtime.execPath,
         args: [
+          ...extraNodeFlags(),
           ...(options.nodeFlags?.('stock gateway') ?? []),
           '--import',
           '@swc-node/register/esm-register',

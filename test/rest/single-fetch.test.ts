@@ -159,3 +159,50 @@ describe('an operation whose plan is more than one fetch', () => {
     }
   });
 });
+
+describe('a client operation on /graphql whose plan is one fetch', () => {
+  /** The gateway's answer while it plans the operation, then once it answers it directly. */
+  async function answeredTwice(query: string, options: Parameters<TestStack['graphql']>[1] = {}) {
+    const planned = await stack.graphql(query, options);
+    expect(stack.gateway.singleFetches.answersDirectly(query), 'answered directly from now on').toBe(true);
+    return { planned, direct: await stack.graphql(query, options) };
+  }
+
+  it('answers what the plan answered, aliases and fragments included', async () => {
+    const query = 'query Who { self: me { ...Fields role } } fragment Fields on User { id email displayName }';
+    const { planned, direct } = await answeredTwice(query, { token: user.token });
+    expect(planned).toMatchObject({ status: 200, data: { self: { id: user.id, email: user.email } } });
+    expect(direct).toEqual(planned);
+    expect(Object.keys(direct.data!['self'] as object)).toEqual(['id', 'email', 'displayName', 'role']);
+  });
+
+  it('answers a refusal, and no data, as the plan did', async () => {
+    const query = 'query { me { id } }';
+    const { planned, direct } = await answeredTwice(query);
+    expect(planned.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(direct).toEqual(planned);
+    const login = 'mutation ($i: LoginInput!) { login(input: $i) { accessToken } }';
+    const wrong = { i: { email: user.email, password: 'not-the-password-at-all' } };
+    const refused = await answeredTwice(login, { variables: wrong });
+    expect(refused.planned.errors?.[0]?.extensions?.['code']).toBe('INVALID_CREDENTIALS');
+    expect(refused.direct).toEqual(refused.planned);
+  });
+
+  it('refuses variables as the gateway does', async () => {
+    const query = 'query ($id: ID!) { user(id: $id) { id } }';
+    await answeredTwice(query, { token: user.token, variables: { id: user.id } });
+    for (const variables of [{}, { id: { not: 'an id' } }]) {
+      const refused = await stack.graphql(query, { token: user.token, variables });
+      expect(refused.status).toBe(400);
+      expect(refused.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.message).toMatch(/^Variable "\$id"/);
+    }
+  });
+
+  it('leaves an operation of several fetches to the plan', async () => {
+    const query = '{ me { id memberProfile { language } } }';
+    const answered = await stack.graphql(query, { token: user.token });
+    expect(answered.data).toMatchObject({ me: { id: user.id } });
+    expect(stack.gateway.singleFetches.answersDirectly(query)).toBe(false);
+  });
+});

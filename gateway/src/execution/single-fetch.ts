@@ -1,7 +1,8 @@
-import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
+import type { ApolloGateway, Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import {
   getVariableValues,
   GraphQLError,
+  isNonNullType,
   Kind,
   parse,
   type FragmentDefinitionNode,
@@ -11,6 +12,7 @@ import {
   type SelectionSetNode,
   type VariableDefinitionNode,
 } from 'graphql';
+import { createHash } from 'node:crypto';
 import { formatGraphQLError } from '../../../lib/errors/index.js';
 import { logIfUnexpected } from '../../../lib/errors/log-plugin.js';
 import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../../../lib/http/storable-text.js';
@@ -24,19 +26,22 @@ type PlanNode = NonNullable<ResolvedPlan['queryPlan']['node']>;
 type Fragments = Readonly<Record<string, FragmentDefinitionNode>>;
 
 /**
- * An operation of our own whose query plan is one fetch from one subgraph, answered with exactly the
- * fields the operation selects: what the gateway would answer is that subgraph's answer, so it is
- * sent straight there. Apollo Server's pipeline and the plan's executor cost about a quarter of the
- * gateway's CPU per REST request (bench/BASELINE.md); what they do for such an operation is kept:
- * - the checks of its variables (operation-guard.ts, then the gateway's coercion: BAD_USER_INPUT);
- * - the fetch the plan would send (its operation, the variables it uses, its name), through the
- *   same timed and traced fetch;
- * - the subgraph's errors relayed as the gateway relays them (`serviceName` added, DOWNSTREAM_SERVICE_ERROR
- *   when they have no code), then formatted as Apollo Server formats them (formatGraphQLError);
- * - the operation's metrics and the log of an unexpected error (log-plugin.ts).
+ * An operation whose query plan is one fetch from one subgraph, answered with exactly the fields the
+ * operation selects: what the gateway would answer is that subgraph's answer, so it is sent straight
+ * there. What the gateway does for such an operation is kept: its coercion of the variables, the
+ * fetch the plan would send (its operation, the variables it uses, its name) through the same timed
+ * and traced fetch, and the subgraph's errors relayed as the gateway relays them (`serviceName`
+ * added, DOWNSTREAM_SERVICE_ERROR when they have no code). Two ways in:
+ * - `execute`, for every client's operation (`/graphql`): in place of the plan's executor, inside
+ *   Apollo Server's pipeline, which still parses, validates, limits, measures and formats;
+ * - `run`, for the REST layer's own operations (in-process.ts): without Apollo Server's pipeline
+ *   either, so it does what that pipeline does for them: the guard's check of the variables
+ *   (operation-guard.ts), the formatting of errors (formatGraphQLError), the operation's metrics and
+ *   the log of an unexpected error. Together they were a quarter of the gateway's CPU per REST sign-in.
  */
 export interface SingleFetchOperation {
   run(variables: Record<string, unknown>, context: GatewayContext): Promise<ExecutionResult>;
+  execute(variables: Record<string, unknown>, context: GatewayContext): Promise<GatewayExecutionResult>;
 }
 
 export interface SingleFetchOptions {
@@ -46,80 +51,177 @@ export interface SingleFetchOptions {
   readonly recordOperation: (record: OperationRecord) => void;
 }
 
+/** Plans remembered for clients' operations, as the gateway's own plan cache keeps the recent ones. */
+const KEPT_PLANS = 1_000;
+
 /**
- * Learns, from the plans the gateway makes, which of the operations run in-process need only one
- * fetch. An operation is looked at the first time it runs (through Apollo, which plans it); from then
- * on `lookup` answers for it. Only texts announced by `expect` are kept: the REST layer's documents,
- * a closed set, never a client's. The supergraph is fixed for the life of the process (server.ts
- * reads it once), so a plan stays right.
+ * Learns, from the plans the gateway makes, which operations need only one fetch: an operation is
+ * looked at the first time the gateway plans it. Clients' operations are kept by query hash and
+ * operation name (the gateway's plan key), the KEPT_PLANS planned last; the REST layer's
+ * documents, a closed set announced by `lookup`, by their text. The supergraph is fixed for the life
+ * of the process (server.ts reads it once); should it change, everything learnt is forgotten.
  */
 export class SingleFetchOperations {
   private readonly expected = new Set<string>();
-  private readonly known = new Map<string, SingleFetchOperation | null>();
+  private readonly byText = new Map<string, SingleFetchOperation | null>();
+  private readonly byPlanKey = new Map<string, SingleFetchOperation | null>();
 
   constructor(private readonly options: SingleFetchOptions) {}
 
-  /** The operation of `text` if its plan is known to be a single fetch. */
+  /** The REST layer's operation of `text`, if its plan is known to be a single fetch. */
   lookup(text: string): SingleFetchOperation | undefined {
-    const known = this.known.get(text);
+    const known = this.byText.get(text);
     if (known === undefined) this.expected.add(text);
     return known ?? undefined;
   }
 
+  /** The gateway's executor, but for operations known to be a single fetch, which `execute` answers. */
+  executor(planned: GatewayExecutor): GatewayExecutor {
+    return async (requestContext) => {
+      const single = this.byPlanKey.get(planKeyOf(requestContext));
+      // Federated traces (ftv1) are the plan executor's; no plugin here asks for them.
+      if (!single || requestContext.metrics.captureTraces) return planned(requestContext);
+      return single.execute(requestContext.request.variables ?? {}, requestContext.context as GatewayContext);
+    };
+  }
+
+  /** Whether a client's operation is now answered without the plan's executor (tests, diagnostics). */
+  answersDirectly(query: string, operationName?: string): boolean {
+    const queryHash = createHash('sha256').update(query).digest('hex');
+    return Boolean(this.byPlanKey.get(planKey(queryHash, operationName)));
+  }
+
+  /** A new supergraph: plans learnt from the old one no longer hold. */
+  forget(): void {
+    this.byText.clear();
+    this.byPlanKey.clear();
+  }
+
   /** ApolloGateway's `experimental_didResolveQueryPlan`: called with every plan it is about to run. */
   readonly observe: Experimental_DidResolveQueryPlanCallback = ({ queryPlan, operationContext, requestContext }) => {
+    const key = planKeyOf(requestContext);
     const text = requestContext.source;
-    if (!this.expected.has(text)) return;
-    this.expected.delete(text);
+    const expected = this.expected.has(text);
+    if (!expected && this.byPlanKey.has(key)) return;
     const node = queryPlan.node;
     const { operation, fragments, schema } = operationContext;
     const fetch = node && singleFetchOf(node, operation, fragments);
     const send = fetch && this.options.fetches.get(fetch.serviceName);
-    this.known.set(text, fetch && send ? this.operation(fetch, send, operation, schema) : null);
+    const noData = emptyData(operation, schema);
+    const single =
+      fetch && send && noData !== undefined
+        ? singleFetchOperation({ fetch, send, operation, schema, noData }, this.options)
+        : null;
+    if (expected) {
+      this.expected.delete(text);
+      this.byText.set(text, single);
+    }
+    if (this.byPlanKey.size >= KEPT_PLANS) this.byPlanKey.delete(this.byPlanKey.keys().next().value!);
+    this.byPlanKey.set(key, single);
   };
+}
 
-  private operation(
-    fetch: FetchNode,
-    send: SubgraphFetch,
-    operation: OperationDefinitionNode,
-    schema: GraphQLSchema,
-  ): SingleFetchOperation {
-    const name = operation.name?.value;
-    const variableDefinitions = operation.variableDefinitions ?? [];
-    const { recordOperation } = this.options;
-    return {
-      run: async (variables, context) => {
-        const began = performance.now();
-        const raised = refusedVariables(schema, variableDefinitions, variables);
-        let data: Record<string, unknown> | null | undefined;
-        if (raised.length === 0) {
-          try {
-            const response = await send(
-              {
-                query: fetch.operation,
-                variables: usedVariables(fetch, variables),
-                operationName: fetch.operationName,
-              },
-              context,
-            );
-            data = response.data;
-            for (const error of response.errors ?? []) raised.push(relayedError(error, fetch.serviceName));
-          } catch (error) {
-            raised.push(asGraphQLError(error));
-          }
-        }
-        for (const error of raised) logIfUnexpected(context.logger, error, name);
-        recordOperation({
-          name,
-          type: operation.operation,
-          seconds: (performance.now() - began) / 1000,
-          codes: raised.map((error) => error.extensions['code']),
-        });
-        const errors = raised.map(formattedForCaller);
-        return { data: data ?? null, ...(errors.length > 0 ? { errors } : {}) };
-      },
+type GatewayExecutor = ApolloGateway['executor'];
+type GatewayRequestContext = Parameters<GatewayExecutor>[0];
+type GatewayExecutionResult = Awaited<ReturnType<GatewayExecutor>>;
+
+/** The key of the gateway's plan cache: the query's hash, and the operation's name when given. */
+function planKey(queryHash: string, operationName: string | undefined): string {
+  return operationName ? `${queryHash} ${operationName}` : queryHash;
+}
+
+function planKeyOf({ queryHash, request }: GatewayRequestContext): string {
+  return planKey(queryHash, request.operationName);
+}
+
+interface SingleFetchPlan {
+  readonly fetch: FetchNode;
+  readonly send: SubgraphFetch;
+  readonly operation: OperationDefinitionNode;
+  /** The API schema, which the variables are coerced against. */
+  readonly schema: GraphQLSchema;
+  /** What the gateway answers when the subgraph answered no data, or the fetch failed (`emptyData`). */
+  readonly noData: Record<string, unknown> | null;
+}
+
+function singleFetchOperation(plan: SingleFetchPlan, { recordOperation }: SingleFetchOptions): SingleFetchOperation {
+  const { fetch, send, operation, schema, noData } = plan;
+  const name = operation.name?.value;
+  const variableDefinitions = operation.variableDefinitions ?? [];
+  const answer = async (variables: Record<string, unknown>, context: GatewayContext) => {
+    const request = {
+      query: fetch.operation,
+      variables: usedVariables(fetch, variables),
+      operationName: fetch.operationName,
     };
+    const response = await send(request, context);
+    return {
+      data: response.data ?? noData,
+      errors: (response.errors ?? []).map((error) => relayedError(error, fetch.serviceName)),
+    };
+  };
+  return {
+    async execute(variables, context) {
+      const { errors } = getVariableValues(schema, variableDefinitions, variables);
+      // As the gateway's own check answers: Apollo Server makes them BAD_USER_INPUT.
+      if (errors) return { errors };
+      try {
+        const answered = await answer(variables, context);
+        return answered.errors.length > 0 ? answered : { data: answered.data };
+      } catch (error) {
+        // As executeQueryPlan answers a fetch that failed: Apollo Server formats (and logs) it.
+        return { data: noData, errors: [error as GraphQLError] };
+      }
+    },
+    async run(variables, context) {
+      const began = performance.now();
+      const raised = refusedVariables(schema, variableDefinitions, variables);
+      let data: Record<string, unknown> | null = null;
+      if (raised.length === 0) {
+        try {
+          const answered = await answer(variables, context);
+          data = answered.data;
+          raised.push(...answered.errors);
+        } catch (error) {
+          data = noData;
+          raised.push(asGraphQLError(error));
+        }
+      }
+      for (const error of raised) logIfUnexpected(context.logger, error, name);
+      recordOperation({
+        name,
+        type: operation.operation,
+        seconds: (performance.now() - began) / 1000,
+        codes: raised.map((error) => error.extensions['code']),
+      });
+      const errors = raised.map(formattedForCaller);
+      return { data, ...(errors.length > 0 ? { errors } : {}) };
+    },
+  };
+}
+
+/**
+ * The gateway's answer from no data (resultShaping's `computeResponse` over nothing): null for each
+ * root field the operation selects, `__typename` the root type's name; no data at all when a root
+ * field may not be null. Undefined for a fragment among the root fields, which is left to the gateway.
+ */
+function emptyData(
+  operation: OperationDefinitionNode,
+  schema: GraphQLSchema,
+): Record<string, unknown> | null | undefined {
+  const root = schema.getRootType(operation.operation);
+  if (!root) return undefined;
+  const fields = root.getFields();
+  const data: Record<string, unknown> = {};
+  for (const selection of operation.selectionSet.selections) {
+    if (selection.kind !== Kind.FIELD) return undefined;
+    const name = selection.name.value;
+    const key = selection.alias?.value ?? name;
+    if (name === '__typename') data[key] = root.name;
+    else if (isNonNullType(fields[name]?.type)) return null;
+    else data[key] = null;
   }
+  return data;
 }
 
 type FetchNode = Extract<PlanNode, { kind: 'Fetch' }>;
@@ -152,17 +254,18 @@ function singleFetchOf(
 }
 
 /**
- * The response keys a selection yields, as `a.b.c` paths, sorted; fragments count as their fields.
+ * The response keys a selection yields, as `a.b.c` paths in the order they are answered; fragments
+ * count as their fields.
  * Undefined where a directive could make the answer depend on more than the selection.
  */
 function responseShape(selectionSet: SelectionSetNode, fragments: Fragments): string | undefined {
-  const keys = new Set<string>();
+  const keys: string[] = [];
   const collect = (set: SelectionSetNode, prefix: string): boolean => {
     for (const selection of set.selections) {
       if (selection.directives?.length) return false;
       if (selection.kind === Kind.FIELD) {
         const key = `${prefix}${selection.alias?.value ?? selection.name.value}`;
-        keys.add(key);
+        keys.push(key);
         if (selection.selectionSet && !collect(selection.selectionSet, `${key}.`)) return false;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         if (!collect(selection.selectionSet, prefix)) return false;
@@ -173,7 +276,7 @@ function responseShape(selectionSet: SelectionSetNode, fragments: Fragments): st
     }
     return true;
   };
-  return collect(selectionSet, '') ? [...keys].sort().join(' ') : undefined;
+  return collect(selectionSet, '') ? keys.join(' ') : undefined;
 }
 
 /** What the guard plugin and then the gateway refuse in the variables, as BAD_USER_INPUT. */

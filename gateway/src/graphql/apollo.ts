@@ -38,6 +38,25 @@ export interface FederatedGraph {
 }
 
 /**
+ * The gateway as Apollo Server sees it, its executor answering single-fetch operations itself once
+ * their plan is known (single-fetch.ts).
+ */
+function withSingleFetches(gateway: ApolloGateway, singleFetches: SingleFetchOperations) {
+  return {
+    onSchemaLoadOrUpdate: (callback: Parameters<ApolloGateway['onSchemaLoadOrUpdate']>[0]) =>
+      gateway.onSchemaLoadOrUpdate((schemaContext) => {
+        singleFetches.forget();
+        callback(schemaContext);
+      }),
+    async load(options: Parameters<ApolloGateway['load']>[0]) {
+      const loaded = await gateway.load(options);
+      return { ...loaded, executor: singleFetches.executor(loaded.executor) };
+    },
+    stop: () => gateway.stop(),
+  };
+}
+
+/**
  * The federated graph: Apollo Gateway over the supergraph, each subgraph fetch timed and traced,
  * with the query limits, the introspection policy and error formatting of the public endpoint.
  * Started before it is returned; `/graphql` and in-process execution share it.
@@ -68,7 +87,7 @@ export async function startApollo(options: ApolloOptions): Promise<FederatedGrap
 
   const protection = queryLimits(config);
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: withSingleFetches(gateway, singleFetches),
     // Introspection itself is allowed; the policy plugin decides who may use it.
     introspection: true,
     csrfPrevention: true,
