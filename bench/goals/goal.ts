@@ -50,6 +50,11 @@ export function loadLine(label: string, load: LoadResult): string {
 /** Cores used by other work during a run beyond which its throughput and latency are flagged. */
 const BUSY_MACHINE_CORES = 0.3;
 
+/** Other work kept enough of the machine busy to understate a run's throughput. */
+export function busyMachine(otherCores: number): boolean {
+  return otherCores >= BUSY_MACHINE_CORES;
+}
+
 /** The per-process table of a costed load (markdown, padded for the terminal). */
 export function costTable(label: string, costed: CostedLoad): string[] {
   const rows = [...costed.processes, ...costed.informational].map((p) => [
@@ -69,7 +74,7 @@ export function costTable(label: string, costed: CostedLoad): string[] {
   const listed = rows.filter((row) => !informational.has(row[0]!));
   // Others' work (tests, builds) shares the two cores: it slows throughput and latency, and CPU per
   // request less so (each process is charged only its own time), so it is stated with each run.
-  const busy = costed.otherCores >= BUSY_MACHINE_CORES ? ': a busy machine, req/s and latency understated' : '';
+  const busy = busyMachine(costed.otherCores) ? ': a busy machine, req/s and latency understated' : '';
   return [
     loadLine(label, costed.load),
     `  other work on the machine meanwhile: ${costed.otherCores.toFixed(2)} cores busy${busy}`,

@@ -6,7 +6,7 @@ import { costedLoad } from '../support/cpu-window.js';
 import type { AnswerCheck, HttpRequestSpec } from '../support/http-load.js';
 import { machineBusyMs } from '../support/proc-stat.js';
 import type { ProductionStack } from '../support/production-stack.js';
-import { costTable, trustworthy, type GoalContext, type GoalResult } from './goal.js';
+import { busyMachine, costTable, trustworthy, type GoalContext, type GoalResult } from './goal.js';
 
 /** Goal 5: sign-ins per second at least this share of what the password hash allows on these cores. */
 const TARGET_SHARE = 0.8;
@@ -93,7 +93,8 @@ export function signInLoad(
  * Goal 5: `POST /api/v1/auth/login` through the gateway, each connection signing in an account of
  * its own (sign-ins of one account wait for each other by design: the throttle locks the account's
  * row), against the argon2id bound measured just before and just after on the same machine; the
- * higher of the two is the bound, since others' work on the machine can only lower a reading. The
+ * higher of the two is the bound, since others' work on the machine can only lower a reading (a
+ * reading with others busy is set aside, and with none left the goal is not judged). The
  * share of a sign-in's CPU (all processes) that is the hash itself is printed too: it does not move
  * with the machine's other work as throughput does.
  */
@@ -121,7 +122,12 @@ export async function signInGoal(
   });
   progress('goal 5: the bound again…');
   const boundAfter = await argon2Bound(root, boundSeconds);
-  const bound = boundAfter.perSecond > boundBefore.perSecond ? boundAfter : boundBefore;
+  // A reading taken while other work was busy understates the bound, so it is set aside; with none
+  // left, or a sign-in load that shared the machine too, the ratio is printed but not judged.
+  const readings = [boundBefore, boundAfter];
+  const quiet = readings.filter((b) => !busyMachine(b.otherCores));
+  const bound = (quiet.length > 0 ? quiet : readings).reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+  const judged = trustworthy(signIns.load) && quiet.length > 0 && !busyMachine(signIns.otherCores);
   const share = signIns.load.rps / bound.perSecond;
   const reading = (b: HashBound) =>
     `${b.perSecond.toFixed(0)}/s (${b.cpuMs.toFixed(1)} ms CPU each, others busy ${b.otherCores.toFixed(2)} cores)`;
@@ -131,6 +137,7 @@ export async function signInGoal(
       `parameters, in the bench process with the stack idle: before ${reading(boundBefore)}, after ${reading(boundAfter)}`,
   );
   print(...costTable('sign-in `POST /api/v1/auth/login` → gateway', signIns));
+  if (!judged) print('- not judged: other work on the machine during the bound or the sign-ins (above)');
   const identity = signIns.processes.find((p) => p.name === 'identity');
   const mainThread = signIns.threads[0];
   if (identity && mainThread) {
@@ -151,7 +158,7 @@ export async function signInGoal(
       title: 'sign-in throughput ÷ argon2id bound on these cores',
       target: `≥ ${TARGET_SHARE.toFixed(2)}×`,
       measured: `${share.toFixed(2)}× (${signIns.load.rps.toFixed(0)} vs ${bound.perSecond.toFixed(0)}/s)`,
-      pass: trustworthy(signIns.load) ? share >= TARGET_SHARE : undefined,
+      pass: judged ? share >= TARGET_SHARE : undefined,
     },
   ];
 }
