@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxEvent } from '../events/outbox-event.entity.js';
 import { createLogger } from '../logging/logger.js';
 import { catalogSubgraph } from '../../subgraphs/catalog/src/definition.js';
-import { createRealDatabase, realDatabaseUrl, type TestDatabase } from '../../test/support/database.js';
+import {
+  createRealDatabase,
+  openUnmigratedDatabase,
+  realDatabaseUrl,
+  type TestDatabase,
+} from '../../test/support/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import { withMigrationLock } from './migration-lock.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from './orm.js';
@@ -12,15 +16,7 @@ const logger = createLogger({ logLevel: 'silent' }, 'migration-lock-test');
 
 /** A pool on `url` for a schema of its own, not migrated: the tests take the lock by hand. */
 function openBare(url: string, schema: string, poolMax = 1): Promise<SubgraphDatabase> {
-  return openSubgraphDatabase({
-    url,
-    schema,
-    entities: [OutboxEvent],
-    migrations: [],
-    poolMax,
-    logger,
-    migrate: false,
-  });
+  return openUnmigratedDatabase(url, { schema, poolMax, logger });
 }
 
 async function advisoryLocksHeld(database: SubgraphDatabase): Promise<number> {

@@ -1,25 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxEvent } from '../events/outbox-event.entity.js';
 import { createLogger } from '../logging/logger.js';
-import { createRealDatabase, realDatabaseUrl, type TestDatabase } from '../../test/support/database.js';
+import {
+  createRealDatabase,
+  openUnmigratedDatabase,
+  realDatabaseUrl,
+  type TestDatabase,
+} from '../../test/support/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
-import { openSubgraphDatabase, type SubgraphDatabase } from './orm.js';
+import type { SubgraphDatabase } from './orm.js';
 import { executePrepared, preparedStatement } from './prepared.js';
 
 const logger = createLogger({ logLevel: 'silent' }, 'prepared-test');
 
 function openBare(url: string, poolMax: number): Promise<SubgraphDatabase> {
-  return openSubgraphDatabase({
-    url,
-    schema: `prepared_${randomUUID().slice(0, 8)}`,
-    entities: [OutboxEvent],
-    migrations: [],
-    poolMax,
-    logger,
-    migrate: false,
-  });
+  return openUnmigratedDatabase(url, { schema: `prepared_${randomUUID().slice(0, 8)}`, poolMax, logger });
 }
 
 /** Values that inlining must quote and binding must carry as they are. */

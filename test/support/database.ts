@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { openSubgraphDatabase, type SubgraphDatabase } from '../../lib/db/orm.js';
+import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
+import type { Logger } from '../../lib/logging/logger.js';
 
 /**
  * Which database the suite runs on. TEST_DATABASE_URL names a real PostgreSQL server (each test file
@@ -42,4 +45,15 @@ export async function createRealDatabase(serverUrl: string): Promise<TestDatabas
       await queryOnce(serverUrl, `drop database if exists "${name}" with (force)`);
     },
   };
+}
+
+/**
+ * A pool on `url` for a schema nothing migrates, with the outbox as its one entity: for tests of the
+ * database layer itself (statements by hand, the migration lock).
+ */
+export function openUnmigratedDatabase(
+  url: string,
+  options: { readonly schema: string; readonly poolMax: number; readonly logger: Logger },
+): Promise<SubgraphDatabase> {
+  return openSubgraphDatabase({ url, ...options, entities: [OutboxEvent], migrations: [], migrate: false });
 }
