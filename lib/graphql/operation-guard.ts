@@ -27,6 +27,15 @@ function hasUnstorableLiteral(document: DocumentNode): boolean {
 }
 
 /**
+ * A NUL or unpaired surrogate in the variables, refused as BAD_USER_INPUT naming where it is; the
+ * gateway's single-fetch operations (gateway/src/execution/single-fetch.ts) ask it too.
+ */
+export function unstorableVariable(variables: Record<string, unknown>): GraphQLError | undefined {
+  const path = findUnstorableText(variables);
+  return path ? refusal('BAD_USER_INPUT', `Variable $${path.join('.')} ${UNSTORABLE_TEXT_MESSAGE}`) : undefined;
+}
+
+/**
  * What the gateway cannot plan is the client's mistake, answered 400 before planning rather than as
  * the executor's 500 (subgraphs run it too, for a caller who reaches their port directly): an operation name the document does not hold, a subscription (the gateway
  * serves none), and a NUL or unpaired surrogate in any string literal or variable (PostgreSQL cannot
@@ -51,8 +60,8 @@ export function operationGuard<TContext extends BaseContext>(): ApolloServerPlug
           if (hasUnstorableLiteral(document)) {
             throw refusal('BAD_USER_INPUT', `A string in the document ${UNSTORABLE_TEXT_MESSAGE}`);
           }
-          const path = findUnstorableText(request.variables ?? {});
-          if (path) throw refusal('BAD_USER_INPUT', `Variable $${path.join('.')} ${UNSTORABLE_TEXT_MESSAGE}`);
+          const refused = unstorableVariable(request.variables ?? {});
+          if (refused) throw refused;
         },
       };
     },

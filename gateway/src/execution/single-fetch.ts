@@ -15,7 +15,7 @@ import {
 import { createHash } from 'node:crypto';
 import { formatGraphQLError } from '../../../lib/errors/index.js';
 import { logIfUnexpected } from '../../../lib/errors/log-plugin.js';
-import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '../../../lib/http/storable-text.js';
+import { unstorableVariable } from '../../../lib/graphql/operation-guard.js';
 import type { OperationRecord } from '../../../lib/observability/graphql-metrics.js';
 import type { GatewayContext } from '../context.js';
 import type { SubgraphFetch, SubgraphResponse } from '../graphql/subgraph-data-source.js';
@@ -107,7 +107,7 @@ export class SingleFetchOperations {
     const { operation, fragments, schema } = operationContext;
     const fetch = node && singleFetchOf(node, operation, fragments);
     const send = fetch && this.options.fetches.get(fetch.serviceName);
-    const noData = emptyData(operation, schema);
+    const noData = send ? emptyData(operation, schema) : undefined;
     const single =
       fetch && send && noData !== undefined
         ? singleFetchOperation({ fetch, send, operation, schema, noData }, this.options)
@@ -285,17 +285,18 @@ function refusedVariables(
   definitions: readonly VariableDefinitionNode[],
   variables: Record<string, unknown>,
 ): GraphQLError[] {
-  const unstorable = findUnstorableText(variables);
-  if (unstorable) {
-    return [new GraphQLError(`Variable $${unstorable.join('.')} ${UNSTORABLE_TEXT_MESSAGE}`, badUserInput)];
-  }
+  const unstorable = unstorableVariable(variables);
+  if (unstorable) return [unstorable];
   const { errors } = getVariableValues(schema, definitions, variables);
   return (errors ?? []).map(
-    (error) => new GraphQLError(error.message, { nodes: error.nodes, originalError: error, ...badUserInput }),
+    (error) =>
+      new GraphQLError(error.message, {
+        nodes: error.nodes,
+        originalError: error,
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
   );
 }
-
-const badUserInput = { extensions: { code: 'BAD_USER_INPUT' } };
 
 /** The variables the fetch uses, those given (executeQueryPlan's `executeFetch`). */
 function usedVariables(fetch: FetchNode, variables: Record<string, unknown>): Record<string, unknown> {
