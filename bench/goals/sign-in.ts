@@ -1,67 +1,14 @@
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerAccount, type Account } from '../support/api-client.js';
 import { costedLoad } from '../support/cpu-window.js';
 import type { AnswerCheck, HttpRequestSpec } from '../support/http-load.js';
-import { machineBusyMs } from '../support/proc-stat.js';
+import { argon2Bound, type HashBound } from '../support/hash-bound.js';
 import type { ProductionStack } from '../support/production-stack.js';
 import { busyMachine, costTable, trustworthy, type GoalContext, type GoalResult } from './goal.js';
 
 /** Goal 5: sign-ins per second at least this share of what the password hash allows on these cores. */
 const TARGET_SHARE = 0.8;
-
-/** The shape of identity's password module (plain functions, no `this`). */
-interface PasswordModule {
-  readonly hashPassword: (password: string) => Promise<string>;
-  readonly verifyPassword: (hash: string, password: string) => Promise<boolean>;
-}
-
-export interface HashBound {
-  readonly perSecond: number;
-  /** CPU of one verification (this process did nothing else meanwhile). */
-  readonly cpuMs: number;
-  readonly inFlight: number;
-  readonly cores: number;
-  /** Cores busy with other work on the machine meanwhile. */
-  readonly otherCores: number;
-}
-
-/**
- * The ceiling the password hash puts on sign-ins: argon2id verifications per second with the build's
- * own parameters (its password module, from dist/), every core busy (the library hashes on libuv's
- * pool), nothing else asked of this process. No sign-in can beat it.
- */
-export async function argon2Bound(root: string, seconds: number): Promise<HashBound> {
-  const module = pathToFileURL(join(root, 'dist/subgraphs/identity/src/user/password.js')).href;
-  const { hashPassword, verifyPassword } = (await import(module)) as PasswordModule;
-  const cores = availableParallelism();
-  const inFlight = cores * 2;
-  const stored = await hashPassword('bench-harness-passphrase-42');
-  const began = performance.now();
-  const deadline = began + seconds * 1000;
-  const cpuBefore = process.cpuUsage();
-  const machineBefore = machineBusyMs();
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (performance.now() < deadline) {
-        if (!(await verifyPassword(stored, 'bench-harness-passphrase-42'))) throw new Error('argon2 verify failed');
-        done += 1;
-      }
-    }),
-  );
-  const elapsedMs = performance.now() - began;
-  const cpu = process.cpuUsage(cpuBefore);
-  const spentMs = (cpu.user + cpu.system) / 1000;
-  return {
-    perSecond: done / (elapsedMs / 1000),
-    cpuMs: spentMs / done,
-    inFlight,
-    cores,
-    otherCores: Math.max(0, machineBusyMs() - machineBefore - spentMs) / elapsedMs,
-  };
-}
 
 /** One account per connection; a few sign-ups at a time (each one is a password hash). */
 export async function createSigners(graphqlUrl: string, count: number): Promise<Account[]> {
@@ -107,7 +54,8 @@ export async function signInGoal(
   const { settings, signal, print, progress } = context;
   const boundSeconds = Math.min(settings.seconds, 5);
   progress('goal 5: argon2id verifications with every core busy (the bound)…');
-  const boundBefore = await argon2Bound(root, boundSeconds);
+  const passwordModule = pathToFileURL(join(root, 'dist/subgraphs/identity/src/user/password.js')).href;
+  const boundBefore = await argon2Bound(passwordModule, boundSeconds);
   progress(`goal 5: sign-in, ${signers.length} connections, one account each…`);
   const identityPid = stack.processes['identity']!;
   const signIns = await costedLoad(stack.processes, {
@@ -121,7 +69,7 @@ export async function signInGoal(
     signal,
   });
   progress('goal 5: the bound again…');
-  const boundAfter = await argon2Bound(root, boundSeconds);
+  const boundAfter = await argon2Bound(passwordModule, boundSeconds);
   // A reading taken while other work was busy understates the bound, so it is set aside; with none
   // left, or a sign-in load that shared the machine too, the ratio is printed but not judged.
   const readings = [boundBefore, boundAfter];
@@ -133,8 +81,9 @@ export async function signInGoal(
     `${b.perSecond.toFixed(0)}/s (${b.cpuMs.toFixed(1)} ms CPU each, others busy ${b.otherCores.toFixed(2)} cores)`;
   print('### Goal 5: sign-in against the argon2id bound', '');
   print(
-    `- bound: argon2id verifications with ${bound.inFlight} in flight on ${bound.cores} cores, the build's own ` +
-      `parameters, in the bench process with the stack idle: before ${reading(boundBefore)}, after ${reading(boundAfter)}`,
+    `- bound: argon2id verifications, ${bound.inFlight} in flight on as many hashing threads and ${bound.cores} cores, ` +
+      `the build's own parameters, in a process of their own with the stack idle: before ${reading(boundBefore)}, ` +
+      `after ${reading(boundAfter)}`,
   );
   print(...costTable('sign-in `POST /api/v1/auth/login` → gateway', signIns));
   if (!judged) print('- not judged: other work on the machine during the bound or the sign-ins (above)');
