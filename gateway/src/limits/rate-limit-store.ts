@@ -114,7 +114,10 @@ export interface RedisStoreOptions {
   readonly keyPrefix?: string;
   /** Replaces Redis's clock (tests); milliseconds. */
   readonly now?: Clock;
-  /** How long a request may wait for Redis before the limiter gives up (and lets it through). */
+  /**
+   * How long a command may wait for Redis's answer before the limiter gives up on it (and lets the
+   * request through). A request may wait twice this: behind a hung batch, then for its own.
+   */
   readonly commandTimeoutMs?: number;
 }
 
@@ -127,11 +130,16 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.keyPrefix = options.keyPrefix ?? 'membergraph:rate-limit:';
     this.redis = new (loadIoredis().Redis)(options.url, {
       // A request never waits on reconnection attempts: while Redis is away, commands fail at once
-      // and the limiter fails open (rate-limit.ts); a hung server costs at most the command timeout.
+      // and the limiter fails open (rate-limit.ts); a hung server costs at most twice the command
+      // timeout (below), 250 ms.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs ?? 250,
+      commandTimeout: options.commandTimeoutMs ?? 125,
       connectTimeout: 2_000,
+      // The commands of concurrent requests go out as one write, and their answers come back in one
+      // read: a batch leaves when the previous one has answered, so a command issued while a hung
+      // batch waits out its timeout is sent only then.
+      enableAutoPipelining: true,
     });
     // Reconnection errors repeat every few hundred ms; the limiter logs the failed requests instead.
     this.redis.on('error', () => undefined);
