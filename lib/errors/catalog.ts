@@ -14,6 +14,8 @@ export const errorCatalog = {
   EMAIL_NOT_VERIFIED: { status: 403, message: 'Verify your e-mail address before signing in' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this' },
   NOT_FOUND: { status: 404, message: 'Not found' },
+  /** A known REST path asked with a method it does not take (the answer lists them in `Allow`). */
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method Not Allowed' },
   CONFLICT: { status: 409, message: 'The resource conflicts with an existing one' },
   VALIDATION_FAILED: { status: 422, message: 'The input is invalid' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },

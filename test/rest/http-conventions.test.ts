@@ -4,7 +4,7 @@ import { hashOpaqueToken } from '../../subgraphs/identity/src/oauth/client-crede
 import { callback, codeFor, formToken, registerApplication, rest, type RegisteredApplication } from '../oauth/flow.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
 import { adminGraphQL } from './internal-client.js';
-import { signUp } from './oauth-client.js';
+import { answer, call, signUp } from './oauth-client.js';
 
 /**
  * HTTP as the legacy services spoke it, through the gateway: uncached secrets (RFC 6749 §5.1), the
@@ -340,6 +340,46 @@ describe('/internal/* routing as FastAPI answered it', () => {
       });
       expect(answer.headers.get('allow'), `${method} ${path}`).toBe(allow);
     }
+  });
+});
+
+describe('/api/v1/* routing as the legacy routers answered it (FastAPI for seed 004, go-zero for seed 003)', () => {
+  const oauthRefusal = { error: 'method_not_allowed', message: 'Method Not Allowed', details: {} };
+  const memberRefusal = { code: 10101000, message: 'Method Not Allowed' };
+
+  it("answers a wrong method 405 with Allow in the path family's shape, before any credential is looked at", async () => {
+    for (const [method, path, allow, body] of [
+      ['GET', '/api/v1/auth/login', 'POST', oauthRefusal],
+      ['DELETE', '/api/v1/users/me', 'GET, PUT', oauthRefusal],
+      ['POST', '/api/v1/applications/some-app', 'GET, PUT, DELETE', oauthRefusal],
+      ['PUT', '/api/v1/members/me', 'GET, PATCH', memberRefusal],
+      ['GET', '/api/v1/members/me/totp/verify', 'POST', memberRefusal],
+    ] as const) {
+      const answer = await fetch(`${stack.gatewayUrl}${path}`, { method });
+      expect({ status: answer.status, body: await answer.json() }, `${method} ${path}`).toEqual({ status: 405, body });
+      expect(answer.headers.get('allow'), `${method} ${path}`).toBe(allow);
+    }
+  });
+
+  it('changes nothing: a PUT where seed 003 takes PATCH leaves the member as it was', async () => {
+    const user = await stack.createUser();
+    const before = await call(stack, 'GET', '/api/v1/members/me', { token: user.token });
+    const put = await call(stack, 'PUT', '/api/v1/members/me', {
+      token: user.token,
+      body: { display_name: 'Put Instead', language: 'fr' },
+    });
+    expect({ status: put.status, body: put.body }).toEqual({ status: 405, body: memberRefusal });
+    expect((await call(stack, 'GET', '/api/v1/members/me', { token: user.token })).body).toEqual(before.body);
+  });
+
+  it("still serves HEAD from a GET route, and answers an unknown path 404 in its family's shape", async () => {
+    const head = await fetch(`${stack.gatewayUrl}/api/v1/users/me`, { method: 'HEAD' });
+    expect(head.status).toBe(401);
+    expect(await answer(stack, 'GET', '/api/v1/nope')).toMatchObject({ status: 404, body: { error: 'not_found' } });
+    expect(await answer(stack, 'GET', '/api/v1/members/nope')).toEqual({
+      status: 404,
+      body: { code: 29301000, message: 'No route for GET /api/v1/members/nope' },
+    });
   });
 });
 

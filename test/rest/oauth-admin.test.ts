@@ -183,13 +183,26 @@ it('documents the admin paths and their refusals in /openapi.json', async () => 
     'query:role',
     'query:search',
   ]);
-  expect(Object.keys(list.responses)).toEqual(['200', '400', '401', '403', '413', '415', '422', '429', '500', '503']);
+  expect(Object.keys(list.responses)).toEqual([
+    '200',
+    '400',
+    '401',
+    '403',
+    '405',
+    '413',
+    '415',
+    '422',
+    '429',
+    '500',
+    '503',
+  ]);
   expect(Object.keys(doc.paths['/api/v1/admin/users/{user_id}']!['get']!.responses)).toEqual([
     '200',
     '400',
     '401',
     '403',
     '404',
+    '405',
     '413',
     '415',
     '422',
@@ -203,6 +216,7 @@ it('documents the admin paths and their refusals in /openapi.json', async () => 
     '401',
     '403',
     '404',
+    '405',
     '409',
     '413',
     '415',

@@ -220,6 +220,7 @@ it('documents the auth paths and their refusals in /openapi.json', async () => {
     '400',
     '401',
     '403',
+    '405',
     '413',
     '415',
     '422',
@@ -232,6 +233,7 @@ it('documents the auth paths and their refusals in /openapi.json', async () => {
     '400',
     '401',
     '403',
+    '405',
     '413',
     '415',
     '422',
@@ -239,7 +241,18 @@ it('documents the auth paths and their refusals in /openapi.json', async () => {
     '500',
     '503',
   ]);
-  expect(statuses('/api/v1/auth/refresh')).toEqual(['200', '400', '401', '413', '415', '422', '429', '500', '503']);
+  expect(statuses('/api/v1/auth/refresh')).toEqual([
+    '200',
+    '400',
+    '401',
+    '405',
+    '413',
+    '415',
+    '422',
+    '429',
+    '500',
+    '503',
+  ]);
   const refresh = doc.paths['/api/v1/auth/refresh']!['post']!;
   expect(refresh.summary).toMatch(/refresh_token/);
   expect(JSON.stringify(refresh.responses['200'])).toMatch(/superset of the legacy response/);

@@ -47,6 +47,9 @@ export const memberErrorCodes: Record<ErrorCode, { readonly code: number; readon
   OTP_INVALID: { code: 29505000, status: 403 },
   EMAIL_NOT_VERIFIED: { code: 29505000, status: 403 },
   NOT_FOUND: { code: 29301000, status: 404 },
+  // go-zero's router answered another method on a known path 405 with `Allow` (and no body); the
+  // envelope's code is seed 003's for a request it cannot take.
+  METHOD_NOT_ALLOWED: { code: 10101000, status: 405 },
   CONFLICT: { code: 29303000, status: 409 },
   TOTP_ALREADY_ENROLLED: { code: 29303000, status: 409 },
   TOTP_NOT_ENROLLED: { code: 29309000, status: 409 },

@@ -117,12 +117,16 @@ export function createRestLayer(options: RestLayerOptions): Router {
     });
   }
 
-  // seed 000 was FastAPI: a known path asked with another method is 405 with `Allow`, before any
-  // credential is looked at.
-  const internalPaths = methodsByPath(options.routes.filter((route) => route.family === 'internal'));
-  for (const [path, methods] of internalPaths) {
+  // The three legacy services' routers (FastAPI for seeds 000 and 004, go-zero for seed 003) answered
+  // a known path asked with another method 405 with `Allow`, before any credential was looked at.
+  const families = new Map(options.routes.map((route) => [route.path, route.family]));
+  for (const [path, methods] of methodsByPath(options.routes)) {
+    const family = families.get(path)!;
     router.all(path, (_req, res) => {
-      res.set('Allow', methods.join(', ')).status(405).json({ detail: 'Method Not Allowed' });
+      res.set('Allow', methods.join(', '));
+      // FastAPI's own words for seed 000; the others in their family's error shape.
+      if (family === 'internal') sendJson(res, 405, { detail: 'Method Not Allowed' });
+      else sendError(res, family, new AppError('METHOD_NOT_ALLOWED'), options.logger);
     });
   }
 

@@ -33,8 +33,8 @@ function sharedStatuses(route: RouteDefinition): Map<number, string> {
     add(shared, statusIn(family, 'FORBIDDEN'), "Not allowed (an application's token where a user's is required)");
   if (auth === 'api-client')
     add(shared, statusIn(family, 'FORBIDDEN'), 'The API client may not use this path or scope');
-  // FastAPI answered another method on a known path with 405 and `Allow` (router.ts).
-  if (family === 'internal') add(shared, 405, 'Another method on this path (see Allow)');
+  // The legacy routers answered another method on a known path with 405 and `Allow` (router.ts).
+  add(shared, statusIn(family, 'METHOD_NOT_ALLOWED'), 'Another method on this path (see Allow)');
   add(shared, statusIn(family, 'DATABASE_ERROR'), 'DATABASE_ERROR or INTERNAL: the server failed');
   add(shared, statusIn(family, 'SERVICE_UNAVAILABLE'), 'A dependency is unavailable');
   return shared;
