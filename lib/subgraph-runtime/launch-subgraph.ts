@@ -5,6 +5,7 @@ import { subgraphUrl, type AppConfig } from '../config/env.js';
 import { assertSealedSecretsOpen } from '../crypto/sealed-secrets.js';
 import { developmentKeyFile } from '../crypto/secret-key.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../db/orm.js';
+import { ExpiredRowSweeper } from '../db/retention.js';
 import { OutboxEvent } from '../events/outbox-event.entity.js';
 import type { Logger } from '../logging/logger.js';
 import { watchDatabase } from '../observability/database-metrics.js';
@@ -33,6 +34,8 @@ export interface LaunchOptions {
 export interface LaunchedSubgraph<TServices = unknown> extends RunningSubgraph {
   readonly database: SubgraphDatabase;
   readonly services: TServices;
+  /** Deletes the rows the definition's retention rules say are done with (hourly; tests call it). */
+  readonly retention?: ExpiredRowSweeper;
 }
 
 /** Migrates the subgraph's schema, creates its services, and serves it over HTTP. */
@@ -87,11 +90,17 @@ export async function launchSubgraph<TServices>(
       metrics,
       metricsOnApiPort: metricsOptions.onApiPort,
     });
+    const retention = definition.retention?.length
+      ? new ExpiredRowSweeper({ database, rules: definition.retention, logger })
+      : undefined;
+    retention?.start();
     return {
       ...server,
       database,
       services: instance.services,
+      ...(retention ? { retention } : {}),
       async close() {
+        await retention?.stop();
         await server.close();
         await instance.onStop?.();
         unwatch();

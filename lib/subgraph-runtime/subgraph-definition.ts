@@ -4,6 +4,7 @@ import type { SessionRevocations } from '../auth/revocation.js';
 import type { AppConfig, SubgraphName } from '../config/env.js';
 import type { SealedSecretSample } from '../crypto/sealed-secrets.js';
 import type { MigrationEntry, SubgraphDatabase } from '../db/orm.js';
+import type { RetentionRule } from '../db/retention.js';
 import type { SubgraphSchema } from '../graphql/subgraph-schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
@@ -46,6 +47,8 @@ export interface SubgraphDefinition<TServices = unknown> {
   // MikroORM entity classes.
   readonly entities: readonly (abstract new (...args: never[]) => unknown)[];
   readonly migrations: readonly MigrationEntry[];
+  /** Rows deleted once they have served their purpose (lib/db/retention.ts), hourly. */
+  readonly retention?: readonly RetentionRule[];
   /** Schema only, no services: for `npm run compose` and drift tests. */
   buildSchema(): Promise<SubgraphSchema>;
   create(runtime: SubgraphRuntime): Promise<SubgraphInstance<TServices>>;

@@ -3,6 +3,7 @@ import { createRefreshTokenTags } from '../../../lib/auth/refresh-token-tag.js';
 import { RevocationFeed } from '../../../lib/auth/revocation-feed.js';
 import { createKeyedHasher } from '../../../lib/crypto/keyed-hash.js';
 import { createSecretBox } from '../../../lib/crypto/secret-box.js';
+import { RETAIN_EXPIRED_DAYS, retainFor } from '../../../lib/db/retention.js';
 import { createCodeDelivery } from '../../../lib/delivery/code-delivery.js';
 import { OutboxEvent } from '../../../lib/events/outbox-event.entity.js';
 import type { SubgraphDefinition } from '../../../lib/subgraph-runtime/subgraph-definition.js';
@@ -86,6 +87,14 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     ApplicationRefreshToken,
   ],
   migrations,
+  // A week past expiry: past the day the sign-up, reset and verification limits count, and long
+  // enough to look into a complaint. Used codes stay as long, so a replay is recognized a week on.
+  retention: [
+    retainFor(PasswordResetTicket, RETAIN_EXPIRED_DAYS, 'expiresAt'),
+    retainFor(PasswordSetupTicket, RETAIN_EXPIRED_DAYS, 'expiresAt'),
+    retainFor(EmailVerification, RETAIN_EXPIRED_DAYS, 'expiresAt'),
+    retainFor(AuthorizationCode, RETAIN_EXPIRED_DAYS, 'expiresAt'),
+  ],
   buildSchema: () => buildIdentitySchema(),
   async create({ config, database, logger, secretKey, revocations, metrics }) {
     const signingKeys = new SigningKeyService(

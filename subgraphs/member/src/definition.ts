@@ -21,6 +21,7 @@ import { MemberUser } from './profile/member-profile.types.js';
 import { MyProfileResolver } from './profile/my-profile.resolver.js';
 import { MySharingResolver } from './sharing/sharing.resolver.js';
 import { createCodeDelivery } from '../../../lib/delivery/code-delivery.js';
+import { RETAIN_EXPIRED_DAYS, retainFor } from '../../../lib/db/retention.js';
 import { VerificationChallenge } from './verification/verification-challenge.entity.js';
 import { VerificationResolver } from './verification/verification.resolver.js';
 import { VerificationService } from './verification/verification.service.js';
@@ -92,6 +93,8 @@ export const memberSubgraph: SubgraphDefinition<MemberServices> = {
   name: 'member',
   entities: [MemberProfile, VerificationChallenge, ProfilePicture, OutboxEvent],
   migrations,
+  // A week past expiry: past the day the cooldown and daily limits count challenges in.
+  retention: [retainFor(VerificationChallenge, RETAIN_EXPIRED_DAYS, 'expiresAt')],
   buildSchema: () => buildMemberSchema(),
   async create({ config, database, logger, secretKey }) {
     const delivery = createCodeDelivery(config, logger);

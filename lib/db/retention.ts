@@ -1,0 +1,135 @@
+import { BatchLoop } from '../background/batch-loop.js';
+import type { Logger } from '../logging/logger.js';
+import { BACKGROUND_STATEMENT, type SubgraphDatabase } from './orm.js';
+
+/**
+ * Rows of an entity that have served their purpose (a ticket, a code, a challenge): deleted once
+ * `keepDays` have passed since the timestamp `after` names (their expiry). Kept that long past it
+ * for whoever investigates a complaint, and past any window that counts them (a daily limit).
+ * Made by `retainFor`, which checks `after` against the entity's properties.
+ */
+export interface RetentionRule {
+  readonly entity: abstract new (...args: never[]) => object;
+  readonly after: string;
+  readonly keepDays: number;
+}
+
+/** How long the platform's tickets, codes and challenges are kept past their expiry. */
+export const RETAIN_EXPIRED_DAYS = 7;
+
+export function retainFor<Entity extends object>(
+  entity: abstract new (...args: never[]) => Entity,
+  keepDays: number,
+  after: keyof Entity & string,
+): RetentionRule {
+  return { entity, after, keepDays };
+}
+
+export interface RetentionOptions {
+  readonly database: SubgraphDatabase;
+  readonly rules: readonly RetentionRule[];
+  readonly logger: Logger;
+  /** Rows deleted per statement: a sweep never holds many locks, or the WAL, for long. */
+  readonly batchSize?: number;
+  /** Between sweeps (an hour by default). */
+  readonly intervalMs?: number;
+  /** The first sweep, this long after start: not in the way of the start itself. */
+  readonly firstSweepAfterMs?: number;
+}
+
+/** One rule as SQL: its table and column, from the ORM's metadata. */
+interface Sweep {
+  readonly table: string;
+  readonly statement: string;
+  readonly keepDays: number;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Deletes the rows of a subgraph that its retention rules say are done with, in batches, every hour
+ * or so. Every replica sweeps: two deleting the same rows only wait for each other. Failures back
+ * off and are logged as the outbox relay's are (BatchLoop).
+ */
+export class ExpiredRowSweeper {
+  private readonly sweeps: readonly Sweep[];
+  private readonly batchSize: number;
+  private readonly loop: BatchLoop;
+  private firstSweep: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RetentionOptions) {
+    this.batchSize = options.batchSize ?? 1000;
+    const schema = String(options.database.orm.config.get('schema'));
+    const metadata = options.database.orm.getMetadata();
+    this.sweeps = options.rules.map((rule) => {
+      const meta = metadata.get(rule.entity.name);
+      const column = meta.properties[rule.after]?.fieldNames[0];
+      if (!column) throw new Error(`${rule.entity.name} has no column for ${rule.after}`);
+      const table = `"${schema}"."${meta.tableName}"`;
+      return {
+        table: meta.tableName,
+        keepDays: rule.keepDays,
+        // By primary key, a batch at a time (a `delete` has no `limit`).
+        statement:
+          `${BACKGROUND_STATEMENT} delete from ${table} where id in (select id from ${table} ` +
+          `where "${column}" < now() - make_interval(days => ?) limit ?)`,
+      };
+    });
+    this.loop = new BatchLoop({
+      purpose: 'delete expired rows',
+      logger: options.logger,
+      runBatch: () => this.sweepBatch(),
+      batchSize: this.batchSize,
+      intervalMs: options.intervalMs ?? HOUR_MS,
+    });
+  }
+
+  start(): void {
+    // Spread over a minute, so that replicas started together do not sweep together.
+    const delay = this.options.firstSweepAfterMs ?? 5 * 60_000 + Math.random() * 60_000;
+    this.firstSweep = setTimeout(() => this.loop.start(), delay);
+    this.firstSweep.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.firstSweep);
+    await this.loop.stop();
+  }
+
+  /** Deletes everything due now, whatever the schedule (tests, tools); returns the rows deleted. */
+  async sweepNow(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = await this.deleteBatch();
+      total += batch.total;
+      if (batch.fullest < this.batchSize) return total;
+    }
+  }
+
+  /** A batch for the loop: the fullest of its rules' (a full one means more may be due). */
+  private async sweepBatch(): Promise<number> {
+    return (await this.deleteBatch()).fullest;
+  }
+
+  /** Up to a batch of each rule's rows. Only deletions are logged: a line per idle table is noise. */
+  private async deleteBatch(): Promise<{ total: number; fullest: number }> {
+    let total = 0;
+    let fullest = 0;
+    for (const sweep of this.sweeps) {
+      const deleted = await this.options.database
+        .fork()
+        .getConnection()
+        .execute<{ affectedRows: number }>(sweep.statement, [sweep.keepDays, this.batchSize], 'run');
+      const count = deleted.affectedRows;
+      if (count > 0) {
+        this.options.logger.info(
+          { table: sweep.table, deleted: count, keepDays: sweep.keepDays },
+          'deleted expired rows',
+        );
+      }
+      total += count;
+      fullest = Math.max(fullest, count);
+    }
+    return { total, fullest };
+  }
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '../../lib/logging/logger.js';
+import { ExpiredRowSweeper, retainFor, RETAIN_EXPIRED_DAYS } from '../../lib/db/retention.js';
+import {
+  EmailVerification,
+  EmailVerificationPurpose,
+} from '../../subgraphs/identity/src/email-verification/email-verification.entity.js';
+import { AuthorizationCode } from '../../subgraphs/identity/src/oauth/authorization-code.entity.js';
+import { hashOpaqueToken } from '../../subgraphs/identity/src/oauth/client-credentials.js';
+import { PasswordResetTicket } from '../../subgraphs/identity/src/password-reset/password-reset-ticket.entity.js';
+import { PasswordSetupTicket } from '../../subgraphs/identity/src/password-setup/password-setup-ticket.entity.js';
+import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
+import {
+  VerificationChallenge,
+  VerificationPurpose,
+} from '../../subgraphs/member/src/verification/verification-challenge.entity.js';
+import { codeFor, registerApplication } from '../oauth/flow.js';
+import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
+
+/**
+ * Tickets, codes and challenges are deleted a week past their expiry (lib/db/retention.ts): what
+ * is due goes, in batches; what is live, or expired less than a week ago, stays.
+ */
+let stack: TestStack;
+let user: TestUser;
+beforeAll(async () => {
+  stack = await startTestStack();
+  user = await stack.createUser();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS);
+/** Past retention, just inside it, and not expired at all. */
+const AGES = { due: RETAIN_EXPIRED_DAYS + 1, kept: RETAIN_EXPIRED_DAYS - 1, live: -1 } as const;
+type Age = keyof typeof AGES;
+
+const identityDb = () => stack.subgraphs.identity.database.fork();
+const memberDb = () => stack.subgraphs.member.database.fork();
+
+/** One row of each identity kind per age, made as the services make them; ids by age. */
+async function identityRows(): Promise<Record<Age, string[]>> {
+  const em = identityDb();
+  const account = await em.findOneOrFail(UserAccount, user.id);
+  const rows = {} as Record<Age, string[]>;
+  for (const [age, days] of Object.entries(AGES) as [Age, number][]) {
+    const expiresAt = daysAgo(days);
+    const token = () => hashOpaqueToken(randomUUID());
+    rows[age] = [
+      em.create(PasswordResetTicket, { user: account, addressHash: token(), tokenHash: token(), expiresAt }).id,
+      em.create(PasswordSetupTicket, { user: account, tokenHash: token(), expiresAt }).id,
+      em.create(EmailVerification, {
+        user: account,
+        purpose: EmailVerificationPurpose.PRIMARY,
+        target: user.email,
+        tokenHash: token(),
+        codeHash: token(),
+        expiresAt,
+      }).id,
+    ];
+  }
+  await em.flush();
+  return rows;
+}
+
+/** An authorization code from the real flow, aged as asked. */
+async function authorizationCode(age: Age): Promise<string> {
+  const app = await registerApplication(stack);
+  const { code } = await codeFor(stack, app, user.token);
+  const em = identityDb();
+  const row = await em.findOneOrFail(AuthorizationCode, { codeHash: hashOpaqueToken(code) });
+  row.expiresAt = daysAgo(AGES[age]);
+  await em.flush();
+  return row.id;
+}
+
+async function challenge(age: Age): Promise<string> {
+  const em = memberDb();
+  const row = em.create(VerificationChallenge, {
+    userId: user.id,
+    tenantId: user.tenantId,
+    purpose: VerificationPurpose.BUSINESS_EMAIL,
+    target: `work-${randomUUID()}@example.com`,
+    codeHash: hashOpaqueToken(randomUUID()),
+    expiresAt: daysAgo(AGES[age]),
+  });
+  await em.flush();
+  return row.id;
+}
+
+async function remaining(
+  fork: () => ReturnType<typeof identityDb>,
+  entity: Parameters<ReturnType<typeof identityDb>['count']>[0],
+  ids: string[],
+): Promise<number> {
+  return fork().count(entity, { id: { $in: ids } });
+}
+
+describe('expired rows', () => {
+  it('identity deletes tickets, verifications and codes a week past expiry, and nothing younger', async () => {
+    const rows = await identityRows();
+    const codes = { due: await authorizationCode('due'), kept: await authorizationCode('kept') };
+    const live = await authorizationCode('live');
+
+    const deleted = await stack.subgraphs.identity.retention!.sweepNow();
+
+    expect(deleted).toBeGreaterThanOrEqual(rows.due.length + 1);
+    for (const entity of [PasswordResetTicket, PasswordSetupTicket, EmailVerification]) {
+      expect(await remaining(identityDb, entity, rows.due), entity.name).toBe(0);
+      expect(await remaining(identityDb, entity, [...rows.kept, ...rows.live]), entity.name).toBe(2);
+    }
+    expect(await remaining(identityDb, AuthorizationCode, [codes.due])).toBe(0);
+    expect(await remaining(identityDb, AuthorizationCode, [codes.kept, live])).toBe(2);
+    // The account the rows belonged to is untouched.
+    expect(await identityDb().count(UserAccount, { id: user.id })).toBe(1);
+    // Nothing more is due: a second sweep deletes nothing.
+    expect(await stack.subgraphs.identity.retention!.sweepNow()).toBe(0);
+  });
+
+  it('member deletes verification challenges a week past expiry', async () => {
+    const due = [await challenge('due'), await challenge('due')];
+    const kept = [await challenge('kept'), await challenge('live')];
+
+    expect(await stack.subgraphs.member.retention!.sweepNow()).toBeGreaterThanOrEqual(2);
+    expect(await remaining(memberDb, VerificationChallenge, due)).toBe(0);
+    expect(await remaining(memberDb, VerificationChallenge, kept)).toBe(2);
+  });
+
+  it('deletes more than a batch in several statements, a batch at a time', async () => {
+    const logged: { deleted?: number }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line) as never);
+        done();
+      },
+    });
+    const sweeper = new ExpiredRowSweeper({
+      database: stack.subgraphs.member.database,
+      rules: [retainFor(VerificationChallenge, RETAIN_EXPIRED_DAYS, 'expiresAt')],
+      logger: createLogger({ logLevel: 'info' }, 'test', sink),
+      batchSize: 2,
+    });
+    const due = await Promise.all(Array.from({ length: 5 }, () => challenge('due')));
+    const statementsBefore = stack.subgraphs.member.database.statementCount();
+
+    expect(await sweeper.sweepNow()).toBe(5);
+    // One line per statement that deleted something: 2, 2, then 1.
+    await vi.waitFor(() => expect(logged.map((line) => line.deleted)).toEqual([2, 2, 1]));
+    // Background statements: not counted against requests (the O(1)-statements tests).
+    expect(stack.subgraphs.member.database.statementCount()).toBe(statementsBefore);
+    expect(await remaining(memberDb, VerificationChallenge, due)).toBe(0);
+  });
+
+  it('sweeps on its own schedule once started, and stops', async () => {
+    const sweeper = new ExpiredRowSweeper({
+      database: stack.subgraphs.member.database,
+      rules: [retainFor(VerificationChallenge, RETAIN_EXPIRED_DAYS, 'expiresAt')],
+      logger: createLogger({ logLevel: 'silent' }, 'test'),
+      firstSweepAfterMs: 0,
+      intervalMs: 50,
+    });
+    sweeper.start();
+    try {
+      const due = await challenge('due');
+      await vi.waitFor(async () => expect(await remaining(memberDb, VerificationChallenge, [due])).toBe(0), {
+        timeout: 5_000,
+      });
+    } finally {
+      await sweeper.stop();
+    }
+    const after = await challenge('due');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await remaining(memberDb, VerificationChallenge, [after])).toBe(1);
+  });
+
+  it('runs only where a subgraph declares rules', () => {
+    expect(stack.subgraphs.identity.retention).toBeDefined();
+    expect(stack.subgraphs.member.retention).toBeDefined();
+    expect(stack.subgraphs.catalog.retention).toBeUndefined();
+    expect(stack.subgraphs.admin.retention).toBeUndefined();
+  });
+});
