@@ -11,16 +11,19 @@ import { AuthorizationCode } from '../../subgraphs/identity/src/oauth/authorizat
 import { hashOpaqueToken } from '../../subgraphs/identity/src/oauth/client-credentials.js';
 import { PasswordResetTicket } from '../../subgraphs/identity/src/password-reset/password-reset-ticket.entity.js';
 import { PasswordSetupTicket } from '../../subgraphs/identity/src/password-setup/password-setup-ticket.entity.js';
+import { RefreshToken } from '../../subgraphs/identity/src/session/refresh-token.entity.js';
+import { Session } from '../../subgraphs/identity/src/session/session.entity.js';
 import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
 import {
   VerificationChallenge,
   VerificationPurpose,
 } from '../../subgraphs/member/src/verification/verification-challenge.entity.js';
 import { codeFor, registerApplication } from '../oauth/flow.js';
+import { signUp } from '../rest/oauth-client.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
 
 /**
- * Tickets, codes and challenges are deleted a week past their expiry (lib/db/retention.ts): what
+ * Tickets, codes, challenges and sessions are deleted a week past their expiry (lib/db/retention.ts): what
  * is due goes, in batches; what is live, or expired less than a week ago, stays.
  */
 let stack: TestStack;
@@ -121,6 +124,28 @@ describe('expired rows', () => {
     expect(await stack.subgraphs.identity.retention!.sweepNow()).toBe(0);
   });
 
+  it('identity deletes sessions a week past their absolute end, their refresh tokens with them', async () => {
+    const sessionOf = (token: string) =>
+      (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid;
+    // A sign-up opens a session with its first refresh token, as a sign-in does.
+    const age = async (days: number) => {
+      const { accessToken } = await signUp(stack, 'retention');
+      const id = sessionOf(accessToken);
+      await identityDb().nativeUpdate(Session, { id }, { expiresAt: daysAgo(days), revokedAt: daysAgo(days + 1) });
+      return id;
+    };
+    const due = await age(AGES.due);
+    const kept = await age(AGES.kept);
+    expect(await identityDb().count(RefreshToken, { session: due })).toBe(1);
+
+    await stack.subgraphs.identity.retention!.sweepNow();
+
+    expect(await remaining(identityDb, Session, [due])).toBe(0);
+    expect(await identityDb().count(RefreshToken, { session: due })).toBe(0);
+    expect(await remaining(identityDb, Session, [kept, sessionOf(user.token)])).toBe(2);
+    expect(await identityDb().count(RefreshToken, { session: kept })).toBe(1);
+  });
+
   it('member deletes verification challenges a week past expiry', async () => {
     const due = [await challenge('due'), await challenge('due')];
     const kept = [await challenge('kept'), await challenge('live')];
@@ -131,7 +156,7 @@ describe('expired rows', () => {
   });
 
   it('deletes more than a batch in several statements, a batch at a time', async () => {
-    const logged: { deleted?: number }[] = [];
+    const logged: { msg?: string; deleted?: number }[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line) as never);
@@ -141,15 +166,22 @@ describe('expired rows', () => {
     const sweeper = new ExpiredRowSweeper({
       database: stack.subgraphs.member.database,
       rules: [retainFor(VerificationChallenge, RETAIN_EXPIRED_DAYS, 'expiresAt')],
-      logger: createLogger({ logLevel: 'info' }, 'test', sink),
+      logger: createLogger({ logLevel: 'debug' }, 'test', sink),
       batchSize: 2,
     });
     const due = await Promise.all(Array.from({ length: 5 }, () => challenge('due')));
     const statementsBefore = stack.subgraphs.member.database.statementCount();
 
     expect(await sweeper.sweepNow()).toBe(5);
-    // One line per statement that deleted something: 2, 2, then 1.
-    await vi.waitFor(() => expect(logged.map((line) => line.deleted)).toEqual([2, 2, 1]));
+    // A line per statement at debug (2, 2, then 1, which says nothing more is due), one at info.
+    await vi.waitFor(() =>
+      expect(logged.map((line) => [line.msg, line.deleted])).toEqual([
+        ['expired rows: one batch', 2],
+        ['expired rows: one batch', 2],
+        ['expired rows: one batch', 1],
+        ['deleted expired rows', 5],
+      ]),
+    );
     // Background statements: not counted against requests (the O(1)-statements tests).
     expect(stack.subgraphs.member.database.statementCount()).toBe(statementsBefore);
     expect(await remaining(memberDb, VerificationChallenge, due)).toBe(0);

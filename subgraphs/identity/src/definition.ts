@@ -89,11 +89,15 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
   migrations,
   // A week past expiry: past the day the sign-up, reset and verification limits count, and long
   // enough to look into a complaint. Used codes stay as long, so a replay is recognized a week on.
+  // A session goes a week past its absolute end (whenever it was revoked or went idle), taking its
+  // refresh tokens and its application grant's with it (foreign keys `on delete cascade`): a
+  // hundred a statement, as each may hold many rotated tokens.
   retention: [
     retainFor(PasswordResetTicket, RETAIN_EXPIRED_DAYS, 'expiresAt'),
     retainFor(PasswordSetupTicket, RETAIN_EXPIRED_DAYS, 'expiresAt'),
     retainFor(EmailVerification, RETAIN_EXPIRED_DAYS, 'expiresAt'),
     retainFor(AuthorizationCode, RETAIN_EXPIRED_DAYS, 'expiresAt'),
+    retainFor(Session, RETAIN_EXPIRED_DAYS, 'expiresAt', { batchSize: 100 }),
   ],
   buildSchema: () => buildIdentitySchema(),
   async create({ config, database, logger, secretKey, revocations, metrics }) {
