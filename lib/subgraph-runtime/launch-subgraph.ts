@@ -67,6 +67,10 @@ export async function launchSubgraph<TServices>(
     // Before onStart, which may seal new secrets (a first signing key) under the key it was given.
     assertSealedSecretsOpen(definition.name, (await instance.sealedSecrets?.()) ?? [], keySource(options.config));
     await instance.onStart?.();
+    // Made before the server starts, so that a rule naming no column fails the start cleanly.
+    const retention = definition.retention?.length
+      ? new ExpiredRowSweeper({ database, rules: definition.retention, logger })
+      : undefined;
     const verifier =
       instance.verifier ??
       createAccessTokenVerifier({
@@ -90,9 +94,6 @@ export async function launchSubgraph<TServices>(
       metrics,
       metricsOnApiPort: metricsOptions.onApiPort,
     });
-    const retention = definition.retention?.length
-      ? new ExpiredRowSweeper({ database, rules: definition.retention, logger })
-      : undefined;
     retention?.start();
     return {
       ...server,
