@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationSession } from '../../subgraphs/identity/src/oauth/application-session.entity.js';
 import { AuthorizationCode } from '../../subgraphs/identity/src/oauth/authorization-code.entity.js';
 import { hashOpaqueToken } from '../../subgraphs/identity/src/oauth/client-credentials.js';
-import type { TestStack } from '../support/stack.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
 import {
   authorizeQuery,
   callback,
@@ -495,5 +495,38 @@ describe('revoking a consent', () => {
     });
     expect(revoked.data).toEqual({ revokeApplicationAuthorization: true });
     expect(await meStatus(stack, tokens.access_token)).toBe(401);
+  });
+});
+
+describe('an application session with a 2 s idle lifetime (SESSION_IDLE_LIFETIME_SECONDS=2)', () => {
+  let brief: TestStack;
+  beforeAll(async () => {
+    brief = await startTestStack({ SESSION_IDLE_LIFETIME_SECONDS: '2' });
+  });
+  afterAll(async () => {
+    await brief?.stop();
+  });
+
+  it('issues access tokens that expire when the session would, at the exchange and at each refresh', async () => {
+    const user = await brief.createUser();
+    const client = await registerApplication(brief);
+    const first = await exchange(brief, client, await codeFor(brief, client, user.token));
+    const lifetime = (token: string) => decodeJwt(token).exp! - decodeJwt(token).iat!;
+    // 2 s, in whole seconds rounded up: not the usual 30 minutes.
+    expect(lifetime(first.access_token)).toBeLessThanOrEqual(3);
+    const refreshed = await formToken(brief, {
+      grant_type: 'refresh_token',
+      refresh_token: first.refresh_token,
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    });
+    expect(refreshed.status).toBe(200);
+    const access = String(refreshed.body['access_token']);
+    expect(refreshed.body['expires_in']).toBe(lifetime(access));
+    expect(lifetime(access)).toBeLessThanOrEqual(3);
+    expect(await meStatus(brief, access)).toBe(200);
+    // Not refreshed again: the session ends, and its token with it.
+    await new Promise((resolve) => setTimeout(resolve, 3_300));
+    expect(await meStatus(brief, access)).toBe(401);
   });
 });

@@ -43,17 +43,28 @@ const seedRefresh = (on: TestStack, refreshToken: string) =>
 
 const meStatus = async (on: TestStack, token: string) => (await call(on, 'GET', '/api/v1/users/me', { token })).status;
 
-/** A refresh that must succeed: the legacy fields, the same refresh token back, a working access token. */
+/** The access token's own lifetime, `exp - iat`, in seconds. */
+const lifetimeOf = (token: string) => {
+  const { iat, exp } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, number>;
+  return exp! - iat!;
+};
+
+/**
+ * A refresh that must succeed: the legacy fields, the same refresh token back, a working access
+ * token. Its lifetime is the usual 30 minutes, or less where the session ends sooner (`brief`).
+ */
 async function expectRenewed(on: TestStack, refreshToken: string) {
   const renewed = await seedRefresh(on, refreshToken);
   expect(renewed.status, JSON.stringify(renewed.body)).toBe(200);
+  const accessToken = String(renewed.body['access_token']);
   expect(renewed.body).toEqual({
     access_token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) as string,
     token_type: 'bearer',
-    expires_in: 1800,
+    expires_in: lifetimeOf(accessToken),
     refresh_token: refreshToken,
   });
-  expect(await meStatus(on, String(renewed.body['access_token']))).toBe(200);
+  if (on === stack) expect(renewed.body['expires_in']).toBe(1800);
+  expect(await meStatus(on, accessToken)).toBe(200);
   return renewed.body as unknown as Tokens;
 }
 
@@ -156,6 +167,31 @@ describe('session lifetimes (SESSION_IDLE_LIFETIME_SECONDS=2, SESSION_ABSOLUTE_L
     ).toEqual(sessionEnded);
     // A rotating GraphQL refresh is held to the same rule.
     expect((await graphqlRefresh(brief, other.refresh_token)).errors?.[0]?.extensions?.['code']).toBe('INVALID_TOKEN');
+  });
+
+  it("stops the session's access tokens when the session ends, not 30 minutes later", async () => {
+    const { tokens } = await seedSession(brief, 'token-end');
+    // The idle lifetime (2 s) is the nearer end: the token from sign-in lasts that long (whole
+    // seconds, rounded up), no longer.
+    expect(lifetimeOf(tokens.access_token)).toBeLessThanOrEqual(3);
+    expect(await meStatus(brief, tokens.access_token)).toBe(200);
+    await sleep(3_300);
+    expect(await meStatus(brief, tokens.access_token)).toBe(401);
+  });
+
+  it('gives a token refreshed near the absolute end only the time left', async () => {
+    const { tokens } = await seedSession(brief, 'near-end');
+    // The session opened before this moment: it ends 4 s after it at the latest.
+    const endsBy = Math.ceil((Date.now() + 4_000) / 1000);
+    await sleep(1_500);
+    await expectRenewed(brief, tokens.refresh_token);
+    await sleep(1_500);
+    const renewed = await expectRenewed(brief, tokens.refresh_token);
+    // Its absolute end: not 30 minutes, nor the idle lifetime (2 s) from this refresh.
+    const { exp } = JSON.parse(Buffer.from(renewed.access_token.split('.')[1]!, 'base64url').toString()) as {
+      exp: number;
+    };
+    expect(exp).toBeLessThanOrEqual(endsBy);
   });
 
   it('ends a session at its absolute lifetime, however often it is refreshed', async () => {

@@ -449,6 +449,7 @@ export class AuthService {
       scopes: [],
       amr: session.amr,
       authTime: Math.floor(session.authTime.getTime() / 1000),
+      sessionEndsAt: this.sessions.endsUnlessRefreshed(session),
     });
     return { accessToken: access.token, refreshToken, expiresIn: access.expiresIn, account };
   }

@@ -9,7 +9,7 @@ import type { Session } from '../session/session.entity.js';
 import type { SignInAccount } from './login-throttle.js';
 
 /** What an access token needs of the session a sign-in opened. */
-export type OpenedSession = Pick<Session, 'id' | 'amr' | 'authTime'>;
+export type OpenedSession = Pick<Session, 'id' | 'amr' | 'authTime' | 'expiresAt'>;
 
 export interface SignInWrites {
   readonly session: OpenedSession;
@@ -130,5 +130,5 @@ export async function writeSignIn(
   account.throttledUntil = null;
   account.lastLoginAt = now;
   if (passwordHash) account.passwordHash = passwordHash;
-  return { session: { id: sessionId, amr: [...amr], authTime: opened }, refreshToken };
+  return { session: { id: sessionId, amr: [...amr], authTime: opened, expiresAt }, refreshToken };
 }

@@ -23,6 +23,8 @@ export interface AccessTokenClaims {
   readonly authTime: number;
   /** An OAuth application's token: the application it was issued to (RFC 9068 `client_id`). */
   readonly clientId?: string;
+  /** When the session ends unless refreshed (SessionService.endsAt): the token expires by then. */
+  readonly sessionEndsAt?: Date;
 }
 
 /** OpenID Connect Core §2: what an ID token says of a sign-in, for one application (`aud`). */
@@ -143,6 +145,11 @@ export class SigningKeyService {
   async signAccessToken(claims: AccessTokenClaims, issuedAt?: number): Promise<IssuedAccessToken> {
     const key = await this.activeKey();
     const iat = issuedAt ?? Math.floor(Date.now() / 1000);
+    // A session that ends sooner than the usual lifetime takes its tokens with it: nothing need be
+    // revoked at its absolute or idle end. Whole seconds, rounded up, and at least one: a session
+    // judged live a moment ago gets a token, not an error.
+    const sessionEnd = claims.sessionEndsAt ? Math.ceil(claims.sessionEndsAt.getTime() / 1000) : Infinity;
+    const exp = Math.max(iat + 1, Math.min(iat + ACCESS_TOKEN_TTL_SECONDS, sessionEnd));
     const tokenId = randomUUID();
     const token = signCompactJws(
       { alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'at+jwt' },
@@ -158,12 +165,12 @@ export class SigningKeyService {
         sub: claims.userId,
         aud: API_AUDIENCE,
         iat,
-        exp: iat + ACCESS_TOKEN_TTL_SECONDS,
+        exp,
         jti: tokenId,
       },
       key.privateKey,
     );
-    return { token, tokenId, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+    return { token, tokenId, expiresIn: exp - iat };
   }
 
   /**

@@ -268,6 +268,7 @@ export class TokenService {
       amr: session.amr,
       authTime: Math.floor(session.authTime.getTime() / 1000),
       clientId: application.clientId,
+      sessionEndsAt: this.sessions.endsUnlessRefreshed(session),
     });
     const openIdTicket = this.releases.ticketForTokens(
       {

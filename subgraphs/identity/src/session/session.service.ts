@@ -64,6 +64,15 @@ export class SessionService {
     return new Date(now.getTime() + this.lifetimes.absoluteMs);
   }
 
+  /**
+   * When a session that is signed into or refreshed `now` (either issues tokens, and counts for the
+   * idle lifetime) ends unless it is refreshed again: its absolute end, or the idle lifetime from
+   * now, whichever comes first. No access token issued now outlives it.
+   */
+  endsUnlessRefreshed(session: Pick<Session, 'expiresAt'>, now = new Date()): Date {
+    return new Date(Math.min(session.expiresAt.getTime(), now.getTime() + this.lifetimes.idleMs));
+  }
+
   /** Revoked, past its absolute end, or not refreshed for the idle lifetime. */
   hasEnded(session: Session, now: Date): boolean {
     return (
