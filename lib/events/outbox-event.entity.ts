@@ -1,5 +1,6 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import { RETAIN_EXPIRED_DAYS, retainFor } from '../db/retention.js';
 
 /**
  * Transactional outbox: a subgraph records what happened in the same transaction as the change, so
@@ -53,3 +54,9 @@ export class OutboxEvent {
   @Property({ type: 'timestamptz', nullable: true })
   claimedUntil?: Date | null;
 }
+
+/**
+ * Published events are kept a week (for investigation), then deleted by the subgraph's sweeper
+ * (lib/db/retention.ts), which every subgraph with an outbox runs. Unpublished events stay.
+ */
+export const publishedEventRetention = retainFor(OutboxEvent, RETAIN_EXPIRED_DAYS, 'publishedAt');

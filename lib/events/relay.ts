@@ -34,8 +34,6 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** How long a claimed batch is held before another relay may take it (this one died mid-send). */
   readonly leaseSeconds?: number;
-  /** Published events are kept this long (for investigation), then deleted. */
-  readonly retainPublishedDays?: number;
   /**
    * How long an event admin refused (its event catalog does not declare it: admin older than this
    * subgraph, or a bug) waits before it is offered again; it stays unpublished meanwhile.
@@ -132,7 +130,6 @@ export const RELAY_IDLE_MAX_INTERVAL_MS = 10_000;
 export class OutboxRelay {
   private readonly batchSize: number;
   private readonly leaseSeconds: number;
-  private readonly retainDays: number;
   private readonly refusedRetrySeconds: number;
   private readonly sign: (body: string) => string;
   private readonly table: string;
@@ -155,7 +152,6 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? 200;
     this.leaseSeconds = options.leaseSeconds ?? 30;
-    this.retainDays = options.retainPublishedDays ?? 7;
     this.refusedRetrySeconds = options.refusedRetrySeconds ?? 900;
     this.sign = relaySigner(options.secretKey).sign;
     this.schema = String(options.database.orm.config.get('schema'));
@@ -168,7 +164,6 @@ export class OutboxRelay {
       intervalMs: options.intervalMs ?? 200,
       idleMaxIntervalMs: options.idleMaxIntervalMs ?? RELAY_IDLE_MAX_INTERVAL_MS,
       wakeGapMs: options.wakeGapMs ?? 200,
-      cleanup: () => this.cleanup(),
     });
   }
 
@@ -297,14 +292,5 @@ export class OutboxRelay {
     const answer = await response.text();
     if (!response.ok) throw new Error(`${delivery.name} answered ${response.status}: ${answer.slice(0, 200)}`);
     return refusedIn(answer, batch);
-  }
-
-  private async cleanup(): Promise<void> {
-    await this.options.database
-      .fork()
-      .execute(
-        `${BACKGROUND_STATEMENT} delete from ${this.table} where published_at is not null and published_at < now() - make_interval(days => ?)`,
-        [this.retainDays],
-      );
   }
 }

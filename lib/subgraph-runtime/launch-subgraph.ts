@@ -6,7 +6,7 @@ import { assertSealedSecretsOpen } from '../crypto/sealed-secrets.js';
 import { developmentKeyFile } from '../crypto/secret-key.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../db/orm.js';
 import { ExpiredRowSweeper } from '../db/retention.js';
-import { OutboxEvent } from '../events/outbox-event.entity.js';
+import { OutboxEvent, publishedEventRetention } from '../events/outbox-event.entity.js';
 import type { Logger } from '../logging/logger.js';
 import { watchDatabase } from '../observability/database-metrics.js';
 import { Registry, serviceMetrics } from '../observability/metrics.js';
@@ -54,7 +54,8 @@ export async function launchSubgraph<TServices>(
     poolMax: options.poolMax,
     logger,
   });
-  const unwatch = watchDatabase(metrics, database, { outbox: definition.entities.includes(OutboxEvent) });
+  const outbox = definition.entities.includes(OutboxEvent);
+  const unwatch = watchDatabase(metrics, database, { outbox });
   try {
     const instance = await definition.create({
       config: options.config,
@@ -68,9 +69,8 @@ export async function launchSubgraph<TServices>(
     assertSealedSecretsOpen(definition.name, (await instance.sealedSecrets?.()) ?? [], keySource(options.config));
     await instance.onStart?.();
     // Made before the server starts, so that a rule naming no column fails the start cleanly.
-    const retention = definition.retention?.length
-      ? new ExpiredRowSweeper({ database, rules: definition.retention, logger })
-      : undefined;
+    const rules = [...(definition.retention ?? []), ...(outbox ? [publishedEventRetention] : [])];
+    const retention = rules.length > 0 ? new ExpiredRowSweeper({ database, rules, logger }) : undefined;
     const verifier =
       instance.verifier ??
       createAccessTokenVerifier({

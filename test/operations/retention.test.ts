@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../lib/logging/logger.js';
 import { ExpiredRowSweeper, retainFor, RETAIN_EXPIRED_DAYS } from '../../lib/db/retention.js';
+import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
 import {
   EmailVerification,
   EmailVerificationPurpose,
@@ -23,7 +24,7 @@ import { signUp } from '../rest/oauth-client.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
 
 /**
- * Tickets, codes, challenges and sessions are deleted a week past their expiry (lib/db/retention.ts): what
+ * Tickets, codes, challenges, sessions and published outbox events are deleted a week past their expiry (lib/db/retention.ts): what
  * is due goes, in batches; what is live, or expired less than a week ago, stays.
  */
 let stack: TestStack;
@@ -209,10 +210,31 @@ describe('expired rows', () => {
     expect(await remaining(memberDb, VerificationChallenge, [after])).toBe(1);
   });
 
-  it('runs only where a subgraph declares rules', () => {
+  it('deletes published outbox events a week after publication, and never an unpublished one', async () => {
+    const em = stack.subgraphs.catalog.database.fork();
+    // Old events; the unpublished one leased to another relay for a day, so this one leaves it be.
+    const event = (publishedDaysAgo: number | null) =>
+      em.create(OutboxEvent, {
+        type: 'catalog.system_created',
+        occurredAt: daysAgo(30),
+        publishedAt: publishedDaysAgo === null ? null : daysAgo(publishedDaysAgo),
+        claimedUntil: publishedDaysAgo === null ? daysAgo(-1) : null,
+      }).id;
+    const due = event(AGES.due);
+    const kept = [event(AGES.kept), event(null)];
+    await em.flush();
+
+    expect(await stack.subgraphs.catalog.retention!.sweepNow()).toBeGreaterThanOrEqual(1);
+    const left = stack.subgraphs.catalog.database.fork();
+    expect(await left.count(OutboxEvent, { id: due })).toBe(0);
+    expect(await left.count(OutboxEvent, { id: { $in: kept } })).toBe(2);
+  });
+
+  it('runs where a subgraph declares rules or has an outbox', () => {
     expect(stack.subgraphs.identity.retention).toBeDefined();
     expect(stack.subgraphs.member.retention).toBeDefined();
-    expect(stack.subgraphs.catalog.retention).toBeUndefined();
+    // Its outbox's published events only.
+    expect(stack.subgraphs.catalog.retention).toBeDefined();
     expect(stack.subgraphs.admin.retention).toBeUndefined();
   });
 });
