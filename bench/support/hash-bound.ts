@@ -7,7 +7,7 @@ import { machineBusyMs } from './proc-stat.js';
 const run = promisify(execFile);
 
 /** The shape of identity's password module (plain functions, no `this`). */
-export interface PasswordModule {
+interface PasswordModule {
   readonly hashPassword: (password: string) => Promise<string>;
   readonly verifyPassword: (hash: string, password: string) => Promise<boolean>;
 }

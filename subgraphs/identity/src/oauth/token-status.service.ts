@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { ACCESS_TOKEN_TTL_SECONDS, type AccessTokenVerifier } from '../../../../lib/auth/access-token.js';
+import type { AccessTokenVerifier } from '../../../../lib/auth/access-token.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { type Session } from '../session/session.entity.js';
 import type { SessionService } from '../session/session.service.js';
@@ -136,8 +136,9 @@ export class TokenStatusService {
       active: !this.sessions.hasEnded(session, new Date()),
       scopes: principal.scopes,
       userId: principal.userId,
-      // Its own `iat` (verified above): a token of a session near its end expires sooner than usual.
-      issuedAt: new Date((decodeJwt(token).iat ?? principal.expiresAt - ACCESS_TOKEN_TTL_SECONDS) * 1000),
+      // Its own `iat` (the verifier requires it): a token of a session near its end expires sooner
+      // than usual, so `exp` less the usual lifetime is not its issue.
+      issuedAt: new Date(decodeJwt(token).iat! * 1000),
       expiresAt: new Date(principal.expiresAt * 1000),
     };
   }
