@@ -107,7 +107,7 @@ describe('gateway HTTP surface', () => {
       });
       // An OpenID Provider too (test/oidc has the flows): its provider values are in both documents.
       expect(metadata).toMatchObject({
-        id_token_signing_alg_values_supported: ['ES256'],
+        id_token_signing_alg_values_supported: ['ES256', 'RS256'],
         subject_types_supported: ['public'],
         userinfo_endpoint: 'http://127.0.0.1:0/oauth/userinfo',
       });

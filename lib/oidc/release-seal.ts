@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createSecretBox, type SecretBox } from '../crypto/secret-box.js';
 import { isProfileClaim } from './claims.js';
+import { DEFAULT_ID_TOKEN_SIGNING_ALGORITHM, ID_TOKEN_SIGNING_ALGORITHMS } from './id-token-algorithms.js';
 
 /**
  * How an ID token or a userinfo answer gets the claims of two subgraphs without either trusting the
@@ -31,6 +32,8 @@ const ticketSchema = z.object({
       amr: z.array(z.string()),
       nonce: z.string().nullable(),
       accessTokenHash: z.string(),
+      // A ticket sealed by a replica of the release before this field signs as that one did.
+      algorithm: z.enum(ID_TOKEN_SIGNING_ALGORITHMS).default(DEFAULT_ID_TOKEN_SIGNING_ALGORITHM),
     })
     .nullable(),
 });

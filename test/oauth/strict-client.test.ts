@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStack } from '../support/stack.js';
+import { approveFor } from '../oidc/relying-party.js';
 import { callback, registerApplication, rest, startFlowStack, type RegisteredApplication } from './flow.js';
 
 /**
@@ -24,34 +25,20 @@ async function discover(algorithm: 'oidc' | 'oauth2'): Promise<oauth.Authorizati
   return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm, ...insecure }));
 }
 
-/** The user approves through seed 004's POST endpoint with its bearer token; answers the redirect URL. */
-async function approve(
+/** The user approves `read write` through seed 004's POST endpoint with its bearer token; answers the redirect URL. */
+const approve = (
   as: oauth.AuthorizationServer,
   client: oauth.Client,
   userToken: string,
   state: string,
   challenge: string,
-): Promise<URL> {
-  const endpoint = new URL(as['legacy_authorization_endpoint'] as string);
-  for (const [name, value] of Object.entries({
-    response_type: 'code',
-    client_id: client.client_id,
-    redirect_uri: callback,
+): Promise<URL> =>
+  approveFor(as, client.client_id, userToken, {
     scope: 'read write',
     state,
     code_challenge: challenge,
     code_challenge_method: 'S256',
-  })) {
-    endpoint.searchParams.set(name, value);
-  }
-  const answer = await fetch(endpoint, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { authorization: `Bearer ${userToken}` },
   });
-  expect(answer.status).toBe(302);
-  return new URL(answer.headers.get('location')!);
-}
 
 describe('discovery', () => {
   it('names every endpoint and capability of the flow, with issuer = PUBLIC_URL', async () => {
@@ -72,7 +59,7 @@ describe('discovery', () => {
         legacy_token_endpoint: `${stack.gatewayUrl}/api/v1/auth/token`,
       });
       // ID tokens share the access tokens' keys (test/oidc has the OpenID Connect side).
-      expect(as.id_token_signing_alg_values_supported).toEqual(['ES256']);
+      expect(as.id_token_signing_alg_values_supported).toEqual(['ES256', 'RS256']);
     }
   });
 

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStack } from '../support/stack.js';
 import { callback, registerApplication, startFlowStack, type RegisteredApplication } from '../oauth/flow.js';
+import { approveFor, codeGrant, discover as discoverAt, expectedAtHash, insecure } from './relying-party.js';
 
 /**
  * OpenID Connect with oauth4webapi in OIDC mode, a strict relying-party library nobody here wrote,
@@ -14,7 +14,6 @@ import { callback, registerApplication, startFlowStack, type RegisteredApplicati
 let stack: TestStack;
 let issuer: URL;
 let app: RegisteredApplication;
-const insecure = { [oauth.allowInsecureRequests]: true };
 
 beforeAll(async () => {
   stack = await startFlowStack({ pinned: true });
@@ -25,65 +24,19 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function discover(): Promise<oauth.AuthorizationServer> {
-  return oauth.processDiscoveryResponse(
-    issuer,
-    await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }),
-  );
-}
+const discover = () => discoverAt(issuer);
 
-/** Independent of the server's code: OIDC Core §3.1.3.6 for ES256. */
-function expectedAtHash(accessToken: string): string {
-  return createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
-}
-
-/** The user approves through seed 004's POST endpoint with its bearer token; answers the redirect. */
-async function approve(
+/** The user approves `app` (or another client) through seed 004's POST endpoint; answers the redirect. */
+const approve = (
   as: oauth.AuthorizationServer,
   userToken: string,
   parameters: Record<string, string>,
   clientId = app.clientId,
-): Promise<URL> {
-  const endpoint = new URL(as['legacy_authorization_endpoint'] as string);
-  endpoint.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: callback,
-    ...parameters,
-  }).toString();
-  const answer = await fetch(endpoint, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { authorization: `Bearer ${userToken}` },
-  });
-  expect(answer.status).toBe(302);
-  return new URL(answer.headers.get('location')!);
-}
+) => approveFor(as, clientId, userToken, parameters);
 
-/** A code approved for `scope` with a nonce, exchanged by the library; answers its response and the nonce. */
-async function signIn(as: oauth.AuthorizationServer, client: oauth.Client, userToken: string, scope: string) {
-  const verifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const nonce = oauth.generateRandomNonce();
-  const redirected = await approve(as, userToken, {
-    scope,
-    state,
-    nonce,
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-  });
-  const params = oauth.validateAuthResponse(as, client, redirected, state);
-  const response = await oauth.authorizationCodeGrantRequest(
-    as,
-    client,
-    oauth.ClientSecretBasic(app.clientSecret),
-    params,
-    callback,
-    verifier,
-    insecure,
-  );
-  return { response, nonce };
-}
+/** A code of `app` approved for `scope` with a nonce, exchanged by the library. */
+const signIn = (as: oauth.AuthorizationServer, client: oauth.Client, userToken: string, scope: string) =>
+  codeGrant(as, client, app.clientSecret, userToken, scope);
 
 describe('OpenID Provider discovery', () => {
   it('says truthfully what the provider supports, as oauth4webapi reads it in OIDC mode', async () => {
@@ -95,7 +48,7 @@ describe('OpenID Provider discovery', () => {
       jwks_uri: `${stack.gatewayUrl}/.well-known/jwks.json`,
       response_types_supported: ['code'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['ES256'],
+      id_token_signing_alg_values_supported: ['ES256', 'RS256'],
       code_challenge_methods_supported: ['S256'],
       claims_parameter_supported: false,
       request_parameter_supported: false,

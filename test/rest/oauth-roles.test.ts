@@ -124,6 +124,8 @@ describe('GET /api/v1/applications/{app_id}', () => {
           redirect_uris: ['https://portal.acme.example/callback'],
           // OpenID Connect logout's URIs: a superset field, empty unless registered.
           post_logout_redirect_uris: [],
+          // How its ID tokens are signed: a superset field, ES256 unless chosen.
+          id_token_signed_response_alg: 'ES256',
           allowed_origins: ['https://portal.acme.example'],
           client_type: 'confidential',
           owner_id: acmeAdmin.id,

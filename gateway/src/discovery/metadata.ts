@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { ACCESS_TOKEN_ALGORITHM } from '../../../lib/auth/access-token.js';
 import { CLAIM_SCOPES, ID_TOKEN_CLAIMS, OPENID_SCOPE, PROFILE_CLAIMS } from '../../../lib/oidc/claims.js';
+import { ID_TOKEN_SIGNING_ALGORITHMS } from '../../../lib/oidc/id-token-algorithms.js';
 
 /** Where the hosted sign-in and consent pages answer (gateway/src/pages): browsers start here. */
 export const AUTHORIZATION_ENDPOINT_PATH = '/oauth/authorize';
@@ -19,8 +20,8 @@ export const USERINFO_ENDPOINT_PATH = '/oauth/userinfo';
  * §3), one document served at `/.well-known/openid-configuration` and
  * `/.well-known/oauth-authorization-server`. It lists only what this server does: the authorization
  * code flow with PKCE (S256) for registered applications, refresh-token rotation, and OpenID Connect
- * on that flow (scope `openid`: ES256 ID tokens signed with the keys at `jwks_uri`, public subject
- * identifiers). What it leaves out it does not do: no implicit or hybrid response types, no request
+ * on that flow (scope `openid`: ID tokens signed ES256, or RS256 for an application registered so,
+ * with the keys at `jwks_uri`; public subject identifiers). What it leaves out it does not do: no implicit or hybrid response types, no request
  * objects, no `claims` parameter, no pairwise subjects. Access tokens are RFC 9068-style JWTs,
  * verifiable with the same keys.
  */
@@ -49,8 +50,8 @@ export function authorizationServerMetadata(issuer: string) {
     authorization_response_iss_parameter_supported: true,
     // Not defined by RFC 8414: the algorithm that signs the access tokens.
     access_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
-    // OpenID Connect Discovery §3. ID tokens share the access tokens' keys and algorithm.
-    id_token_signing_alg_values_supported: [ACCESS_TOKEN_ALGORITHM],
+    // OpenID Connect Discovery §3 (RS256 required). ES256 by default; each application may choose.
+    id_token_signing_alg_values_supported: [...ID_TOKEN_SIGNING_ALGORITHMS],
     subject_types_supported: ['public'],
     // OIDC Core §3.1.2.1 (identity's authorization.service.ts PROMPT_VALUES; the hosted pages act on them).
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],

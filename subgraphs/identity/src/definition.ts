@@ -177,7 +177,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       async onStart() {
         await ensureDefaultTenant(database.fork());
         if (config.bootstrapAdmin) await ensureBootstrapAdmin(database.fork(), config.bootstrapAdmin, logger);
-        await signingKeys.ensureKey();
+        await signingKeys.ensureKeys();
         // The first unknown-email sign-in must not be slower than the others.
         await decoyPasswordHash();
       },

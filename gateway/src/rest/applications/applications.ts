@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isAdmin } from '../../../../lib/auth/policies.js';
 import { AppError } from '../../../../lib/errors/index.js';
+import { ID_TOKEN_SIGNING_ALGORITHMS } from '../../../../lib/oidc/id-token-algorithms.js';
 import {
   OAuthApplicationDocument,
   OAuthApplicationsDocument,
@@ -52,6 +53,9 @@ const applicationResponse = z.object({
   post_logout_redirect_uris: z
     .array(z.string())
     .describe('OpenID Connect RP-initiated logout (a superset of seed 004): where logout may return'),
+  id_token_signed_response_alg: z
+    .enum(ID_TOKEN_SIGNING_ALGORITHMS)
+    .describe('OpenID Connect Registration (a superset of seed 004): the JWS alg of its ID tokens'),
   allowed_origins: z.array(z.string()),
   theme,
   client_type: z.enum(['confidential', 'public']),
@@ -83,6 +87,10 @@ const changesBody = {
     .max(50)
     .optional()
     .describe('OpenID Connect RP-initiated logout (a superset of seed 004): exact URIs logout may return to'),
+  id_token_signed_response_alg: z
+    .enum(ID_TOKEN_SIGNING_ALGORITHMS)
+    .optional()
+    .describe('OpenID Connect Registration (a superset of seed 004): ES256 (the default) or RS256'),
   allowed_origins: z
     .array(z.string().max(500))
     .max(50)
@@ -116,6 +124,7 @@ const legacyFieldNames = {
   name: 'app_name',
   redirectUris: 'redirect_uris',
   postLogoutRedirectUris: 'post_logout_redirect_uris',
+  idTokenSigningAlgorithm: 'id_token_signed_response_alg',
   allowedOrigins: 'allowed_origins',
   'theme.primaryColor': 'theme.primary_color',
   'theme.secondaryColor': 'theme.secondary_color',
@@ -140,6 +149,9 @@ function toUpdateInput(body: z.output<typeof updateBody>): UpdateApplicationInpu
   if (body.redirect_uris !== undefined) input.redirectUris = body.redirect_uris;
   if (body.allowed_origins !== undefined) input.allowedOrigins = body.allowed_origins;
   if (body.post_logout_redirect_uris !== undefined) input.postLogoutRedirectUris = body.post_logout_redirect_uris;
+  if (body.id_token_signed_response_alg !== undefined) {
+    input.idTokenSigningAlgorithm = body.id_token_signed_response_alg;
+  }
   const themeInput = toThemeInput(body.theme);
   if (themeInput) input.theme = themeInput;
   return input;
@@ -153,6 +165,7 @@ function toApplicationResponse(application: OAuthApplicationFieldsFragment): z.i
     description: application.description,
     redirect_uris: application.redirectUris,
     post_logout_redirect_uris: application.postLogoutRedirectUris,
+    id_token_signed_response_alg: application.idTokenSigningAlgorithm,
     allowed_origins: application.allowedOrigins,
     theme: {
       primary_color: application.theme.primaryColor,
@@ -239,6 +252,7 @@ export const applicationRoutes: readonly RouteDeclaration[] = [
           ...(body.description !== undefined ? { description: body.description } : {}),
           ...(body.allowed_origins ? { allowedOrigins: body.allowed_origins } : {}),
           ...(body.post_logout_redirect_uris ? { postLogoutRedirectUris: body.post_logout_redirect_uris } : {}),
+          ...(body.id_token_signed_response_alg ? { idTokenSigningAlgorithm: body.id_token_signed_response_alg } : {}),
           ...(body.theme ? { theme: toThemeInput(body.theme) ?? null } : {}),
           ...(body.client_type ? { clientType: body.client_type === 'public' ? 'PUBLIC' : 'CONFIDENTIAL' } : {}),
         },

@@ -1,8 +1,9 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/postgresql';
 
 /**
- * An access-token signing key. The newest active key signs; every key that has not retired is
- * published in the JWKS so tokens signed before a rotation keep verifying until they expire.
+ * A token signing key of one algorithm. The newest active key of an algorithm signs; every key that
+ * has not retired is published in the JWKS so tokens signed before a rotation keep verifying until
+ * they expire.
  */
 @Entity({ tableName: 'signing_key' })
 export class SigningKey {
@@ -12,6 +13,7 @@ export class SigningKey {
   @PrimaryKey({ type: 'text' })
   kid!: string;
 
+  /** The JWS `alg` it signs with: ES256 (access and ID tokens) or RS256 (ID tokens only). */
   @Property({ type: 'text' })
   algorithm!: string;
 

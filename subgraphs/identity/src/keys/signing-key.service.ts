@@ -10,7 +10,12 @@ import type { Role } from '../../../../lib/auth/principal.js';
 import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
-import { es256PrivateKey, signCompactJws } from './compact-jws.js';
+import {
+  DEFAULT_ID_TOKEN_SIGNING_ALGORITHM,
+  ID_TOKEN_SIGNING_ALGORITHMS,
+  type IdTokenSigningAlgorithm,
+} from '../../../../lib/oidc/id-token-algorithms.js';
+import { jwsPrivateKey, RSA_MODULUS_BITS, signCompactJws, type JwsAlgorithm } from './compact-jws.js';
 import { SigningKey } from './signing-key.entity.js';
 
 export interface AccessTokenClaims {
@@ -41,6 +46,8 @@ export interface IdTokenClaims {
   readonly accessTokenHash: string;
   /** The released profile claims (lib/oidc/claims.ts), already filtered by scope, flags and consent. */
   readonly profile?: Readonly<Record<string, string | number | boolean>>;
+  /** The application's registered algorithm; ES256 unless it chose RS256. */
+  readonly algorithm?: IdTokenSigningAlgorithm;
 }
 
 /** As long as an access token, so the keys' rollover (which waits for the last access token) covers it too. */
@@ -51,6 +58,11 @@ export interface IssuedAccessToken {
   readonly tokenId: string;
   readonly expiresIn: number;
 }
+
+/** Every algorithm identity signs with, one rotating key each: access tokens' and ID tokens'. */
+export const SIGNING_ALGORITHMS: readonly JwsAlgorithm[] = [
+  ...new Set<JwsAlgorithm>([ACCESS_TOKEN_ALGORITHM, ...ID_TOKEN_SIGNING_ALGORITHMS]),
+];
 
 interface ActiveKey {
   readonly kid: string;
@@ -68,12 +80,16 @@ export const KEY_PROPAGATION_MS = 15 * 60_000;
 /** A verifier meeting an unknown `kid` re-reads the key set at most this often. */
 const UNKNOWN_KID_RELOAD_MS = 1_000;
 
+/** Not retired: published, and signing once active. */
+const unretired = (now = new Date()) => ({ $or: [{ retiresAt: null }, { retiresAt: { $gt: now } }] });
+
 /**
- * Owns the rotating ES256 key set: creates the first key, rotates, publishes the JWKS and signs
- * access tokens with claims `iss sub aud exp iat jti sid tid role scope amr auth_time`.
+ * Owns the rotating key sets, one per algorithm (ES256 signs access tokens and ID tokens by default,
+ * RS256 the ID tokens of applications that ask for it): creates the first keys, rotates, publishes
+ * the JWKS and signs access tokens with claims `iss sub aud exp iat jti sid tid role scope amr auth_time`.
  */
 export class SigningKeyService {
-  private active: ActiveKey | undefined;
+  private readonly active = new Map<JwsAlgorithm, ActiveKey>();
 
   constructor(
     private readonly em: () => EntityManager,
@@ -81,25 +97,33 @@ export class SigningKeyService {
     private readonly issuer: string,
   ) {}
 
-  /** At start: make sure one usable key exists. */
-  async ensureKey(): Promise<void> {
+  /**
+   * At start: make sure every algorithm has a usable key, so the JWKS a verifier caches already
+   * holds the key of any application's ID tokens. The keys are made side by side (an RSA key takes
+   * 0.1 to 0.5 s), and only on a fresh database or after an algorithm is added.
+   */
+  async ensureKeys(): Promise<void> {
     const em = this.em();
-    const usable = await em.count(SigningKey, { $or: [{ retiresAt: null }, { retiresAt: { $gt: new Date() } }] });
-    if (usable === 0) await this.createKey(em);
+    const usable = await em.find(SigningKey, unretired(), { fields: ['kid', 'algorithm'] });
+    const missing = SIGNING_ALGORITHMS.filter((algorithm) => !usable.some((key) => key.algorithm === algorithm));
+    await Promise.all(missing.map((algorithm) => this.addKey(em, algorithm)));
+    await em.flush();
   }
 
   /**
-   * Rolls the key over: the new key is published at once and signs from `activatesAt` (after the
-   * propagation delay); the current keys keep signing until then, and stay published until every
-   * token they signed has expired (TTL plus a minute of clock skew).
+   * Rolls one algorithm's key over (ES256 unless named): the new key is published at once and signs
+   * from `activatesAt` (after the propagation delay); the current key keeps signing until then, and
+   * stays published until every token it signed has expired (TTL plus a minute of clock skew).
    */
-  async rotate(options: { activateAfterMs?: number } = {}): Promise<string> {
+  async rotate(options: { algorithm?: JwsAlgorithm; activateAfterMs?: number } = {}): Promise<string> {
+    const algorithm = options.algorithm ?? ACCESS_TOKEN_ALGORITHM;
     const em = this.em();
     const activatesAt = new Date(Date.now() + (options.activateAfterMs ?? KEY_PROPAGATION_MS));
     const retiresAt = new Date(activatesAt.getTime() + (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000);
-    await em.nativeUpdate(SigningKey, { retiresAt: null }, { retiresAt });
-    const kid = await this.createKey(em, activatesAt);
-    this.active = undefined;
+    await em.nativeUpdate(SigningKey, { algorithm, retiresAt: null }, { retiresAt });
+    const kid = await this.addKey(em, algorithm, activatesAt);
+    await em.flush();
+    this.active.delete(algorithm);
     return kid;
   }
 
@@ -133,11 +157,7 @@ export class SigningKeyService {
   }
 
   async jwks(): Promise<JSONWebKeySet> {
-    const keys = await this.em().find(
-      SigningKey,
-      { $or: [{ retiresAt: null }, { retiresAt: { $gt: new Date() } }] },
-      { orderBy: { createdAt: 'desc' } },
-    );
+    const keys = await this.em().find(SigningKey, unretired(), { orderBy: { createdAt: 'desc' } });
     return { keys: keys.map((k) => ({ ...k.publicJwk, kid: k.kid, alg: k.algorithm, use: 'sig' })) };
   }
 
@@ -178,10 +198,11 @@ export class SigningKeyService {
    * application as audience, so it is never accepted as an access token (whose audience is the API).
    */
   async signIdToken(claims: IdTokenClaims): Promise<string> {
-    const key = await this.activeKey();
+    const algorithm = claims.algorithm ?? DEFAULT_ID_TOKEN_SIGNING_ALGORITHM;
+    const key = await this.activeKey(algorithm);
     const iat = Math.floor(Date.now() / 1000);
     return signCompactJws(
-      { alg: ACCESS_TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' },
+      { alg: algorithm, kid: key.kid, typ: 'JWT' },
       {
         ...claims.profile,
         auth_time: claims.authTime,
@@ -221,35 +242,43 @@ export class SigningKeyService {
     return { token, tokenId, expiresIn: SERVICE_TOKEN_TTL_SECONDS };
   }
 
-  private async activeKey(): Promise<ActiveKey> {
-    if (this.active && Date.now() - this.active.loadedAt < ACTIVE_KEY_CACHE_MS) return this.active;
+  private async activeKey(algorithm: JwsAlgorithm = ACCESS_TOKEN_ALGORITHM): Promise<ActiveKey> {
+    const cached = this.active.get(algorithm);
+    if (cached && Date.now() - cached.loadedAt < ACTIVE_KEY_CACHE_MS) return cached;
     const em = this.em();
     const now = new Date();
     const newest = await em.findOne(
       SigningKey,
-      { activatesAt: { $lte: now }, $or: [{ retiresAt: null }, { retiresAt: { $gt: now } }] },
+      { algorithm, activatesAt: { $lte: now }, ...unretired(now) },
       { orderBy: { activatesAt: 'desc' }, populate: ['privateJwkSealed'] },
     );
     if (!newest) {
-      await this.createKey(em);
-      return this.activeKey();
+      await this.addKey(em, algorithm);
+      await em.flush();
+      return this.activeKey(algorithm);
     }
     const jwk = JSON.parse(this.box.open(newest.privateJwkSealed)) as JsonWebKey;
-    this.active = { kid: newest.kid, privateKey: es256PrivateKey(jwk), loadedAt: Date.now() };
-    return this.active;
+    const active = { kid: newest.kid, privateKey: jwsPrivateKey(algorithm, jwk), loadedAt: Date.now() };
+    this.active.set(algorithm, active);
+    return active;
   }
 
-  private async createKey(em: EntityManager, activatesAt = new Date()): Promise<string> {
-    const { publicKey, privateKey } = await generateKeyPair(ACCESS_TOKEN_ALGORITHM, { extractable: true });
-    const kid = randomUUID();
-    const key = em.create(SigningKey, {
-      kid,
-      algorithm: ACCESS_TOKEN_ALGORITHM,
-      publicJwk: { ...(await exportJWK(publicKey)) },
-      privateJwkSealed: this.box.seal(JSON.stringify(await exportJWK(privateKey))),
-      activatesAt,
+  /** A new key of `algorithm`, persisted with the caller's next flush. */
+  private async addKey(em: EntityManager, algorithm: JwsAlgorithm, activatesAt = new Date()): Promise<string> {
+    const { publicKey, privateKey } = await generateKeyPair(algorithm, {
+      extractable: true,
+      ...(algorithm === 'RS256' ? { modulusLength: RSA_MODULUS_BITS } : {}),
     });
-    await em.persistAndFlush(key);
+    const kid = randomUUID();
+    em.persist(
+      em.create(SigningKey, {
+        kid,
+        algorithm,
+        publicJwk: { ...(await exportJWK(publicKey)) },
+        privateJwkSealed: this.box.seal(JSON.stringify(await exportJWK(privateKey))),
+        activatesAt,
+      }),
+    );
     return kid;
   }
 }

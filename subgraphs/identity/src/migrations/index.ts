@@ -15,6 +15,7 @@ import { Migration20261205003000 } from './Migration20261205003000.js';
 import { Migration20261205010000 } from './Migration20261205010000.js';
 import { Migration20261205020000 } from './Migration20261205020000.js';
 import { Migration20261206010000 } from './Migration20261206010000.js';
+import { Migration20261206133959 } from './Migration20261206133959.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -34,4 +35,5 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261205010000', class: Migration20261205010000 },
   { name: 'Migration20261205020000', class: Migration20261205020000 },
   { name: 'Migration20261206010000', class: Migration20261206010000 },
+  { name: 'Migration20261206133959', class: Migration20261206133959 },
 ];

@@ -1,4 +1,8 @@
 import { AppError } from '../../../../lib/errors/index.js';
+import {
+  DEFAULT_ID_TOKEN_SIGNING_ALGORITHM,
+  type IdTokenSigningAlgorithm,
+} from '../../../../lib/oidc/id-token-algorithms.js';
 import type { ClientType } from './application.entity.js';
 import { redirectUriProblem, type RedirectUriPolicy } from './redirect-uri.js';
 
@@ -15,6 +19,8 @@ export interface ApplicationChanges {
   readonly description?: string | null;
   readonly redirectUris?: readonly string[] | null;
   readonly postLogoutRedirectUris?: readonly string[] | null;
+  /** null puts back the default (ES256). */
+  readonly idTokenSigningAlgorithm?: IdTokenSigningAlgorithm | null;
   readonly allowedOrigins?: readonly string[] | null;
   readonly theme?: ApplicationThemeInput | null;
 }
@@ -31,6 +37,7 @@ export interface CheckedChanges {
   description?: string | null;
   redirectUris?: string[];
   postLogoutRedirectUris?: string[];
+  idTokenSigningAlgorithm?: IdTokenSigningAlgorithm;
   allowedOrigins?: string[];
   primaryColor?: string | null;
   secondaryColor?: string | null;
@@ -115,6 +122,9 @@ export function checkChanges(input: ApplicationChanges, policy: RedirectUriPolic
       if (problem) problems.push({ field: 'postLogoutRedirectUris', message: `${problem}: ${uri.slice(0, 200)}` });
     }
     out.postLogoutRedirectUris = uris;
+  }
+  if (input.idTokenSigningAlgorithm !== undefined) {
+    out.idTokenSigningAlgorithm = input.idTokenSigningAlgorithm ?? DEFAULT_ID_TOKEN_SIGNING_ALGORITHM;
   }
   if (input.allowedOrigins !== undefined) {
     const origins = [...new Set((input.allowedOrigins ?? []).map((o) => o.replace(/\/$/, '')))];

@@ -1,5 +1,10 @@
 import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
+import {
+  DEFAULT_ID_TOKEN_SIGNING_ALGORITHM,
+  ID_TOKEN_SIGNING_ALGORITHMS,
+  type IdTokenSigningAlgorithm,
+} from '../../../../lib/oidc/id-token-algorithms.js';
 
 export const clientTypes = ['confidential', 'public'] as const;
 /** Confidential clients authenticate with their secret; public ones (SPAs, native apps) have none and use PKCE. */
@@ -16,6 +21,7 @@ export class OAuthApplication {
     | 'description'
     | 'allowedOrigins'
     | 'postLogoutRedirectUris'
+    | 'idTokenSigningAlgorithm'
     | 'clientType'
     | 'clientSecretHash'
     | 'clientSecretPrefix'
@@ -50,6 +56,10 @@ export class OAuthApplication {
    */
   @Property({ type: 'text[]', default: '{}' })
   postLogoutRedirectUris: string[] = [];
+
+  /** OpenID Connect Registration's `id_token_signed_response_alg`: how its ID tokens are signed. */
+  @Enum({ items: [...ID_TOKEN_SIGNING_ALGORITHMS], default: DEFAULT_ID_TOKEN_SIGNING_ALGORITHM })
+  idTokenSigningAlgorithm: IdTokenSigningAlgorithm = DEFAULT_ID_TOKEN_SIGNING_ALGORITHM;
 
   /** Bare origins of the application's web front end. */
   @Property({ type: 'text[]' })

@@ -13,6 +13,18 @@ registerEnumType(ApplicationClientTypeEnum, {
     'CONFIDENTIAL clients authenticate with a secret; PUBLIC ones (SPAs, native apps) have none and use PKCE',
 });
 
+/** The values of lib/oidc/id-token-algorithms.ts, as GraphQL names them. */
+export enum IdTokenSigningAlgorithmEnum {
+  ES256 = 'ES256',
+  RS256 = 'RS256',
+}
+registerEnumType(IdTokenSigningAlgorithmEnum, {
+  name: 'IdTokenSigningAlgorithm',
+  description:
+    "How an application's OpenID Connect ID tokens are signed (its id_token_signed_response_alg). Both keys are " +
+    'published in the JWKS; access tokens are always ES256',
+});
+
 export const toClientType = (type: ApplicationClientTypeEnum): ClientType =>
   type === ApplicationClientTypeEnum.PUBLIC ? 'public' : 'confidential';
 export const fromClientType = (type: ClientType): ApplicationClientTypeEnum =>
@@ -92,6 +104,9 @@ export class ApplicationType extends PublicApplicationType {
   })
   postLogoutRedirectUris!: string[];
 
+  @Field(() => IdTokenSigningAlgorithmEnum, { description: 'The JWS alg of its ID tokens' })
+  idTokenSigningAlgorithm!: IdTokenSigningAlgorithmEnum;
+
   @Field(() => [String])
   allowedOrigins!: string[];
 
@@ -117,6 +132,7 @@ export class ApplicationType extends PublicApplicationType {
     return Object.assign(new ApplicationType(), publicFaceOf(application), {
       redirectUris: application.redirectUris,
       postLogoutRedirectUris: application.postLogoutRedirectUris,
+      idTokenSigningAlgorithm: IdTokenSigningAlgorithmEnum[application.idTokenSigningAlgorithm],
       allowedOrigins: application.allowedOrigins,
       clientType: fromClientType(application.clientType),
       clientSecretPrefix: application.clientSecretPrefix ?? null,
@@ -180,6 +196,13 @@ export class CreateApplicationInput {
   @IsOptional()
   postLogoutRedirectUris?: string[] | null;
 
+  @Field(() => IdTokenSigningAlgorithmEnum, {
+    nullable: true,
+    description: 'How its ID tokens are signed: ES256 unless given; null puts ES256 back',
+  })
+  @IsOptional()
+  idTokenSigningAlgorithm?: IdTokenSigningAlgorithmEnum | null;
+
   @Field(() => [String], { nullable: true, description: 'Bare origins like https://app.example.com' })
   @IsOptional()
   allowedOrigins?: string[] | null;
@@ -215,6 +238,13 @@ export class UpdateApplicationInput {
   })
   @IsOptional()
   postLogoutRedirectUris?: string[] | null;
+
+  @Field(() => IdTokenSigningAlgorithmEnum, {
+    nullable: true,
+    description: 'How its ID tokens are signed: ES256 unless given; null puts ES256 back',
+  })
+  @IsOptional()
+  idTokenSigningAlgorithm?: IdTokenSigningAlgorithmEnum | null;
 
   @Field(() => [String], { nullable: true })
   @IsOptional()

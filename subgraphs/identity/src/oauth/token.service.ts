@@ -279,6 +279,7 @@ export class TokenService {
         amr: session.amr,
         nonce: issued.nonce ?? null,
         accessTokenHash: accessTokenHash(access.token),
+        algorithm: application.idTokenSigningAlgorithm,
       },
       scopes,
       issued.claims,

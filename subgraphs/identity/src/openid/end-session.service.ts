@@ -1,6 +1,6 @@
 import { compactVerify, type JWTVerifyGetKey } from 'jose';
-import { ACCESS_TOKEN_ALGORITHM } from '../../../../lib/auth/access-token.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { ID_TOKEN_SIGNING_ALGORITHMS } from '../../../../lib/oidc/id-token-algorithms.js';
 import { oauthError } from '../oauth/oauth-error.js';
 import { ApplicationSession } from '../oauth/application-session.entity.js';
 import { findActiveApplication } from '../oauth/authorization.service.js';
@@ -78,13 +78,13 @@ export class EndSessionService {
   }
 
   /**
-   * Our signature, algorithm, `typ` and issuer. An expired ID token is still a good hint (RP-Initiated
+   * Our signature under either ID-token algorithm, `typ` and issuer. An expired ID token is still a good hint (RP-Initiated
    * Logout §2: the relying party may well hold only that), so `exp` is not checked.
    */
   private async verifyHint(token: string): Promise<HintClaims | undefined> {
     try {
       const { payload, protectedHeader } = await compactVerify(token, this.keys, {
-        algorithms: [ACCESS_TOKEN_ALGORITHM],
+        algorithms: [...ID_TOKEN_SIGNING_ALGORITHMS],
       });
       if (protectedHeader.typ !== 'JWT') return undefined;
       const claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;

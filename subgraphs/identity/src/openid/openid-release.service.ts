@@ -1,6 +1,7 @@
 import type { Principal } from '../../../../lib/auth/principal.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
+import type { IdTokenSigningAlgorithm } from '../../../../lib/oidc/id-token-algorithms.js';
 import { CLAIM_RULES, claimsOfScopes, type ProfileClaim, type ReleasedClaims } from '../../../../lib/oidc/claims.js';
 import type { ReleaseSeals } from '../../../../lib/oidc/release-seal.js';
 import type { SigningKeyService } from '../keys/signing-key.service.js';
@@ -17,6 +18,8 @@ export interface IdTokenFacts {
   readonly amr: readonly string[];
   readonly nonce: string | null;
   readonly accessTokenHash: string;
+  /** The application's registered algorithm. */
+  readonly algorithm: IdTokenSigningAlgorithm;
 }
 
 /**
