@@ -91,6 +91,11 @@ export class ExpiredRowSweeper {
     });
   }
 
+  /** Each rule's table and the statement that deletes a batch of it (parameters: days, rows), to EXPLAIN. */
+  get statements(): readonly { readonly table: string; readonly statement: string }[] {
+    return this.sweeps.map(({ table, statement }) => ({ table, statement }));
+  }
+
   start(): void {
     // Spread over a minute, so that replicas started together do not sweep together.
     const delay = this.options.firstSweepAfterMs ?? 5 * 60_000 + Math.random() * 60_000;

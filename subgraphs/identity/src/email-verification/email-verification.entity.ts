@@ -42,6 +42,8 @@ export class EmailVerification {
   failedAttempts: number = 0;
 
   @Property({ type: 'timestamptz' })
+  // The retention sweep (lib/db/retention.ts) finds what is due through it, not by reading the table.
+  @Index()
   expiresAt!: Date;
 
   @Property({ type: 'timestamptz', nullable: true })

@@ -16,6 +16,7 @@ import { Migration20261205010000 } from './Migration20261205010000.js';
 import { Migration20261205020000 } from './Migration20261205020000.js';
 import { Migration20261206010000 } from './Migration20261206010000.js';
 import { Migration20261206133959 } from './Migration20261206133959.js';
+import { Migration20261206141305 } from './Migration20261206141305.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -36,4 +37,5 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261205020000', class: Migration20261205020000 },
   { name: 'Migration20261206010000', class: Migration20261206010000 },
   { name: 'Migration20261206133959', class: Migration20261206133959 },
+  { name: 'Migration20261206141305', class: Migration20261206141305 },
 ];

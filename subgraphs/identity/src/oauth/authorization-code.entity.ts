@@ -54,6 +54,8 @@ export class AuthorizationCode {
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz' })
+  // The retention sweep (lib/db/retention.ts) finds what is due through it, not by reading the table.
+  @Index()
   expiresAt!: Date;
 
   @Property({ type: 'timestamptz', nullable: true })

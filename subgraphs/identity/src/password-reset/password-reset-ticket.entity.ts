@@ -31,6 +31,8 @@ export class PasswordResetTicket {
   sent: boolean = false;
 
   @Property({ type: 'timestamptz' })
+  // The retention sweep (lib/db/retention.ts) finds what is due through it, not by reading the table.
+  @Index()
   expiresAt!: Date;
 
   @Property({ type: 'timestamptz', nullable: true })

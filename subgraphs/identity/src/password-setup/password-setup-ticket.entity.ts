@@ -21,6 +21,8 @@ export class PasswordSetupTicket {
   tokenHash!: string;
 
   @Property({ type: 'timestamptz' })
+  // The retention sweep (lib/db/retention.ts) finds what is due through it, not by reading the table.
+  @Index()
   expiresAt!: Date;
 
   @Property({ type: 'timestamptz', nullable: true })

@@ -7,6 +7,13 @@ import { UserAccount } from '../user/user.entity.js';
  * Revoking it (logout, reuse of a rotated refresh token, password change) ends them all.
  */
 @Entity({ tableName: 'session' })
+// Gateways without Redis poll for sessions revoked since a moment (`revoked_at > $1`). Only ended
+// sessions are in it, so a sign-in adds no entry to it.
+@Index({
+  name: 'session_revoked_at_index',
+  expression: (table, columns, name) =>
+    `create index "${name}" on ${table.toString()} ("${columns.revokedAt}") where "${columns.revokedAt}" is not null`,
+})
 export class Session {
   [OptionalProps]?: 'id' | 'createdAt' | 'lastUsedAt' | 'revokedAt' | 'revokedReason' | 'stepUpAt';
 
@@ -32,11 +39,12 @@ export class Session {
 
   /** Absolute end: refreshing never extends a session past this. */
   @Property({ type: 'timestamptz' })
+  // The retention sweep (lib/db/retention.ts) finds what is due through it, not by reading the table.
+  @Index()
   expiresAt!: Date;
 
-  /** Indexed: gateways without Redis poll for sessions revoked since a moment. */
+  /** Indexed (above) where set. */
   @Property({ type: 'timestamptz', nullable: true })
-  @Index()
   revokedAt?: Date | null;
 
   @Property({ type: 'text', nullable: true })

@@ -6,6 +6,7 @@ import { Migration20261121132245 } from './Migration20261121132245.js';
 import { Migration20261204203000 } from './Migration20261204203000.js';
 import { Migration20261204213000 } from './Migration20261204213000.js';
 import { Migration20261206010000 } from './Migration20261206010000.js';
+import { Migration20261206141314 } from './Migration20261206141314.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -16,4 +17,5 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261204203000', class: Migration20261204203000 },
   { name: 'Migration20261204213000', class: Migration20261204213000 },
   { name: 'Migration20261206010000', class: Migration20261206010000 },
+  { name: 'Migration20261206141314', class: Migration20261206141314 },
 ];
