@@ -175,6 +175,21 @@ describe('expired rows', () => {
     expect(checked).toBe(9);
   });
 
+  it('finds the rows that reference a deleted one through an index: no foreign key without one', async () => {
+    // A session swept (or an account deleted) takes the rows that reference it by `on delete`: each
+    // deleted row looks them up by the referencing column, which must lead an index.
+    const unindexed = await stack.subgraphs.identity.database.fork().execute<{ reference: string }[]>(
+      `select c.conrelid::regclass::text || '.' || a.attname || ' -> ' || c.confrelid::regclass::text as reference
+         from pg_constraint c
+         join pg_attribute a on a.attrelid = c.conrelid and a.attnum = c.conkey[1]
+        where c.contype = 'f'
+          and c.connamespace::regnamespace::text in ('identity', 'member', 'catalog', 'admin')
+          and not exists (select 1 from pg_index i where i.indrelid = c.conrelid and i.indkey[0] = c.conkey[1])
+        order by 1`,
+    );
+    expect(unindexed.map((row) => row.reference)).toEqual([]);
+  });
+
   it('deletes more than a batch in several statements, a batch at a time', async () => {
     const logged: { msg?: string; deleted?: number }[] = [];
     const sink = new Writable({

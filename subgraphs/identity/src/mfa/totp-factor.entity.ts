@@ -1,4 +1,13 @@
-import { BigIntType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/postgresql';
+import {
+  BigIntType,
+  Entity,
+  Index,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Ref,
+} from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { UserAccount } from '../user/user.entity.js';
 
@@ -21,7 +30,9 @@ export class TotpFactor {
   @Property({ type: 'text', lazy: true, hidden: true })
   secretSealed!: string;
 
+  /** Indexed: every start opens the newest secret (SECRET_KEY check) without reading them all. */
   @Property({ type: 'timestamptz' })
+  @Index()
   createdAt: Date = new Date();
 
   @Property({ type: 'timestamptz', nullable: true })
