@@ -239,6 +239,7 @@ describe('docker-compose.yml', () => {
     expect(rawEnvironment('gateway')).toHaveProperty('PORT');
     // Unset options arrive empty and mean the documented default.
     expect(configOf('gateway').rateLimits).toEqual(loadConfig({}).rateLimits);
+    expect(configOf('identity').signingKeyRotationDays).toBe(90);
   });
 
   it('configures every app service as a valid production process reachable on the compose network', () => {

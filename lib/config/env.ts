@@ -127,6 +127,8 @@ const envSchema = z.object({
   // Services call /internal/* in batches: 1,000 a second per API client before anything is refused.
   RATE_LIMIT_INTERNAL_PER_MINUTE: positiveInt.default(60_000),
   SESSION_ABSOLUTE_LIFETIME_SECONDS: positiveInt.default(30 * 86_400),
+  // 0: never on a schedule (rollovers by hand only).
+  SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   SESSION_IDLE_LIFETIME_SECONDS: positiveInt.default(7 * 86_400),
   WEBHOOK_RETRY_DELAYS_MS: z
     .string()
@@ -218,6 +220,8 @@ export interface AppConfig {
     readonly internal: number;
   };
   /** A session ends this long after sign-in, or once it was not refreshed for `idleSeconds`. */
+  /** SIGNING_KEY_ROTATION_DAYS: each signing key rolls over once this old (0: never on a schedule). */
+  readonly signingKeyRotationDays: number;
   readonly sessionLifetimes: { readonly absoluteSeconds: number; readonly idleSeconds: number };
   readonly webhookRetryDelaysMs: readonly number[];
   /** Longest a webhook request may take, response included. */
@@ -320,6 +324,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
       admin: e.RATE_LIMIT_ADMIN_PER_MINUTE,
       internal: e.RATE_LIMIT_INTERNAL_PER_MINUTE,
     },
+    signingKeyRotationDays: e.SIGNING_KEY_ROTATION_DAYS,
     sessionLifetimes: {
       absoluteSeconds: e.SESSION_ABSOLUTE_LIFETIME_SECONDS,
       idleSeconds: e.SESSION_IDLE_LIFETIME_SECONDS,

@@ -19,6 +19,7 @@ import { developmentMemberTokenRoute } from './development/member-token.js';
 import { EmailVerification } from './email-verification/email-verification.entity.js';
 import { EmailVerificationService } from './email-verification/email-verification.service.js';
 import { SigningKey } from './keys/signing-key.entity.js';
+import { KeyRotationSchedule } from './keys/key-rotation-schedule.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
 import { BackupCode } from './mfa/backup-code.entity.js';
 import { createBackupCodeHasher } from './mfa/backup-codes.js';
@@ -106,6 +107,11 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       createSecretBox(secretKey, 'signing-keys'),
       config.publicUrl,
     );
+    const keyRotation = new KeyRotationSchedule({
+      keys: signingKeys,
+      rotationDays: config.signingKeyRotationDays,
+      logger,
+    });
     const users = new UserDirectory();
     const apiClients = new ApiClientService();
     const sessions = new SessionService(revocations, createRefreshTokenTags(secretKey), {
@@ -173,11 +179,15 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         const samples = [await signingKeys.newestSealedSecret(), await totp.newestSealedSecret(database.fork())];
         return samples.filter((sample) => sample !== undefined);
       },
-      onStop: () => delivery.close(),
+      async onStop() {
+        await keyRotation.stop();
+        await delivery.close();
+      },
       async onStart() {
         await ensureDefaultTenant(database.fork());
         if (config.bootstrapAdmin) await ensureBootstrapAdmin(database.fork(), config.bootstrapAdmin, logger);
         await signingKeys.ensureKeys();
+        keyRotation.start();
         // The first unknown-email sign-in must not be slower than the others.
         await decoyPasswordHash();
       },

@@ -77,6 +77,11 @@ const ACTIVE_KEY_CACHE_MS = 30_000;
  * cache (5 min) and jose's remote key-set cache in every verifier (10 min).
  */
 export const KEY_PROPAGATION_MS = 15 * 60_000;
+/** Between scheduled rollovers of each algorithm's key, unless SIGNING_KEY_ROTATION_DAYS says otherwise. */
+export const DEFAULT_KEY_ROTATION_DAYS = 90;
+const DAY_MS = 86_400_000;
+/** One replica at a time decides whether a rollover is due (a transaction-level advisory lock). */
+const ROTATION_LOCK = `hashtext('membergraph:signing-key-rotation')`;
 /** A verifier meeting an unknown `kid` re-reads the key set at most this often. */
 const UNKNOWN_KID_RELOAD_MS = 1_000;
 
@@ -118,13 +123,36 @@ export class SigningKeyService {
   async rotate(options: { algorithm?: JwsAlgorithm; activateAfterMs?: number } = {}): Promise<string> {
     const algorithm = options.algorithm ?? ACCESS_TOKEN_ALGORITHM;
     const em = this.em();
-    const activatesAt = new Date(Date.now() + (options.activateAfterMs ?? KEY_PROPAGATION_MS));
-    const retiresAt = new Date(activatesAt.getTime() + (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000);
-    await em.nativeUpdate(SigningKey, { algorithm, retiresAt: null }, { retiresAt });
-    const kid = await this.addKey(em, algorithm, activatesAt);
+    const kid = await this.rollOver(em, algorithm, options.activateAfterMs ?? KEY_PROPAGATION_MS);
     await em.flush();
     this.active.delete(algorithm);
     return kid;
+  }
+
+  /**
+   * The scheduled rollover: every algorithm whose newest key was made more than `rotationDays` ago
+   * rolls over as `rotate` does (the new key signs after the propagation delay). Every replica may
+   * run it: one decides at a time, and the next finds a fresh key. Answers the new keys' kids.
+   */
+  async rotateDue(rotationDays: number, now = new Date()): Promise<string[]> {
+    const dueBefore = new Date(now.getTime() - rotationDays * DAY_MS);
+    const rotated = await this.em().transactional(async (tx) => {
+      await tx.execute(`select pg_advisory_xact_lock(${ROTATION_LOCK})`);
+      const keys = await tx.find(SigningKey, unretired(now), {
+        fields: ['kid', 'algorithm', 'createdAt'],
+        orderBy: { createdAt: 'desc' },
+      });
+      const due = SIGNING_ALGORITHMS.filter((algorithm) => {
+        const newest = keys.find((key) => key.algorithm === algorithm);
+        // None at all is ensureKeys' and activeKey's to mend, not a rollover.
+        return newest !== undefined && newest.createdAt < dueBefore;
+      });
+      const kids: string[] = [];
+      for (const algorithm of due) kids.push(await this.rollOver(tx, algorithm, KEY_PROPAGATION_MS));
+      return { due, kids };
+    });
+    for (const algorithm of rotated.due) this.active.delete(algorithm);
+    return rotated.kids;
   }
 
   /**
@@ -261,6 +289,14 @@ export class SigningKeyService {
     const active = { kid: newest.kid, privateKey: jwsPrivateKey(algorithm, jwk), loadedAt: Date.now() };
     this.active.set(algorithm, active);
     return active;
+  }
+
+  /** Retires `algorithm`'s current keys once the new one has signed a token's lifetime; flushed by the caller. */
+  private async rollOver(em: EntityManager, algorithm: JwsAlgorithm, activateAfterMs: number): Promise<string> {
+    const activatesAt = new Date(Date.now() + activateAfterMs);
+    const retiresAt = new Date(activatesAt.getTime() + (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000);
+    await em.nativeUpdate(SigningKey, { algorithm, retiresAt: null }, { retiresAt });
+    return this.addKey(em, algorithm, activatesAt);
   }
 
   /** A new key of `algorithm`, persisted with the caller's next flush. */
