@@ -79,3 +79,12 @@ export async function signUp(stack: TestStack, label: string, extra: Record<stri
 }
 
 export const isoTimestamp = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/) as string;
+
+/**
+ * The statuses /openapi.json documents for a seed 004 route, ascending: those every route here
+ * answers (400, 413, 415 and 422 for a malformed request, 401, 405 for another method, 429, 500,
+ * 503) and the route's own (403, 404, 409...).
+ */
+export function documentedStatuses(...own: string[]): string[] {
+  return [...new Set(['200', '400', '401', '405', '413', '415', '422', '429', '500', '503', ...own])].sort();
+}
