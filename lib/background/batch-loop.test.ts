@@ -24,6 +24,33 @@ const until = async (condition: () => boolean, timeoutMs = 2_000) => {
 };
 
 describe('BatchLoop', () => {
+  it('runs its first batch after the delay start was given, and never when stopped before', async () => {
+    const batchTimes: number[] = [];
+    const loopOf = () =>
+      new BatchLoop({
+        purpose: 'test',
+        logger: capturedLogger().logger,
+        batchSize: 1,
+        intervalMs: 60_000,
+        runBatch: async () => {
+          batchTimes.push(Date.now());
+          return 0;
+        },
+      });
+    const startedAt = Date.now();
+    const delayed = loopOf();
+    delayed.start(150);
+    await until(() => batchTimes.length === 1);
+    await delayed.stop();
+    expect(batchTimes[0]! - startedAt).toBeGreaterThanOrEqual(140);
+
+    const cancelled = loopOf();
+    cancelled.start(50);
+    await cancelled.stop();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(batchTimes).toHaveLength(1);
+  });
+
   it('drains full batches back to back and stops at the first that is not full', async () => {
     let left = 25;
     const loop = new BatchLoop({

@@ -61,9 +61,10 @@ export class BatchLoop {
     });
   }
 
-  start(): void {
+  /** The first batch runs after `firstBatchAfterMs` (at once by default); stop() before then cancels it. */
+  start(firstBatchAfterMs = 0): void {
     this.stopped = false;
-    this.schedule(0);
+    this.schedule(firstBatchAfterMs);
   }
 
   async stop(): Promise<void> {

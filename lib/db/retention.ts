@@ -58,7 +58,6 @@ const HOUR_MS = 60 * 60 * 1000;
 export class ExpiredRowSweeper {
   private readonly sweeps: readonly Sweep[];
   private readonly loop: BatchLoop;
-  private firstSweep: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RetentionOptions) {
     const schema = String(options.database.orm.config.get('schema'));
@@ -99,12 +98,10 @@ export class ExpiredRowSweeper {
   start(): void {
     // Spread over a minute, so that replicas started together do not sweep together.
     const delay = this.options.firstSweepAfterMs ?? 5 * 60_000 + Math.random() * 60_000;
-    this.firstSweep = setTimeout(() => this.loop.start(), delay);
-    this.firstSweep.unref();
+    this.loop.start(delay);
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.firstSweep);
     await this.loop.stop();
   }
 

@@ -22,7 +22,6 @@ const HOUR_MS = 60 * 60 * 1000;
  */
 export class KeyRotationSchedule {
   private readonly loop: BatchLoop;
-  private firstCheck: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: KeyRotationScheduleOptions) {
     this.loop = new BatchLoop({
@@ -46,12 +45,10 @@ export class KeyRotationSchedule {
   start(): void {
     if (this.options.rotationDays === 0) return;
     const delay = this.options.firstCheckAfterMs ?? 60_000 + Math.random() * 60_000;
-    this.firstCheck = setTimeout(() => this.loop.start(), delay);
-    this.firstCheck.unref();
+    this.loop.start(delay);
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.firstCheck);
     await this.loop.stop();
   }
 }
