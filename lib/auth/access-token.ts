@@ -107,7 +107,8 @@ async function verifySignedToken(
       sessionId,
       tokenId: payload.jti ?? '',
       amr: Object.freeze(amr),
-      authTime: typeof payload['auth_time'] === 'number' ? payload['auth_time'] : (payload.iat ?? 0),
+      authTime: typeof payload['auth_time'] === 'number' ? payload['auth_time'] : payload.iat,
+      issuedAt: payload.iat,
       expiresAt,
       ...(typeof payload['client_id'] === 'string' ? { clientId: payload['client_id'] } : {}),
     };

@@ -16,6 +16,8 @@ export interface UserPrincipal {
   /** Authentication methods (RFC 8176): pwd, otp, ... */
   readonly amr: readonly string[];
   readonly authTime: number;
+  /** The token's `iat` and `exp` (epoch seconds). */
+  readonly issuedAt: number;
   readonly expiresAt: number;
   /**
    * Set when a third-party application holds the token (OAuth code flow): the user's own access,

@@ -82,6 +82,7 @@ const user = (role: 'USER' | 'SYSTEM_ADMIN'): Principal => ({
   tokenId: 'j',
   amr: ['pwd'],
   authTime: 0,
+  issuedAt: 0,
   expiresAt: 0,
 });
 

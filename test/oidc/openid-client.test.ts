@@ -235,6 +235,7 @@ describe('revocation (RFC 7009) and introspection (RFC 7662)', () => {
       sub: user.id,
       scope: 'read openid',
       sid: access['sid'],
+      iat: access.iat,
       exp: access.exp,
       iss: stack.gatewayUrl,
     });

@@ -44,6 +44,7 @@ export const signedInUser: UserPrincipal = {
   tokenId: '00000000-0000-4000-8000-0000000000ee',
   amr: ['pwd'],
   authTime: 1_800_000_000,
+  issuedAt: 1_800_000_000,
   expiresAt: 1_800_001_800,
 };
 

@@ -21,6 +21,7 @@ const user = (role: UserPrincipal['role'], userId = 'u-1'): UserPrincipal => ({
   tokenId: 'j',
   amr: ['pwd'],
   authTime: 0,
+  issuedAt: 0,
   expiresAt: 0,
 });
 

@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 import type { AccessTokenVerifier } from '../../../../lib/auth/access-token.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { type Session } from '../session/session.entity.js';
@@ -136,9 +135,9 @@ export class TokenStatusService {
       active: !this.sessions.hasEnded(session, new Date()),
       scopes: principal.scopes,
       userId: principal.userId,
-      // Its own `iat` (the verifier requires it): a token of a session near its end expires sooner
-      // than usual, so `exp` less the usual lifetime is not its issue.
-      issuedAt: new Date(decodeJwt(token).iat! * 1000),
+      // Its own `iat`: a token of a session near its end expires sooner than usual, so `exp` less
+      // the usual lifetime is not its issue.
+      issuedAt: new Date(principal.issuedAt * 1000),
       expiresAt: new Date(principal.expiresAt * 1000),
     };
   }
