@@ -41,13 +41,21 @@ export const VERIFIED_TOKEN_CACHE: VerifiedTokenCacheOptions = { maxEntries: 10_
 type TokenPrincipal = UserPrincipal | ServicePrincipal;
 
 /**
+ * A token naming a key the cached set lacks makes the set be read again, at most this often. After
+ * an emergency rollover (signing-key.service.ts rotateOnRequest) the new key signs at once, so a
+ * verifier that read the set just before refuses the first new tokens for at most this long; tokens
+ * with made-up kids cost identity one JWKS read a second per verifier at most.
+ */
+const UNKNOWN_KID_COOLDOWN_MS = 1_000;
+
+/**
  * Verifies a bearer access token and turns its claims into a Principal. Only the identity key set and
  * the one asymmetric algorithm are accepted, so `alg: none`, HMAC confusion and foreign keys fail.
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
   const keys =
     options.jwks instanceof URL
-      ? createRemoteJWKSet(options.jwks, { cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 })
+      ? createRemoteJWKSet(options.jwks, { cooldownDuration: UNKNOWN_KID_COOLDOWN_MS, cacheMaxAge: 10 * 60_000 })
       : options.jwks;
   const verified = options.cache ? new VerifiedTokenCache<TokenPrincipal>(options.cache) : undefined;
   return {
@@ -68,7 +76,7 @@ async function verifySignedToken(
   issuer: string,
 ): Promise<{ principal: TokenPrincipal; expiresAt: number }> {
   try {
-    const { payload } = await jwtVerify(token, keys, {
+    const { payload, protectedHeader } = await jwtVerify(token, keys, {
       issuer,
       audience: API_AUDIENCE,
       algorithms: [ACCESS_TOKEN_ALGORITHM],
@@ -79,6 +87,8 @@ async function verifySignedToken(
     }
     // Required above, so a number: jose has refused a token without one, or with one in the past.
     const expiresAt = payload.exp ?? 0;
+    // The key set resolved it by this `kid`, so it is a string here.
+    const keyId = protectedHeader.kid ?? '';
     // A service token (an API client's, minted by identity for the gateway's calls downstream).
     if (typeof payload['client_id'] === 'string' && payload['sid'] === undefined) {
       const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
@@ -86,6 +96,7 @@ async function verifySignedToken(
         kind: 'service',
         clientId: payload['client_id'],
         scopes: Object.freeze(scope.split(' ').filter(Boolean)),
+        keyId,
       };
       // Frozen: one verified principal may serve many requests (the cache above).
       return { principal: Object.freeze(principal), expiresAt };
@@ -111,6 +122,7 @@ async function verifySignedToken(
       issuedAt: payload.iat,
       expiresAt,
       ...(typeof payload['client_id'] === 'string' ? { clientId: payload['client_id'] } : {}),
+      keyId,
     };
     return { principal: Object.freeze(principal), expiresAt };
   } catch (error) {

@@ -24,12 +24,16 @@ export interface UserPrincipal {
    * narrowed to the granted `scopes` (read, write) and the mutations subgraphs open to applications.
    */
   readonly clientId?: string;
+  /** The `kid` of the key that signed the token: a withdrawn key's tokens are refused (withdrawn-keys.ts). */
+  readonly keyId?: string;
 }
 
 export interface ServicePrincipal {
   readonly kind: 'service';
   readonly clientId: string;
   readonly scopes: readonly string[];
+  /** As a user's; absent for an API client the gateway knows by its keys rather than a token. */
+  readonly keyId?: string;
 }
 
 export interface AnonymousPrincipal {

@@ -139,6 +139,13 @@ export const eventCatalog = z.discriminatedUnion('type', [
   event('api_client.created', { clientId: z.string(), name: z.string() }),
   event('api_client.rotated', { clientId: z.string() }),
   event('api_client.disabled', { clientId: z.string() }),
+  /** An operator rolled a token signing key over; `immediately` withdrew the keys it names (a leak). */
+  event('signing_key.rotated', {
+    algorithm: z.enum(['ES256', 'RS256']),
+    kid: z.string(),
+    immediately: z.boolean(),
+    withdrawnKeyIds: z.array(z.string()),
+  }),
   ...catalogItemEvents,
   event('permission.granted', { ...grant, replaced: z.boolean() }),
   event('permission.revoked', {

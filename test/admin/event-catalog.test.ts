@@ -65,6 +65,7 @@ const examples: { [T in EventType]: EventPayload<T> } = {
   'api_client.created': { clientId: randomUUID(), name: 'Example client' },
   'api_client.rotated': { clientId: randomUUID() },
   'api_client.disabled': { clientId: randomUUID() },
+  'signing_key.rotated': { algorithm: 'ES256', kid: randomUUID(), immediately: true, withdrawnKeyIds: [randomUUID()] },
   'catalog.system_created': item,
   'catalog.system_updated': { ...item, previousName: 'Before' },
   'catalog.system_activated': { ...item, status: 'active' },

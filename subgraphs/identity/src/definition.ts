@@ -48,6 +48,7 @@ import { ProvisioningService } from './provisioning/provisioning.service.js';
 import { buildIdentitySchema } from './schema.js';
 import { RefreshToken } from './session/refresh-token.entity.js';
 import { Session } from './session/session.entity.js';
+import { revocationFeedPage } from './session/revocation-feed-page.js';
 import { REVOCATION_FEED_PAGE, SessionService } from './session/session.service.js';
 import { Tenant } from './tenant/tenant.entity.js';
 import { TenantService } from './tenant/tenant.service.js';
@@ -106,6 +107,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       () => database.fork(),
       createSecretBox(secretKey, 'signing-keys'),
       config.publicUrl,
+      revocations,
     );
     const keyRotation = new KeyRotationSchedule({
       keys: signingKeys,
@@ -173,6 +175,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
           sessions,
           createAccessTokenVerifier({ issuer: config.publicUrl, jwks: signingKeys.keyResolver() }),
         ),
+        signingKeys,
       }),
       // MFA tickets are sealed too, but live minutes and are never stored: nothing to check there.
       async sealedSecrets() {
@@ -207,7 +210,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         // Gateways without Redis follow this feed (lib/auth/revocation.ts PollingRevocations); it is
         // answered from memory until the database announces an ended session (revocation-feed.ts).
         const revocationFeed = new RevocationFeed({
-          load: (since) => sessions.revokedSince(database.fork(), since),
+          load: (since) => revocationFeedPage(database.fork(), since, { sessions, signingKeys }),
           pageSize: REVOCATION_FEED_PAGE,
           schema: String(database.orm.config.get('schema')),
           notifications: database.notifications,

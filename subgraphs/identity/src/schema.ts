@@ -13,6 +13,8 @@ import type { ProvisioningService } from './provisioning/provisioning.service.js
 import { buildFederatedSubgraph, type SubgraphSchema } from '../../../lib/graphql/subgraph-schema.js';
 import { UserAdminResolver } from './admin/user-admin.resolver.js';
 import { ApiClientResolver } from './api-client/api-client.resolver.js';
+import { SigningKeyResolver } from './keys/signing-key.resolver.js';
+import type { SigningKeyService } from './keys/signing-key.service.js';
 import type { ApiClientService } from './api-client/api-client.service.js';
 import type { UserAdminService } from './admin/user-admin.service.js';
 import { AuthResolver } from './auth/auth.resolver.js';
@@ -55,6 +57,7 @@ export interface IdentitySchemaServices {
   readonly openIdReleases?: OpenIdReleaseService;
   readonly tokenStatus?: TokenStatusService;
   readonly endSessions?: EndSessionService;
+  readonly signingKeys?: SigningKeyService;
 }
 
 const admins = roleIn('SYSTEM_ADMIN', 'GROUP_ADMIN');
@@ -86,6 +89,7 @@ export function buildIdentitySchema(
       OpenIdReleaseResolver,
       TokenStatusResolver,
       EndSessionResolver,
+      SigningKeyResolver,
     ],
     referenceResolvers: { ...userReferenceResolver(services.users), ...openIdReleaseReferenceResolvers },
     container: resolverContainer([
@@ -116,6 +120,7 @@ export function buildIdentitySchema(
       [OpenIdReleaseResolver, () => new OpenIdReleaseResolver(required(services.openIdReleases))],
       [TokenStatusResolver, () => new TokenStatusResolver(required(services.tokenStatus))],
       [EndSessionResolver, () => new EndSessionResolver(required(services.endSessions))],
+      [SigningKeyResolver, () => new SigningKeyResolver(required(services.signingKeys))],
     ]),
     // An application may end its own session, and one granted `write` may rename the person it was let
     // in to, as it may edit the rest of the profile in member; nothing else in identity is open to it.
@@ -132,6 +137,7 @@ export function buildIdentitySchema(
         user: limited('admin', userReaders),
         tenants: limited('admin', systemAdmins),
         apiClients: limited('admin', systemAdmins),
+        signingKeys: limited('admin', systemAdmins),
         members: limited('admin', directoryReaders),
         // OAuth: a group admin administers its own tenant's applications (ApplicationService).
         applications: limited('admin', admins),
@@ -175,6 +181,7 @@ export function buildIdentitySchema(
         createApiClient: limited('admin', systemAdmins),
         rotateApiClientKey: limited('admin', systemAdmins),
         disableApiClient: limited('admin', systemAdmins),
+        rotateSigningKey: limited('admin', systemAdmins),
         setUserRole: limited('admin', admins),
         setUserActive: limited('admin', admins),
         deleteUser: limited('admin', admins),
@@ -206,6 +213,8 @@ export function buildIdentitySchema(
       EmailVerificationResult: allow,
       EmailVerificationSent: allow,
       ApiClientCredentials: allow,
+      SigningKey: allow,
+      SigningKeyRotation: allow,
       TotpStatus: allow,
       TotpEnrollment: allow,
       BackupCodes: allow,

@@ -1,6 +1,5 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { UserPrincipal } from '../../../../lib/auth/principal.js';
-import { AppError } from '../../../../lib/errors/index.js';
+import { systemAdministrator } from '../../../../lib/graphql/admin-callers.js';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
 import { WEBHOOK_EVENT_TYPES } from './event-types.js';
 import { DELIVERY_PAGE_MAX, type WebhookDeliveryService } from './webhook-delivery.service.js';
@@ -14,12 +13,6 @@ import {
   WebhookEndpointSecretType,
   WebhookEndpointType,
 } from './webhook.types.js';
-
-/** Webhooks carry every tenant's events, so only system admins manage them (shield says so too). */
-function systemAdmin(context: SubgraphContext): UserPrincipal {
-  if (context.principal.kind !== 'user' || context.principal.role !== 'SYSTEM_ADMIN') throw new AppError('FORBIDDEN');
-  return context.principal;
-}
 
 function withSecret(issued: IssuedWebhookSecret): WebhookEndpointSecretType {
   return Object.assign(new WebhookEndpointSecretType(), {
@@ -38,19 +31,19 @@ export class WebhookResolver {
 
   @Query(() => [String], { description: 'Event types an endpoint may subscribe to (besides * for all)' })
   webhookEventTypes(@Ctx() context: SubgraphContext): string[] {
-    systemAdmin(context);
+    systemAdministrator(context);
     return [...WEBHOOK_EVENT_TYPES];
   }
 
   @Query(() => [WebhookEndpointType], { description: 'Every webhook endpoint, oldest first (system admins)' })
   async webhookEndpoints(@Ctx() context: SubgraphContext): Promise<WebhookEndpointType[]> {
-    systemAdmin(context);
+    systemAdministrator(context);
     return (await this.endpoints.list(context.em)).map((e) => WebhookEndpointType.from(e));
   }
 
   @Query(() => WebhookEndpointType, { description: 'One webhook endpoint (NOT_FOUND if none)' })
   async webhookEndpoint(@Ctx() context: SubgraphContext, @Arg('id', () => ID) id: string) {
-    systemAdmin(context);
+    systemAdministrator(context);
     return WebhookEndpointType.from(await this.endpoints.find(context.em, id));
   }
 
@@ -64,7 +57,7 @@ export class WebhookResolver {
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,
     @Arg('status', () => WebhookDeliveryStatusEnum, { nullable: true }) status: WebhookDeliveryStatusEnum | null,
   ): Promise<WebhookDeliveryPageType> {
-    systemAdmin(context);
+    systemAdministrator(context);
     const result = await this.deliveries.list(context.em, endpointId, { page, limit, status });
     return Object.assign(new WebhookDeliveryPageType(), {
       ...result,
@@ -77,7 +70,7 @@ export class WebhookResolver {
     @Ctx() context: SubgraphContext,
     @Arg('input', () => CreateWebhookEndpointInput) input: CreateWebhookEndpointInput,
   ) {
-    return withSecret(await this.endpoints.create(context.em, systemAdmin(context), input, context.origin));
+    return withSecret(await this.endpoints.create(context.em, systemAdministrator(context), input, context.origin));
   }
 
   @Mutation(() => WebhookEndpointType, { description: 'Changes url, events or description' })
@@ -86,7 +79,7 @@ export class WebhookResolver {
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateWebhookEndpointInput) input: UpdateWebhookEndpointInput,
   ) {
-    const updated = await this.endpoints.update(context.em, systemAdmin(context), id, input, context.origin);
+    const updated = await this.endpoints.update(context.em, systemAdministrator(context), id, input, context.origin);
     return WebhookEndpointType.from(updated);
   }
 
@@ -94,18 +87,30 @@ export class WebhookResolver {
     description: 'A new secret, shown once; the previous one also signs for 24 hours',
   })
   async rotateWebhookEndpointSecret(@Ctx() context: SubgraphContext, @Arg('id', () => ID) id: string) {
-    return withSecret(await this.endpoints.rotate(context.em, systemAdmin(context), id, context.origin));
+    return withSecret(await this.endpoints.rotate(context.em, systemAdministrator(context), id, context.origin));
   }
 
   @Mutation(() => WebhookEndpointType, { description: 'Stops deliveries to the endpoint (pending ones wait)' })
   async disableWebhookEndpoint(@Ctx() context: SubgraphContext, @Arg('id', () => ID) id: string) {
-    const endpoint = await this.endpoints.setEnabled(context.em, systemAdmin(context), id, false, context.origin);
+    const endpoint = await this.endpoints.setEnabled(
+      context.em,
+      systemAdministrator(context),
+      id,
+      false,
+      context.origin,
+    );
     return WebhookEndpointType.from(endpoint);
   }
 
   @Mutation(() => WebhookEndpointType, { description: 'Resumes deliveries and resets the failure count' })
   async enableWebhookEndpoint(@Ctx() context: SubgraphContext, @Arg('id', () => ID) id: string) {
-    const endpoint = await this.endpoints.setEnabled(context.em, systemAdmin(context), id, true, context.origin);
+    const endpoint = await this.endpoints.setEnabled(
+      context.em,
+      systemAdministrator(context),
+      id,
+      true,
+      context.origin,
+    );
     return WebhookEndpointType.from(endpoint);
   }
 
@@ -115,7 +120,7 @@ export class WebhookResolver {
   async redeliverWebhook(@Ctx() context: SubgraphContext, @Arg('deliveryId', () => ID) deliveryId: string) {
     const { delivery, attempts } = await this.deliveries.redeliver(
       context.em,
-      systemAdmin(context),
+      systemAdministrator(context),
       deliveryId,
       context.origin,
     );

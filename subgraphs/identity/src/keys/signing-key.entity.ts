@@ -7,7 +7,7 @@ import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/p
  */
 @Entity({ tableName: 'signing_key' })
 export class SigningKey {
-  [OptionalProps]?: 'createdAt' | 'activatesAt' | 'retiresAt';
+  [OptionalProps]?: 'createdAt' | 'activatesAt' | 'retiresAt' | 'withdrawnAt';
 
   /** The JWK `kid`. */
   @PrimaryKey({ type: 'text' })
@@ -38,4 +38,12 @@ export class SigningKey {
   /** Set on rotation: after this instant the key is neither used nor published. */
   @Property({ type: 'timestamptz', nullable: true })
   retiresAt?: Date | null;
+
+  /**
+   * Set when an operator withdrew the key in an emergency (it leaked): it retired that instant, and
+   * every verifier refuses its tokens from then on, not only once their key sets are re-read
+   * (lib/auth/withdrawn-keys.ts). Identity's revocation feed lists it.
+   */
+  @Property({ type: 'timestamptz', nullable: true })
+  withdrawnAt?: Date | null;
 }

@@ -1,5 +1,12 @@
 import { randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { createLocalJWKSet, exportJWK, generateKeyPair, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  type JSONWebKeySet,
+  type JWTVerifyGetKey,
+} from 'jose';
 import {
   ACCESS_TOKEN_ALGORITHM,
   ACCESS_TOKEN_TTL_SECONDS,
@@ -7,8 +14,11 @@ import {
   SERVICE_TOKEN_TTL_SECONDS,
 } from '../../../../lib/auth/access-token.js';
 import type { Role } from '../../../../lib/auth/principal.js';
+import type { RevocationFeedEntry, SessionRevocations } from '../../../../lib/auth/revocation.js';
+import { withdrawalHorizon, withdrawnKeyEntry } from '../../../../lib/auth/withdrawn-keys.js';
 import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
+import { afterCommit } from '../../../../lib/db/after-commit.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import {
   DEFAULT_ID_TOKEN_SIGNING_ALGORITHM,
@@ -64,6 +74,14 @@ export const SIGNING_ALGORITHMS: readonly JwsAlgorithm[] = [
   ...new Set<JwsAlgorithm>([ACCESS_TOKEN_ALGORITHM, ...ID_TOKEN_SIGNING_ALGORITHMS]),
 ];
 
+/** What a rollover did: the new key, from when it signs, and the keys an emergency one withdrew. */
+export interface KeyRotation {
+  readonly algorithm: JwsAlgorithm;
+  readonly kid: string;
+  readonly activatesAt: Date;
+  readonly withdrawn: readonly string[];
+}
+
 interface ActiveKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
@@ -95,11 +113,15 @@ const unretired = (now = new Date()) => ({ $or: [{ retiresAt: null }, { retiresA
  */
 export class SigningKeyService {
   private readonly active = new Map<JwsAlgorithm, ActiveKey>();
+  /** The published keys as identity's own verifiers read them (keyResolver). */
+  private publishedKeys: { resolve: JWTVerifyGetKey; kids: Set<string | undefined>; at: number } | undefined;
 
   constructor(
     private readonly em: () => EntityManager,
     private readonly box: SecretBox,
     private readonly issuer: string,
+    /** Where withdrawn keys are announced, and where this replica hears of another's withdrawal. */
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /**
@@ -123,7 +145,7 @@ export class SigningKeyService {
   async rotate(options: { algorithm?: JwsAlgorithm; activateAfterMs?: number } = {}): Promise<string> {
     const algorithm = options.algorithm ?? ACCESS_TOKEN_ALGORITHM;
     const em = this.em();
-    const kid = await this.rollOver(em, algorithm, options.activateAfterMs ?? KEY_PROPAGATION_MS);
+    const { kid } = await this.rollOver(em, algorithm, options.activateAfterMs ?? KEY_PROPAGATION_MS);
     await em.flush();
     this.active.delete(algorithm);
     return kid;
@@ -148,7 +170,7 @@ export class SigningKeyService {
         return newest !== undefined && newest.createdAt < dueBefore;
       });
       const kids: string[] = [];
-      for (const algorithm of due) kids.push(await this.rollOver(tx, algorithm, KEY_PROPAGATION_MS));
+      for (const algorithm of due) kids.push((await this.rollOver(tx, algorithm, KEY_PROPAGATION_MS)).kid);
       return { due, kids };
     });
     for (const algorithm of rotated.due) this.active.delete(algorithm);
@@ -156,17 +178,69 @@ export class SigningKeyService {
   }
 
   /**
-   * Identity's own verifier reads the key set from the database, not over HTTP; cached briefly so a
-   * rotation on another replica is seen within seconds.
+   * An operator's rollover of one algorithm's key, with `audit` recording it in the same transaction.
+   * Planned (`immediately` false), as the schedule's: the new key is published now and signs after the
+   * propagation delay. Immediately, for a key that leaked: every unretired key of the algorithm
+   * retires now and is withdrawn, and the new key signs at once. Verifiers hear of a withdrawal
+   * through the revocation store (lib/auth/withdrawn-keys.ts) and refuse the old keys' tokens at their
+   * next request, though their key sets still hold them; sessions carry on, their next refresh signed
+   * by the new key. Relying parties verifying ID tokens learn it from the JWKS (cacheable 5 minutes).
+   */
+  async rotateOnRequest(
+    algorithm: JwsAlgorithm,
+    immediately: boolean,
+    audit: (tx: EntityManager, rotation: KeyRotation) => void,
+  ): Promise<KeyRotation> {
+    const rotation = await this.em().transactional(async (tx) => {
+      await tx.execute(`select pg_advisory_xact_lock(${ROTATION_LOCK})`);
+      const result = immediately
+        ? await this.withdrawCurrent(tx, algorithm)
+        : { algorithm, ...(await this.rollOver(tx, algorithm, KEY_PROPAGATION_MS)), withdrawn: [] };
+      audit(tx, result);
+      return result;
+    });
+    this.active.delete(algorithm);
+    if (immediately) this.publishedKeys = undefined;
+    return rotation;
+  }
+
+  /** Every key, newest first: what an operator reads before and after a rollover. */
+  list(em: EntityManager, limit = 100): Promise<SigningKey[]> {
+    return em.find(SigningKey, {}, { orderBy: { createdAt: 'desc' }, limit });
+  }
+
+  /** Keys withdrawn after `since`, as entries of identity's revocation feed (withdrawn-keys.ts). */
+  async withdrawnSince(em: EntityManager, since: Date): Promise<RevocationFeedEntry[]> {
+    const keys = await em.find(
+      SigningKey,
+      { withdrawnAt: { $gt: since } },
+      { orderBy: { withdrawnAt: 'asc' }, fields: ['kid', 'withdrawnAt'] },
+    );
+    return keys.map((key) => ({
+      sessionId: withdrawnKeyEntry(key.kid),
+      revokedAt: key.withdrawnAt!.toISOString(),
+      until: withdrawalHorizon(key.withdrawnAt!),
+    }));
+  }
+
+  /**
+   * Identity's own verifiers (introspection, end-session's ID token hint, its GraphQL) read the key
+   * set from the database, not over HTTP; cached briefly so a rotation on another replica is seen
+   * within seconds, and at once for a key withdrawn anywhere.
    */
   keyResolver(): JWTVerifyGetKey {
-    let cached: { resolve: JWTVerifyGetKey; kids: Set<string | undefined>; at: number } | undefined;
     const load = async () => {
       const set = await this.jwks();
-      cached = { resolve: createLocalJWKSet(set), kids: new Set(set.keys.map((k) => k.kid)), at: Date.now() };
-      return cached;
+      this.publishedKeys = {
+        resolve: createLocalJWKSet(set),
+        kids: new Set(set.keys.map((k) => k.kid)),
+        at: Date.now(),
+      };
+      return this.publishedKeys;
     };
     return async (header, token) => {
+      if (header.kid !== undefined && (await this.isWithdrawn(header.kid))) throw new joseErrors.JWKSNoMatchingKey();
+      const cached = this.publishedKeys;
       let current = cached && Date.now() - cached.at <= ACTIVE_KEY_CACHE_MS ? cached : await load();
       if (!current.kids.has(header.kid) && Date.now() - current.at > UNKNOWN_KID_RELOAD_MS) current = await load();
       return current.resolve(header, token);
@@ -272,7 +346,8 @@ export class SigningKeyService {
 
   private async activeKey(algorithm: JwsAlgorithm = ACCESS_TOKEN_ALGORITHM): Promise<ActiveKey> {
     const cached = this.active.get(algorithm);
-    if (cached && Date.now() - cached.loadedAt < ACTIVE_KEY_CACHE_MS) return cached;
+    if (cached && Date.now() - cached.loadedAt < ACTIVE_KEY_CACHE_MS && !(await this.isWithdrawn(cached.kid)))
+      return cached;
     const em = this.em();
     const now = new Date();
     const newest = await em.findOne(
@@ -291,12 +366,43 @@ export class SigningKeyService {
     return active;
   }
 
+  /**
+   * Whether another replica withdrew `kid` (this one forgets its own at once). Unknown counts as no:
+   * the database, re-read within ACTIVE_KEY_CACHE_MS, says so anyway, and every verifier asks the
+   * store itself.
+   */
+  private async isWithdrawn(kid: string): Promise<boolean> {
+    return this.revocations.isRevoked(withdrawnKeyEntry(kid)).catch(() => false);
+  }
+
   /** Retires `algorithm`'s current keys once the new one has signed a token's lifetime; flushed by the caller. */
-  private async rollOver(em: EntityManager, algorithm: JwsAlgorithm, activateAfterMs: number): Promise<string> {
+  private async rollOver(
+    em: EntityManager,
+    algorithm: JwsAlgorithm,
+    activateAfterMs: number,
+  ): Promise<{ kid: string; activatesAt: Date }> {
     const activatesAt = new Date(Date.now() + activateAfterMs);
     const retiresAt = new Date(activatesAt.getTime() + (ACCESS_TOKEN_TTL_SECONDS + 60) * 1000);
     await em.nativeUpdate(SigningKey, { algorithm, retiresAt: null }, { retiresAt });
-    return this.addKey(em, algorithm, activatesAt);
+    return { kid: await this.addKey(em, algorithm, activatesAt), activatesAt };
+  }
+
+  /**
+   * Retires and withdraws every unretired key of `algorithm` now, and adds one that signs at once;
+   * the withdrawal is announced to the revocation store once the caller's transaction commits.
+   */
+  private async withdrawCurrent(tx: EntityManager, algorithm: JwsAlgorithm): Promise<KeyRotation> {
+    const withdrawnAt = new Date();
+    const current = await tx.find(SigningKey, { algorithm, ...unretired(withdrawnAt) }, { fields: ['kid'] });
+    const withdrawn = current.map((key) => key.kid);
+    await tx.nativeUpdate(SigningKey, { kid: { $in: withdrawn } }, { retiresAt: withdrawnAt, withdrawnAt });
+    const kid = await this.addKey(tx, algorithm, withdrawnAt);
+    // As an ended session is: a rolled-back withdrawal announces nothing.
+    const until = withdrawalHorizon(withdrawnAt);
+    afterCommit(tx, async () => {
+      await Promise.all(withdrawn.map((old) => this.revocations.revoke(withdrawnKeyEntry(old), until)));
+    });
+    return { algorithm, kid, activatesAt: withdrawnAt, withdrawn };
   }
 
   /** A new key of `algorithm`, persisted with the caller's next flush. */
