@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
 import { codeOf, goodPassword, login, meId, register, uniqueEmail } from './auth-helpers.js';
 
@@ -210,4 +211,47 @@ describe('tenants', () => {
     const claims = JSON.parse(Buffer.from(again.accessToken.split('.')[1]!, 'base64url').toString()) as { tid: string };
     expect(claims.tid).toBe(globex.id);
   });
+});
+
+// On PostgreSQL the two requests overlap; without keepOneSystemAdmin's lock each counts the other and
+// both go through, leaving no system admin. The embedded database runs them one after the other.
+describe('the last system admin, when two admins remove each other at the same moment', () => {
+  const activeSystemAdmins = () =>
+    stack.subgraphs.identity.database.fork().count(UserAccount, { role: 'SYSTEM_ADMIN', isActive: true });
+
+  /** Two fresh system admins, and no other active one. */
+  async function onlyTwoSystemAdmins(): Promise<[TestUser, TestUser]> {
+    const pair: [TestUser, TestUser] = [
+      await stack.createUser({ role: 'SYSTEM_ADMIN' }),
+      await stack.createUser({ role: 'SYSTEM_ADMIN' }),
+    ];
+    const listed = (await listUsers(pair[0].token, '(role: SYSTEM_ADMIN, limit: 100)')).data!.users.items;
+    for (const other of listed.filter((admin) => admin.id !== pair[0].id && admin.id !== pair[1].id)) {
+      expect(codeOf(await setRole(pair[0].token, other.id, 'USER'))).toBeUndefined();
+    }
+    expect(await activeSystemAdmins()).toBe(2);
+    return pair;
+  }
+
+  const removals = {
+    demote: (token: string, userId: string) => setRole(token, userId, 'USER'),
+    disable: (token: string, userId: string) => setActive(token, userId, false),
+    delete: (token: string, userId: string) =>
+      stack.graphql('mutation ($u: ID!) { deleteUser(userId: $u) }', { token, variables: { u: userId } }),
+  };
+
+  for (const [name, remove] of Object.entries(removals)) {
+    it(`${name}: one of the two goes through, the other is refused, one system admin stays`, async () => {
+      const [a, b] = await onlyTwoSystemAdmins();
+
+      const outcomes = await Promise.all([remove(a.token, b.id), remove(b.token, a.id)]);
+
+      const codes = outcomes.map((outcome) => codeOf(outcome));
+      expect(codes.filter((code) => code === undefined)).toHaveLength(1);
+      // Refused as the last one, or (its own session ended by the other's change) as signed out.
+      expect(codes.filter((code) => code !== undefined)).toEqual([expect.stringMatching(/^(CONFLICT|INVALID_TOKEN)$/)]);
+      expect(await activeSystemAdmins()).toBe(1);
+      system = codes[0] === undefined ? a : b;
+    });
+  }
 });

@@ -15,6 +15,9 @@ import { Tenant } from '../tenant/tenant.entity.js';
 import { lockAccount } from '../user/service-reach.js';
 import { UserAccount } from '../user/user.entity.js';
 
+/** Taken by every change that may leave no active system admin (keepOneSystemAdmin). */
+const SYSTEM_ADMINS_LOCK = `hashtext('membergraph:system-admins')`;
+
 export const USER_PAGE_MAX_LIMIT = 100;
 
 export interface UserSearch {
@@ -109,20 +112,25 @@ export class UserAdminService {
   }
 
   async setActive(em: EntityManager, admin: UserPrincipal, userId: string, isActive: boolean, origin: RequestOrigin) {
-    const account = await this.manageable(em, admin, userId);
-    if (account.isActive === isActive) return account;
-    if (!isActive && account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(em, account.id);
-    account.isActive = isActive;
-    if (!isActive) await this.sessions.revokeUserSessions(em, account.id, 'deactivated');
-    recordEvent(em, {
-      type: isActive ? 'user.activated' : 'user.deactivated',
-      tenantId: account.tenant.id,
-      actorUserId: admin.userId,
-      subjectUserId: account.id,
-      origin,
+    const found = await this.manageable(em, admin, userId);
+    if (found.isActive === isActive) return found;
+    return em.transactional(async (tx) => {
+      const account = await lockAccount(tx, { id: found.id, deletedAt: null });
+      if (!account) throw new AppError('NOT_FOUND', 'No such user');
+      this.refuseUnmanageable(admin, account);
+      if (account.isActive === isActive) return account;
+      if (!isActive && account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(tx, account.id);
+      account.isActive = isActive;
+      if (!isActive) await this.sessions.revokeUserSessions(tx, account.id, 'deactivated');
+      recordEvent(tx, {
+        type: isActive ? 'user.activated' : 'user.deactivated',
+        tenantId: account.tenant.id,
+        actorUserId: admin.userId,
+        subjectUserId: account.id,
+        origin,
+      });
+      return account;
     });
-    await em.flush();
-    return account;
   }
 
   /** System admins only (shield); the user's tokens carry the old tenant, so its sessions end. */
@@ -155,7 +163,6 @@ export class UserAdminService {
   async delete(em: EntityManager, admin: UserPrincipal, userId: string, origin: RequestOrigin): Promise<void> {
     if (userId === admin.userId) throw new AppError('FORBIDDEN', 'You cannot delete yourself');
     const account = await this.manageable(em, admin, userId);
-    if (account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(em, account.id);
     const tenantId = account.tenant.id;
     // Read before the erasure: catalog's grants are keyed by it (lib/events/consumers.ts).
     const sub = account.externalSub ?? account.id;
@@ -164,6 +171,7 @@ export class UserAdminService {
       // The account row first, as verifyTotp takes it: the two cannot deadlock over the factor.
       // (A query, not tx.lock: MikroORM 6's lockPessimistic leaves out the configured schema.)
       await tx.findOneOrFail(UserAccount, { id: account.id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+      if (account.role === 'SYSTEM_ADMIN') await this.keepOneSystemAdmin(tx, account.id);
       tx.assign(account, {
         deletedAt: new Date(),
         isActive: false,
@@ -210,8 +218,15 @@ export class UserAdminService {
     }
   }
 
-  private async keepOneSystemAdmin(em: EntityManager, leaving: string): Promise<void> {
-    const others = await em.count(UserAccount, { role: 'SYSTEM_ADMIN', isActive: true, id: { $ne: leaving } });
+  /**
+   * Refuses to let `leaving` stop being an active system admin if nobody else is one. Inside the
+   * caller's transaction, under a lock every such change takes: two admins demoting, disabling or
+   * deleting each other at the same moment would otherwise each count the other and leave none.
+   * The count, a statement run after the lock is granted, sees whatever the previous holder committed.
+   */
+  private async keepOneSystemAdmin(tx: EntityManager, leaving: string): Promise<void> {
+    await tx.execute(`select pg_advisory_xact_lock(${SYSTEM_ADMINS_LOCK})`);
+    const others = await tx.count(UserAccount, { role: 'SYSTEM_ADMIN', isActive: true, id: { $ne: leaving } });
     if (others === 0) throw new AppError('CONFLICT', 'The last active system administrator must stay one');
   }
 }

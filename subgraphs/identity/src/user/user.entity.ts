@@ -5,6 +5,13 @@ import { Tenant } from '../tenant/tenant.entity.js';
 
 /** An account. Secret columns live here and never leave the identity service. */
 @Entity({ tableName: 'user_account' })
+// Every admin change that could leave no system admin counts them (UserAdminService): a handful of
+// rows, found without reading every account.
+@Index({
+  name: 'user_account_system_admin_index',
+  expression: (table, columns, name) =>
+    `create index "${name}" on ${table.toString()} ("${columns.isActive}") where "${columns.role}" = 'SYSTEM_ADMIN'`,
+})
 export class UserAccount {
   [OptionalProps]?:
     | 'id'
