@@ -206,4 +206,43 @@ describe('RS256 ID tokens', () => {
     const algorithms = (await stack.identity.signingKeys.jwks()).keys.map((key) => key.alg).sort();
     expect(algorithms).toEqual(['ES256', 'RS256', 'RS256']);
   });
+
+  it('withdraws the RS256 keys at once: its ID tokens stop working as hints, the next ones verify under a new key', async () => {
+    const client = rsaClient();
+    const user = await stack.createUser();
+    const { as, tokens: older } = await tokensOf(rsaApp, client, user.token);
+    const leaked = decodeProtectedHeader(older.id_token!).kid!;
+    const admin = await stack.createUser({ role: 'SYSTEM_ADMIN' });
+
+    const rotation = await stack.graphql<{ rotateSigningKey: { kid: string; withdrawnKeyIds: string[] } }>(
+      'mutation { rotateSigningKey(algorithm: RS256, immediately: true) { kid withdrawnKeyIds } }',
+      { token: admin.token },
+    );
+
+    const { kid: fresh, withdrawnKeyIds } = rotation.data!.rotateSigningKey;
+    expect(withdrawnKeyIds).toContain(leaked);
+    // The gateway's copy of the key set is at most seconds old: a relying party re-reading it finds
+    // the new key and not the withdrawn ones.
+    await expect
+      .poll(async () => (await publishedKeys()).filter((key) => key.alg === 'RS256').map((key) => key.kid), {
+        timeout: 8_000,
+        interval: 250,
+      })
+      .toEqual([fresh]);
+    const refreshed = await refreshGrant(as, client, rsaApp.clientSecret, older.refresh_token!);
+    expect(decodeProtectedHeader(refreshed.id_token!).kid).toBe(fresh);
+    const gatewayKeys = createRemoteJWKSet(new URL('/.well-known/jwks.json', stack.gatewayUrl));
+    const verify = (idToken: string) =>
+      jwtVerify(idToken, gatewayKeys, { issuer: stack.gatewayUrl, audience: rsaApp.clientId, algorithms: ['RS256'] });
+    await expect(verify(refreshed.id_token!)).resolves.toBeDefined();
+    await expect(verify(older.id_token!)).rejects.toThrow();
+    // Nor does identity take the withdrawn key's ID token as a logout hint; access tokens (ES256) carry on.
+    const url = new URL(as.end_session_endpoint!);
+    url.search = new URLSearchParams({
+      id_token_hint: older.id_token!,
+      post_logout_redirect_uri: signedOut,
+    }).toString();
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(400);
+    expect(await bearerStatus(refreshed.access_token)).toBe(200);
+  });
 });
