@@ -8,6 +8,7 @@ import { createSecretBox } from '../../lib/crypto/secret-box.js';
 import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { SigningKey } from '../../subgraphs/identity/src/keys/signing-key.entity.js';
+import { createClient, internal } from '../rest/internal-client.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
 import { codeOf, goodPassword, login, meId, refresh, register, uniqueEmail } from './auth-helpers.js';
 
@@ -217,6 +218,22 @@ describe('rotateSigningKey', () => {
     } finally {
       await feed.close();
     }
+  });
+
+  it('keeps legacy services working: an API client’s next call after a withdrawal goes through', async () => {
+    const keys = await createClient(stack, await freshAdmin(), ['catalog:read']);
+    const listSystems = () => internal(stack, 'GET', '/internal/systems?limit=1', { keys });
+    // The gateway now holds a service token for the client, signed by the current key.
+    expect((await listSystems()).status).toBe(200);
+    // The catalog subgraph read the key set for that call; one that read it within the last second
+    // would refuse the new key's first tokens (UNKNOWN_KID_COOLDOWN_MS). In service, sets are read
+    // at start and every 10 minutes; this waits out the cooldown that the fresh stack just began.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+
+    await rotate((await freshAdmin()).token, { immediately: true });
+
+    // Not a single refusal: the gateway gets a token of the new key rather than forward the old one.
+    expect(await listSystems()).toMatchObject({ status: 200 });
   });
 
   // On PostgreSQL the two overlap; the rollover lock leaves one signing key, not two.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { decodeProtectedHeader } from 'jose';
 import type { ServicePrincipal } from '../../../lib/auth/principal.js';
 import { AppError } from '../../../lib/errors/index.js';
 import { addressMatcher, globMatcher } from '../../../lib/http/address-match.js';
@@ -32,6 +33,8 @@ interface VerifiedClient {
 interface CachedClient {
   readonly client: VerifiedClient;
   readonly serviceToken: string;
+  /** The `kid` that signed the service token. */
+  readonly keyId: string | undefined;
   readonly ipAllowed: (address: string) => boolean;
   readonly pathAllowed: (path: string) => boolean;
   readonly at: number;
@@ -54,19 +57,32 @@ export interface ApiClientCheck {
   readonly clientAddress: string | null;
 }
 
+export interface ApiClientAuthenticatorOptions {
+  readonly verifyUrl: string;
+  readonly cacheMs?: number;
+  /**
+   * Whether the key that signed a kept service token has been withdrawn (lib/auth/withdrawn-keys.ts):
+   * the subgraphs refuse its tokens from then on, so the client's next request gets a new one rather
+   * than a refusal until the answer would have expired anyway.
+   */
+  readonly keyWithdrawn?: (kid: string) => Promise<boolean>;
+}
+
 /**
  * Verifies `X-Client-Key` + `X-API-Key` with identity (which compares keys in constant time) and
  * applies the client's policy to each request. A positive answer is reused for at most `cacheMs`,
  * so a disabled client or a rotated key stops working within seconds; refusals are never cached.
  */
-export function createApiClientAuthenticator(options: { verifyUrl: string; cacheMs?: number }) {
+export function createApiClientAuthenticator(options: ApiClientAuthenticatorOptions) {
   const cacheMs = options.cacheMs ?? 5_000;
   const cache = new Map<string, CachedClient>();
+  const stillSigned = async (entry: CachedClient) =>
+    entry.keyId === undefined || !options.keyWithdrawn || !(await options.keyWithdrawn(entry.keyId));
 
   async function lookup(clientKey: string, apiKey: string): Promise<CachedClient> {
     const cacheKey = `${clientKey}\u0000${createHash('sha256').update(apiKey).digest('base64url')}`;
     const hit = cache.get(cacheKey);
-    if (hit && Date.now() - hit.at < cacheMs) return hit;
+    if (hit && Date.now() - hit.at < cacheMs && (await stillSigned(hit))) return hit;
     cache.delete(cacheKey);
     const answer = await fetch(options.verifyUrl, {
       method: 'POST',
@@ -84,6 +100,7 @@ export function createApiClientAuthenticator(options: { verifyUrl: string; cache
     const entry: CachedClient = {
       client: body.client,
       serviceToken: body.serviceToken,
+      keyId: decodeProtectedHeader(body.serviceToken).kid,
       ipAllowed: addressMatcher(body.client.allowedIps),
       pathAllowed: globMatcher(body.client.allowedPaths),
       at: Date.now(),

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { createAccessTokenVerifier, VERIFIED_TOKEN_CACHE } from '../../../lib/auth/access-token.js';
+import { withdrawnKeyEntry } from '../../../lib/auth/withdrawn-keys.js';
 import type { Principal } from '../../../lib/auth/principal.js';
 import type { SessionRevocations } from '../../../lib/auth/revocation.js';
 import type { AppConfig, SubgraphName } from '../../../lib/config/env.js';
@@ -81,6 +82,7 @@ export function createCallers(options: CallerOptions): Callers {
 
   const authenticateClient = createApiClientAuthenticator({
     verifyUrl: new URL('/api-clients/verify', subgraphUrls.identity).toString(),
+    keyWithdrawn: (kid) => revocations.isRevoked(withdrawnKeyEntry(kid)),
   });
   const asApiClient = oncePerRequest((req) =>
     authenticateClient({ headers: req.headers, clientAddress: originOf(req).ipAddress }),
