@@ -11,7 +11,10 @@ import { REVOCATION_FEED_PAGE, type SessionService } from './session.service.js'
 export async function revocationFeedPage(
   em: EntityManager,
   since: Date,
-  sources: { readonly sessions: SessionService; readonly signingKeys: SigningKeyService },
+  sources: {
+    readonly sessions: Pick<SessionService, 'revokedSince'>;
+    readonly signingKeys: Pick<SigningKeyService, 'withdrawnSince'>;
+  },
 ): Promise<RevocationFeedEntry[]> {
   const ended = await sources.sessions.revokedSince(em, since);
   const withdrawn = await sources.signingKeys.withdrawnSince(em, since);
