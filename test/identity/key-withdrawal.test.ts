@@ -5,10 +5,10 @@ import { createAccessTokenVerifier, VERIFIED_TOKEN_CACHE } from '../../lib/auth/
 import { verifyLiveToken } from '../../lib/auth/live-token.js';
 import { PollingRevocations } from '../../lib/auth/revocation.js';
 import { createSecretBox } from '../../lib/crypto/secret-box.js';
-import { OutboxEvent } from '../../lib/events/outbox-event.entity.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { SigningKey } from '../../subgraphs/identity/src/keys/signing-key.entity.js';
 import { createClient, internal } from '../rest/internal-client.js';
+import { call } from '../rest/oauth-client.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
 import { codeOf, goodPassword, login, meId, refresh, register, uniqueEmail } from './auth-helpers.js';
 
@@ -176,12 +176,22 @@ describe('rotateSigningKey', () => {
     const byKid = new Map(listing.data!.signingKeys.map((key) => [key.kid, key.withdrawnAt]));
     expect(byKid.get(leaked)).toEqual(expect.any(String));
     expect(byKid.get(rotation.kid)).toBeNull();
-    const events = await stack.subgraphs.identity.database
-      .fork()
-      .find(OutboxEvent, { type: 'signing_key.rotated', actorUserId: admin.id });
-    expect(events.map((event) => event.payload)).toEqual([
-      { algorithm: 'ES256', kid: rotation.kid, immediately: true, withdrawnKeyIds: rotation.withdrawnKeyIds },
-    ]);
+    // The audit log (seed 004's REST view), once the relay has carried the event to admin.
+    const reader = (await freshAdmin()).token;
+    const audited = async () => {
+      const answer = await call(stack, 'GET', '/api/v1/admin/audit-logs?action=signing_key.rotated&limit=100', {
+        token: reader,
+      });
+      const items = (answer.body as { items: { actor_id: string | null; details: Record<string, unknown> }[] }).items;
+      return items.filter((item) => item.actor_id === admin.id);
+    };
+    await expect.poll(audited, { timeout: 5_000, interval: 100 }).toHaveLength(1);
+    expect((await audited())[0]!.details).toMatchObject({
+      algorithm: 'ES256',
+      kid: rotation.kid,
+      immediately: true,
+      withdrawnKeyIds: rotation.withdrawnKeyIds,
+    });
   });
 
   it('reaches a verifier in another process through identity’s revocation feed', async () => {
