@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { AppError } from '../../../../lib/errors/index.js';
 import { USERS_READ_SCOPE } from '../api-client/scopes.js';
+import { administrator } from '../../../../lib/graphql/admin-callers.js';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
 import type { TenantService } from '../tenant/tenant.service.js';
 import { RoleEnum, UserType } from '../user/user.types.js';
@@ -12,12 +12,6 @@ function reader(context: SubgraphContext) {
   if (context.principal.kind === 'service' && context.principal.scopes.includes(USERS_READ_SCOPE))
     return context.principal;
   return administrator(context);
-}
-
-function administrator(context: SubgraphContext) {
-  // Shield admits only admins here; this narrows the type and guards against a missing rule.
-  if (context.principal.kind !== 'user' || context.principal.role === 'USER') throw new AppError('FORBIDDEN');
-  return context.principal;
 }
 
 @Resolver()

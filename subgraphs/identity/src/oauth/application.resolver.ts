@@ -1,6 +1,5 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { isAdmin } from '../../../../lib/auth/policies.js';
-import { AppError } from '../../../../lib/errors/index.js';
+import { administrator } from '../../../../lib/graphql/admin-callers.js';
 import type { SubgraphContext } from '../../../../lib/graphql/context.js';
 import type { ApplicationService, IssuedApplicationSecret } from './application.service.js';
 import {
@@ -11,11 +10,6 @@ import {
   toClientType,
   UpdateApplicationInput,
 } from './application.types.js';
-
-function administrator(context: SubgraphContext) {
-  if (!isAdmin(context.principal)) throw new AppError('FORBIDDEN');
-  return context.principal;
-}
 
 function credentials(issued: IssuedApplicationSecret): ApplicationCredentialsType {
   return Object.assign(new ApplicationCredentialsType(), {
