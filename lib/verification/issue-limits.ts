@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { EntityManager } from '../db/orm.js';
+import { lockUntilCommit } from '../db/transaction-lock.js';
 import { AppError } from '../errors/index.js';
 
 /**
@@ -28,7 +29,7 @@ export function newVerificationCode(): string {
  * transaction ends. Callers take several keys in one fixed order so two sends cannot deadlock.
  */
 export async function lockVerificationKey(tx: EntityManager, key: string): Promise<void> {
-  await tx.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
+  await lockUntilCommit(tx, key);
 }
 
 /** What has been sent so far, as the caller's own table counts it. */

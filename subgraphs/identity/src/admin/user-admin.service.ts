@@ -2,6 +2,7 @@ import { LockMode, ref, type ObjectQuery } from '@mikro-orm/postgresql';
 import type { Role, ServicePrincipal, UserPrincipal } from '../../../../lib/auth/principal.js';
 import { containsPattern } from '../../../../lib/db/like.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
+import { lockUntilCommit } from '../../../../lib/db/transaction-lock.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
@@ -14,9 +15,6 @@ import type { SessionService } from '../session/session.service.js';
 import { Tenant } from '../tenant/tenant.entity.js';
 import { lockAccount } from '../user/service-reach.js';
 import { UserAccount } from '../user/user.entity.js';
-
-/** Taken by every change that may leave no active system admin (keepOneSystemAdmin). */
-const SYSTEM_ADMINS_LOCK = `hashtext('membergraph:system-admins')`;
 
 export const USER_PAGE_MAX_LIMIT = 100;
 
@@ -225,7 +223,7 @@ export class UserAdminService {
    * The count, a statement run after the lock is granted, sees whatever the previous holder committed.
    */
   private async keepOneSystemAdmin(tx: EntityManager, leaving: string): Promise<void> {
-    await tx.execute(`select pg_advisory_xact_lock(${SYSTEM_ADMINS_LOCK})`);
+    await lockUntilCommit(tx, 'membergraph:system-admins');
     const others = await tx.count(UserAccount, { role: 'SYSTEM_ADMIN', isActive: true, id: { $ne: leaving } });
     if (others === 0) throw new AppError('CONFLICT', 'The last active system administrator must stay one');
   }

@@ -98,8 +98,14 @@ export const KEY_PROPAGATION_MS = 15 * 60_000;
 /** Between scheduled rollovers of each algorithm's key, unless SIGNING_KEY_ROTATION_DAYS says otherwise. */
 export const DEFAULT_KEY_ROTATION_DAYS = 90;
 const DAY_MS = 86_400_000;
-/** One replica at a time decides whether a rollover is due (a transaction-level advisory lock). */
-const ROTATION_LOCK = `hashtext('membergraph:signing-key-rotation')`;
+/**
+ * One replica at a time rolls keys over, on schedule or on request, until its transaction ends. Not
+ * lib/db/transaction-lock.ts: its lock keeps the `hashtext` key replicas of the release that
+ * introduced it take, so old and new replicas exclude each other during a deployment.
+ */
+async function lockRollovers(tx: EntityManager): Promise<void> {
+  await tx.execute(`select pg_advisory_xact_lock(hashtext('membergraph:signing-key-rotation'))`);
+}
 /** A verifier meeting an unknown `kid` re-reads the key set at most this often. */
 const UNKNOWN_KID_RELOAD_MS = 1_000;
 
@@ -159,7 +165,7 @@ export class SigningKeyService {
   async rotateDue(rotationDays: number, now = new Date()): Promise<string[]> {
     const dueBefore = new Date(now.getTime() - rotationDays * DAY_MS);
     const rotated = await this.em().transactional(async (tx) => {
-      await tx.execute(`select pg_advisory_xact_lock(${ROTATION_LOCK})`);
+      await lockRollovers(tx);
       const keys = await tx.find(SigningKey, unretired(now), {
         fields: ['kid', 'algorithm', 'createdAt'],
         orderBy: { createdAt: 'desc' },
@@ -192,7 +198,7 @@ export class SigningKeyService {
     audit: (tx: EntityManager, rotation: KeyRotation) => void,
   ): Promise<KeyRotation> {
     const rotation = await this.em().transactional(async (tx) => {
-      await tx.execute(`select pg_advisory_xact_lock(${ROTATION_LOCK})`);
+      await lockRollovers(tx);
       const result = immediately
         ? await this.withdrawCurrent(tx, algorithm)
         : { algorithm, ...(await this.rollOver(tx, algorithm, KEY_PROPAGATION_MS)), withdrawn: [] };
