@@ -1,4 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
+import { HashSlots, hashSlotCount } from './hash-slots.js';
 
 /**
  * argon2id with the OWASP baseline (19 MiB, 2 passes, 1 lane). `Algorithm` is a const enum that
@@ -6,13 +7,16 @@ import { hash, verify } from '@node-rs/argon2';
  */
 export const PASSWORD_HASH_PARAMETERS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
+/** Every hash and verification of the process takes a slot (hash-slots.ts). */
+export const passwordHashSlots = new HashSlots(hashSlotCount());
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, PASSWORD_HASH_PARAMETERS);
+  return passwordHashSlots.run(() => hash(password, PASSWORD_HASH_PARAMETERS));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await passwordHashSlots.run(() => verify(passwordHash, password));
   } catch {
     return false;
   }
