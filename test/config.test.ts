@@ -132,6 +132,18 @@ describe('configuration', () => {
     expect(problemsOf({ SECRET_KEY_FILE: join(dir, 'short') })).toEqual(['SECRET_KEY: must be at least 32 characters']);
   });
 
+  it('reads SECRET_KEY_FALLBACKS as a list, from a file one key a line', async () => {
+    const [a, b] = ['a'.repeat(40), 'b'.repeat(40)];
+    expect(loadConfig({}).secretKeyFallbacks).toEqual([]);
+    expect(loadConfig({ SECRET_KEY_FALLBACKS: ` ${a}, ${b} ` }).secretKeyFallbacks).toEqual([a, b]);
+    const dir = await mkdtemp(join(tmpdir(), 'membergraph-config-'));
+    await writeFile(join(dir, 'fallbacks'), `${a}\n${b}\n`);
+    expect(loadConfig({ SECRET_KEY_FALLBACKS_FILE: join(dir, 'fallbacks') }).secretKeyFallbacks).toEqual([a, b]);
+    expect(problemsOf({ SECRET_KEY_FALLBACKS: `${a},short` })).toEqual([
+      'SECRET_KEY_FALLBACKS: each key must be at least 32 characters (separate keys with commas or new lines)',
+    ]);
+  });
+
   it('stops the process with a message naming the variable', async () => {
     const failure = await run('node', ['--import', '@swc-node/register/esm-register', 'gateway/src/all-in-one.ts'], {
       env: { ...process.env, PORT: 'not-a-port', REDIS_URL: 'http://nope' },

@@ -5,7 +5,7 @@ import { createRefreshTokenTags } from '../../lib/auth/refresh-token-tag.js';
 import { anonymous } from '../../lib/auth/principal.js';
 import type { SessionRevocations } from '../../lib/auth/revocation.js';
 import type { AppConfig, SubgraphName } from '../../lib/config/env.js';
-import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
+import { resolveSecretKeys } from '../../lib/crypto/secret-key.js';
 import type { Logger } from '../../lib/logging/logger.js';
 import { httpSpans } from '../../lib/observability/http-tracing.js';
 import { createCallers } from './auth/callers.js';
@@ -88,7 +88,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Token requests and refreshes: the application or session they prove (read of SECRET_KEY's tag
     // for refresh tokens, identity's check for client secrets), else the address.
     credentialOwner: createCredentialOwner({
-      refreshTokens: createRefreshTokenTags(await resolveSecretKey(config)),
+      refreshTokens: createRefreshTokenTags(await resolveSecretKeys(config)),
       verifyClient: createClientVerifier({
         verifyUrl: new URL('/oauth-clients/verify', subgraphUrls.identity).toString(),
       }),

@@ -1,7 +1,7 @@
 import type { AppConfig, SubgraphName } from '../../lib/config/env.js';
 import { subgraphNames } from '../../lib/config/env.js';
 import { createSharedRevocations } from '../../lib/auth/revocation.js';
-import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
+import { resolveSecretKeys } from '../../lib/crypto/secret-key.js';
 import type { EmbeddedPostgres } from '../../lib/db/embedded.js';
 import type { OutboxRelay } from '../../lib/events/relay.js';
 import { startOutboxRelay } from '../../lib/events/start-relay.js';
@@ -80,7 +80,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const tracing = await startTracing(config.tracing);
     started.push({ close: () => tracing.shutdown() });
     const poolMax = embedded ? EMBEDDED_POOL_PER_SUBGRAPH : config.dbPoolMax;
-    const secretKey = await resolveSecretKey(config);
+    const secretKeys = await resolveSecretKeys(config);
     // One registry for the whole process, served by the gateway (or on METRICS_PORT), not by each subgraph.
     const metricsRegistry = new Registry();
     const subgraphs = {} as Record<SubgraphName, LaunchedSubgraph>;
@@ -97,7 +97,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         logger,
         databaseUrl,
         poolMax,
-        secretKey,
+        secretKeys,
         revocations,
         host: '127.0.0.1',
         port: config.subgraphs[name].port,
@@ -113,7 +113,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const name of subgraphNames) {
       const relay = startOutboxRelay(subgraphDefinitions[name], subgraphs[name], {
         subgraphUrl: (to) => subgraphs[to].url,
-        secretKey,
+        secretKeys,
         logger,
       });
       if (relay) {

@@ -1,4 +1,5 @@
 import { createSecretBox } from '../crypto/secret-box.js';
+import type { SecretKeys } from '../crypto/secret-key.js';
 
 /**
  * What other subgraphs need to know about one of identity's users to authorize access to their own
@@ -62,8 +63,8 @@ function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
  * the key, at once), and an opener keeps what a sealed string said: the same bytes always decrypt to
  * the same facts, whose user and expiry are still checked at every open.
  */
-export function createUserFactsSeal(secretKey: string, now: () => number = Date.now): UserFactsSeal {
-  const box = createSecretBox(secretKey, 'user-facts');
+export function createUserFactsSeal(secretKeys: SecretKeys, now: () => number = Date.now): UserFactsSeal {
+  const box = createSecretBox(secretKeys, 'user-facts');
   const sealedByFacts = new Map<string, { readonly sealed: string; readonly expires: number }>();
   const openedBySeal = new Map<string, SealedPayload | null>();
   const payloadOf = (sealed: string): SealedPayload | null => {

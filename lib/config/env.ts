@@ -84,6 +84,19 @@ const envSchema = z.object({
   SECRET_KEY: optionalString.refine((v) => v === undefined || v.length >= 32, {
     message: 'must be at least 32 characters',
   }),
+  // Retired (or not yet current) keys, accepted but never used to seal: commas or new lines between.
+  SECRET_KEY_FALLBACKS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(/[,\r\n]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((keys) => keys.every((key) => key.length >= 32), {
+      message: 'each key must be at least 32 characters (separate keys with commas or new lines)',
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BOOTSTRAP_ADMIN_EMAIL: optionalString.pipe(z.email().optional()),
   BOOTSTRAP_ADMIN_PASSWORD: optionalString.refine((v) => v === undefined || v.length >= 8, {
@@ -192,6 +205,8 @@ export interface AppConfig {
   readonly redisUrl: string | undefined;
   /** Undefined outside production means "generate one and keep it under DATA_DIR". */
   readonly secretKey: string | undefined;
+  /** Keys accepted besides SECRET_KEY while it changes (lib/crypto/secret-key.ts). */
+  readonly secretKeyFallbacks: readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly bootstrapAdmin: { readonly email: string; readonly password: string } | undefined;
   /** Proxies whose X-Forwarded-For the gateway believes (addresses or CIDR ranges). */
@@ -299,6 +314,7 @@ export function loadConfig(environment: Record<string, string | undefined> = pro
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,
     secretKey: e.SECRET_KEY,
+    secretKeyFallbacks: e.SECRET_KEY_FALLBACKS,
     logLevel: e.LOG_LEVEL,
     bootstrapAdmin:
       e.BOOTSTRAP_ADMIN_EMAIL && e.BOOTSTRAP_ADMIN_PASSWORD

@@ -1,15 +1,36 @@
-import { createHmac, createSecretKey, hkdfSync } from 'node:crypto';
-
-export type KeyedHasher = (value: string | Buffer) => string;
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
+import { constantTimeEqual } from './constant-time.js';
+import { everyKey, type SecretKeys } from './secret-key.js';
 
 /**
- * HMAC-SHA256 (hex) under a key derived from SECRET_KEY for one purpose: for short numeric secrets
- * (6- and 8-digit codes), where a plain hash in a leaked table falls to an offline search in seconds,
- * and for messages between our own services (the outbox relay's batches).
+ * HMAC-SHA256 (hex) under a key derived from SECRET_KEY for one purpose. Called, it hashes under the
+ * current key; what was stored or sent is recognised under any key of the set (SECRET_KEY_FALLBACKS).
  */
-export function createKeyedHasher(secretKey: string, purpose: string): KeyedHasher {
-  // A KeyObject made once: given a Buffer, every createHmac imports the key anew (~20 µs on Node 24,
+export interface KeyedHasher {
+  (value: string | Buffer): string;
+  /** The value's hash under every key, the current one first: for lookups by hash. */
+  candidates(value: string | Buffer): readonly string[];
+  /** Whether `hashed` is the value's hash under any key (constant time per key). */
+  matches(value: string | Buffer, hashed: string): boolean;
+}
+
+/**
+ * For short numeric secrets (6- and 8-digit codes), where a plain hash in a leaked table falls to an
+ * offline search in seconds, and for messages between our own services (the outbox relay's batches).
+ */
+export function createKeyedHasher(keys: SecretKeys, purpose: string): KeyedHasher {
+  // KeyObjects made once: given a Buffer, every createHmac imports the key anew (~20 µs on Node 24,
   // 3 µs with the KeyObject), and every sign-in mints a tagged refresh token.
-  const key = createSecretKey(Buffer.from(hkdfSync('sha256', secretKey, 'membergraph', purpose, 32)));
-  return (value) => createHmac('sha256', key).update(value).digest('hex');
+  const [current, ...fallbacks] = everyKey(keys).map((key) => derivedKey(key, purpose));
+  const hmac = (key: KeyObject, value: string | Buffer) => createHmac('sha256', key).update(value).digest('hex');
+  const candidates = (value: string | Buffer) => [hmac(current!, value), ...fallbacks.map((key) => hmac(key, value))];
+  return Object.assign((value: string | Buffer) => hmac(current!, value), {
+    candidates,
+    matches: (value: string | Buffer, hashed: string) =>
+      candidates(value).reduce((found, candidate) => constantTimeEqual(candidate, hashed) || found, false),
+  });
+}
+
+function derivedKey(secretKey: string, purpose: string): KeyObject {
+  return createSecretKey(Buffer.from(hkdfSync('sha256', secretKey, 'membergraph', purpose, 32)));
 }

@@ -2,12 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/env.js';
 import { assertSealedSecretsOpen, SecretKeyMismatchError, type SealedSecretSample } from './sealed-secrets.js';
 import { createSecretBox } from './secret-box.js';
+import { secretKeys } from './secret-key.js';
 
 const sealedUnder = 'k'.repeat(40);
 const other = 'o'.repeat(40);
 
 function sample(kind: string, key: string, sealedAt = new Date('2026-11-21T10:00:00Z')): SealedSecretSample {
-  return { kind, sealedAt, sealed: createSecretBox(sealedUnder, kind).seal('secret'), box: createSecretBox(key, kind) };
+  return {
+    kind,
+    sealedAt,
+    sealed: createSecretBox(secretKeys(sealedUnder), kind).seal('secret'),
+    box: createSecretBox(secretKeys(key), kind),
+  };
 }
 
 describe('assertSealedSecretsOpen', () => {

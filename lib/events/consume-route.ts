@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { signedBatchRoute } from './signed-batch-route.js';
 import { acceptRelayedEvent, type AcceptedEvent, type RelayAnswer } from './wire.js';
+import type { SecretKeys } from '../crypto/secret-key.js';
 
 /**
  * Applies the events of a batch; runs again for a batch delivered twice (a relay that died after
@@ -17,7 +18,7 @@ export type EventHandler = (events: readonly AcceptedEvent[]) => Promise<void>;
  */
 export function eventConsumerRoute(
   app: Express,
-  deps: { secretKey: string; logger: Logger; handle: EventHandler },
+  deps: { secretKeys: SecretKeys; logger: Logger; handle: EventHandler },
 ): void {
   signedBatchRoute(app, deps, async (batch, res) => {
     const accepted: AcceptedEvent[] = [];

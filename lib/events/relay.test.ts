@@ -10,6 +10,7 @@ import { OutboxEvent } from './outbox-event.entity.js';
 import { recordEvent } from './record.js';
 import { OutboxRelay } from './relay.js';
 import type { RelayBatch } from './wire.js';
+import { secretKeys } from '../crypto/secret-key.js';
 
 const logger = createLogger({ logLevel: 'silent' }, 'relay-test');
 
@@ -61,7 +62,7 @@ function sleepyRelay(database: SubgraphDatabase, target: URL): OutboxRelay {
     source: 'relay-test',
     database,
     target,
-    secretKey: 'relay-test-secret-key-0123456789abcdef',
+    secretKeys: secretKeys('relay-test-secret-key-0123456789abcdef'),
     logger,
     intervalMs: 60_000,
     idleMaxIntervalMs: 60_000,

@@ -9,6 +9,7 @@ import type { EventConsumer } from './consumers.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { RELAY_SIGNATURE_HEADER, relaySigner } from './relay-signature.js';
 import { relayAnswer, type RelayBatch, type RelayedEvent } from './wire.js';
+import type { SecretKeys } from '../crypto/secret-key.js';
 
 export interface OutboxRelayOptions {
   readonly source: string;
@@ -17,7 +18,7 @@ export interface OutboxRelayOptions {
   readonly target: URL;
   /** Other subgraphs that take some types (lib/events/consumers.ts), at their own `POST /events`. */
   readonly consumers?: readonly EventConsumer[];
-  readonly secretKey: string;
+  readonly secretKeys: SecretKeys;
   readonly logger: Logger;
   /** The pause after a batch that was not full; a full batch is followed at once by the next. */
   readonly intervalMs?: number;
@@ -153,7 +154,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 200;
     this.leaseSeconds = options.leaseSeconds ?? 30;
     this.refusedRetrySeconds = options.refusedRetrySeconds ?? 900;
-    this.sign = relaySigner(options.secretKey).sign;
+    this.sign = relaySigner(options.secretKeys).sign;
     this.schema = String(options.database.orm.config.get('schema'));
     this.table = `"${this.schema}"."outbox_event"`;
     this.loop = new BatchLoop({

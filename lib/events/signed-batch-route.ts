@@ -2,6 +2,7 @@ import express, { type Express, type Response } from 'express';
 import type { Logger } from '../logging/logger.js';
 import { RELAY_SIGNATURE_HEADER, relaySigner } from './relay-signature.js';
 import { relayBatch, type RelayBatch } from './wire.js';
+import type { SecretKeys } from '../crypto/secret-key.js';
 
 /**
  * Mounts `POST /events`, where outbox relays hand batches over (internal network only; the gateway
@@ -11,10 +12,10 @@ import { relayBatch, type RelayBatch } from './wire.js';
  */
 export function signedBatchRoute(
   app: Express,
-  deps: { secretKey: string; logger: Logger },
+  deps: { secretKeys: SecretKeys; logger: Logger },
   handle: (batch: RelayBatch, res: Response) => Promise<void>,
 ): void {
-  const signer = relaySigner(deps.secretKey);
+  const signer = relaySigner(deps.secretKeys);
   app.post('/events', express.raw({ type: 'application/json', limit: '5mb' }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!signer.verify(body, req.get(RELAY_SIGNATURE_HEADER))) {

@@ -5,6 +5,7 @@ import type { SubgraphDefinition } from '../subgraph-runtime/subgraph-definition
 import { eventConsumers } from './consumers.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { OutboxRelay } from './relay.js';
+import type { SecretKeys } from '../crypto/secret-key.js';
 
 /**
  * Starts the outbox relay of a subgraph that records events (its entities include the outbox),
@@ -14,7 +15,7 @@ import { OutboxRelay } from './relay.js';
 export function startOutboxRelay(
   definition: SubgraphDefinition<unknown>,
   launched: LaunchedSubgraph<unknown>,
-  options: { subgraphUrl: (name: SubgraphName) => string; secretKey: string; logger: Logger },
+  options: { subgraphUrl: (name: SubgraphName) => string; secretKeys: SecretKeys; logger: Logger },
 ): OutboxRelay | undefined {
   if (!definition.entities.includes(OutboxEvent)) return undefined;
   const relay = new OutboxRelay({
@@ -22,7 +23,7 @@ export function startOutboxRelay(
     database: launched.database,
     target: new URL('/events', options.subgraphUrl('admin')),
     consumers: eventConsumers(options.subgraphUrl),
-    secretKey: options.secretKey,
+    secretKeys: options.secretKeys,
     logger: options.logger.child({ component: `${definition.name}-relay` }),
   });
   relay.start();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createReleaseSeals, RELEASE_SEAL_TTL_SECONDS } from './release-seal.js';
+import { secretKeys } from '../crypto/secret-key.js';
 
 const key = randomBytes(32).toString('base64url');
 const ticketFacts = { userId: 'u1', clientId: 'mga_x', claims: ['email' as const, 'gender' as const], idToken: null };
@@ -11,7 +12,7 @@ function answerFor(ticketId: string, userId = 'u1') {
 
 describe('the OpenID release seals', () => {
   it('opens what was sealed under the same key, for the same ticket and user', () => {
-    const seals = createReleaseSeals(key);
+    const seals = createReleaseSeals(secretKeys(key));
     const ticket = seals.openTicket(seals.sealTicket(ticketFacts))!;
     expect(ticket).toMatchObject(ticketFacts);
     expect(seals.openAnswer(seals.sealAnswer(answerFor(ticket.id)), ticket)).toMatchObject({ allowed: ['email'] });
@@ -19,8 +20,8 @@ describe('the OpenID release seals', () => {
 
   it('believes no forged, foreign, swapped or stale seal', () => {
     let now = Date.now();
-    const seals = createReleaseSeals(key, () => now);
-    const other = createReleaseSeals(randomBytes(32).toString('base64url'));
+    const seals = createReleaseSeals(secretKeys(key), () => now);
+    const other = createReleaseSeals(secretKeys(randomBytes(32).toString('base64url')));
     const ticket = seals.openTicket(seals.sealTicket(ticketFacts))!;
     const secondTicket = seals.openTicket(seals.sealTicket(ticketFacts))!;
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createSecretBox, type SecretBox } from '../crypto/secret-box.js';
 import { isProfileClaim } from './claims.js';
 import { DEFAULT_ID_TOKEN_SIGNING_ALGORITHM, ID_TOKEN_SIGNING_ALGORITHMS } from './id-token-algorithms.js';
+import type { SecretKeys } from '../crypto/secret-key.js';
 
 /**
  * How an ID token or a userinfo answer gets the claims of two subgraphs without either trusting the
@@ -78,9 +79,9 @@ function openWith<T>(box: SecretBox, schema: z.ZodType<T>, sealed: unknown, now:
   }
 }
 
-export function createReleaseSeals(secretKey: string, now: () => number = Date.now): ReleaseSeals {
-  const tickets = createSecretBox(secretKey, 'openid-release-ticket');
-  const answers = createSecretBox(secretKey, 'openid-release-member-claims');
+export function createReleaseSeals(secretKeys: SecretKeys, now: () => number = Date.now): ReleaseSeals {
+  const tickets = createSecretBox(secretKeys, 'openid-release-ticket');
+  const answers = createSecretBox(secretKeys, 'openid-release-member-claims');
   const expiry = () => Math.floor(now() / 1000) + RELEASE_SEAL_TTL_SECONDS;
   return {
     sealTicket(ticket) {

@@ -12,13 +12,14 @@ import { watchDatabase } from '../observability/database-metrics.js';
 import { Registry, serviceMetrics } from '../observability/metrics.js';
 import type { SubgraphDefinition } from './subgraph-definition.js';
 import { startSubgraphServer, type RunningSubgraph } from './subgraph-server.js';
+import type { SecretKeys } from '../crypto/secret-key.js';
 
 export interface LaunchOptions {
   readonly config: AppConfig;
   readonly logger: Logger;
   readonly databaseUrl: string;
   readonly poolMax: number;
-  readonly secretKey: string;
+  readonly secretKeys: SecretKeys;
   readonly revocations: SessionRevocations;
   readonly host: string;
   readonly port: number;
@@ -61,7 +62,7 @@ export async function launchSubgraph<TServices>(
       config: options.config,
       database,
       logger,
-      secretKey: options.secretKey,
+      secretKeys: options.secretKeys,
       revocations: options.revocations,
       metrics,
     });
@@ -84,7 +85,7 @@ export async function launchSubgraph<TServices>(
       database,
       verifier,
       revocations: options.revocations,
-      userFacts: createUserFactsSeal(options.secretKey),
+      userFacts: createUserFactsSeal(options.secretKeys),
       logger,
       host: options.host,
       port: options.port,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { join, resolve } from 'node:path';
 import { loadConfigOrExit, startOrExit, subgraphUrl } from '../config/env.js';
 import { createSharedRevocations, PollingRevocations } from '../auth/revocation.js';
-import { developmentKeyFile, resolveSecretKey } from '../crypto/secret-key.js';
+import { developmentKeyFile, resolveSecretKeys } from '../crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { guardAgainstUncaughtErrors } from '../errors/uncaught.js';
 import { startOutboxRelay } from '../events/start-relay.js';
@@ -38,7 +38,7 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
   const revocations = config.redisUrl
     ? createSharedRevocations(config.redisUrl, logger, revocationFeed)
     : new PollingRevocations(revocationFeed.url, logger, undefined, revocationFeed.pollAtOnce);
-  const secretKey = await resolveSecretKey(config);
+  const secretKeys = await resolveSecretKeys(config);
   if (!config.secretKey) {
     // The sealed secrets in the database open only with this key: say where it is kept.
     logger.info({ file: developmentKeyFile(config) }, 'SECRET_KEY is not set: development key used');
@@ -57,7 +57,7 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
         logger,
         databaseUrl: config.databaseUrl ?? embedded!.url,
         poolMax: embedded ? 3 : config.dbPoolMax,
-        secretKey,
+        secretKeys,
         revocations,
         host: config.host,
         port: config.subgraphs[name].port,
@@ -74,7 +74,7 @@ export async function runSubgraphAlone(definition: SubgraphDefinition<unknown>):
   // replica, sharing the work.
   const relay = startOutboxRelay(definition, launched, {
     subgraphUrl: (to) => subgraphUrl(config, to),
-    secretKey,
+    secretKeys,
     logger,
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -8,13 +8,14 @@ import type { RetentionRule } from '../db/retention.js';
 import type { SubgraphSchema } from '../graphql/subgraph-schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
+import type { SecretKeys } from '../crypto/secret-key.js';
 
 /** What a running subgraph gets from its launcher. */
 export interface SubgraphRuntime {
   readonly config: AppConfig;
   readonly database: SubgraphDatabase;
   readonly logger: Logger;
-  readonly secretKey: string;
+  readonly secretKeys: SecretKeys;
   /** Ended sessions, shared with the gateway (same process, Redis, or identity's feed). */
   readonly revocations: SessionRevocations;
   /** This subgraph's metrics (sign-ins, webhook deliveries...), in its process's registry. */

@@ -14,6 +14,7 @@ import { AuditEntry } from '../../subgraphs/admin/src/audit/audit-entry.entity.j
 import { goodPassword, register, uniqueEmail } from '../identity/auth-helpers.js';
 import { call } from '../rest/oauth-client.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
+import { secretKeys } from '../../lib/crypto/secret-key.js';
 
 /**
  * Events from identity's outbox reach the admin subgraph through the relay and become the audit log
@@ -347,7 +348,7 @@ describe('the outbox relay', () => {
       source: 'relay-test',
       database: outbox,
       target: new URL(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/events`),
-      secretKey,
+      secretKeys: secretKeys(secretKey),
       logger: relayLogger,
       intervalMs: 600_000,
       idleMaxIntervalMs: 600_000,
@@ -411,7 +412,7 @@ describe('the outbox relay', () => {
           source: 'relay-test',
           database: outbox,
           target: new URL(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}/events`),
-          secretKey,
+          secretKeys: secretKeys(secretKey),
           logger: relayLogger,
           batchSize: 25,
         }),
@@ -434,8 +435,10 @@ describe('the outbox relay', () => {
     const event = relayedEvent({ subjectUserId: randomUUID() });
     const body = JSON.stringify({ source: 'identity', events: [event] } satisfies RelayBatch);
     expect((await signedPost(body)).status).toBe(401);
-    expect((await signedPost(body, relaySigner('some-other-secret-key-0123456789abcdef').sign(body))).status).toBe(401);
-    const signature = relaySigner(secretKey).sign(body);
+    expect(
+      (await signedPost(body, relaySigner(secretKeys('some-other-secret-key-0123456789abcdef')).sign(body))).status,
+    ).toBe(401);
+    const signature = relaySigner(secretKeys(secretKey)).sign(body);
     expect(await (await signedPost(body, signature)).json()).toEqual({ received: 1, accepted: 1 });
     expect(await (await signedPost(body, signature)).json()).toEqual({ received: 1, accepted: 0 });
     expect(await stack.subgraphs.admin.database.fork().count(AuditEntry, { id: event.id })).toBe(1);
@@ -511,7 +514,7 @@ describe('GET /api/v1/admin/statistics', () => {
     ];
     const before = await statistics(systemAdmin.token);
     const body = JSON.stringify({ source: 'identity', events } satisfies RelayBatch);
-    expect((await signedPost(body, relaySigner(secretKey).sign(body))).status).toBe(200);
+    expect((await signedPost(body, relaySigner(secretKeys(secretKey)).sign(body))).status).toBe(200);
     const after = await statistics(systemAdmin.token);
     expect(after.total_applications - before.total_applications).toBe(2);
     expect(after.top_applications.slice(0, 2)).toEqual([

@@ -9,6 +9,7 @@ import { AuditEntry } from '../../subgraphs/admin/src/audit/audit-entry.entity.j
 import { call } from '../rest/oauth-client.js';
 import { startTestStack, type GraphQLResponse, type TestStack, type TestUser } from '../support/stack.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { secretKeys } from '../../lib/crypto/secret-key.js';
 
 /**
  * The event catalog (lib/events/catalog.ts) end to end: every type it declares can be recorded,
@@ -168,7 +169,10 @@ describe('events the catalog does not declare', () => {
     const body = JSON.stringify({ source: 'identity', events: [good, unknown, misshapen] } satisfies RelayBatch);
     const response = await fetch(new URL('/events', stack.subgraphs.admin.url), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [RELAY_SIGNATURE_HEADER]: relaySigner(secretKey).sign(body) },
+      headers: {
+        'content-type': 'application/json',
+        [RELAY_SIGNATURE_HEADER]: relaySigner(secretKeys(secretKey)).sign(body),
+      },
       body,
     });
     expect(await response.json()).toEqual({ received: 3, accepted: 1, refused: [unknown.id, misshapen.id] });

@@ -16,6 +16,7 @@ import { WEBHOOK_SECRET_PURPOSE } from '../../subgraphs/admin/src/webhooks/webho
 import { goodPassword, register, uniqueEmail } from '../identity/auth-helpers.js';
 import { startTestStack, type GraphQLResponse, type TestStack, type TestUser } from '../support/stack.js';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { secretKeys } from '../../lib/crypto/secret-key.js';
 
 /**
  * Signed webhooks end to end: events from identity's outbox reach admin, which delivers them to
@@ -556,7 +557,7 @@ describe('two workers', () => {
     const second = new WebhookWorker({
       database,
       settings: { ...webhookSettings(loadConfig({ ...env, NODE_ENV: 'test' })), pollIntervalMs: 10 },
-      secrets: createSecretBox(env.SECRET_KEY, WEBHOOK_SECRET_PURPOSE),
+      secrets: createSecretBox(secretKeys(env.SECRET_KEY), WEBHOOK_SECRET_PURPOSE),
       logger,
       batchSize: 5,
     });
@@ -689,7 +690,7 @@ describe('SSRF guard (WEBHOOK_ALLOW_PRIVATE_TARGETS=false)', () => {
       const row = em.create(WebhookEndpoint, {
         url: rebound.url.replace('127.0.0.1', 'localhost'),
         events: ['user.updated'],
-        secretSealed: createSecretBox(guardedKey, WEBHOOK_SECRET_PURPOSE).seal(generateWebhookSecret()),
+        secretSealed: createSecretBox(secretKeys(guardedKey), WEBHOOK_SECRET_PURPOSE).seal(generateWebhookSecret()),
       });
       await em.flush();
       await emit(guarded, { type: 'user.updated', subjectUserId: randomUUID() });
@@ -715,7 +716,7 @@ describe('SSRF guard (WEBHOOK_ALLOW_PRIVATE_TARGETS=false)', () => {
       const row = em.create(WebhookEndpoint, {
         url: literal.url,
         events: ['user.deactivated'],
-        secretSealed: createSecretBox(guardedKey, WEBHOOK_SECRET_PURPOSE).seal(generateWebhookSecret()),
+        secretSealed: createSecretBox(secretKeys(guardedKey), WEBHOOK_SECRET_PURPOSE).seal(generateWebhookSecret()),
       });
       await em.flush();
       expect(new URL(row.url).hostname).toBe('127.0.0.1');

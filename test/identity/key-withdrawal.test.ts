@@ -11,6 +11,7 @@ import { createClient, internal } from '../rest/internal-client.js';
 import { call } from '../rest/oauth-client.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
 import { codeOf, goodPassword, login, meId, refresh, register, uniqueEmail } from './auth-helpers.js';
+import { secretKeys } from '../../lib/crypto/secret-key.js';
 
 /**
  * An operator rolls a signing key over (`rotateSigningKey`): planned, the new key is published before
@@ -80,7 +81,7 @@ async function forgeWith(kid: string, subject: string): Promise<string> {
       populate: ['privateJwkSealed'],
     },
   );
-  const jwk = JSON.parse(createSecretBox(secretKey, 'signing-keys').open(row.privateJwkSealed)) as Record<
+  const jwk = JSON.parse(createSecretBox(secretKeys(secretKey), 'signing-keys').open(row.privateJwkSealed)) as Record<
     string,
     string
   >;

@@ -12,6 +12,7 @@ import { hashRefreshToken } from '../../subgraphs/identity/src/session/session.s
 import { UserAccount } from '../../subgraphs/identity/src/user/user.entity.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { codeOf, goodPassword, login, meId, refresh, register, uniqueEmail } from './auth-helpers.js';
+import { secretKeys } from '../../lib/crypto/secret-key.js';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -54,7 +55,7 @@ describe('sign-up and sign-in', () => {
       stack.identity.sessions,
       { registrationEnabled: false },
       stack.identity.totp,
-      new MfaTickets(createSecretBox('a-secret-key-for-this-test-only-0123456789', 'mfa-tickets')),
+      new MfaTickets(createSecretBox(secretKeys('a-secret-key-for-this-test-only-0123456789'), 'mfa-tickets')),
     );
     await expect(
       closed.register(

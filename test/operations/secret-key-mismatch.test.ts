@@ -10,7 +10,7 @@ import { createSharedRevocations } from '../../lib/auth/revocation.js';
 import { loadConfig, type AppConfig } from '../../lib/config/env.js';
 import { SecretKeyMismatchError } from '../../lib/crypto/sealed-secrets.js';
 import { createSecretBox } from '../../lib/crypto/secret-box.js';
-import { resolveSecretKey } from '../../lib/crypto/secret-key.js';
+import { resolveSecretKeys, secretKeys } from '../../lib/crypto/secret-key.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
 import { launchSubgraph } from '../../lib/subgraph-runtime/launch-subgraph.js';
 import { createLogger } from '../../lib/logging/logger.js';
@@ -97,7 +97,7 @@ describe('a SECRET_KEY that does not open the secrets in the database', () => {
       adminEm.create(WebhookEndpoint, {
         url: 'https://receiver.example.com/hook',
         events: ['*'],
-        secretSealed: createSecretBox(keyA, WEBHOOK_SECRET_PURPOSE).seal('whsec_test'),
+        secretSealed: createSecretBox(secretKeys(keyA), WEBHOOK_SECRET_PURPOSE).seal('whsec_test'),
       });
       await adminEm.flush();
     } finally {
@@ -127,7 +127,7 @@ describe('a SECRET_KEY that does not open the secrets in the database', () => {
         logger,
         databaseUrl: again.databaseUrl,
         poolMax: 1,
-        secretKey: await resolveSecretKey(unset),
+        secretKeys: await resolveSecretKeys(unset),
         revocations: createSharedRevocations(undefined, logger),
         host: '127.0.0.1',
         port: 0,
@@ -167,7 +167,7 @@ describe('a SECRET_KEY that does not open the secrets in the database', () => {
           logger,
           databaseUrl: database?.url ?? embedded!.url,
           poolMax: 2,
-          secretKey: keyA,
+          secretKeys: secretKeys(keyA),
           revocations: createSharedRevocations(undefined, logger),
           host: '127.0.0.1',
           port: 0,

@@ -5,6 +5,7 @@ import { AuditEntry } from '../../subgraphs/admin/src/audit/audit-entry.entity.j
 import { PermissionGrant } from '../../subgraphs/catalog/src/permission/permission-grant.entity.js';
 import { MemberProfile } from '../../subgraphs/member/src/profile/member-profile.entity.js';
 import { startTestStack, type TestStack, type TestUser } from '../support/stack.js';
+import { secretKeys } from '../../lib/crypto/secret-key.js';
 
 /**
  * Subgraphs are on a private network, but each still decides from what it owns or can verify: a
@@ -94,7 +95,7 @@ describe('entity representations sent straight to a subgraph', () => {
       'made-up facts': { id: victim.id, accessFacts: 'v1.AAAA.BBBB.CCCC' },
       'facts sealed under another key': {
         id: victim.id,
-        accessFacts: createUserFactsSeal('x'.repeat(43)).seal({
+        accessFacts: createUserFactsSeal(secretKeys('x'.repeat(43))).seal({
           id: victim.id,
           tenantId: groupAdmin.tenantId,
           sub: victim.id,

@@ -4,8 +4,9 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { createRefreshTokenTags } from '../../../lib/auth/refresh-token-tag.js';
 import { createClientVerifier, createCredentialOwner } from './rate-limit-credentials.js';
+import { secretKeys } from '../../../lib/crypto/secret-key.js';
 
-const refreshTokens = createRefreshTokenTags('a-secret-key-for-this-test-only-0123456789');
+const refreshTokens = createRefreshTokenTags(secretKeys('a-secret-key-for-this-test-only-0123456789'));
 const owner = createCredentialOwner({
   refreshTokens,
   verifyClient: async (clientId, clientSecret) => clientId === 'mga_known' && clientSecret === 'mgs_right',

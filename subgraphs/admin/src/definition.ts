@@ -90,14 +90,14 @@ export const adminSubgraph: SubgraphDefinition<AdminServices> = {
   ],
   migrations,
   buildSchema: () => buildAdminSchema(),
-  async create({ config, database, secretKey, logger, metrics }) {
+  async create({ config, database, secretKeys, logger, metrics }) {
     const ingest = new EventIngestService();
-    const webhooks = createWebhooks({ config, database, logger, secretKey, metrics });
+    const webhooks = createWebhooks({ config, database, logger, secretKeys, metrics });
     ingest.onFreshEvents(webhooks.onFreshEvents);
     return {
       schema: await buildAdminSchema(webhooks),
       routes(app) {
-        eventIngestRoute(app, { ingest, database, secretKey, logger });
+        eventIngestRoute(app, { ingest, database, secretKeys, logger });
       },
       sealedSecrets: async () => [await webhooks.newestSealedSecret()].filter((sample) => sample !== undefined),
       onStart: async () => webhooks.worker.start(),

@@ -70,11 +70,11 @@ export const catalogSubgraph: SubgraphDefinition<Record<string, never>> = {
   entities: [System, Module, Company, Site, PermissionGrant, OutboxEvent],
   migrations,
   buildSchema: buildCatalogSchema,
-  async create({ database, secretKey, logger }) {
+  async create({ database, secretKeys, logger }) {
     return {
       schema: await buildCatalogSchema(),
       routes(app) {
-        eventConsumerRoute(app, { secretKey, logger, handle: revokeDeletedAccounts(database) });
+        eventConsumerRoute(app, { secretKeys, logger, handle: revokeDeletedAccounts(database) });
       },
       services: {},
     };

@@ -102,10 +102,10 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     retainFor(Session, RETAIN_EXPIRED_DAYS, 'expiresAt', { batchSize: 100 }),
   ],
   buildSchema: () => buildIdentitySchema(),
-  async create({ config, database, logger, secretKey, revocations, metrics }) {
+  async create({ config, database, logger, secretKeys, revocations, metrics }) {
     const signingKeys = new SigningKeyService(
       () => database.fork(),
-      createSecretBox(secretKey, 'signing-keys'),
+      createSecretBox(secretKeys, 'signing-keys'),
       config.publicUrl,
       revocations,
     );
@@ -116,19 +116,19 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     });
     const users = new UserDirectory();
     const apiClients = new ApiClientService();
-    const sessions = new SessionService(revocations, createRefreshTokenTags(secretKey), {
+    const sessions = new SessionService(revocations, createRefreshTokenTags(secretKeys), {
       absoluteMs: config.sessionLifetimes.absoluteSeconds * 1000,
       idleMs: config.sessionLifetimes.idleSeconds * 1000,
     });
-    const totp = new TotpService(createSecretBox(secretKey, 'totp'), createBackupCodeHasher(secretKey));
+    const totp = new TotpService(createSecretBox(secretKeys, 'totp'), createBackupCodeHasher(secretKeys));
     // Mail of the self-service flows: the same transports as member's codes (SMTP_URL; logged in development).
     const delivery = createCodeDelivery(config, logger);
     const emailVerification = new EmailVerificationService(
       delivery.email,
-      createKeyedHasher(secretKey, 'email-verification-codes'),
+      createKeyedHasher(secretKeys, 'email-verification-codes'),
       config.otp,
       config.publicUrl,
-      new MfaTickets(createSecretBox(secretKey, 'email-verification-tickets'), EMAIL_VERIFICATION_TICKET_TTL_MS),
+      new MfaTickets(createSecretBox(secretKeys, 'email-verification-tickets'), EMAIL_VERIFICATION_TICKET_TTL_MS),
       logger,
     );
     const auth = new MeasuredAuthService(
@@ -137,20 +137,20 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       sessions,
       { registrationEnabled: config.registrationEnabled, requireVerifiedEmail: config.requireVerifiedEmail },
       totp,
-      new MfaTickets(createSecretBox(secretKey, 'mfa-tickets')),
+      new MfaTickets(createSecretBox(secretKeys, 'mfa-tickets')),
       emailVerification,
     );
     const passwordSetup = new PasswordSetupService(sessions, auth);
     const passwordReset = new PasswordResetService(
       delivery.email,
-      createKeyedHasher(secretKey, 'password-reset-addresses'),
+      createKeyedHasher(secretKeys, 'password-reset-addresses'),
       config.otp,
       config.publicUrl,
       sessions,
       auth,
       logger,
     );
-    const openIdReleases = new OpenIdReleaseService(createReleaseSeals(secretKey), signingKeys);
+    const openIdReleases = new OpenIdReleaseService(createReleaseSeals(secretKeys), signingKeys);
     return {
       schema: await buildIdentitySchema({
         users,

@@ -96,11 +96,11 @@ export const memberSubgraph: SubgraphDefinition<MemberServices> = {
   // A week past expiry: past the day the cooldown and daily limits count challenges in.
   retention: [retainFor(VerificationChallenge, RETAIN_EXPIRED_DAYS, 'expiresAt')],
   buildSchema: () => buildMemberSchema(),
-  async create({ config, database, logger, secretKey }) {
+  async create({ config, database, logger, secretKeys }) {
     const delivery = createCodeDelivery(config, logger);
     const verifications = new VerificationService(
       delivery,
-      createKeyedHasher(secretKey, 'verification-codes'),
+      createKeyedHasher(secretKeys, 'verification-codes'),
       config.otp,
       logger,
     );
@@ -108,14 +108,14 @@ export const memberSubgraph: SubgraphDefinition<MemberServices> = {
       maxBytes: config.profilePictureMaxBytes,
       publicUrl: config.publicUrl,
     });
-    const services = { verifications, pictures, releaseSeals: createReleaseSeals(secretKey) };
+    const services = { verifications, pictures, releaseSeals: createReleaseSeals(secretKeys) };
     return {
       schema: await buildMemberSchema(services),
       // setMyProfilePicture's base64 picture of PROFILE_PICTURE_MAX_BYTES needs more than 1 MB.
       jsonLimitBytes: graphqlBodyLimitBytes(config.profilePictureMaxBytes),
       routes(app) {
         serveProfilePictures(app, database);
-        eventConsumerRoute(app, { secretKey, logger, handle: eraseDeletedAccounts(database) });
+        eventConsumerRoute(app, { secretKeys, logger, handle: eraseDeletedAccounts(database) });
       },
       onStop: () => delivery.close(),
       services,

@@ -4,6 +4,7 @@ import { signedBatchRoute } from '../../../../lib/events/signed-batch-route.js';
 import type { RelayAnswer } from '../../../../lib/events/wire.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
 import type { EventIngestService } from './event-ingest.service.js';
+import type { SecretKeys } from '../../../../lib/crypto/secret-key.js';
 
 const issueSummary = (issue: { readonly path: readonly PropertyKey[]; readonly message: string }) =>
   `${issue.path.map(String).join('.')}: ${issue.message}`;
@@ -14,7 +15,7 @@ const issueSummary = (issue: { readonly path: readonly PropertyKey[]; readonly m
  */
 export function eventIngestRoute(
   app: Express,
-  deps: { ingest: EventIngestService; database: SubgraphDatabase; secretKey: string; logger: Logger },
+  deps: { ingest: EventIngestService; database: SubgraphDatabase; secretKeys: SecretKeys; logger: Logger },
 ): void {
   signedBatchRoute(app, deps, async (batch, res) => {
     try {

@@ -4,6 +4,7 @@ import { createSecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { ROTATION_GRACE_MS, type WebhookSettings } from './settings.js';
 import { WebhookEndpointService } from './webhook-endpoint.service.js';
+import { secretKeys } from '../../../../lib/crypto/secret-key.js';
 
 const production: WebhookSettings = {
   retryDelaysMs: [1000],
@@ -20,7 +21,7 @@ const origin = { ipAddress: null, userAgent: null };
 const noDatabase = {} as EntityManager;
 
 function create(settings: WebhookSettings, url: string) {
-  const service = new WebhookEndpointService(settings, createSecretBox('k'.repeat(32), 'test'));
+  const service = new WebhookEndpointService(settings, createSecretBox(secretKeys('k'.repeat(32)), 'test'));
   return service.create(noDatabase, admin, { url, events: ['user.login'] }, origin);
 }
 

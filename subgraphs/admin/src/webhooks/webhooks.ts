@@ -10,6 +10,7 @@ import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { WebhookEndpointService } from './webhook-endpoint.service.js';
 import { WebhookEndpoint } from './webhook.entities.js';
 import { WebhookWorker } from './webhook-worker.js';
+import type { SecretKeys } from '../../../../lib/crypto/secret-key.js';
 
 export interface Webhooks {
   readonly endpoints: WebhookEndpointService;
@@ -29,11 +30,11 @@ export function createWebhooks(runtime: {
   readonly config: AppConfig;
   readonly database: SubgraphDatabase;
   readonly logger: Logger;
-  readonly secretKey: string;
+  readonly secretKeys: SecretKeys;
   readonly metrics?: ServiceMetrics;
 }): Webhooks {
   const settings = webhookSettings(runtime.config);
-  const secrets = createSecretBox(runtime.secretKey, WEBHOOK_SECRET_PURPOSE);
+  const secrets = createSecretBox(runtime.secretKeys, WEBHOOK_SECRET_PURPOSE);
   const worker = new WebhookWorker({
     database: runtime.database,
     settings,

@@ -1,7 +1,6 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
 import { selfServiceLink } from '../../../../lib/auth/self-service-pages.js';
-import { constantTimeEqual } from '../../../../lib/crypto/constant-time.js';
 import type { KeyedHasher } from '../../../../lib/crypto/keyed-hash.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { requireSender } from '../../../../lib/delivery/code-delivery.js';
@@ -276,7 +275,7 @@ export class EmailVerificationService {
       if (row.failedAttempts >= this.limits.maxAttempts) {
         throw new AppError('OTP_LOCKED', 'Too many wrong codes; ask for a new one');
       }
-      if (!constantTimeEqual(row.codeHash, this.hashCode(code))) {
+      if (!this.hashCode.matches(code, row.codeHash)) {
         row.failedAttempts += 1;
         const left = this.limits.maxAttempts - row.failedAttempts;
         // Returned, not thrown: the count must commit.

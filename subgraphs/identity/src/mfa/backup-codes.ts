@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { createKeyedHasher, type KeyedHasher } from '../../../../lib/crypto/keyed-hash.js';
+import type { SecretKeys } from '../../../../lib/crypto/secret-key.js';
 
 export const BACKUP_CODE_COUNT = 10;
 export const BACKUP_CODE_DIGITS = 8;
@@ -7,8 +8,8 @@ export const BACKUP_CODE_DIGITS = 8;
 export type BackupCodeHasher = KeyedHasher;
 
 /** Keyed: 8 digits are only 10^8 candidates (see lib/crypto/keyed-hash.ts). */
-export function createBackupCodeHasher(secretKey: string): BackupCodeHasher {
-  return createKeyedHasher(secretKey, 'backup-codes');
+export function createBackupCodeHasher(secretKeys: SecretKeys): BackupCodeHasher {
+  return createKeyedHasher(secretKeys, 'backup-codes');
 }
 
 /** Distinct uniformly random 8-digit codes. */

@@ -238,7 +238,8 @@ export class TotpService {
     if (parsed.kind === 'backup_code') {
       const claimed = await em.nativeUpdate(
         BackupCode,
-        { user: factor.user.id, codeHash: this.hashBackupCode(parsed.code), usedAt: null },
+        // Codes hashed under a SECRET_KEY fallback still count: they never expire.
+        { user: factor.user.id, codeHash: { $in: [...this.hashBackupCode.candidates(parsed.code)] }, usedAt: null },
         { usedAt: new Date() },
       );
       return claimed === 1 ? 'backup_code' : null;

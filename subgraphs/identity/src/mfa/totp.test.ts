@@ -2,6 +2,7 @@ import { generate } from 'otplib';
 import { describe, expect, it } from 'vitest';
 import { createBackupCodeHasher, newBackupCodes } from './backup-codes.js';
 import { matchTotpStep, otpauthUrl } from './totp.js';
+import { secretKeys } from '../../../../lib/crypto/secret-key.js';
 
 // RFC 6238 Appendix B, SHA-1 rows: the ASCII secret "12345678901234567890", 8 digits, 30 s steps.
 const rfcSecret = new TextEncoder().encode('12345678901234567890');
@@ -49,8 +50,8 @@ describe('backup codes', () => {
   });
 
   it('are hashed with a key: another SECRET_KEY gives another hash', () => {
-    const a = createBackupCodeHasher('a'.repeat(32));
-    const b = createBackupCodeHasher('b'.repeat(32));
+    const a = createBackupCodeHasher(secretKeys('a'.repeat(32)));
+    const b = createBackupCodeHasher(secretKeys('b'.repeat(32)));
     expect(a('12345678')).toMatch(/^[0-9a-f]{64}$/);
     expect(a('12345678')).toBe(a('12345678'));
     expect(a('12345678')).not.toBe(b('12345678'));

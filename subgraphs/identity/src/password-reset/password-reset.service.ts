@@ -74,6 +74,8 @@ export class PasswordResetService {
     // Said to every address alike: a configuration problem, not a fact about the account.
     const send = requireSender(this.sender, 'email');
     const addressHash = this.hashAddress(email);
+    // Tickets hashed under a SECRET_KEY fallback count too: a key change opens no fresh budget.
+    const sameAddress = { $in: [...this.hashAddress.candidates(email)] };
     const token = randomBytes(32).toString('base64url');
     const recipient = await em.transactional(async (tx) => {
       await lockVerificationKey(tx, `password-reset:address:${addressHash}`);
@@ -84,11 +86,11 @@ export class PasswordResetService {
       // One after another: a transaction's statements share its one connection.
       const latest = await tx.findOne(
         PasswordResetTicket,
-        { addressHash, sent: true },
+        { addressHash: sameAddress, sent: true },
         { orderBy: { createdAt: 'desc' } },
       );
       const lastDayForTarget = await tx.count(PasswordResetTicket, {
-        addressHash,
+        addressHash: sameAddress,
         sent: true,
         createdAt: { $gt: since },
       });
@@ -189,7 +191,7 @@ export class PasswordResetService {
       locked.failedLoginCount = 0;
       locked.throttledUntil = null;
       // The link went to the account's address: following it proves that address, as a verification does.
-      if (this.hashAddress(locked.email) === ticket!.addressHash) locked.emailVerifiedAt ??= now;
+      if (this.hashAddress.matches(locked.email, ticket!.addressHash)) locked.emailVerifiedAt ??= now;
       await tx.nativeUpdate(
         PasswordResetTicket,
         { user: locked.id, usedAt: null, supersededAt: null },

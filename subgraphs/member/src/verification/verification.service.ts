@@ -1,5 +1,4 @@
 import { LockMode } from '@mikro-orm/postgresql';
-import { constantTimeEqual } from '../../../../lib/crypto/constant-time.js';
 import type { KeyedHasher } from '../../../../lib/crypto/keyed-hash.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { isUuid } from '../../../../lib/db/uuid.js';
@@ -234,7 +233,7 @@ export class VerificationService {
       if (challenge.consumedAt) throw new AppError('OTP_INVALID', 'This code has already been used');
       if (challenge.expiresAt <= now)
         throw new AppError('OTP_INVALID', 'This code has expired or a newer one was sent; start again');
-      if (!constantTimeEqual(challenge.codeHash, this.hashCode(code))) {
+      if (!this.hashCode.matches(code, challenge.codeHash)) {
         challenge.failedAttempts += 1;
         const left = this.limits.maxAttempts - challenge.failedAttempts;
         return {
