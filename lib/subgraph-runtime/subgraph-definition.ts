@@ -9,6 +9,7 @@ import type { SubgraphSchema } from '../graphql/subgraph-schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import type { SecretKeys } from '../crypto/secret-key.js';
+import type { SealedColumn } from '../crypto/reseal.js';
 
 /** What a running subgraph gets from its launcher. */
 export interface SubgraphRuntime {
@@ -50,6 +51,8 @@ export interface SubgraphDefinition<TServices = unknown> {
   readonly migrations: readonly MigrationEntry[];
   /** Rows deleted once they have served their purpose (lib/db/retention.ts), hourly. */
   readonly retention?: readonly RetentionRule[];
+  /** Every column of secrets sealed under SECRET_KEY: `npm run secrets:reseal` seals them anew. */
+  readonly sealedColumns?: readonly SealedColumn[];
   /** Schema only, no services: for `npm run compose` and drift tests. */
   buildSchema(): Promise<SubgraphSchema>;
   create(runtime: SubgraphRuntime): Promise<SubgraphInstance<TServices>>;

@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type AppConfig } from '../../lib/config/env.js';
@@ -10,6 +12,8 @@ import { createSecretBox } from '../../lib/crypto/secret-box.js';
 import { secretKeys } from '../../lib/crypto/secret-key.js';
 import { createLogger } from '../../lib/logging/logger.js';
 import { EPHEMERAL_PORTS, startStack, type Stack } from '../../gateway/src/stack.js';
+import { WebhookEndpoint } from '../../subgraphs/admin/src/webhooks/webhook.entities.js';
+import { WEBHOOK_SECRET_PURPOSE } from '../../subgraphs/admin/src/webhooks/webhooks.js';
 import { TotpFactor } from '../../subgraphs/identity/src/mfa/totp-factor.entity.js';
 import { createRealDatabase, realDatabaseUrl, type TestDatabase } from '../support/database.js';
 
@@ -118,6 +122,29 @@ async function forgetLastStep(stack: Stack, email: string): Promise<void> {
   await em.nativeUpdate(TotpFactor, { id: factor.id }, { lastUsedStep: 0 });
 }
 
+/** `npm run secrets:reseal` as an operator runs it, over the same database. */
+async function reseal(keys: { SECRET_KEY: string; SECRET_KEY_FALLBACKS?: string }) {
+  const { SECRET_KEY_FALLBACKS: _unset, ...environment } = process.env;
+  return promisify(execFile)('node', ['--import', '@swc-node/register/esm-register', 'bin/reseal-secrets.ts'], {
+    env: {
+      ...environment,
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      ...keys,
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    },
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+/** Every sealed value of a column, read straight from the database. */
+async function sealedValues(stack: Stack, sql: string): Promise<string[]> {
+  const rows = await stack.subgraphs.identity.database.fork().getConnection().execute<{ sealed: string }[]>(sql);
+  return rows.map((row) => row.sealed);
+}
+
 describe('changing SECRET_KEY with the old key as a fallback', () => {
   it('keeps authenticators, backup codes and sessions made under the old key, and seals anew under the new one', async () => {
     // Under the old key: a member with an authenticator, signed in (a session, a tagged refresh token).
@@ -130,6 +157,13 @@ describe('changing SECRET_KEY with the old key as a fallback', () => {
       const signedIn = await signIn(before, member.email, await currentCode(member.secret));
       expect(signedIn.errors).toBeUndefined();
       session = signedIn.data!.login;
+      const adminEm = before.subgraphs.admin.database.fork();
+      adminEm.create(WebhookEndpoint, {
+        url: 'https://receiver.example.com/hook',
+        events: ['*'],
+        secretSealed: createSecretBox(secretKeys(oldKey), WEBHOOK_SECRET_PURPOSE).seal('whsec_before'),
+      });
+      await adminEm.flush();
     } finally {
       await before.stop();
     }
@@ -138,6 +172,8 @@ describe('changing SECRET_KEY with the old key as a fallback', () => {
     await expect(start({ SECRET_KEY: newKey })).rejects.toBeInstanceOf(SecretKeyMismatchError);
 
     const after = await start({ SECRET_KEY: newKey, SECRET_KEY_FALLBACKS: oldKey });
+    let stray: WebhookEndpoint;
+    const strayKey = randomBytes(32).toString('base64url');
     try {
       // The old access token is still good (the signing key is the same), and so is the session.
       const me = await graphql<{ me: { email: string } }>(after, '{ me { email } }', {}, session.accessToken);
@@ -169,8 +205,61 @@ describe('changing SECRET_KEY with the old key as a fallback', () => {
         );
       expect(createSecretBox(secretKeys(newKey), 'totp').open(row!.secret_sealed)).toBe(newcomer.secret);
       expect(() => createSecretBox(secretKeys(oldKey), 'totp').open(row!.secret_sealed)).toThrow();
+
+      // A secret that no key given opens (sealed under some third key).
+      const adminEm = after.subgraphs.admin.database.fork();
+      stray = adminEm.create(WebhookEndpoint, {
+        url: 'https://stray.example.com/hook',
+        events: ['*'],
+        secretSealed: createSecretBox(secretKeys(strayKey), WEBHOOK_SECRET_PURPOSE).seal('whsec_stray'),
+      });
+      await adminEm.flush();
     } finally {
       await after.stop();
+    }
+
+    // Step 3 (with the stack stopped, as the embedded database has one user at a time): seal again
+    // what the old key sealed. The secret no key opens is named, and the run fails.
+    const resealed = await reseal({ SECRET_KEY: newKey, SECRET_KEY_FALLBACKS: oldKey });
+    expect(resealed.code).toBe(1);
+    expect(resealed.stderr).toContain(`webhook secrets that open under no key given: ${stray.id}`);
+    expect(resealed.stdout).toContain('identity signing keys: 2 sealed again under SECRET_KEY, 0 already were');
+    expect(resealed.stdout).toContain('identity TOTP secrets: 1 sealed again under SECRET_KEY, 1 already were');
+    expect(resealed.stdout).toContain(
+      'admin webhook secrets: 1 sealed again under SECRET_KEY, 0 already were, 1 open under no key given',
+    );
+    // As the refusal says: the key it was sealed with joins the fallbacks, and the re-seal runs again.
+    const again = await reseal({ SECRET_KEY: newKey, SECRET_KEY_FALLBACKS: `${oldKey}\n${strayKey}` });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('identity TOTP secrets: 0 sealed again under SECRET_KEY, 2 already were');
+    expect(again.stdout).toContain('admin webhook secrets: 1 sealed again under SECRET_KEY, 1 already were');
+
+    const settled = await start({ SECRET_KEY: newKey });
+    try {
+      const onlyNew = createSecretBox(secretKeys(newKey), 'signing-keys');
+      for (const sealed of await sealedValues(settled, 'select private_jwk_sealed as sealed from identity.signing_key'))
+        expect(() => onlyNew.open(sealed)).not.toThrow();
+      const webhook = await settled.subgraphs.admin.database
+        .fork()
+        .findOneOrFail(WebhookEndpoint, { url: 'https://receiver.example.com/hook' }, { populate: ['secretSealed'] });
+      expect(createSecretBox(secretKeys(newKey), WEBHOOK_SECRET_PURPOSE).open(webhook.secretSealed)).toBe(
+        'whsec_before',
+      );
+      const strayWebhook = await settled.subgraphs.admin.database
+        .fork()
+        .findOneOrFail(WebhookEndpoint, { id: stray!.id }, { populate: ['secretSealed'] });
+      expect(createSecretBox(secretKeys(newKey), WEBHOOK_SECRET_PURPOSE).open(strayWebhook.secretSealed)).toBe(
+        'whsec_stray',
+      );
+      // The authenticator made under the old key works under the new key alone.
+      await forgetLastStep(settled, member.email);
+      expect((await signIn(settled, member.email, await currentCode(member.secret))).errors).toBeUndefined();
+      // Backup codes are kept only as hashes, which cannot be made again: the old key's stop with it.
+      expect((await signIn(settled, member.email, member.backupCodes[1])).errors?.[0]?.extensions?.code).toBe(
+        'OTP_INVALID',
+      );
+    } finally {
+      await settled.stop();
     }
   }, 180_000);
 });

@@ -20,7 +20,7 @@ import {
 import { StatisticsResolver } from './statistics/statistics.resolver.js';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from './webhooks/webhook.entities.js';
 import { WebhookResolver } from './webhooks/webhook.resolver.js';
-import { createWebhooks, type Webhooks } from './webhooks/webhooks.js';
+import { createWebhooks, WEBHOOK_SECRET_PURPOSE, type Webhooks } from './webhooks/webhooks.js';
 
 export interface AdminServices {
   readonly ingest: EventIngestService;
@@ -89,6 +89,23 @@ export const adminSubgraph: SubgraphDefinition<AdminServices> = {
     WebhookAttempt,
   ],
   migrations,
+  sealedColumns: [
+    {
+      kind: 'webhook secrets',
+      table: 'webhook_endpoint',
+      idColumn: 'id',
+      column: 'secret_sealed',
+      purpose: WEBHOOK_SECRET_PURPOSE,
+    },
+    // The secret a rotation replaced, still signing beside the new one until it expires.
+    {
+      kind: 'previous webhook secrets',
+      table: 'webhook_endpoint',
+      idColumn: 'id',
+      column: 'previous_secret_sealed',
+      purpose: WEBHOOK_SECRET_PURPOSE,
+    },
+  ],
   buildSchema: () => buildAdminSchema(),
   async create({ config, database, secretKeys, logger, metrics }) {
     const ingest = new EventIngestService();

@@ -64,6 +64,10 @@ export interface IdentityServices {
   readonly totp: TotpService;
 }
 
+/** The boxes of the secrets identity stores sealed (lib/crypto/secret-box.ts). */
+const SIGNING_KEY_PURPOSE = 'signing-keys';
+const TOTP_SECRET_PURPOSE = 'totp';
+
 /** How long a sign-in refused for an unverified address may ask for a new message with its ticket. */
 const EMAIL_VERIFICATION_TICKET_TTL_MS = 15 * 60_000;
 
@@ -101,11 +105,27 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     retainFor(AuthorizationCode, RETAIN_EXPIRED_DAYS, 'expiresAt'),
     retainFor(Session, RETAIN_EXPIRED_DAYS, 'expiresAt', { batchSize: 100 }),
   ],
+  sealedColumns: [
+    {
+      kind: 'signing keys',
+      table: 'signing_key',
+      idColumn: 'kid',
+      column: 'private_jwk_sealed',
+      purpose: SIGNING_KEY_PURPOSE,
+    },
+    {
+      kind: 'TOTP secrets',
+      table: 'totp_factor',
+      idColumn: 'id',
+      column: 'secret_sealed',
+      purpose: TOTP_SECRET_PURPOSE,
+    },
+  ],
   buildSchema: () => buildIdentitySchema(),
   async create({ config, database, logger, secretKeys, revocations, metrics }) {
     const signingKeys = new SigningKeyService(
       () => database.fork(),
-      createSecretBox(secretKeys, 'signing-keys'),
+      createSecretBox(secretKeys, SIGNING_KEY_PURPOSE),
       config.publicUrl,
       revocations,
     );
@@ -120,7 +140,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       absoluteMs: config.sessionLifetimes.absoluteSeconds * 1000,
       idleMs: config.sessionLifetimes.idleSeconds * 1000,
     });
-    const totp = new TotpService(createSecretBox(secretKeys, 'totp'), createBackupCodeHasher(secretKeys));
+    const totp = new TotpService(createSecretBox(secretKeys, TOTP_SECRET_PURPOSE), createBackupCodeHasher(secretKeys));
     // Mail of the self-service flows: the same transports as member's codes (SMTP_URL; logged in development).
     const delivery = createCodeDelivery(config, logger);
     const emailVerification = new EmailVerificationService(

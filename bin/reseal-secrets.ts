@@ -1,0 +1,53 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '../lib/config/env.js';
+import { resealColumn, type ResealCount } from '../lib/crypto/reseal.js';
+import { resolveSecretKeys } from '../lib/crypto/secret-key.js';
+import { createLogger } from '../lib/logging/logger.js';
+import { forEachSubgraphDatabase } from './subgraph-databases.js';
+
+/**
+ * `npm run secrets:reseal`: step 3 of a SECRET_KEY change (docs/operations.md "Changing
+ * SECRET_KEY"). Every secret the subgraphs keep sealed that a SECRET_KEY_FALLBACKS key opens is
+ * sealed again under SECRET_KEY, in DATABASE_URL or the embedded database under DATA_DIR (stop
+ * `npm start` first: the embedded database has one user at a time). Safe while replicas run, and to
+ * run again. Exits 1 when some secret opens under no key given, naming it: the fallback it needs
+ * must not go yet.
+ */
+const config = loadConfigOrExit();
+const logger = createLogger({ logLevel: 'warn' }, 'reseal');
+const keys = await resolveSecretKeys(config);
+const counts: ResealCount[] = [];
+await forEachSubgraphDatabase(
+  config,
+  logger,
+  async (name, definition, database) => {
+    // The columns are those of the latest migration: an older schema is the service's to migrate.
+    const pending = await database.orm.getMigrator().getPendingMigrations();
+    if (pending.length > 0) {
+      console.error(`${name}: ${pending.length} migrations pending: run npm run migrate (or start it) first`);
+      process.exitCode = 1;
+      return;
+    }
+    for (const column of definition.sealedColumns ?? []) {
+      const count = await resealColumn(database.fork(), name, column, keys);
+      counts.push(count);
+      console.log(
+        `${name} ${count.kind}: ${count.resealed} sealed again under SECRET_KEY, ${count.current} already were` +
+          (count.unopened.length > 0 ? `, ${count.unopened.length} open under no key given` : ''),
+      );
+    }
+  },
+  (definition) => (definition.sealedColumns?.length ?? 0) > 0,
+);
+const unopened = counts.filter((count) => count.unopened.length > 0);
+if (unopened.length > 0) {
+  for (const count of unopened)
+    console.error(`${count.kind} that open under no key given: ${count.unopened.join(', ')}`);
+  console.error('Keep the key they were sealed with in SECRET_KEY_FALLBACKS, and run this again with it.');
+  process.exitCode = 1;
+} else if (keys.fallbacks.length > 0 && !process.exitCode) {
+  console.log(
+    'Every sealed secret is under SECRET_KEY now. Backup codes cannot be sealed again (only their hashes are ' +
+      'kept): see docs/operations.md "Changing SECRET_KEY" before removing SECRET_KEY_FALLBACKS.',
+  );
+}
