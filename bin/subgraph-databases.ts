@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { AppConfig, SubgraphName } from '../lib/config/env.js';
-import { subgraphNames } from '../lib/config/env.js';
+import { startOrExit, subgraphNames } from '../lib/config/env.js';
 import { startEmbeddedPostgres } from '../lib/db/embedded.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../lib/db/orm.js';
 import type { Logger } from '../lib/logging/logger.js';
@@ -18,9 +18,12 @@ export async function forEachSubgraphDatabase(
   visit: (name: SubgraphName, definition: SubgraphDefinition, database: SubgraphDatabase) => Promise<void>,
   only: (definition: SubgraphDefinition) => boolean = () => true,
 ): Promise<void> {
+  // In use by `npm start` (or another command): say so and exit 1, as for a bad variable.
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, 'pg')), maxConnections: 2 });
+    : await startOrExit(() =>
+        startEmbeddedPostgres({ dataDir: resolve(join(config.dataDir, 'pg')), maxConnections: 2 }),
+      );
   try {
     for (const name of subgraphNames) {
       const definition = subgraphDefinitions[name];

@@ -3,6 +3,7 @@ import { chmod, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { lockDataDir } from './data-dir-lock.js';
 import type { WorkerInput, WorkerReply, WorkerRequest } from './embedded-worker.js';
 import { EMBEDDED_THREAD_NAME, serveCluster, type ClusterOptions, type ServedCluster } from './served-cluster.js';
 
@@ -67,6 +68,8 @@ function privateSocketDir(): string {
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  // Before anything opens the directory: a second user would silently lose the first one's writes.
+  const lock = options.dataDir ? lockDataDir(options.dataDir) : undefined;
   const socketDir = privateSocketDir();
   const socketPath = join(socketDir, SOCKET_NAME);
   let cluster: ServedCluster | undefined;
@@ -79,6 +82,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   } catch (error) {
     await cluster?.stop();
     await rm(socketDir, { recursive: true, force: true });
+    lock?.release();
     throw error;
   }
   const running = cluster;
@@ -94,6 +98,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
         await running.stop();
       } finally {
         await rm(socketDir, { recursive: true, force: true });
+        lock?.release();
       }
     },
   };
