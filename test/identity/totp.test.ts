@@ -324,3 +324,52 @@ describe('concurrent use of one code', () => {
     expect(results.filter((r) => codeOf(r) === 'OTP_INVALID')).toHaveLength(1);
   });
 });
+
+describe('an administrator removes a member’s authenticator', () => {
+  const remove = (token: string, userId: string) =>
+    call<{ removeUserAuthenticator: { id: string } }>(
+      token,
+      'mutation ($u: ID!) { removeUserAuthenticator(userId: $u) { id } }',
+      { u: userId },
+    );
+
+  it('lets a member who lost the app sign in with the password, ends the member’s sessions, and records who did it', async () => {
+    const member = await signUp();
+    await enroll(member.accessToken);
+    expect(codeOf(await signIn(member.email))).toBe('MFA_REQUIRED');
+
+    const admin = await stack.createUser({ role: 'SYSTEM_ADMIN' });
+    const otherTenantAdmin = await stack.createUser({
+      role: 'GROUP_ADMIN',
+      tenantSlug: 'totp-elsewhere',
+      email: uniqueEmail('elsewhere-admin'),
+    });
+    const bystander = await signUp();
+    // Only the member's administrators, and nobody on their own authenticator.
+    expect(codeOf(await remove(bystander.accessToken, member.user.id))).toBe('FORBIDDEN');
+    expect(codeOf(await remove(otherTenantAdmin.token, member.user.id))).toBe('NOT_FOUND');
+    expect(codeOf(await remove(admin.token, admin.id))).toBe('FORBIDDEN');
+    expect(codeOf(await signIn(member.email))).toBe('MFA_REQUIRED');
+
+    const removed = await remove(admin.token, member.user.id);
+    expect(removed.errors).toBeUndefined();
+    expect(removed.data?.removeUserAuthenticator.id).toBe(member.user.id);
+
+    // The lost device's session is over; the password alone signs in now.
+    expect(codeOf(await call(member.accessToken, '{ myTotp { enrolled } }'))).toBe('INVALID_TOKEN');
+    const plain = await signIn(member.email);
+    expect(plain.errors).toBeUndefined();
+    expect(amrOf(plain.data!.login.accessToken)).toEqual(['pwd']);
+    const status = await call<{ myTotp: Record<string, unknown> }>(
+      plain.data!.login.accessToken,
+      '{ myTotp { enrolled backupCodesRemaining } }',
+    );
+    expect(status.data?.myTotp).toEqual({ enrolled: false, backupCodesRemaining: 0 });
+    expect(codeOf(await remove(admin.token, member.user.id))).toBe('TOTP_NOT_ENROLLED');
+
+    const events = await stack.subgraphs.identity.database
+      .fork()
+      .find(OutboxEvent, { subjectUserId: member.user.id, type: 'user.totp_disabled' });
+    expect(events.map((event) => event.actorUserId)).toEqual([admin.id]);
+  });
+});

@@ -32,6 +32,7 @@ export const graphqlFieldClasses: Readonly<Record<string, RateLimitClass>> = {
   'Mutation.refreshToken': 'auth',
   'Mutation.regenerateApplicationSecret': 'admin',
   'Mutation.register': 'auth',
+  'Mutation.removeUserAuthenticator': 'admin',
   'Mutation.renewAccessToken': 'auth',
   'Mutation.requestApplicationToken': 'auth',
   'Mutation.requestPasswordReset': 'auth',

@@ -184,6 +184,7 @@ export function buildIdentitySchema(
         rotateSigningKey: limited('admin', systemAdmins),
         setUserRole: limited('admin', admins),
         setUserActive: limited('admin', admins),
+        removeUserAuthenticator: limited('admin', admins),
         deleteUser: limited('admin', admins),
         createTenant: limited('admin', systemAdmins),
         moveUserToTenant: limited('admin', systemAdmins),

@@ -61,6 +61,20 @@ export class UserAdminResolver {
     );
   }
 
+  @Mutation(() => UserType, {
+    description:
+      "Removes a user's authenticator and backup codes, for one who lost them, and ends the user's sessions; " +
+      'the user signs in with the password and may enroll again (not your own: disableTotp)',
+  })
+  async removeUserAuthenticator(
+    @Ctx() context: SubgraphContext,
+    @Arg('userId', () => ID) userId: string,
+  ): Promise<UserType> {
+    return UserType.from(
+      await this.userAdmin.removeAuthenticator(context.em, administrator(context), userId, context.origin),
+    );
+  }
+
   @Mutation(() => Boolean, {
     description:
       'Deletes an account: its personal data, password and second factor are erased and its sessions end ' +

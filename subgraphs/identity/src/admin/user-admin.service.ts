@@ -131,6 +131,34 @@ export class UserAdminService {
     });
   }
 
+  /**
+   * Removes a member's authenticator and backup codes, for one who lost both (or whose phone was
+   * stolen): the member signs in with the password alone and may enroll again. Every session ends,
+   * as the lost device may hold one. Not one's own (disableTotp asks for a code first), and a group
+   * admin not a system admin's, as for every change here.
+   */
+  async removeAuthenticator(em: EntityManager, admin: UserPrincipal, userId: string, origin: RequestOrigin) {
+    const found = await this.manageable(em, admin, userId);
+    return em.transactional(async (tx) => {
+      // The account row first, as verifyTotp and sign-in take it: a code judged meanwhile waits.
+      const account = await lockAccount(tx, { id: found.id, deletedAt: null });
+      if (!account) throw new AppError('NOT_FOUND', 'No such user');
+      this.refuseUnmanageable(admin, account);
+      await tx.nativeDelete(BackupCode, { user: account.id });
+      const removed = await tx.nativeDelete(TotpFactor, { user: account.id });
+      if (removed === 0) throw new AppError('TOTP_NOT_ENROLLED');
+      await this.sessions.revokeUserSessions(tx, account.id, 'authenticator_removed');
+      recordEvent(tx, {
+        type: 'user.totp_disabled',
+        tenantId: account.tenant.id,
+        actorUserId: admin.userId,
+        subjectUserId: account.id,
+        origin,
+      });
+      return account;
+    });
+  }
+
   /** System admins only (shield); the user's tokens carry the old tenant, so its sessions end. */
   async moveToTenant(em: EntityManager, admin: UserPrincipal, userId: string, tenantId: string, origin: RequestOrigin) {
     const account = await this.manageable(em, admin, userId);
