@@ -323,7 +323,9 @@ describe('delivery', () => {
       expect(new Set(received.map((r) => r.body)).size).toBe(1);
       expect(received[0]?.json.data).toMatchObject({ user_id: userId, changed: ['displayName'] });
 
-      await expect.poll(async () => (await deliveries(created.id)).items[0]?.status).toBe('DELIVERED');
+      await expect
+        .poll(async () => (await deliveries(created.id)).items[0]?.status, { timeout: 10_000 })
+        .toBe('DELIVERED');
       const [delivery] = (await deliveries(created.id)).items;
       expect(delivery?.webhookId).toBe(received[0]?.webhookId);
       expect(delivery?.attempts.map((a) => [a.statusCode, a.succeeded])).toEqual([
@@ -392,7 +394,10 @@ describe('delivery', () => {
         redirecting.answerWith({ status, headers: { location: elsewhere.url } });
         const { endpoint: created } = await subscribe(['user.totp_enrolled'], redirecting.url);
         await emit(stack, { type: 'user.totp_enrolled', subjectUserId: randomUUID() });
-        await expect.poll(async () => (await deliveries(created.id)).items[0]?.status).toBe('FAILED');
+        // Four attempts and three retry delays: more than expect.poll's default second on a busy machine.
+        await expect
+          .poll(async () => (await deliveries(created.id)).items[0]?.status, { timeout: 10_000 })
+          .toBe('FAILED');
         const [delivery] = (await deliveries(created.id)).items;
         // The first attempt and each of the three retries.
         expect(delivery?.attempts.map((a) => [a.statusCode, a.error, a.succeeded])).toEqual(
