@@ -6,8 +6,7 @@ import { lockUntilCommit } from '../../../../lib/db/transaction-lock.js';
 import { AppError } from '../../../../lib/errors/index.js';
 import { recordEvent } from '../../../../lib/events/record.js';
 import type { RequestOrigin } from '../../../../lib/http/origin.js';
-import { BackupCode } from '../mfa/backup-code.entity.js';
-import { TotpFactor } from '../mfa/totp-factor.entity.js';
+import { removeSecondFactor } from '../mfa/second-factor.js';
 import { EmailVerification } from '../email-verification/email-verification.entity.js';
 import { PasswordResetTicket } from '../password-reset/password-reset-ticket.entity.js';
 import { voidOpenTickets } from '../password-setup/password-setup.service.js';
@@ -144,9 +143,7 @@ export class UserAdminService {
       const account = await lockAccount(tx, { id: found.id, deletedAt: null });
       if (!account) throw new AppError('NOT_FOUND', 'No such user');
       this.refuseUnmanageable(admin, account);
-      await tx.nativeDelete(BackupCode, { user: account.id });
-      const removed = await tx.nativeDelete(TotpFactor, { user: account.id });
-      if (removed === 0) throw new AppError('TOTP_NOT_ENROLLED');
+      if (!(await removeSecondFactor(tx, account.id))) throw new AppError('TOTP_NOT_ENROLLED');
       await this.sessions.revokeUserSessions(tx, account.id, 'authenticator_removed');
       recordEvent(tx, {
         type: 'user.totp_disabled',
@@ -207,8 +204,7 @@ export class UserAdminService {
         passwordHash: null,
         externalSub: null,
       });
-      await tx.nativeDelete(BackupCode, { user: account.id });
-      await tx.nativeDelete(TotpFactor, { user: account.id });
+      await removeSecondFactor(tx, account.id);
       // They hold addresses (a verification's target) and working links.
       await tx.nativeDelete(EmailVerification, { user: account.id });
       await tx.nativeDelete(PasswordResetTicket, { user: account.id });

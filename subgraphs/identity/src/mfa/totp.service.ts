@@ -17,6 +17,7 @@ import { Session } from '../session/session.entity.js';
 import { UserAccount } from '../user/user.entity.js';
 import { BackupCode } from './backup-code.entity.js';
 import { newBackupCodes, type BackupCodeHasher } from './backup-codes.js';
+import { removeSecondFactor } from './second-factor.js';
 import { matchTotpStep, newTotpSecret, otpauthUrl, TOTP_DIGITS, TOTP_ISSUER, TOTP_PERIOD_SECONDS } from './totp.js';
 import { TotpFactor } from './totp-factor.entity.js';
 
@@ -193,8 +194,7 @@ export class TotpService {
       throw new AppError('FORBIDDEN', 'Verify an authenticator or backup code first (verifyTotp)');
     }
     await em.transactional(async (tx) => {
-      await tx.nativeDelete(BackupCode, { user: principal.userId });
-      await tx.nativeDelete(TotpFactor, { user: principal.userId });
+      await removeSecondFactor(tx, principal.userId);
       recordEvent(tx, {
         type: 'user.totp_disabled',
         tenantId: principal.tenantId,
