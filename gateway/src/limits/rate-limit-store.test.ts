@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../lib/logging/logger.js';
 import { gcra, type GcraState, type RateLimitPolicy } from './rate-limit-gcra.js';
-import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
+import {
+  MemoryRateLimitStore,
+  patiently,
+  RateLimitStoreTimeout,
+  RedisRateLimitStore,
+  type RateLimitStore,
+} from './rate-limit-store.js';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
 const minute = (limit: number): RateLimitPolicy => ({ limit, windowMs: 60_000 });
@@ -117,5 +123,42 @@ describe('redis store failure', () => {
     const started = Date.now();
     await expect(store.hit('x', minute(1))).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe.skipIf(!redisUrl)('redis store under a stalled process', () => {
+  it('keeps an answer that arrived while the event loop was held past the timeout', async () => {
+    const store = new RedisRateLimitStore({
+      url: redisUrl!,
+      logger,
+      keyPrefix: `test:${randomUUID()}:`,
+      commandTimeoutMs: 50,
+    });
+    opened.push(store);
+    expect(await store.ready()).toBe(true);
+    for (let i = 0; i < 3; i += 1) {
+      const outcome = store.hit('stalled', minute(10));
+      // Auto-pipelined commands leave from a setImmediate; Redis answers while this process then
+      // computes for 200 ms.
+      await new Promise((resolve) => setImmediate(resolve));
+      const until = Date.now() + 200;
+      while (Date.now() < until) {
+        // held off the event loop, as a busy host or a long task holds it
+      }
+      await expect(outcome).resolves.toMatchObject({ allowed: true, remaining: 9 - i });
+    }
+  });
+});
+
+describe('patiently', () => {
+  it('gives up once the time has passed with no answer', async () => {
+    const started = Date.now();
+    await expect(patiently(new Promise(() => undefined), 30)).rejects.toBeInstanceOf(RateLimitStoreTimeout);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(29);
+  });
+
+  it('passes on the answer and the failure of the work', async () => {
+    await expect(patiently(Promise.resolve('ok'), 30)).resolves.toBe('ok');
+    await expect(patiently(Promise.reject(new Error('NOAUTH')), 30)).rejects.toThrow('NOAUTH');
   });
 });

@@ -115,30 +115,45 @@ export interface RedisStoreOptions {
   /** Replaces Redis's clock (tests); milliseconds. */
   readonly now?: Clock;
   /**
-   * How long a command may wait for Redis's answer before the limiter gives up on it (and lets the
-   * request through). A request may wait twice this: behind a hung batch, then for its own.
+   * How long a request waits for Redis's answer before the limiter gives up on it (and lets the
+   * request through).
    */
   readonly commandTimeoutMs?: number;
+}
+
+const DEFAULT_COMMAND_TIMEOUT_MS = 125;
+/**
+ * ioredis's own timeout only clears what a hung connection has queued; the request gave up at
+ * `commandTimeoutMs` already. It must be well past that: its timer would otherwise reject an answer
+ * that has arrived but is still unread (see `patiently`) whenever the process stalls that long.
+ */
+const QUEUE_TIMEOUT_FACTOR = 8;
+
+export class RateLimitStoreTimeout extends Error {
+  constructor(ms: number) {
+    super(`rate limit store did not answer within ${ms} ms`);
+  }
 }
 
 /** Replicas (REDIS_URL): every gateway shares each client's budget. */
 export class RedisRateLimitStore implements RateLimitStore {
   private readonly redis: Redis;
   private readonly keyPrefix: string;
+  private readonly commandTimeoutMs: number;
 
   constructor(private readonly options: RedisStoreOptions) {
+    this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.keyPrefix = options.keyPrefix ?? 'membergraph:rate-limit:';
     this.redis = new (loadIoredis().Redis)(options.url, {
       // A request never waits on reconnection attempts: while Redis is away, commands fail at once
-      // and the limiter fails open (rate-limit.ts); a hung server costs at most twice the command
-      // timeout (below), 250 ms.
+      // and the limiter fails open (rate-limit.ts); a hung server costs a request the command
+      // timeout, 125 ms.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: options.commandTimeoutMs ?? 125,
+      commandTimeout: this.commandTimeoutMs * QUEUE_TIMEOUT_FACTOR,
       connectTimeout: 2_000,
       // The commands of concurrent requests go out as one write, and their answers come back in one
-      // read: a batch leaves when the previous one has answered, so a command issued while a hung
-      // batch waits out its timeout is sent only then.
+      // read.
       enableAutoPipelining: true,
     });
     // Reconnection errors repeat every few hundred ms; the limiter logs the failed requests instead.
@@ -166,20 +181,49 @@ export class RedisRateLimitStore implements RateLimitStore {
       this.options.now ? String(Math.round(this.options.now() * 1000)) : '',
       String(cost),
     ];
-    let reply: unknown;
-    try {
-      reply = await this.redis.evalsha(GCRA_SHA, 1, ...args);
-    } catch (error) {
-      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      reply = await this.redis.eval(GCRA_SCRIPT, 1, ...args);
-    }
+    const reply = await patiently(this.run(args), this.commandTimeoutMs);
     const [allowed, aheadMs, retryAfterMs] = parseReply(reply);
     return outcomeFrom(policy, allowed, aheadMs, retryAfterMs);
+  }
+
+  private async run(args: string[]): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(GCRA_SHA, 1, ...args);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+      return await this.redis.eval(GCRA_SCRIPT, 1, ...args);
+    }
   }
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+}
+
+/**
+ * `work`'s result, or RateLimitStoreTimeout once `ms` have passed without it. A process held off the
+ * CPU (a long task, a busy host) runs due timers before it reads its sockets, so a bare timer would
+ * throw away Redis's answer that arrived in time and let the request through unlimited. When the
+ * timer fires, the verdict waits for `setImmediate`, which runs after the event loop has read what
+ * arrived.
+ */
+export function patiently<T>(work: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      finish();
+    };
+    const timer = setTimeout(() => {
+      setImmediate(() => settle(() => reject(new RateLimitStoreTimeout(ms))));
+    }, ms);
+    work.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
+    );
+  });
 }
 
 function parseReply(reply: unknown): [boolean, number, number] {
