@@ -549,7 +549,15 @@ describe('two workers', () => {
   it('never send the same delivery concurrently, and share the work', async () => {
     const slow = await startWebhookReceiver();
     const logger = createLogger(loadConfig({ LOG_LEVEL: 'silent' }), 'second-worker');
-    // A second replica's worker: its own connection pool on the same database.
+    // Two replicas' workers, each on its own connection pool to the same database. Their timeout is
+    // generous: a loaded host must not turn a 150 ms answer into a timed-out attempt and a retry,
+    // which would be a second send for a reason other than the one this case is about.
+    const settings = {
+      ...webhookSettings(loadConfig({ ...env, NODE_ENV: 'test' })),
+      pollIntervalMs: 10,
+      timeoutMs: 15_000,
+    };
+    const secrets = createSecretBox(secretKeys(env.SECRET_KEY), WEBHOOK_SECRET_PURPOSE);
     const database = await openSubgraphDatabase({
       url: stack.databaseUrl,
       schema: 'admin',
@@ -559,27 +567,27 @@ describe('two workers', () => {
       logger,
       migrate: false,
     });
-    const second = new WebhookWorker({
-      database,
-      settings: { ...webhookSettings(loadConfig({ ...env, NODE_ENV: 'test' })), pollIntervalMs: 10 },
-      secrets: createSecretBox(secretKeys(env.SECRET_KEY), WEBHOOK_SECRET_PURPOSE),
-      logger,
-      batchSize: 5,
-    });
+    const first = new WebhookWorker({ database: stack.subgraphs.admin.database, settings, secrets, logger });
+    const second = new WebhookWorker({ database, settings, secrets, logger, batchSize: 5 });
+    const stackWorker = servicesOf(stack).webhooks.worker;
+    await stackWorker.stop();
     try {
       slow.answerWith({ status: 200, delayMs: 150 });
       const { endpoint: created } = await subscribe(['user.activated'], slow.url);
+      first.start();
       second.start();
       // More than the first worker's batch (100), so that the second finds work while it sends.
       const users = Array.from({ length: 250 }, () => randomUUID());
       await emit(stack, ...users.map((id): EventRecord => ({ type: 'user.activated', subjectUserId: id })));
-      await slow.waitFor((r) => r.length >= users.length, 20_000);
+      await slow.waitFor((r) => r.length >= users.length, 30_000);
       const adminEm = () => stack.subgraphs.admin.database.fork();
       await expect
-        .poll(() => adminEm().count(WebhookDelivery, { endpoint: created.id, status: 'delivered' }))
+        .poll(() => adminEm().count(WebhookDelivery, { endpoint: created.id, status: 'delivered' }), {
+          timeout: 10_000,
+        })
         .toBe(users.length);
       expect(await adminEm().count(WebhookDelivery, { endpoint: created.id, attemptCount: { $ne: 1 } })).toBe(0);
-      await Promise.all([second.drain(), servicesOf(stack).webhooks.worker.drain()]);
+      await Promise.all([second.drain(), first.drain()]);
 
       const perId = new Map<string, number>();
       for (const r of slow.received) perId.set(r.webhookId, (perId.get(r.webhookId) ?? 0) + 1);
@@ -589,10 +597,11 @@ describe('two workers', () => {
       expect(new Set(slow.received.map((r) => r.json.data['user_id']))).toEqual(new Set(users));
       // Both took part: the second worker claimed some of the batch the first could not hold.
       expect(second.attempted).toBeGreaterThan(0);
-      expect(servicesOf(stack).webhooks.worker.attempted).toBeGreaterThan(0);
+      expect(first.attempted).toBeGreaterThan(0);
       await setEnabled(created.id, false);
     } finally {
-      await second.stop();
+      await Promise.all([first.stop(), second.stop()]);
+      stackWorker.start();
       await database.close();
       await slow.close();
     }
