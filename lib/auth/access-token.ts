@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { AppError } from '../errors/index.js';
 import { isRole, type ServicePrincipal, type UserPrincipal } from './principal.js';
@@ -41,22 +42,56 @@ export const VERIFIED_TOKEN_CACHE: VerifiedTokenCacheOptions = { maxEntries: 10_
 type TokenPrincipal = UserPrincipal | ServicePrincipal;
 
 /**
- * A token naming a key the cached set lacks makes the set be read again, at most this often. After
- * an emergency rollover (signing-key.service.ts rotateOnRequest) the new key signs at once, so a
- * verifier that read the set just before refuses the first new tokens for at most this long; tokens
- * with made-up kids cost identity one JWKS read a second per verifier at most.
+ * A token naming a key the cached set lacks makes the set be read again, at most this often: tokens
+ * with made-up kids cost identity one JWKS read a second per verifier at most. Such a token that
+ * arrives sooner waits for the next read (patientKeySet).
  */
 const UNKNOWN_KID_COOLDOWN_MS = 1_000;
+/** How often a waiting lookup checks whether the set may be read again. */
+const COOLDOWN_POLL_MS = 25;
+
+/**
+ * The longest lifetime (`exp - iat`) of each kind of token identity signs. Verifiers refuse a longer
+ * one: the revocation horizon (session.service.ts) and a withdrawn key's entry (withdrawn-keys.ts)
+ * lapse on the assumption that no token outlives them, so one that would is not identity's.
+ */
+const LONGEST_LIFETIME_SECONDS = { user: ACCESS_TOKEN_TTL_SECONDS, service: SERVICE_TOKEN_TTL_SECONDS } as const;
+
+/**
+ * Identity's remote key set, patient with a kid it lacks while it may not read the set again. After
+ * an emergency rollover (signing-key.service.ts rotateOnRequest) the new key signs at once; a
+ * verifier that read the set in the second before would refuse its first tokens. Such a lookup
+ * waits for the cooldown to end (at most UNKNOWN_KID_COOLDOWN_MS; every waiter shares one timer)
+ * and asks once more, which reads the set again for all of them. A made-up kid is refused after
+ * that wait.
+ */
+function patientKeySet(url: URL): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(url, { cooldownDuration: UNKNOWN_KID_COOLDOWN_MS, cacheMaxAge: 10 * 60_000 });
+  let cooldownOver: Promise<void> | undefined;
+  const waitForCooldown = () =>
+    (cooldownOver ??= (async () => {
+      const deadline = Date.now() + UNKNOWN_KID_COOLDOWN_MS + COOLDOWN_POLL_MS;
+      while (remote.coolingDown && Date.now() < deadline) await sleep(COOLDOWN_POLL_MS);
+    })().finally(() => {
+      cooldownOver = undefined;
+    }));
+  return async (protectedHeader, token) => {
+    try {
+      return await remote(protectedHeader, token);
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey) || !remote.coolingDown) throw error;
+      await waitForCooldown();
+      return remote(protectedHeader, token);
+    }
+  };
+}
 
 /**
  * Verifies a bearer access token and turns its claims into a Principal. Only the identity key set and
  * the one asymmetric algorithm are accepted, so `alg: none`, HMAC confusion and foreign keys fail.
  */
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): AccessTokenVerifier {
-  const keys =
-    options.jwks instanceof URL
-      ? createRemoteJWKSet(options.jwks, { cooldownDuration: UNKNOWN_KID_COOLDOWN_MS, cacheMaxAge: 10 * 60_000 })
-      : options.jwks;
+  const keys = options.jwks instanceof URL ? patientKeySet(options.jwks) : options.jwks;
   const verified = options.cache ? new VerifiedTokenCache<TokenPrincipal>(options.cache) : undefined;
   return {
     async verify(token) {
@@ -87,10 +122,14 @@ async function verifySignedToken(
     }
     // Required above, so a number: jose has refused a token without one, or with one in the past.
     const expiresAt = payload.exp ?? 0;
+    const kind = typeof payload['client_id'] === 'string' && payload['sid'] === undefined ? 'service' : 'user';
+    if (expiresAt - payload.iat > LONGEST_LIFETIME_SECONDS[kind]) {
+      throw new AppError('INVALID_TOKEN', 'The token lives longer than identity issues tokens for');
+    }
     // The key set resolved it by this `kid`, so it is a string here.
     const keyId = protectedHeader.kid ?? '';
     // A service token (an API client's, minted by identity for the gateway's calls downstream).
-    if (typeof payload['client_id'] === 'string' && payload['sid'] === undefined) {
+    if (kind === 'service' && typeof payload['client_id'] === 'string') {
       const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
       const principal: ServicePrincipal = {
         kind: 'service',
