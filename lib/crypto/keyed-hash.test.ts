@@ -24,4 +24,15 @@ describe('keyed hashes', () => {
   it('list the current key once, even when the fallbacks repeat it', () => {
     expect(secretKeys(current, [current, old, old])).toEqual({ current, fallbacks: [old] });
   });
+
+  it('name each key without telling it, one name per key and purpose', () => {
+    const before = createKeyedHasher(secretKeys(old), 'backup-codes');
+    const during = createKeyedHasher(secretKeys(current, [old]), 'backup-codes');
+    const after = createKeyedHasher(secretKeys(current), 'backup-codes');
+    expect(during.keyIds).toEqual([after.keyId, before.keyId]);
+    expect(during.keyId).toBe(after.keyId);
+    expect(after.keyId).toMatch(/^[0-9a-f]{16}$/);
+    expect(before.keyId).not.toBe(after.keyId);
+    expect(createKeyedHasher(secretKeys(current), 'verification-codes').keyId).not.toBe(after.keyId);
+  });
 });

@@ -12,6 +12,13 @@ export interface KeyedHasher {
   candidates(value: string | Buffer): readonly string[];
   /** Whether `hashed` is the value's hash under any key (constant time per key). */
   matches(value: string | Buffer, hashed: string): boolean;
+  /**
+   * A short public name of the current key (for this purpose), stored beside a hash that is kept
+   * long (backup codes): what a key change voids can then be told without the values.
+   */
+  readonly keyId: string;
+  /** The names of every key of the set, the current one first. */
+  readonly keyIds: readonly string[];
 }
 
 /**
@@ -22,9 +29,12 @@ export function createKeyedHasher(keys: SecretKeys, purpose: string): KeyedHashe
   // KeyObjects made once: given a Buffer, every createHmac imports the key anew (~20 µs on Node 24,
   // 3 µs with the KeyObject), and every sign-in mints a tagged refresh token.
   const [current, ...fallbacks] = everyKey(keys).map((key) => derivedKey(key, purpose));
+  const keyIds = everyKey(keys).map((key) => keyIdOf(key, purpose));
   const hmac = (key: KeyObject, value: string | Buffer) => createHmac('sha256', key).update(value).digest('hex');
   const candidates = (value: string | Buffer) => [hmac(current!, value), ...fallbacks.map((key) => hmac(key, value))];
   return Object.assign((value: string | Buffer) => hmac(current!, value), {
+    keyId: keyIds[0]!,
+    keyIds: Object.freeze(keyIds),
     candidates,
     matches: (value: string | Buffer, hashed: string) =>
       candidates(value).reduce((found, candidate) => constantTimeEqual(candidate, hashed) || found, false),
@@ -33,4 +43,9 @@ export function createKeyedHasher(keys: SecretKeys, purpose: string): KeyedHashe
 
 function derivedKey(secretKey: string, purpose: string): KeyObject {
   return createSecretKey(Buffer.from(hkdfSync('sha256', secretKey, 'membergraph', purpose, 32)));
+}
+
+/** 64 bits derived apart from the hashing key: they tell keys apart and tell nothing of either. */
+function keyIdOf(secretKey: string, purpose: string): string {
+  return Buffer.from(hkdfSync('sha256', secretKey, 'membergraph', `${purpose} key id`, 8)).toString('hex');
 }

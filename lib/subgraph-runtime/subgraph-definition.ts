@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import type { SecretKeys } from '../crypto/secret-key.js';
 import type { SealedColumn } from '../crypto/reseal.js';
+import type { KeyedHashColumn } from '../crypto/keyed-hash-census.js';
 
 /** What a running subgraph gets from its launcher. */
 export interface SubgraphRuntime {
@@ -53,6 +54,8 @@ export interface SubgraphDefinition<TServices = unknown> {
   readonly retention?: readonly RetentionRule[];
   /** Every column of secrets sealed under SECRET_KEY: `npm run secrets:reseal` seals them anew. */
   readonly sealedColumns?: readonly SealedColumn[];
+  /** Keyed hashes kept long, which a SECRET_KEY change voids: `npm run secrets:reseal` counts them. */
+  readonly keyedHashColumns?: readonly KeyedHashColumn[];
   /** Schema only, no services: for `npm run compose` and drift tests. */
   buildSchema(): Promise<SubgraphSchema>;
   create(runtime: SubgraphRuntime): Promise<SubgraphInstance<TServices>>;

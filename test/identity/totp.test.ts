@@ -155,6 +155,16 @@ describe('TOTP enrollment, sign-in and removal', () => {
       '{ myTotp { backupCodesRemaining } }',
     );
     expect(afterRegen.data?.myTotp.backupCodesRemaining).toBe(10);
+    // Codes from before each named its key still count; one under a key no longer set does not.
+    const codesEm = stack.subgraphs.identity.database.fork();
+    await codesEm.nativeUpdate(BackupCode, { user: user.user.id }, { keyId: null });
+    const [retired] = await codesEm.find(BackupCode, { user: user.user.id }, { limit: 1, orderBy: { id: 'asc' } });
+    await codesEm.nativeUpdate(BackupCode, { id: retired!.id }, { keyId: '0123456789abcdef' });
+    const remaining = await call<{ myTotp: { backupCodesRemaining: number } }>(
+      token,
+      '{ myTotp { backupCodesRemaining } }',
+    );
+    expect(remaining.data?.myTotp.backupCodesRemaining).toBe(9);
 
     // Disabling needs a recent verify in the same session.
     const session = withCode.data!.login.accessToken;

@@ -115,6 +115,19 @@ async function memberWithAuthenticator(stack: Stack, label: string) {
   return { email, secret, backupCodes: confirmed.data!.confirmTotpEnrollment.backupCodes };
 }
 
+/** What the member's settings page shows: `myTotp.backupCodesRemaining`. */
+async function backupCodesRemaining(stack: Stack, email: string, code: string): Promise<number> {
+  const signedIn = await signIn(stack, email, code);
+  expect(signedIn.errors).toBeUndefined();
+  const status = await graphql<{ myTotp: { backupCodesRemaining: number } }>(
+    stack,
+    '{ myTotp { backupCodesRemaining } }',
+    {},
+    signedIn.data!.login.accessToken,
+  );
+  return status.data!.myTotp.backupCodesRemaining;
+}
+
 /** Each time step is accepted once: forget the last one rather than wait up to 30 s for the next. */
 async function forgetLastStep(stack: Stack, email: string): Promise<void> {
   const em = stack.subgraphs.identity.database.fork();
@@ -173,6 +186,7 @@ describe('changing SECRET_KEY with the old key as a fallback', () => {
 
     const after = await start({ SECRET_KEY: newKey, SECRET_KEY_FALLBACKS: oldKey });
     let stray: WebhookEndpoint;
+    let newcomer: Awaited<ReturnType<typeof memberWithAuthenticator>>;
     const strayKey = randomBytes(32).toString('base64url');
     try {
       // The old access token is still good (the signing key is the same), and so is the session.
@@ -195,7 +209,7 @@ describe('changing SECRET_KEY with the old key as a fallback', () => {
       );
 
       // What is sealed now is sealed under the new key: it opens without the fallback.
-      const newcomer = await memberWithAuthenticator(after, 'after');
+      newcomer = await memberWithAuthenticator(after, 'after');
       const [row] = await after.subgraphs.identity.database
         .fork()
         .getConnection()
@@ -228,11 +242,16 @@ describe('changing SECRET_KEY with the old key as a fallback', () => {
     expect(resealed.stdout).toContain(
       'admin webhook secrets: 1 sealed again under SECRET_KEY, 0 already were, 1 open under no key given',
     );
+    // The member's nine unused codes were made under the old key, the newcomer's ten under the new.
+    expect(resealed.stdout).toContain(
+      'identity backup codes: 10 made under SECRET_KEY, 9 under a fallback (1 member), 0 under a key no longer set, 0 from before key ids were kept',
+    );
     // As the refusal says: the key it was sealed with joins the fallbacks, and the re-seal runs again.
     const again = await reseal({ SECRET_KEY: newKey, SECRET_KEY_FALLBACKS: `${oldKey}\n${strayKey}` });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('identity TOTP secrets: 0 sealed again under SECRET_KEY, 2 already were');
     expect(again.stdout).toContain('admin webhook secrets: 1 sealed again under SECRET_KEY, 1 already were');
+    expect(again.stdout).toContain('Removing SECRET_KEY_FALLBACKS voids 9 backup codes of 1 member');
 
     const settled = await start({ SECRET_KEY: newKey });
     try {
@@ -258,6 +277,10 @@ describe('changing SECRET_KEY with the old key as a fallback', () => {
       expect((await signIn(settled, member.email, member.backupCodes[1])).errors?.[0]?.extensions?.code).toBe(
         'OTP_INVALID',
       );
+      // And the member is told so: none of the nine left counts any more. The newcomer's all do.
+      await forgetLastStep(settled, member.email);
+      expect(await backupCodesRemaining(settled, member.email, await currentCode(member.secret))).toBe(0);
+      expect(await backupCodesRemaining(settled, newcomer!.email, newcomer!.backupCodes[0]!)).toBe(9);
     } finally {
       await settled.stop();
     }

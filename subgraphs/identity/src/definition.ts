@@ -22,7 +22,7 @@ import { SigningKey } from './keys/signing-key.entity.js';
 import { KeyRotationSchedule } from './keys/key-rotation-schedule.js';
 import { SigningKeyService } from './keys/signing-key.service.js';
 import { BackupCode } from './mfa/backup-code.entity.js';
-import { createBackupCodeHasher } from './mfa/backup-codes.js';
+import { BACKUP_CODE_PURPOSE, createBackupCodeHasher } from './mfa/backup-codes.js';
 import { TotpFactor } from './mfa/totp-factor.entity.js';
 import { TotpService } from './mfa/totp.service.js';
 import { createReleaseSeals } from '../../../lib/oidc/release-seal.js';
@@ -119,6 +119,16 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       idColumn: 'id',
       column: 'secret_sealed',
       purpose: TOTP_SECRET_PURPOSE,
+    },
+  ],
+  keyedHashColumns: [
+    {
+      kind: 'backup codes',
+      table: 'backup_code',
+      keyIdColumn: 'key_id',
+      ownerColumn: 'user_id',
+      purpose: BACKUP_CODE_PURPOSE,
+      live: 'used_at is null',
     },
   ],
   buildSchema: () => buildIdentitySchema(),

@@ -6,7 +6,7 @@ import { UserAccount } from '../user/user.entity.js';
 @Entity({ tableName: 'backup_code' })
 @Index({ properties: ['user', 'codeHash'] })
 export class BackupCode {
-  [OptionalProps]?: 'id' | 'createdAt' | 'usedAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'usedAt' | 'keyId';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -17,6 +17,13 @@ export class BackupCode {
   /** HMAC-SHA256 keyed from SECRET_KEY (see backup-codes.ts), hex. */
   @Property({ type: 'text', hidden: true })
   codeHash!: string;
+
+  /**
+   * Which SECRET_KEY hashed it (KeyedHasher.keyId): a code whose key is no longer set can never match
+   * again, and is not counted as remaining. Null for codes made before key ids were kept.
+   */
+  @Property({ type: 'text', nullable: true })
+  keyId?: string | null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

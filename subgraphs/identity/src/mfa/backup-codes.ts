@@ -7,9 +7,11 @@ export const BACKUP_CODE_DIGITS = 8;
 
 export type BackupCodeHasher = KeyedHasher;
 
+export const BACKUP_CODE_PURPOSE = 'backup-codes';
+
 /** Keyed: 8 digits are only 10^8 candidates (see lib/crypto/keyed-hash.ts). */
 export function createBackupCodeHasher(secretKeys: SecretKeys): BackupCodeHasher {
-  return createKeyedHasher(secretKeys, 'backup-codes');
+  return createKeyedHasher(secretKeys, BACKUP_CODE_PURPOSE);
 }
 
 /** Distinct uniformly random 8-digit codes. */

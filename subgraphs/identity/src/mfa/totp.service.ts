@@ -73,7 +73,7 @@ export class TotpService {
 
   async status(em: EntityManager, userId: string): Promise<TotpStatus> {
     const factor = await this.confirmedFactor(em, userId);
-    const backupCodesRemaining = factor ? await em.count(BackupCode, { user: userId, usedAt: null }) : 0;
+    const backupCodesRemaining = factor ? await this.usableBackupCodes(em, userId) : 0;
     return {
       enrolled: factor !== null,
       enrolledAt: factor?.confirmedAt ?? null,
@@ -254,11 +254,25 @@ export class TotpService {
     return claimed === 1 ? 'totp' : null;
   }
 
+  /**
+   * Unused codes hashed under a key still set (SECRET_KEY or a fallback): once the key a code was
+   * hashed under is gone, the code can never match again, and the member should make new ones.
+   * Codes from before key ids were kept count as usable.
+   */
+  private usableBackupCodes(em: EntityManager, userId: string): Promise<number> {
+    return em.count(BackupCode, {
+      user: userId,
+      usedAt: null,
+      $or: [{ keyId: { $in: [...this.hashBackupCode.keyIds] } }, { keyId: null }],
+    });
+  }
+
   private async replaceBackupCodes(em: EntityManager, userId: string): Promise<string[]> {
     await em.nativeDelete(BackupCode, { user: userId });
     const codes = newBackupCodes();
     const user = em.getReference(UserAccount, userId);
-    for (const code of codes) em.create(BackupCode, { user, codeHash: this.hashBackupCode(code) });
+    const keyId = this.hashBackupCode.keyId;
+    for (const code of codes) em.create(BackupCode, { user, codeHash: this.hashBackupCode(code), keyId });
     await em.flush();
     return codes;
   }

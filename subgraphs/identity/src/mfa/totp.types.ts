@@ -8,7 +8,10 @@ export class TotpStatusType {
   @Field(() => Date, { nullable: true })
   enrolledAt!: Date | null;
 
-  @Field(() => Int, { description: 'Unused backup codes' })
+  @Field(() => Int, {
+    description:
+      'Unused backup codes that can still be used. After the server key that protected them is retired, this drops to 0: make new ones (regenerateBackupCodes).',
+  })
   backupCodesRemaining!: number;
 
   @Field(() => Int)

@@ -19,6 +19,7 @@ import { Migration20261206133959 } from './Migration20261206133959.js';
 import { Migration20261206141305 } from './Migration20261206141305.js';
 import { Migration20261206170000 } from './Migration20261206170000.js';
 import { Migration20261206172000 } from './Migration20261206172000.js';
+import { Migration20261206222132 } from './Migration20261206222132.js';
 
 /** Applied in this order; `npm run migration:create` regenerates this list. */
 export const migrations: readonly MigrationEntry[] = [
@@ -42,4 +43,5 @@ export const migrations: readonly MigrationEntry[] = [
   { name: 'Migration20261206141305', class: Migration20261206141305 },
   { name: 'Migration20261206170000', class: Migration20261206170000 },
   { name: 'Migration20261206172000', class: Migration20261206172000 },
+  { name: 'Migration20261206222132', class: Migration20261206222132 },
 ];
