@@ -2,7 +2,8 @@
 // The project's layers, held by the lint rather than by habit:
 //   lib/         shared platform code: imports nothing of gateway/, subgraphs/ or bin/;
 //   subgraphs/X  one domain: imports lib/ and itself, never another subgraph, the gateway or bin/;
-//   gateway/     imports subgraphs only where the all-in-one process composes them (stack.ts).
+//   gateway/     imports subgraphs only where the all-in-one process composes them (stack.ts, and
+//                migrated-template.ts, which migrates them all for npm start's cached cluster).
 // Composition roots (subgraphs/registry.ts, bin/, schema/, bench/) and tests may import anything.
 import { dirname, relative, resolve } from 'node:path';
 

@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { AppConfig } from '../../lib/config/env.js';
 import { subgraphNames } from '../../lib/config/env.js';
+import { migratedTemplateIn } from '../../lib/db/cluster-template.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../lib/db/embedded.js';
+import { subgraphMigrationDirs } from './migration-dirs.js';
 
 /** Per subgraph pool size on the embedded database (its socket server allows all of them at once). */
 export const EMBEDDED_POOL_PER_SUBGRAPH = 2;
@@ -11,7 +13,10 @@ export interface StackDatabaseOptions {
   readonly embeddedSnapshot?: Blob;
   /** Keep the embedded database in memory rather than under DATA_DIR (tests). */
   readonly inMemory?: boolean;
-  /** Where a new DATA_DIR finds initdb's output cached (lib/db/cluster-template.ts); none: initdb runs. */
+  /**
+   * Where a new DATA_DIR finds a migrated cluster or initdb's output cached (migrated-template.ts,
+   * lib/db/cluster-template.ts); none: initdb runs.
+   */
   readonly embeddedTemplateDir?: string;
   /** PGlite on a thread of its own (lib/db/embedded.ts): `npm start` uses both cores while it starts. */
   readonly embeddedInWorker?: boolean;
@@ -26,7 +31,12 @@ export function startStackDatabase(config: AppConfig, options: StackDatabaseOpti
   return startEmbeddedPostgres({
     ...(options.inMemory || options.embeddedSnapshot ? {} : { dataDir: resolve(join(config.dataDir, 'pg')) }),
     ...(options.embeddedSnapshot ? { snapshot: options.embeddedSnapshot } : {}),
-    ...(options.embeddedTemplateDir ? { templateDir: options.embeddedTemplateDir } : {}),
+    ...(options.embeddedTemplateDir
+      ? {
+          templateDir: options.embeddedTemplateDir,
+          migratedTemplate: migratedTemplateIn(options.embeddedTemplateDir, subgraphMigrationDirs()),
+        }
+      : {}),
     ...(options.embeddedInWorker ? { inWorker: true } : {}),
     maxConnections: subgraphNames.length * EMBEDDED_POOL_PER_SUBGRAPH + 2,
   });

@@ -1,8 +1,13 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheInitdbOutput, openPersistentCluster } from './cluster-template.js';
+import {
+  cacheInitdbOutput,
+  migratedTemplateIn,
+  openPersistentCluster,
+  writeMigratedTemplate,
+} from './cluster-template.js';
 
 describe('a new data directory started from the cached output of initdb', () => {
   let root: string;
@@ -61,5 +66,47 @@ describe('a new data directory started from the cached output of initdb', () => 
     // Started from the tarball: it was neither written again nor joined by another.
     expect(await readdir(ahead)).toEqual([template]);
     expect((await stat(join(ahead, template!))).mtimeMs).toBe(written);
+  });
+
+  it('prefers a migrated cluster, falls back to initdb output when it is damaged, and keeps one per migration set', async () => {
+    const migrations = join(root, 'migrations');
+    await mkdir(migrations);
+    await writeFile(join(migrations, 'Migration1.js'), 'create table migrated_one');
+    const template = migratedTemplateIn(templateDir(), [migrations]);
+    expect(template).toMatch(/pglite-.+-migrated-[0-9a-f]{16}\.tar$/);
+    expect(migratedTemplateIn(templateDir(), [migrations])).toBe(template);
+
+    // A cluster with what the migrations made, dumped as the migrated template.
+    const source = await openPersistentCluster(join(root, 'migrating'), templateDir());
+    await source.exec('create table written_after_start (id int)');
+    await writeMigratedTemplate(template, await source.dumpDataDir('none'));
+    await source.close();
+    const fromMigrated = async (dataDir: string) => {
+      const db = await openPersistentCluster(dataDir, templateDir(), template);
+      await db.close();
+      return tableCount(dataDir);
+    };
+    expect(await fromMigrated(join(root, 'fifth'))).toBe(1);
+    // Not unpacked over a directory that holds a cluster already.
+    expect(await fromMigrated(join(root, 'second'))).toBe(0);
+
+    // Another migration names another template; writing it drops the one it replaces.
+    await writeFile(join(migrations, 'Migration2.js'), 'create table migrated_two');
+    const next = migratedTemplateIn(templateDir(), [migrations]);
+    expect(next).not.toBe(template);
+    const again = await openPersistentCluster(join(root, 'sixth'), templateDir(), template);
+    await writeMigratedTemplate(next, await again.dumpDataDir('none'));
+    await again.close();
+    expect((await readdir(templateDir())).filter((name) => name.includes('-migrated-'))).toEqual([
+      next.slice(templateDir().length + 1),
+    ]);
+
+    // A damaged migrated template is dropped; the directory starts from initdb's output instead.
+    await writeFile(next, 'not a tarball');
+    const db = await openPersistentCluster(join(root, 'seventh'), templateDir(), next);
+    await db.close();
+    expect(await tableCount(join(root, 'seventh'))).toBe(0);
+    expect((await readdir(templateDir())).some((name) => name.includes('-migrated-'))).toBe(false);
+    expect(await readdir(root)).not.toContain('seventh.unpacking');
   });
 });

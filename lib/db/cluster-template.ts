@@ -1,26 +1,34 @@
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { extractTar } from './tar-extract.js';
 
 /**
- * Opens the PGlite cluster persisted in `dataDir`. A new (empty) `dataDir` starts from a tarball of a
- * cluster just out of initdb, cached in `templateDir`, instead of running initdb, which costs PGlite
- * seconds of CPU (a second WASM instance bootstrapping the catalogs). The first new `dataDir` writes
- * that tarball, before anything else touches its cluster. initdb's output is its PGlite version's, so
- * the version names the file.
+ * Opens the PGlite cluster persisted in `dataDir`. A new (empty) `dataDir` starts from a tarball
+ * rather than from initdb, which costs PGlite seconds of CPU (a second WASM instance bootstrapping
+ * the catalogs): `migratedTemplate` (a cluster every subgraph has migrated, so `npm start` finds
+ * nothing to do) when given and there, else initdb's output cached in `templateDir`. The first new
+ * `dataDir` without either writes the latter, before anything else touches its cluster. A template
+ * that does not open is dropped, and the next way is taken.
  */
-export async function openPersistentCluster(dataDir: string, templateDir: string | undefined): Promise<PGlite> {
+export async function openPersistentCluster(
+  dataDir: string,
+  templateDir: string | undefined,
+  migratedTemplate?: string,
+): Promise<PGlite> {
   await mkdir(dataDir, { recursive: true });
-  if (!templateDir || (await readdir(dataDir)).length > 0) return await PGlite.create({ dataDir });
-  const template = templateIn(templateDir);
-  const tarball = await readFile(template).catch(() => undefined);
-  if (tarball) {
+  if ((await readdir(dataDir)).length > 0) return await PGlite.create({ dataDir });
+  for (const template of [migratedTemplate, templateDir && templateIn(templateDir)]) {
+    const tarball = template ? await readFile(template).catch(() => undefined) : undefined;
+    if (!template || !tarball) continue;
     try {
-      return await PGlite.create({ dataDir, loadDataDir: new Blob([tarball]) });
+      await unpackInto(dataDir, tarball);
+      return await PGlite.create({ dataDir });
     } catch {
-      // A damaged cache (a full disk, say): drop it and run initdb as if there were none.
+      // A damaged cache (a full disk, say): drop it and go on as if there were none.
       await rm(template, { force: true });
       await rm(dataDir, { recursive: true, force: true });
       await mkdir(dataDir, { recursive: true });
@@ -28,8 +36,45 @@ export async function openPersistentCluster(dataDir: string, templateDir: string
   }
   const db = await PGlite.create({ dataDir });
   // Only a cache: a start that cannot write it goes on as before.
-  await writeTemplate(db, templateDir, template).catch(() => undefined);
+  if (templateDir) await writeTemplate(db, templateDir, templateIn(templateDir)).catch(() => undefined);
   return db;
+}
+
+/**
+ * Unpacks beside `dataDir` and renames into place: a start cut short leaves no half cluster that the
+ * next one would take for a whole one. `dataDir` is empty, and the caller holds its lock.
+ */
+async function unpackInto(dataDir: string, tarball: Uint8Array): Promise<void> {
+  const unpacking = `${dataDir}.unpacking`;
+  await rm(unpacking, { recursive: true, force: true });
+  extractTar(tarball, unpacking);
+  await rm(dataDir, { recursive: true, force: true });
+  await rename(unpacking, dataDir);
+}
+
+/**
+ * Where a cluster migrated by the migrations in `migrationDirs` is cached: named by a hash of those
+ * files, so that a changed or added migration never starts from a cluster without it.
+ */
+export function migratedTemplateIn(templateDir: string, migrationDirs: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const [index, dir] of migrationDirs.entries()) {
+    const files = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile());
+    for (const file of files.map((entry) => entry.name).sort()) {
+      hash.update(`${index}/${file}\0`).update(readFileSync(join(dir, file)));
+    }
+  }
+  return join(templateDir, `pglite-${pgliteVersion()}-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
+}
+
+/** Writes `tarball` (a cluster's `dump()`) as `template`, and drops the migrated templates it replaces. */
+export async function writeMigratedTemplate(template: string, tarball: Blob): Promise<void> {
+  await writeAtomically(template, new Uint8Array(await tarball.arrayBuffer()));
+  const dir = dirname(template);
+  const stale = (await readdir(dir)).filter(
+    (name) => /^pglite-.+-migrated-[0-9a-f]+\.tar$/.test(name) && name !== basename(template),
+  );
+  await Promise.all(stale.map((name) => rm(join(dir, name), { force: true })));
 }
 
 /**
@@ -53,14 +98,18 @@ function templateIn(templateDir: string): string {
   return join(templateDir, `pglite-${pgliteVersion()}-initdb.tar`);
 }
 
-/** Written to a file of its own and renamed, so starts side by side never read half a tarball. */
 async function writeTemplate(db: PGlite, templateDir: string, template: string): Promise<void> {
   const tarball = await db.dumpDataDir('none');
   await mkdir(templateDir, { recursive: true });
-  const temporary = `${template}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
+  await writeAtomically(template, new Uint8Array(await tarball.arrayBuffer()));
+}
+
+/** Written to a file of its own and renamed, so starts side by side never read half a tarball. */
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    await writeFile(temporary, new Uint8Array(await tarball.arrayBuffer()));
-    await rename(temporary, template);
+    await writeFile(temporary, bytes);
+    await rename(temporary, path);
   } finally {
     await rm(temporary, { force: true });
   }

@@ -111,8 +111,8 @@ async function serveInWorker(options: ClusterOptions, socketPath: string): Promi
     import.meta.url.endsWith('.ts') ? './embedded-worker.ts' : './embedded-worker.js',
     import.meta.url,
   );
-  const { dataDir, templateDir, maxConnections } = options;
-  const input: WorkerInput = { options: { dataDir, templateDir, maxConnections }, socketPath };
+  const { dataDir, templateDir, migratedTemplate, maxConnections } = options;
+  const input: WorkerInput = { options: { dataDir, templateDir, migratedTemplate, maxConnections }, socketPath };
   const worker = new Worker(file, { workerData: input, name: EMBEDDED_THREAD_NAME });
   const pending = new Map<number, { resolve(reply: WorkerReply): void; reject(error: unknown): void }>();
   let nextId = 0;

@@ -9,6 +9,8 @@ export interface ClusterOptions {
   readonly snapshot?: Blob;
   /** Where a new `dataDir` finds initdb's output cached, rather than running it (cluster-template.ts). */
   readonly templateDir?: string;
+  /** A migrated cluster's tarball a new `dataDir` starts from when it is there (cluster-template.ts). */
+  readonly migratedTemplate?: string;
   readonly maxConnections: number;
 }
 
@@ -20,7 +22,7 @@ export interface ServedCluster {
 
 export async function serveCluster(options: ClusterOptions, socketPath: string): Promise<ServedCluster> {
   const db = options.dataDir
-    ? await openPersistentCluster(options.dataDir, options.templateDir)
+    ? await openPersistentCluster(options.dataDir, options.templateDir, options.migratedTemplate)
     : await PGlite.create(options.snapshot ? { loadDataDir: options.snapshot } : {});
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: options.maxConnections });
   try {
