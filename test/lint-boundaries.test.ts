@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { layerBoundaries } from '../eslint/layer-boundaries.js';
 
 const root = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
-const composers = ['gateway/src/stack.ts'];
+const composers = ['gateway/src/stack.ts', 'gateway/src/migrated-template.ts'];
 
 /** Lints one import line as if it were written in `file`, with only the layer rule on. */
 async function problemsOf(file: string, importLine: string): Promise<string[]> {

@@ -34,10 +34,19 @@ export function startStackDatabase(config: AppConfig, options: StackDatabaseOpti
     ...(options.embeddedTemplateDir
       ? {
           templateDir: options.embeddedTemplateDir,
-          migratedTemplate: migratedTemplateIn(options.embeddedTemplateDir, subgraphMigrationDirs()),
+          ...migratedTemplateOf(options.embeddedTemplateDir),
         }
       : {}),
     ...(options.embeddedInWorker ? { inWorker: true } : {}),
     maxConnections: subgraphNames.length * EMBEDDED_POOL_PER_SUBGRAPH + 2,
   });
+}
+
+/** The migrated cluster for this tree's migrations; none when they cannot be read (then initdb's output). */
+function migratedTemplateOf(templateDir: string): { migratedTemplate?: string } {
+  try {
+    return { migratedTemplate: migratedTemplateIn(templateDir, subgraphMigrationDirs()) };
+  } catch {
+    return {};
+  }
 }
