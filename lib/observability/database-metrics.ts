@@ -1,5 +1,6 @@
 import { BACKGROUND_STATEMENT, type SubgraphDatabase } from '../db/orm.js';
 import type { ServiceMetrics } from './metrics.js';
+import { patiently } from '../async/patiently.js';
 
 /** A scrape must not hang on a database that does not answer: its outbox samples are left out. */
 const OUTBOX_QUERY_TIMEOUT_MS = 2_000;
@@ -29,7 +30,11 @@ export function watchDatabase(
            extract(epoch from now() - min(occurred_at)) as oldest_age_seconds
          from ${table} where published_at is null`,
       );
-      const [row] = await withTimeout(query, OUTBOX_QUERY_TIMEOUT_MS);
+      const [row] = await patiently(
+        query,
+        OUTBOX_QUERY_TIMEOUT_MS,
+        () => new Error(`no answer within ${OUTBOX_QUERY_TIMEOUT_MS} ms`),
+      );
       return {
         backlog: Number(row?.backlog ?? 0),
         oldestAgeSeconds: Math.max(0, Number(row?.oldest_age_seconds ?? 0)),
@@ -40,12 +45,4 @@ export function watchDatabase(
     families.pools.delete(service);
     families.outboxes.delete(service);
   };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../lib/logging/logger.js';
 import { gcra, type GcraState, type RateLimitPolicy } from './rate-limit-gcra.js';
-import {
-  MemoryRateLimitStore,
-  patiently,
-  RateLimitStoreTimeout,
-  RedisRateLimitStore,
-  type RateLimitStore,
-} from './rate-limit-store.js';
+import { MemoryRateLimitStore, RedisRateLimitStore, type RateLimitStore } from './rate-limit-store.js';
 
 const logger = createLogger({ logLevel: 'silent' }, 'test');
 const minute = (limit: number): RateLimitPolicy => ({ limit, windowMs: 60_000 });
@@ -147,18 +141,5 @@ describe.skipIf(!redisUrl)('redis store under a stalled process', () => {
       }
       await expect(outcome).resolves.toMatchObject({ allowed: true, remaining: 9 - i });
     }
-  });
-});
-
-describe('patiently', () => {
-  it('gives up once the time has passed with no answer', async () => {
-    const started = Date.now();
-    await expect(patiently(new Promise(() => undefined), 30)).rejects.toBeInstanceOf(RateLimitStoreTimeout);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(29);
-  });
-
-  it('passes on the answer and the failure of the work', async () => {
-    await expect(patiently(Promise.resolve('ok'), 30)).resolves.toBe('ok');
-    await expect(patiently(Promise.reject(new Error('NOAUTH')), 30)).rejects.toThrow('NOAUTH');
   });
 });

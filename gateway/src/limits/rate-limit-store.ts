@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Redis } from 'ioredis';
+import { patiently } from '../../../lib/async/patiently.js';
 import { loadIoredis } from '../../../lib/redis/load-ioredis.js';
 import type { Logger } from '../../../lib/logging/logger.js';
 import {
@@ -181,7 +182,12 @@ export class RedisRateLimitStore implements RateLimitStore {
       this.options.now ? String(Math.round(this.options.now() * 1000)) : '',
       String(cost),
     ];
-    const reply = await patiently(this.run(args), this.commandTimeoutMs);
+    // A process held off the CPU still counts an answer that arrived in time (patiently).
+    const reply = await patiently(
+      this.run(args),
+      this.commandTimeoutMs,
+      () => new RateLimitStoreTimeout(this.commandTimeoutMs),
+    );
     const [allowed, aheadMs, retryAfterMs] = parseReply(reply);
     return outcomeFrom(policy, allowed, aheadMs, retryAfterMs);
   }
@@ -198,32 +204,6 @@ export class RedisRateLimitStore implements RateLimitStore {
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
-}
-
-/**
- * `work`'s result, or RateLimitStoreTimeout once `ms` have passed without it. A process held off the
- * CPU (a long task, a busy host) runs due timers before it reads its sockets, so a bare timer would
- * throw away Redis's answer that arrived in time and let the request through unlimited. When the
- * timer fires, the verdict waits for `setImmediate`, which runs after the event loop has read what
- * arrived.
- */
-export function patiently<T>(work: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const settle = (finish: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      finish();
-    };
-    const timer = setTimeout(() => {
-      setImmediate(() => settle(() => reject(new RateLimitStoreTimeout(ms))));
-    }, ms);
-    work.then(
-      (value) => settle(() => resolve(value)),
-      (error: unknown) => settle(() => reject(error instanceof Error ? error : new Error(String(error)))),
-    );
-  });
 }
 
 function parseReply(reply: unknown): [boolean, number, number] {
