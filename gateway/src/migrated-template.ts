@@ -6,7 +6,7 @@ import { loadConfig, subgraphNames } from '../../lib/config/env.js';
 import { migratedTemplateIn, writeMigratedTemplate } from '../../lib/db/cluster-template.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
 import { openSubgraphDatabase } from '../../lib/db/orm.js';
-import { createLogger } from '../../lib/logging/logger.js';
+import { createLogger, type Logger } from '../../lib/logging/logger.js';
 import { subgraphDefinitions } from '../../subgraphs/registry.js';
 import { subgraphMigrationDirs } from './migration-dirs.js';
 
@@ -19,23 +19,11 @@ import { subgraphMigrationDirs } from './migration-dirs.js';
 export async function cacheMigratedCluster(templateDir: string): Promise<boolean> {
   const template = migratedTemplateIn(templateDir, subgraphMigrationDirs());
   if (existsSync(template)) return false;
-  const logger = createLogger(loadConfig({ LOG_LEVEL: 'warn' }), 'prepare');
   const scratch = await mkdtemp(join(tmpdir(), 'membergraph-template-'));
   try {
     const pg = await startEmbeddedPostgres({ dataDir: join(scratch, 'pg'), templateDir, maxConnections: 2 });
     try {
-      for (const name of subgraphNames) {
-        const definition = subgraphDefinitions[name];
-        const database = await openSubgraphDatabase({
-          url: pg.url,
-          schema: name,
-          entities: definition.entities,
-          migrations: definition.migrations,
-          poolMax: 1,
-          logger,
-        });
-        await database.close();
-      }
+      await migrateEverySubgraph(pg.url, createLogger(loadConfig({ LOG_LEVEL: 'warn' }), 'prepare'));
       await writeMigratedTemplate(template, await pg.dump());
     } finally {
       await pg.stop();
@@ -44,4 +32,20 @@ export async function cacheMigratedCluster(templateDir: string): Promise<boolean
     await rm(scratch, { recursive: true, force: true });
   }
   return true;
+}
+
+/** Runs every subgraph's pending migrations on the database at `url`, one connection at a time. */
+export async function migrateEverySubgraph(url: string, logger: Logger): Promise<void> {
+  for (const name of subgraphNames) {
+    const definition = subgraphDefinitions[name];
+    const database = await openSubgraphDatabase({
+      url,
+      schema: name,
+      entities: definition.entities,
+      migrations: definition.migrations,
+      poolMax: 1,
+      logger,
+    });
+    await database.close();
+  }
 }

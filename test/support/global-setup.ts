@@ -3,11 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadConfig, subgraphNames } from '../../lib/config/env.js';
+import { loadConfig } from '../../lib/config/env.js';
 import { startEmbeddedPostgres } from '../../lib/db/embedded.js';
-import { openSubgraphDatabase } from '../../lib/db/orm.js';
 import { createLogger } from '../../lib/logging/logger.js';
-import { subgraphDefinitions } from '../../subgraphs/registry.js';
+import { migrateEverySubgraph } from '../../gateway/src/migrated-template.js';
 import { realDatabaseUrl } from './database.js';
 
 declare module 'vitest' {
@@ -29,18 +28,7 @@ export default async function setup(project: TestProject) {
   const logger = createLogger(loadConfig({ LOG_LEVEL: 'silent' }), 'test-setup');
   const pg = await startEmbeddedPostgres({ maxConnections: 2 });
   try {
-    for (const name of subgraphNames) {
-      const definition = subgraphDefinitions[name];
-      const database = await openSubgraphDatabase({
-        url: pg.url,
-        schema: name,
-        entities: definition.entities,
-        migrations: definition.migrations,
-        poolMax: 1,
-        logger,
-      });
-      await database.close();
-    }
+    await migrateEverySubgraph(pg.url, logger);
     const path = join(dir, 'migrated.tar');
     await writeFile(path, Buffer.from(await (await pg.dump()).arrayBuffer()));
     project.provide('embeddedSnapshotPath', path);
