@@ -1,9 +1,11 @@
+import './defer-migration-runner.js';
 import { MikroORM, ReflectMetadataProvider, type EntityManager } from '@mikro-orm/postgresql';
 import { Migrator, type Migration } from '@mikro-orm/migrations';
 import type { Logger } from '../logging/logger.js';
 import { commitWatcher } from './after-commit.js';
 import { withMigrationLock } from './migration-lock.js';
 import { acquireNotifications, type Notifications } from './notifications.js';
+import { hasPendingMigrations, MIGRATIONS_TABLE } from './pending-migrations.js';
 import { detectNamedStatements } from './prepared.js';
 import { poolRows, type RowReader } from './rows.js';
 import { traceStatements } from './sql-tracing.js';
@@ -77,7 +79,7 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
     // Lets work wait for a commit (after-commit.ts), e.g. publishing an ended session to Redis.
     subscribers: [commitWatcher],
     migrations: {
-      tableName: 'mikro_orm_migrations',
+      tableName: MIGRATIONS_TABLE,
       migrationsList: options.migrations.map((m) => ({ name: m.name, class: m.class as never })),
       transactional: true,
       allOrNothing: true,
@@ -104,7 +106,14 @@ export async function openSubgraphDatabase(options: SubgraphDatabaseOptions): Pr
   traceStatements(orm.em.getConnection().getKnex(), options.schema);
   try {
     await detectNamedStatements(orm);
-    if (options.migrate !== false) {
+    if (
+      options.migrate !== false &&
+      (await hasPendingMigrations(
+        orm,
+        options.schema,
+        options.migrations.map((m) => m.name),
+      ))
+    ) {
       // Replicas starting together must not migrate the same schema at once (migration-lock.ts).
       await withMigrationLock(orm, options, () => orm.getMigrator().up());
       options.logger.debug({ schema: options.schema }, 'migrations applied');
