@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import '../../lib/db/pg-stream-probe.js';
 import { resolve } from 'node:path';
 import { loadConfigOrExit, startOrExit } from '../../lib/config/env.js';
 import { developmentKeyFile } from '../../lib/crypto/secret-key.js';

@@ -1,3 +1,4 @@
+import './defer-phone-numbers.js';
 import { validate, type ValidationError } from 'class-validator';
 import type { ValidatorFn } from 'type-graphql';
 import { AppError } from '../errors/index.js';

@@ -1,4 +1,6 @@
-import { Pool, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
 import type { InProcessGraphql } from '../../../lib/subgraph-runtime/in-process-call.js';
 
 /** A subgraph's answer to one POST: its status, its content type and its whole body. */
@@ -23,7 +25,7 @@ export interface SubgraphTransport {
 export function httpTransport(url: string, options: { connections: number }): SubgraphTransport {
   const { origin, pathname, search } = new URL(url);
   const path = `${pathname}${search}`;
-  const pool = new Pool(origin, {
+  const pool = new (loadUndici().Pool)(origin, {
     connections: options.connections,
     // A subgraph's listener keeps sockets 5 s (Node's default); give them back a little sooner so
     // a request never goes out on a socket the subgraph is closing.
@@ -38,6 +40,12 @@ export function httpTransport(url: string, options: { connections: number }): Su
     close: () => pool.close(),
   };
 }
+
+/**
+ * undici (some 110 modules) loads with the first HTTP transport: the all-in-one `npm start` calls its
+ * subgraphs in process and never needs it.
+ */
+const loadUndici = () => createRequire(import.meta.url)('undici') as typeof Undici;
 
 /** Gathers one answer: the status and content type from its head, then its body chunks. */
 class AnswerReader implements Dispatcher.DispatchHandler {

@@ -1,3 +1,4 @@
+import '../../../lib/db/pg-stream-probe.js';
 import { runSubgraphAlone } from '../../../lib/subgraph-runtime/run-subgraph-alone.js';
 import { catalogSubgraph } from './definition.js';
 
