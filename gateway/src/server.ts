@@ -122,12 +122,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // Each route's declared budget; the `unlimited` ones (the platform's, the pictures) are not counted.
   app.use(rateLimits.http);
 
+  let openApiDocument: unknown;
   mountRawRoutes(app, platformRoutes, {
     config,
     logger,
     subgraphUrls,
     serveMetrics: metrics.serve,
-    openApiDocument: buildOpenApiDocument(restRoutes, rawRoutes, config.publicUrl),
+    openApiDocument: () => (openApiDocument ??= buildOpenApiDocument(restRoutes, rawRoutes, config.publicUrl)),
   });
   // The token endpoint, the pictures' public URLs and the hosted pages (the authorization endpoint).
   mountRawRoutes(app, rawRoutes, {

@@ -13,8 +13,11 @@ export interface PlatformContext {
   readonly subgraphUrls: Readonly<Record<SubgraphName, string>>;
   /** GET /metrics: the process's registry (observability/metrics.ts). */
   readonly serveMetrics: RequestHandler;
-  /** /openapi.json, built once from the route declarations (rest/openapi.ts). */
-  readonly openApiDocument: unknown;
+  /**
+   * /openapi.json, built from the route declarations (rest/openapi.ts) when first asked for, not at
+   * every start (some 50 ms of it), and kept.
+   */
+  readonly openApiDocument: () => unknown;
 }
 
 type PlatformRoute = RawRouteDeclaration<PlatformContext> & { readonly rateLimit: 'unlimited' };
@@ -70,7 +73,7 @@ export const platformRoutes: readonly PlatformRoute[] = [
     rateLimit: 'unlimited',
     handlers: ({ openApiDocument }) => [
       ((_req, res) => {
-        res.json(openApiDocument);
+        res.json(openApiDocument());
       }) satisfies RequestHandler,
     ],
   },
