@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging/logger.js';
 import { catalogSubgraph } from '../../subgraphs/catalog/src/definition.js';
@@ -65,35 +63,4 @@ describe.each(targets)('pending migrations on %s', (_, open) => {
       await after.close();
     }
   });
-});
-
-/**
- * In a process of its own, so that nothing has loaded @mikro-orm/migrations before: umzug and its
- * command line stay unloaded until the migrator runs, and then work.
- */
-const probe = `
-import { createRequire } from 'node:module';
-const { deferredMigrationPackages } = await import('./lib/db/defer-migration-runner.ts');
-const { Migrator, Migration } = await import('@mikro-orm/migrations');
-const fromMigrations = createRequire(createRequire(import.meta.url).resolve('@mikro-orm/migrations'));
-const umzugFiles = () => Object.keys(fromMigrations.cache).filter((file) => /node_modules[\\\\/](umzug|@rushstack)[\\\\/]/.test(file)).length;
-const before = umzugFiles();
-const umzug = typeof fromMigrations('umzug').Umzug;
-console.log(JSON.stringify({ deferredMigrationPackages, migrator: typeof Migrator, migration: typeof Migration, before, umzug, after: umzugFiles() }));
-`;
-
-describe('the migration runner', () => {
-  it('is not loaded with @mikro-orm/migrations, and loads when the migrator uses it', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', '@swc-node/register/esm-register', '--input-type=module', '-e', probe],
-      { cwd: process.cwd() },
-    );
-    const seen = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
-    expect(seen).toMatchObject({ deferredMigrationPackages: ['umzug'], migrator: 'function', migration: 'function' });
-    // The stand-in alone (its path is umzug's own), none of umzug's or @rushstack's files.
-    expect(seen['before']).toBe(1);
-    expect(seen['umzug']).toBe('function');
-    expect(seen['after']).toBeGreaterThan(20);
-  }, 60_000);
 });

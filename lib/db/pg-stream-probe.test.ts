@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { inFreshProcess } from '../../test/support/fresh-process.js';
 
 /** In a process of its own: whether loading pg loads Node's fetch (internal undici), and pg's sockets. */
 async function loadPg(first: string): Promise<Record<string, unknown>> {
@@ -16,12 +15,7 @@ async function loadPg(first: string): Promise<Record<string, unknown>> {
       nodeSocket: getStream(false) instanceof net.Socket,
     }));
   `;
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', '@swc-node/register/esm-register', '--input-type=module', '-e', script],
-    { cwd: process.cwd() },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  return inFreshProcess(script);
 }
 
 describe("pg's runtime probe", () => {

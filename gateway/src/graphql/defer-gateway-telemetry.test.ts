@@ -1,6 +1,5 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { inFreshProcess } from '../../../test/support/fresh-process.js';
 
 /**
  * In a process of its own, so that nothing else has loaded @apollo/gateway or OpenTelemetry before:
@@ -20,12 +19,7 @@ console.log(JSON.stringify({ deferredTelemetryPackages, gateway: typeof ApolloGa
 
 describe('the gateway’s telemetry SDK', () => {
   it('is not loaded with @apollo/gateway, and loads when something uses it', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', '@swc-node/register/esm-register', '--input-type=module', '-e', probe],
-      { cwd: process.cwd() },
-    );
-    const seen = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    const seen = await inFreshProcess(probe);
     expect(seen['deferredTelemetryPackages']).toEqual([
       '@opentelemetry/sdk-metrics',
       '@opentelemetry/exporter-metrics-otlp-http',
