@@ -68,6 +68,27 @@ describe('a new data directory started from the cached output of initdb', () => 
     expect((await stat(join(ahead, template!))).mtimeMs).toBe(written);
   });
 
+  it('names a migrated cluster by what the migrations run, not by their source maps or compiler comments', async () => {
+    const migrations = join(root, 'named-migrations');
+    await mkdir(migrations);
+    const code = '"use strict";\nexports.up = "create table named_one";\n';
+    await writeFile(join(migrations, 'Migration1.js'), `${code}//# sourceMappingURL=Migration1.js.map\n`);
+    await writeFile(join(migrations, 'Migration1.js.map'), '{"version":3,"sourcesContent":["old"]}');
+    const named = migratedTemplateIn(templateDir(), [migrations]);
+
+    // Compiled again with other options: another map, another stamp, the same statements.
+    await writeFile(
+      join(migrations, 'Migration1.js'),
+      `${code}//# membergraph-source=abc123\n//# sourceMappingURL=Migration1.js.map\n`,
+    );
+    await writeFile(join(migrations, 'Migration1.js.map'), '{"version":3,"mappings":"AAAA"}');
+    expect(migratedTemplateIn(templateDir(), [migrations])).toBe(named);
+
+    // A statement changed is another set of migrations.
+    await writeFile(join(migrations, 'Migration1.js'), code.replace('named_one', 'named_two'));
+    expect(migratedTemplateIn(templateDir(), [migrations])).not.toBe(named);
+  });
+
   it('prefers a migrated cluster, falls back to initdb output when it is damaged, and keeps one per migration set', async () => {
     const migrations = join(root, 'migrations');
     await mkdir(migrations);

@@ -53,18 +53,28 @@ async function unpackInto(dataDir: string, tarball: Uint8Array): Promise<void> {
 }
 
 /**
- * Where a cluster migrated by the migrations in `migrationDirs` is cached: named by a hash of those
- * files, so that a changed or added migration never starts from a cluster without it.
+ * Where a cluster migrated by the migrations in `migrationDirs` is cached: named by a hash of what
+ * those files run, so that a changed or added migration never starts from a cluster without it. Not
+ * of what only describes the code: source maps and the comment lines compilers append (`//# …`, the
+ * map's address and bin/start-compile.mjs's stamp), which change with compile options alone and
+ * would leave a new `DATA_DIR` migrating from scratch until `npm run prepare` cached the cluster again.
  */
 export function migratedTemplateIn(templateDir: string, migrationDirs: readonly string[]): string {
   const hash = createHash('sha256');
   for (const [index, dir] of migrationDirs.entries()) {
-    const files = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile());
+    const files = readdirSync(dir, { withFileTypes: true }).filter(
+      (entry) => entry.isFile() && !entry.name.endsWith('.map'),
+    );
     for (const file of files.map((entry) => entry.name).sort()) {
-      hash.update(`${index}/${file}\0`).update(readFileSync(join(dir, file)));
+      hash.update(`${index}/${file}\0`).update(withoutCompilerComments(readFileSync(join(dir, file), 'utf8')));
     }
   }
   return join(templateDir, `pglite-${pgliteVersion()}-migrated-${hash.digest('hex').slice(0, 16)}.tar`);
+}
+
+/** A compiled file without its `//# name=value` lines (sourceMappingURL and the like). */
+function withoutCompilerComments(code: string): string {
+  return code.replace(/^\/\/# [\w-]+=.*(?:\r?\n|$)/gm, '');
 }
 
 /** Writes `tarball` (a cluster's `dump()`) as `template`, and drops the migrated templates it replaces. */
