@@ -31,13 +31,13 @@ export async function meGoal(
   const { settings, signal, progress } = context;
   const forwarder = await startBareForwarder({
     ...environment,
-    target: new URL(stack.subgraphUrls.identity).origin,
+    target: stack.subgraphUrls.identity,
     signal,
   });
   try {
     const direct = graphqlPost(stack.subgraphUrls.identity, reader.token, ME_QUERY);
     const viaGateway = graphqlPost(`${stack.gatewayUrl}/graphql`, reader.token, ME_QUERY);
-    const viaForwarder = graphqlPost(`${forwarder.origin}/graphql`, reader.token, ME_QUERY);
+    const viaForwarder = graphqlPost(forwarder.url, reader.token, ME_QUERY);
     const expected = await settledAnswer(async () => (await sendOnce(viaGateway)).body);
     // Identity answers the same data; its body may differ in extensions, so it is checked against its own.
     const directAnswer = (await sendOnce(direct)).body;

@@ -4,14 +4,14 @@ import { baseEnv, startChild, waitUntil, type Child } from './processes.js';
 import type { Runtime } from './runtime.js';
 
 export interface BareForwarder {
-  /** The forwarder's origin: a path under it reaches the same path at the target. */
-  readonly origin: string;
+  /** Where to POST: each POST reaches the target's URL. */
+  readonly url: string;
   readonly child: Child;
 }
 
 /**
- * Starts bench/bare-forwarder.ts in front of `target` (an origin) on the production shape's Node,
- * and waits until it forwards (the target's `/ready` answers through it).
+ * Starts bench/bare-forwarder.ts in front of `target` (a GraphQL URL) on the production shape's Node,
+ * and waits until it forwards (`{ __typename }` answered through it).
  */
 export async function startBareForwarder(options: {
   readonly target: string;
@@ -21,7 +21,7 @@ export async function startBareForwarder(options: {
   readonly signal?: AbortSignal;
 }): Promise<BareForwarder> {
   const [port] = await freePorts(1);
-  const origin = `http://127.0.0.1:${port}`;
+  const url = `http://127.0.0.1:${port}/`;
   const child = startChild({
     name: 'bare forwarder',
     command: options.runtime.execPath,
@@ -31,11 +31,19 @@ export async function startBareForwarder(options: {
     logFile: join(options.workDir, 'bare-forwarder.log'),
   });
   try {
-    const ready = async () => (await fetch(`${origin}/ready`, { signal: AbortSignal.timeout(2000) })).ok;
+    const ready = async () =>
+      (
+        await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ __typename }"}',
+          signal: AbortSignal.timeout(2000),
+        })
+      ).ok;
     await waitUntil(child, ready, { timeoutMs: 60_000, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
     await child.stop();
     throw error;
   }
-  return { origin, child };
+  return { url, child };
 }
