@@ -10,7 +10,8 @@ import {
 } from '../../test/support/database.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded.js';
 import type { SubgraphDatabase } from './orm.js';
-import { executePrepared, preparedStatement } from './prepared.js';
+import { executePrepared, executePreparedOnPool, MOST_PARAMETERS_NAMED, preparedStatement } from './prepared.js';
+import { placeholders } from './rows.js';
 
 const logger = createLogger({ logLevel: 'silent' }, 'prepared-test');
 
@@ -146,6 +147,26 @@ describe.skipIf(!realDatabaseUrl)('prepared statements on PostgreSQL (needs TEST
   });
   sharedBehaviour(() => openBare(database.url, 3));
 
+  it("reads on the pool outside the transaction it is called in, as the subgraphs' row reader does", async () => {
+    // Not on the embedded database: there every connection waits for the one backend the
+    // transaction holds, so nothing may read on the pool inside a transaction (nothing does).
+    const subgraph = await openBare(database.url, 2);
+    try {
+      const schema = await createNoteTable(subgraph);
+      const count = preparedStatement(`select count(*)::int as n from "${schema}"."note" where id >= ?`);
+      await subgraph.fork().transactional(async (tx) => {
+        await tx.execute(`insert into "${schema}"."note" (id, body) values (1, 'not committed yet')`);
+        // In the transaction: its own write. On the pool (executePreparedOnPool, rows.ts): nothing yet.
+        expect(await executePrepared<{ n: number }>(tx, count, [0])).toEqual([{ n: 1 }]);
+        expect(await executePreparedOnPool<{ n: number }>(subgraph.orm, count, [0])).toEqual([{ n: 0 }]);
+        expect(await subgraph.rows.select<{ n: number }>(count.text, [0])).toEqual([{ n: 0 }]);
+      });
+      expect(await subgraph.rows.select<{ n: number }>(count.text, [0])).toEqual([{ n: 1 }]);
+    } finally {
+      await subgraph.close();
+    }
+  });
+
   it('is parsed once per connection, under its name, and then only executed', async () => {
     // A pool of one: every statement below runs on the same session.
     const subgraph = await openBare(database.url, 1);
@@ -160,6 +181,18 @@ describe.skipIf(!realDatabaseUrl)('prepared statements on PostgreSQL (needs TEST
         );
       expect(prepared).toHaveLength(1);
       expect(prepared[0]?.statement).toContain('?::text as text'.replace('?', '$1'));
+
+      // A long `in` list answers with its values inlined: the session does not keep it by name.
+      const values = Array.from({ length: MOST_PARAMETERS_NAMED + 1 }, (_, i) => i);
+      const long = preparedStatement(
+        `select count(*)::int as n from generate_series(0, 99) s where s in (${placeholders(values.length)})`,
+      );
+      expect(await executePrepared(subgraph.fork(), long, values)).toEqual([{ n: values.length }]);
+      const kept = await subgraph
+        .fork()
+        .getConnection()
+        .execute<{ name: string }[]>('select name from pg_prepared_statements where name = ?', [long.name]);
+      expect(kept).toEqual([]);
     } finally {
       await subgraph.close();
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager, Knex, MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex, MikroORM, Platform } from '@mikro-orm/postgresql';
 
 /**
  * Statements PostgreSQL parses and plans once per connection instead of once per call, for the few
@@ -77,18 +77,48 @@ interface QueryEvent {
 
 let statementsSent = 0;
 
+/**
+ * A statement with more values than this is sent with them inlined, not kept by name. Reads of
+ * `in (?, ?, …)` lists (rows.ts) make a text per list length: a connection keeps the short ones
+ * (a federated request's lists hold one or a few ids), not one of each length a batch ever had.
+ */
+export const MOST_PARAMETERS_NAMED = 16;
+
 /** Runs a prepared statement in `em`'s transaction, if it has one, else on a pooled connection. */
-export async function executePrepared<Row extends object>(
+export function executePrepared<Row extends object>(
   em: EntityManager,
+  statement: PreparedStatement,
+  params: readonly unknown[],
+): Promise<Row[]> {
+  const knex = em.getConnection().getKnex();
+  const lender = (em.getTransactionContext<Knex.Transaction>() ?? knex).client as ConnectionLender;
+  return runPrepared(knex, em.getPlatform(), lender, statement, params);
+}
+
+/**
+ * Runs a prepared statement on a pooled connection, outside any transaction, even when called from
+ * within one (the ORM's global EntityManager would join the transaction its async context holds).
+ */
+export function executePreparedOnPool<Row extends object>(
+  orm: MikroORM,
+  statement: PreparedStatement,
+  params: readonly unknown[],
+): Promise<Row[]> {
+  const knex = orm.em.getConnection().getKnex();
+  return runPrepared(knex, orm.em.getPlatform(), knex.client as ConnectionLender, statement, params);
+}
+
+async function runPrepared<Row extends object>(
+  knex: Knex,
+  platform: Platform,
+  lender: ConnectionLender,
   statement: PreparedStatement,
   params: readonly unknown[],
 ): Promise<Row[]> {
   if (params.length !== statement.parameters) {
     throw new Error(`${statement.name} takes ${statement.parameters} values, not ${params.length}`);
   }
-  const knex = em.getConnection().getKnex();
-  const platform = em.getPlatform();
-  const named = namedStatements.get(knex) === true;
+  const named = namedStatements.get(knex) === true && statement.parameters <= MOST_PARAMETERS_NAMED;
   const query = named
     ? { name: statement.name, text: statement.positional, values: [...params] }
     : platform.formatQuery(statement.text, [...params]);
@@ -98,7 +128,6 @@ export async function executePrepared<Row extends object>(
     method: 'raw',
     __knexQueryUid: `prepared-${(statementsSent += 1)}`,
   };
-  const lender = (em.getTransactionContext<Knex.Transaction>() ?? knex).client as ConnectionLender;
   const connection = await lender.acquireConnection();
   try {
     knex.emit('query', event);

@@ -1,12 +1,13 @@
 import type { MikroORM, Platform } from '@mikro-orm/postgresql';
+import { executePreparedOnPool, preparedStatement } from './prepared.js';
 
 /**
  * Reads for the hot paths of every federated request (the signed-in user, its profile, its audit
  * trail, its grants) fetch rows, not entities. An `em.find` of one row costs about half a millisecond
  * of CPU (query builder, knex compiler, hydration, identity map) where the same statement as SQL costs
  * a fifth of that; a read whose answer is built into a GraphQL type needs no managed entity (nothing
- * to flush, track or load lazily). The statement still goes through knex, so it is counted
- * (statementCount) and traced like any other.
+ * to flush, track or load lazily). The statement is counted (statementCount) and traced like any
+ * other: prepared.ts sends knex's events for it.
  */
 export interface RowReader {
   /** The subgraph's own PostgreSQL schema, for table names in SQL: `"${rows.schema}"."user_account"`. */
@@ -19,19 +20,16 @@ export interface RowReader {
 /**
  * Rows read on the pool, outside any transaction: what a request's fresh `em.fork()` would read, with
  * neither the fork (5% of a subgraph's CPU per federated request) nor `em.execute`'s steps per call
- * (context lookup, query log bookkeeping). The statement sent is the one `em.execute` sends: the
- * values inlined by the platform, then `knex.raw`, so knex's `query` events (statement count, tracing)
- * see it as before.
+ * (context lookup, query log bookkeeping). Each text is a prepared statement (prepared.ts): parsed
+ * and planned once per connection by PostgreSQL, and sent without knex's query runner, whose events
+ * are still emitted (statement count, tracing).
  */
 export function poolRows(orm: MikroORM): RowReader {
-  const connection = orm.em.getConnection();
-  const platform = orm.em.getPlatform();
   return {
     schema: orm.config.get('schema') ?? 'public',
-    platform,
-    async select<Row extends object>(sql: string, params: readonly unknown[]): Promise<Row[]> {
-      const result = await connection.getKnex().raw<{ rows: Row[] }>(platform.formatQuery(sql, [...params]));
-      return result.rows;
+    platform: orm.em.getPlatform(),
+    select<Row extends object>(sql: string, params: readonly unknown[]): Promise<Row[]> {
+      return executePreparedOnPool<Row>(orm, preparedStatement(sql), params);
     },
   };
 }
