@@ -1,9 +1,9 @@
 import { createRequire, Module } from 'node:module';
 
 /**
- * Enters each of `names`, as `from` would require it, in require's cache as a stand-in that loads the
- * real package at its first use: packages a dependency requires as it loads but only uses in code
- * that rarely or never runs. Call it before `from` loads. A package already loaded is left as it is,
+ * Enters each of `names` (a package, or a file of `from` by its path from `from`'s main file), as
+ * `from` would require it, in require's cache as a stand-in that loads the real module at its first
+ * use: what a dependency requires as it loads but only uses in code that rarely or never runs. Call it before `from` loads. A package already loaded is left as it is,
  * and so is one that does not resolve (or a `from` that does not).
  *
  * The stand-in's exports are a proxy: reading, testing or listing them loads the real package, which

@@ -1,5 +1,5 @@
-// Before @apollo/gateway loads: it would require its telemetry SDK, which is off (see there).
-import './defer-gateway-telemetry.js';
+// Before @apollo/gateway loads: it would require its telemetry SDK and parts this gateway never runs (see there).
+import './defer-gateway-unused.js';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import {

@@ -21,3 +21,18 @@ const TELEMETRY_SDK = [
 
 /** The packages deferred in this process (tests, diagnostics). */
 export const deferredTelemetryPackages: string[] = deferPackages('@apollo/gateway', TELEMETRY_SDK);
+
+/**
+ * Two parts of @apollo/gateway this gateway never runs, which it requires as it loads, with some
+ * 180 modules between them: its supergraph managers (Uplink polling, introspection, local
+ * composition; with make-fetch-happen, its HTTP cache and proxy agents, and @apollo/composition)
+ * and its default data source. The supergraph is the checked-in file, read once (server.ts), and
+ * each subgraph is called through SubgraphDataSource (subgraph-data-source.ts). @apollo/gateway
+ * reaches both through properties at the point of use, so they load only if something uses them:
+ * under `npm start`'s CommonJS build. An ES module importing @apollo/gateway (dist/, the tests) reads
+ * every name it re-exports as it links, which loads them as before.
+ */
+const UNUSED_PARTS = ['./supergraphManagers/index.js', './datasources/RemoteGraphQLDataSource.js'] as const;
+
+/** The parts deferred in this process (tests, diagnostics). */
+export const deferredGatewayParts: string[] = deferPackages('@apollo/gateway', UNUSED_PARTS);
