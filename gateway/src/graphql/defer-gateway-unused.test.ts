@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inFreshProcess } from '../../../test/support/fresh-process.js';
+import { inFreshProcess, loadedFilesOf } from '../../../test/support/fresh-process.js';
 
 // Each case in a process of its own, so that nothing else has loaded @apollo/gateway before.
 
@@ -10,11 +10,10 @@ describe('the gateway’s telemetry SDK', () => {
       const { deferredTelemetryPackages } = await import('./gateway/src/graphql/defer-gateway-unused.ts');
       const { ApolloGateway } = await import('@apollo/gateway');
       const fromGateway = createRequire(createRequire(import.meta.url).resolve('@apollo/gateway'));
-      const sdkFiles = () =>
-        Object.keys(fromGateway.cache).filter((file) => /node_modules[\\\\/]@opentelemetry[\\\\/](sdk-metrics|exporter-metrics-otlp-http|resource-detector-)/.test(file)).length;
-      const before = sdkFiles();
+      ${loadedFilesOf('@opentelemetry[\\\\/](sdk-metrics|exporter-metrics-otlp-http|resource-detector-[a-z-]+)')}
+      const before = files();
       const meterProvider = typeof fromGateway('@opentelemetry/sdk-metrics').MeterProvider;
-      console.log(JSON.stringify({ deferredTelemetryPackages, gateway: typeof ApolloGateway, before, meterProvider, after: sdkFiles() }));
+      console.log(JSON.stringify({ deferredTelemetryPackages, gateway: typeof ApolloGateway, before, meterProvider, after: files() }));
     `);
     expect(seen['deferredTelemetryPackages']).toEqual([
       '@opentelemetry/sdk-metrics',
@@ -42,18 +41,17 @@ describe('the supergraph managers and default data source of @apollo/gateway', (
       // As npm start's CommonJS build requires it: an ES module's import would read every name
       // @apollo/gateway re-exports, the deferred parts' included, as it links.
       const apolloGateway = createRequire(import.meta.url)('@apollo/gateway');
-      const fromGateway = createRequire(createRequire(import.meta.url).resolve('@apollo/gateway'));
-      const fetchFiles = () => Object.keys(fromGateway.cache).filter((file) => /node_modules[\\\\/](make-fetch-happen|cacache|@apollo[\\\\/]composition)[\\\\/]/.test(file)).length;
+      ${loadedFilesOf('(make-fetch-happen|cacache|@apollo[\\\\/]composition)')}
       const gateway = new apolloGateway.ApolloGateway({
         supergraphSdl: readFileSync('schema/supergraph.graphql', 'utf8'),
         buildService: () => ({ process: async () => ({ data: { __typename: 'Query' } }) }),
       });
       const { executor } = await gateway.load();
       await gateway.stop();
-      const before = fetchFiles();
+      const before = files();
       const kinds = [typeof apolloGateway.RemoteGraphQLDataSource, typeof apolloGateway.LocalCompose];
       const source = new apolloGateway.RemoteGraphQLDataSource({ url: 'http://127.0.0.1:9/graphql' });
-      console.log(JSON.stringify({ deferredGatewayParts, executor: typeof executor, before, kinds, fetcher: typeof source.fetcher, after: fetchFiles() }));
+      console.log(JSON.stringify({ deferredGatewayParts, executor: typeof executor, before, kinds, fetcher: typeof source.fetcher, after: files() }));
     `);
     expect(seen['deferredGatewayParts']).toEqual([
       './supergraphManagers/index.js',
