@@ -7,7 +7,7 @@ import type { GoalContext } from './goals/goal.js';
 import type { Environment } from './goals/production.js';
 import { costTable } from './goals/goal.js';
 import { federatedQuery, graphqlPost, ME_QUERY } from './goals/queries.js';
-import { createSigners, signInLoad } from './goals/sign-in.js';
+import { createSigners, legacySignInUrl, signInLoad } from './goals/sign-in.js';
 import { createProfile, registerAccount, settledAnswer } from './support/api-client.js';
 import { costedLoad } from './support/cpu-window.js';
 import { expectAnswer, sendOnce, type LoadOptions } from './support/http-load.js';
@@ -40,7 +40,7 @@ async function meRequests(stack: ProductionStack): Promise<ProfiledRequests> {
 /** Goal 5's sign-ins: one account per connection, each signing in through `POST /api/v1/auth/login`. */
 async function signInRequests(stack: ProductionStack, connections: number): Promise<ProfiledRequests> {
   const signers = await createSigners(`${stack.gatewayUrl}/graphql`, connections);
-  return { title: 'sign-in (`POST /api/v1/auth/login`)', ...signInLoad(stack.gatewayUrl, signers) };
+  return { title: 'sign-in (`POST /api/v1/auth/login`)', ...signInLoad(legacySignInUrl(stack.gatewayUrl), signers) };
 }
 
 /**

@@ -78,6 +78,6 @@ async function runGoals(
   if (reader && goals.has('3')) results.push(...(await meGoal(stack, reader, environment, context)));
   if (goals.has('4')) results.push(...(await snapshotGoal(stack, context)));
   if (eventUser) results.push(...(await idleGoal(stack, eventUser, context)));
-  if (goals.has('5')) results.push(...(await signInGoal(stack, environment.root, signers, context)));
+  if (goals.has('5')) results.push(...(await signInGoal(stack, environment, signers, context)));
   return results;
 }

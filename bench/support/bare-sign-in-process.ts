@@ -1,0 +1,43 @@
+import { startBenchScript, type BenchScript } from './bench-script.js';
+import type { Runtime } from './runtime.js';
+
+/** bench/bare-sign-in.ts: POST `{ email, password }` to `url`. */
+export type BareSignIn = BenchScript;
+
+/**
+ * Starts bench/bare-sign-in.ts on the production shape's Node over the accounts of `accounts`
+ * (identity's `identity.user_account` in the bench), verifying with `passwordModule` (the build's
+ * identity password module), and waits until it answers (a body without credentials refused).
+ */
+export function startBareSignIn(options: {
+  readonly databaseUrl: string;
+  readonly accounts: string;
+  readonly sessionsSchema: string;
+  readonly passwordModule: string;
+  readonly benchRoot: string;
+  readonly workDir: string;
+  readonly runtime: Runtime;
+  readonly signal?: AbortSignal;
+}): Promise<BareSignIn> {
+  return startBenchScript({
+    ...options,
+    name: 'bare sign-in',
+    script: 'bench/bare-sign-in.ts',
+    env: (port) => ({
+      BARE_PORT: String(port),
+      BARE_DATABASE_URL: options.databaseUrl,
+      BARE_ACCOUNTS: options.accounts,
+      BARE_SESSIONS_SCHEMA: options.sessionsSchema,
+      BARE_PASSWORD_MODULE: options.passwordModule,
+    }),
+    ready: async (url) =>
+      (
+        await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+          signal: AbortSignal.timeout(2000),
+        })
+      ).status === 400,
+  });
+}
