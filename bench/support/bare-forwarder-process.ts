@@ -6,10 +6,12 @@ export type BareForwarder = BenchScript;
 
 /**
  * Starts bench/bare-forwarder.ts in front of `target` (a GraphQL URL) on the production shape's Node,
- * and waits until it forwards (`{ __typename }` answered through it).
+ * and waits until it forwards (`{ __typename }` answered through it). With `rateLimit`, each POST
+ * first takes one from its caller's budget in Redis, as the gateway's shared rate limit does.
  */
 export function startBareForwarder(options: {
   readonly target: string;
+  readonly rateLimit?: { readonly redisUrl: string; readonly perMinute: number };
   readonly benchRoot: string;
   readonly workDir: string;
   readonly runtime: Runtime;
@@ -17,9 +19,18 @@ export function startBareForwarder(options: {
 }): Promise<BareForwarder> {
   return startBenchScript({
     ...options,
-    name: 'bare forwarder',
     script: 'bench/bare-forwarder.ts',
-    env: (port) => ({ FORWARD_PORT: String(port), FORWARD_TARGET: options.target }),
+    name: options.rateLimit ? 'bare forwarder, rate limited' : 'bare forwarder',
+    env: (port) => ({
+      FORWARD_PORT: String(port),
+      FORWARD_TARGET: options.target,
+      ...(options.rateLimit
+        ? {
+            FORWARD_RATE_LIMIT_REDIS: options.rateLimit.redisUrl,
+            FORWARD_RATE_LIMIT_PER_MINUTE: String(options.rateLimit.perMinute),
+          }
+        : {}),
+    }),
     ready: async (url) =>
       (
         await fetch(url, {

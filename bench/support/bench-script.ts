@@ -36,7 +36,7 @@ export async function startBenchScript(options: BenchScriptOptions): Promise<Ben
     args: ['--import', '@swc-node/register/esm-register', join(options.benchRoot, options.script)],
     cwd: options.benchRoot,
     env: { ...baseEnv(), NODE_ENV: 'production', ...options.env(port!) },
-    logFile: join(options.workDir, `${options.name.replaceAll(' ', '-')}.log`),
+    logFile: join(options.workDir, `${options.name.replaceAll(/[^a-z0-9]+/gi, '-')}.log`),
   });
   try {
     await waitUntil(child, () => options.ready(url), {
