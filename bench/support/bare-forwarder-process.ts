@@ -6,7 +6,7 @@ export type BareForwarder = BenchScript;
 
 /**
  * Starts bench/bare-forwarder.ts in front of `target` (a GraphQL URL) on the production shape's Node,
- * and waits until it forwards (`{ __typename }` answered through it). With `rateLimit`, each POST
+ * and waits until it forwards (the target's answer to `{ __typename }` relayed). With `rateLimit`, each POST
  * first takes one from its caller's budget in Redis, as the gateway's shared rate limit does.
  */
 export function startBareForwarder(options: {
@@ -31,6 +31,7 @@ export function startBareForwarder(options: {
           }
         : {}),
     }),
+    // Forwarding once the target's answer comes back through it, whatever it says; 502 is the forwarder's own.
     ready: async (url) =>
       (
         await fetch(url, {
@@ -39,6 +40,6 @@ export function startBareForwarder(options: {
           body: '{"query":"{ __typename }"}',
           signal: AbortSignal.timeout(2000),
         })
-      ).ok,
+      ).status !== 502,
   });
 }
