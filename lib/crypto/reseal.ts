@@ -1,17 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createSecretBox } from './secret-box.js';
+import type { SealedColumn } from './sealed-columns.js';
 import type { SecretKeys } from './secret-key.js';
-
-/** A column of secrets a subgraph keeps sealed under SECRET_KEY (lib/crypto/secret-box.ts). */
-export interface SealedColumn {
-  /** What it holds, for people: "signing keys", "TOTP secrets". */
-  readonly kind: string;
-  readonly table: string;
-  readonly idColumn: string;
-  readonly column: string;
-  /** The box's purpose, as the subgraph creates it. */
-  readonly purpose: string;
-}
 
 export interface ResealCount {
   readonly kind: string;

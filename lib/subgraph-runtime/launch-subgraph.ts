@@ -2,6 +2,7 @@ import { createAccessTokenVerifier, VERIFIED_TOKEN_CACHE } from '../auth/access-
 import type { SessionRevocations } from '../auth/revocation.js';
 import { createUserFactsSeal } from '../auth/user-facts.js';
 import { subgraphUrl, type AppConfig } from '../config/env.js';
+import { newestSealedSecrets } from '../crypto/sealed-columns.js';
 import { assertSealedSecretsOpen } from '../crypto/sealed-secrets.js';
 import { developmentKeyFile } from '../crypto/secret-key.js';
 import { openSubgraphDatabase, type SubgraphDatabase } from '../db/orm.js';
@@ -58,6 +59,14 @@ export async function launchSubgraph<TServices>(
   const outbox = definition.entities.includes(OutboxEvent);
   const unwatch = watchDatabase(metrics, database, { outbox });
   try {
+    // Migrated, and before anything may seal new secrets (onStart's first signing key) under this key.
+    const newest = await newestSealedSecrets(
+      database.fork(),
+      definition.name,
+      definition.sealedColumns ?? [],
+      options.secretKeys,
+    );
+    assertSealedSecretsOpen(definition.name, newest, keySource(options.config));
     const instance = await definition.create({
       config: options.config,
       database,
@@ -66,8 +75,6 @@ export async function launchSubgraph<TServices>(
       revocations: options.revocations,
       metrics,
     });
-    // Before onStart, which may seal new secrets (a first signing key) under the key it was given.
-    assertSealedSecretsOpen(definition.name, (await instance.sealedSecrets?.()) ?? [], keySource(options.config));
     await instance.onStart?.();
     // Made before the server starts, so that a rule naming no column fails the start cleanly.
     const rules = [...(definition.retention ?? []), ...(outbox ? [publishedEventRetention] : [])];

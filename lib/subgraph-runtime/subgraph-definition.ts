@@ -2,14 +2,13 @@ import type { Express } from 'express';
 import type { AccessTokenVerifier } from '../auth/access-token.js';
 import type { SessionRevocations } from '../auth/revocation.js';
 import type { AppConfig, SubgraphName } from '../config/env.js';
-import type { SealedSecretSample } from '../crypto/sealed-secrets.js';
 import type { MigrationEntry, SubgraphDatabase } from '../db/orm.js';
 import type { RetentionRule } from '../db/retention.js';
 import type { SubgraphSchema } from '../graphql/subgraph-schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { ServiceMetrics } from '../observability/metrics.js';
 import type { SecretKeys } from '../crypto/secret-key.js';
-import type { SealedColumn } from '../crypto/reseal.js';
+import type { SealedColumn } from '../crypto/sealed-columns.js';
 import type { KeyedHashColumn } from '../crypto/keyed-hash-census.js';
 
 /** What a running subgraph gets from its launcher. */
@@ -29,12 +28,6 @@ export interface SubgraphInstance<TServices = unknown> {
   readonly routes?: (app: Express) => void;
   /** Largest GraphQL request body, when more than the default 1 MB. */
   readonly jsonLimitBytes?: number;
-  /**
-   * The newest secret of each kind this subgraph keeps sealed under SECRET_KEY. The launcher opens
-   * each after migrations, before onStart, and refuses to start when one does not open: a process
-   * with another SECRET_KEY would otherwise start and fail every request that needs them.
-   */
-  readonly sealedSecrets?: () => Promise<readonly SealedSecretSample[]>;
   /** Work at start (bootstrap data, ensure keys); runs after migrations, before listening. */
   readonly onStart?: () => Promise<void>;
   readonly onStop?: () => Promise<void>;
@@ -52,7 +45,12 @@ export interface SubgraphDefinition<TServices = unknown> {
   readonly migrations: readonly MigrationEntry[];
   /** Rows deleted once they have served their purpose (lib/db/retention.ts), hourly. */
   readonly retention?: readonly RetentionRule[];
-  /** Every column of secrets sealed under SECRET_KEY: `npm run secrets:reseal` seals them anew. */
+  /**
+   * Every column of secrets sealed under SECRET_KEY: `npm run secrets:reseal` seals them anew, and
+   * the launcher opens the newest of each after migrations, before onStart, refusing to start when
+   * one does not open: a process with another SECRET_KEY would otherwise start and fail every request
+   * that needs them.
+   */
   readonly sealedColumns?: readonly SealedColumn[];
   /** Keyed hashes kept long, which a SECRET_KEY change voids: `npm run secrets:reseal` counts them. */
   readonly keyedHashColumns?: readonly KeyedHashColumn[];

@@ -96,6 +96,8 @@ export const adminSubgraph: SubgraphDefinition<AdminServices> = {
       idColumn: 'id',
       column: 'secret_sealed',
       purpose: WEBHOOK_SECRET_PURPOSE,
+      // A rotation seals a new secret; until the first, the one sealed at creation.
+      sealedAtColumns: ['secret_rotated_at', 'created_at'],
     },
     // The secret a rotation replaced, still signing beside the new one until it expires.
     {
@@ -104,6 +106,8 @@ export const adminSubgraph: SubgraphDefinition<AdminServices> = {
       idColumn: 'id',
       column: 'previous_secret_sealed',
       purpose: WEBHOOK_SECRET_PURPOSE,
+      // Set by the rotation that replaced it.
+      sealedAtColumns: ['secret_rotated_at'],
     },
   ],
   buildSchema: () => buildAdminSchema(),
@@ -116,7 +120,6 @@ export const adminSubgraph: SubgraphDefinition<AdminServices> = {
       routes(app) {
         eventIngestRoute(app, { ingest, database, secretKeys, logger });
       },
-      sealedSecrets: async () => [await webhooks.newestSealedSecret()].filter((sample) => sample !== undefined),
       onStart: async () => webhooks.worker.start(),
       onStop: () => webhooks.worker.stop(),
       services: { ingest, webhooks },

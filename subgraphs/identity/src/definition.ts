@@ -105,6 +105,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
     retainFor(AuthorizationCode, RETAIN_EXPIRED_DAYS, 'expiresAt'),
     retainFor(Session, RETAIN_EXPIRED_DAYS, 'expiresAt', { batchSize: 100 }),
   ],
+  // MFA tickets are sealed too, but live minutes and are never stored: no column of them.
   sealedColumns: [
     {
       kind: 'signing keys',
@@ -112,6 +113,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       idColumn: 'kid',
       column: 'private_jwk_sealed',
       purpose: SIGNING_KEY_PURPOSE,
+      sealedAtColumns: ['created_at'],
     },
     {
       kind: 'TOTP secrets',
@@ -119,6 +121,7 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
       idColumn: 'id',
       column: 'secret_sealed',
       purpose: TOTP_SECRET_PURPOSE,
+      sealedAtColumns: ['created_at'],
     },
   ],
   keyedHashColumns: [
@@ -207,11 +210,6 @@ export const identitySubgraph: SubgraphDefinition<IdentityServices> = {
         ),
         signingKeys,
       }),
-      // MFA tickets are sealed too, but live minutes and are never stored: nothing to check there.
-      async sealedSecrets() {
-        const samples = [await signingKeys.newestSealedSecret(), await totp.newestSealedSecret(database.fork())];
-        return samples.filter((sample) => sample !== undefined);
-      },
       async onStop() {
         await keyRotation.stop();
         await delivery.close();

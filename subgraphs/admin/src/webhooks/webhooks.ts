@@ -1,5 +1,4 @@
 import type { AppConfig } from '../../../../lib/config/env.js';
-import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.js';
 import { createSecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { SubgraphDatabase } from '../../../../lib/db/orm.js';
 import type { Logger } from '../../../../lib/logging/logger.js';
@@ -8,7 +7,6 @@ import type { FreshEventsListener } from '../events/event-ingest.service.js';
 import { webhookSettings } from './settings.js';
 import { WebhookDeliveryService } from './webhook-delivery.service.js';
 import { WebhookEndpointService } from './webhook-endpoint.service.js';
-import { WebhookEndpoint } from './webhook.entities.js';
 import { WebhookWorker } from './webhook-worker.js';
 import type { SecretKeys } from '../../../../lib/crypto/secret-key.js';
 
@@ -19,8 +17,6 @@ export interface Webhooks {
   readonly worker: WebhookWorker;
   /** For EventIngestService.onFreshEvents: deliveries are created in the ingest transaction. */
   readonly onFreshEvents: FreshEventsListener;
-  /** The newest endpoint secret as stored, for the start-up check that SECRET_KEY opens it. */
-  newestSealedSecret(): Promise<SealedSecretSample | undefined>;
 }
 
 /** Secrets are sealed under their own key derived from SECRET_KEY (lib/crypto/secret-box.ts). */
@@ -56,15 +52,6 @@ export function createWebhooks(runtime: {
       // The transaction's own event manager (a clone per transaction): wake the worker once the new
       // deliveries are committed and visible, instead of at its next poll.
       tx.getEventManager().registerSubscriber({ afterTransactionCommit: () => worker.wake() });
-    },
-    async newestSealedSecret() {
-      // The endpoint changed last: a rotation seals a new secret and touches updatedAt.
-      const [newest] = await runtime.database
-        .fork()
-        .find(WebhookEndpoint, {}, { orderBy: { updatedAt: 'desc' }, limit: 1, populate: ['secretSealed'] });
-      if (!newest) return undefined;
-      const sealedAt = newest.secretRotatedAt ?? newest.createdAt;
-      return { kind: 'webhook secrets', sealedAt, sealed: newest.secretSealed, box: secrets };
     },
   };
 }

@@ -16,7 +16,6 @@ import {
 import type { Role } from '../../../../lib/auth/principal.js';
 import type { RevocationFeedEntry, SessionRevocations } from '../../../../lib/auth/revocation.js';
 import { withdrawalHorizon, withdrawnKeyEntry } from '../../../../lib/auth/withdrawn-keys.js';
-import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import { afterCommit } from '../../../../lib/db/after-commit.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
@@ -251,17 +250,6 @@ export class SigningKeyService {
       if (!current.kids.has(header.kid) && Date.now() - current.at > UNKNOWN_KID_RELOAD_MS) current = await load();
       return current.resolve(header, token);
     };
-  }
-
-  /** The newest private key as stored, for the start-up check that SECRET_KEY opens it. */
-  async newestSealedSecret(): Promise<SealedSecretSample | undefined> {
-    const [newest] = await this.em().find(
-      SigningKey,
-      {},
-      { orderBy: { createdAt: 'desc' }, limit: 1, populate: ['privateJwkSealed'] },
-    );
-    if (!newest) return undefined;
-    return { kind: 'signing keys', sealedAt: newest.createdAt, sealed: newest.privateJwkSealed, box: this.box };
   }
 
   async jwks(): Promise<JSONWebKeySet> {

@@ -1,6 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { UserPrincipal } from '../../../../lib/auth/principal.js';
-import type { SealedSecretSample } from '../../../../lib/crypto/sealed-secrets.js';
 import type { SecretBox } from '../../../../lib/crypto/secret-box.js';
 import type { EntityManager } from '../../../../lib/db/orm.js';
 import { AppError } from '../../../../lib/errors/index.js';
@@ -59,17 +58,6 @@ export class TotpService {
     private readonly box: SecretBox,
     private readonly hashBackupCode: BackupCodeHasher,
   ) {}
-
-  /** The newest authenticator secret as stored (pending or confirmed), for the start-up check. */
-  async newestSealedSecret(em: EntityManager): Promise<SealedSecretSample | undefined> {
-    const [newest] = await em.find(
-      TotpFactor,
-      {},
-      { orderBy: { createdAt: 'desc' }, limit: 1, populate: ['secretSealed'] },
-    );
-    if (!newest) return undefined;
-    return { kind: 'TOTP secrets', sealedAt: newest.createdAt, sealed: newest.secretSealed, box: this.box };
-  }
 
   async status(em: EntityManager, userId: string): Promise<TotpStatus> {
     const factor = await this.confirmedFactor(em, userId);
