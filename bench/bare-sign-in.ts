@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import pg from 'pg';
+import { quoteIdentifier } from '../lib/db/identifier.js';
 
 /**
  * Goal 5's ceiling: the least a password sign-in must do, and nothing more, in one process. Each
@@ -28,11 +29,7 @@ const env = (name: string): string => {
 };
 
 /** `"schema"."table"` from `schema.table`, each part quoted as an identifier. */
-const quoted = (name: string) =>
-  name
-    .split('.')
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
+const quoted = (name: string) => name.split('.').map(quoteIdentifier).join('.');
 
 const ACCESS_TOKEN_SECONDS = 900;
 const REFRESH_TOKEN_DAYS = 30;

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { quoteIdentifier } from '../db/identifier.js';
 import type { SealedSecretSample } from './sealed-secrets.js';
 import { createSecretBox } from './secret-box.js';
 import type { SecretKeys } from './secret-key.js';
@@ -20,8 +21,6 @@ export interface SealedColumn {
   readonly sealedAtColumns: readonly string[];
 }
 
-const quoted = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
-
 /**
  * The newest secret of each column, with the box the process opens it with (SECRET_KEY and its
  * fallbacks): what the start-up check opens (sealed-secrets.ts assertSealedSecretsOpen). A column
@@ -35,12 +34,12 @@ export async function newestSealedSecrets(
 ): Promise<SealedSecretSample[]> {
   const samples: SealedSecretSample[] = [];
   for (const sealed of columns) {
-    const column = quoted(sealed.column);
-    const sealedAt = `coalesce(${sealed.sealedAtColumns.map(quoted).join(', ')})`;
+    const column = quoteIdentifier(sealed.column);
+    const sealedAt = `coalesce(${sealed.sealedAtColumns.map(quoteIdentifier).join(', ')})`;
     const [newest] = await em
       .getConnection()
       .execute<{ sealed: string; sealed_at: Date | string }[]>(
-        `select ${column} as sealed, ${sealedAt} as sealed_at from ${quoted(schema)}.${quoted(sealed.table)} ` +
+        `select ${column} as sealed, ${sealedAt} as sealed_at from ${quoteIdentifier(schema)}.${quoteIdentifier(sealed.table)} ` +
           `where ${column} is not null order by ${sealedAt} desc nulls last limit 1`,
       );
     if (!newest) continue;

@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logging/logger.js';
+import { quoteIdentifier } from './identifier.js';
 
 /**
  * Serialises migrations of one schema across processes. Replicas started together on an empty
@@ -77,5 +78,5 @@ async function ensureSchema(connection: LockConnection, schema: string): Promise
   const found = await connection.query<{ found: number }>('select 1 as found from pg_namespace where nspname = $1', [
     schema,
   ]);
-  if (found.rows.length === 0) await connection.query(`create schema "${schema.replaceAll('"', '""')}"`, []);
+  if (found.rows.length === 0) await connection.query(`create schema ${quoteIdentifier(schema)}`, []);
 }

@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { quoteIdentifier } from './identifier.js';
 
 /** MikroORM's table of applied migrations (orm.ts `migrations.tableName`), in the subgraph's schema. */
 export const MIGRATIONS_TABLE = 'mikro_orm_migrations';
@@ -24,8 +25,6 @@ export async function hasPendingMigrations(orm: MikroORM, schema: string, names:
 }
 
 const withoutExtension = (name: string) => name.replace(/\.(js|ts)$/, '');
-
-const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** PostgreSQL's undefined_table (42P01), also raised when the schema is missing. */
 function isUndefinedTable(error: unknown): boolean {
