@@ -3,7 +3,7 @@ import { startBareForwarder } from '../support/bare-forwarder-process.js';
 import { costedLoad, settle, SETTLE_SECONDS, type CostedLoad } from '../support/cpu-window.js';
 import { expectAnswer, sendOnce } from '../support/http-load.js';
 import type { ProductionStack } from '../support/production-stack.js';
-import type { Runtime } from '../support/runtime.js';
+import type { BenchScriptHome } from '../support/bench-script.js';
 import { busyMachine, costTable, type GoalContext, type GoalResult, trustworthy } from './goal.js';
 import { graphqlPost, ME_QUERY } from './queries.js';
 
@@ -14,10 +14,7 @@ const TARGET_SHARE = 0.8;
  * What goal 3 needs beyond the stack: where bench/bare-forwarder.ts is, the Node to run it on, and
  * the Redis the gateway's rate limit shares.
  */
-export interface ForwarderEnvironment {
-  readonly benchRoot: string;
-  readonly workDir: string;
-  readonly runtime: Runtime;
+export interface ForwarderEnvironment extends BenchScriptHome {
   readonly redisUrl: string;
 }
 

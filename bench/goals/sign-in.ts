@@ -7,7 +7,7 @@ import { startBareForwarder } from '../support/bare-forwarder-process.js';
 import { startBareSignIn } from '../support/bare-sign-in-process.js';
 import { argon2Bound, type HashBound } from '../support/hash-bound.js';
 import type { ProductionStack } from '../support/production-stack.js';
-import type { Runtime } from '../support/runtime.js';
+import type { BenchScriptHome } from '../support/bench-script.js';
 import { busyMachine, costTable, trustworthy, type GoalContext, type GoalResult } from './goal.js';
 
 /** Goal 5: sign-ins per second at least this share of what the password hash allows on these cores. */
@@ -46,12 +46,9 @@ export function signInLoad(
 }
 
 /** What goal 5 needs beyond the stack: the build measured, and where bench/bare-sign-in.ts is and runs. */
-export interface SignInEnvironment {
+export interface SignInEnvironment extends BenchScriptHome {
   /** The checkout whose build is measured (its identity password module). */
   readonly root: string;
-  readonly benchRoot: string;
-  readonly workDir: string;
-  readonly runtime: Runtime;
 }
 
 /**

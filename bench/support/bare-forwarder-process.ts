@@ -1,5 +1,4 @@
-import { startBenchScript, type BenchScript } from './bench-script.js';
-import type { Runtime } from './runtime.js';
+import { postedStatus, startBenchScript, type BenchScript, type BenchScriptPlace } from './bench-script.js';
 
 /** bench/bare-forwarder.ts: each POST to `url` reaches the target's URL. */
 export type BareForwarder = BenchScript;
@@ -9,14 +8,12 @@ export type BareForwarder = BenchScript;
  * and waits until it forwards (the target's answer to `{ __typename }` relayed). With `rateLimit`, each POST
  * first takes one from its caller's budget in Redis, as the gateway's shared rate limit does.
  */
-export function startBareForwarder(options: {
-  readonly target: string;
-  readonly rateLimit?: { readonly redisUrl: string; readonly perMinute: number };
-  readonly benchRoot: string;
-  readonly workDir: string;
-  readonly runtime: Runtime;
-  readonly signal?: AbortSignal;
-}): Promise<BareForwarder> {
+export function startBareForwarder(
+  options: BenchScriptPlace & {
+    readonly target: string;
+    readonly rateLimit?: { readonly redisUrl: string; readonly perMinute: number };
+  },
+): Promise<BareForwarder> {
   return startBenchScript({
     ...options,
     script: 'bench/bare-forwarder.ts',
@@ -32,14 +29,6 @@ export function startBareForwarder(options: {
         : {}),
     }),
     // Forwarding once the target's answer comes back through it, whatever it says; 502 is the forwarder's own.
-    ready: async (url) =>
-      (
-        await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: '{"query":"{ __typename }"}',
-          signal: AbortSignal.timeout(2000),
-        })
-      ).status !== 502,
+    ready: async (url) => (await postedStatus(url, '{"query":"{ __typename }"}')) !== 502,
   });
 }

@@ -1,5 +1,4 @@
-import { startBenchScript, type BenchScript } from './bench-script.js';
-import type { Runtime } from './runtime.js';
+import { postedStatus, startBenchScript, type BenchScript, type BenchScriptPlace } from './bench-script.js';
 
 /** bench/bare-sign-in.ts: POST `{ email, password }` to `url`. */
 export type BareSignIn = BenchScript;
@@ -9,16 +8,14 @@ export type BareSignIn = BenchScript;
  * (identity's `identity.user_account` in the bench), verifying with `passwordModule` (the build's
  * identity password module), and waits until it answers (a body without credentials refused).
  */
-export function startBareSignIn(options: {
-  readonly databaseUrl: string;
-  readonly accounts: string;
-  readonly sessionsSchema: string;
-  readonly passwordModule: string;
-  readonly benchRoot: string;
-  readonly workDir: string;
-  readonly runtime: Runtime;
-  readonly signal?: AbortSignal;
-}): Promise<BareSignIn> {
+export function startBareSignIn(
+  options: BenchScriptPlace & {
+    readonly databaseUrl: string;
+    readonly accounts: string;
+    readonly sessionsSchema: string;
+    readonly passwordModule: string;
+  },
+): Promise<BareSignIn> {
   return startBenchScript({
     ...options,
     name: 'bare sign-in',
@@ -30,14 +27,6 @@ export function startBareSignIn(options: {
       BARE_SESSIONS_SCHEMA: options.sessionsSchema,
       BARE_PASSWORD_MODULE: options.passwordModule,
     }),
-    ready: async (url) =>
-      (
-        await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: '{}',
-          signal: AbortSignal.timeout(2000),
-        })
-      ).status === 400,
+    ready: async (url) => (await postedStatus(url, '{}')) === 400,
   });
 }

@@ -10,7 +10,18 @@ export interface BenchScript {
   readonly child: Child;
 }
 
-export interface BenchScriptOptions {
+/** Where the bench's own scripts are, where their logs go, and the Node they run on. */
+export interface BenchScriptHome {
+  readonly benchRoot: string;
+  readonly workDir: string;
+  /** The production shape's Node. */
+  readonly runtime: Runtime;
+}
+
+/** How a launcher of one of the bench's servers is placed: its home, and what may abort the wait. */
+export type BenchScriptPlace = BenchScriptHome & { readonly signal?: AbortSignal };
+
+export interface BenchScriptOptions extends BenchScriptHome {
   /** The process's name in reports and logs. */
   readonly name: string;
   /** The script, relative to `benchRoot` (TypeScript, run through @swc-node/register). */
@@ -19,10 +30,6 @@ export interface BenchScriptOptions {
   readonly env: (port: number) => Record<string, string>;
   /** True once the server at `url` answers as it should. */
   readonly ready: (url: string) => Promise<boolean>;
-  readonly benchRoot: string;
-  readonly workDir: string;
-  /** The Node it runs on: the production shape's. */
-  readonly runtime: Runtime;
   readonly signal?: AbortSignal;
 }
 
@@ -48,4 +55,16 @@ export async function startBenchScript(options: BenchScriptOptions): Promise<Ben
     throw error;
   }
   return { url, child };
+}
+
+/** The status a JSON POST of `body` to `url` is answered with: a launcher's readiness probe. */
+export async function postedStatus(url: string, body: string): Promise<number> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(2000),
+  });
+  await response.arrayBuffer();
+  return response.status;
 }
